@@ -1,0 +1,160 @@
+/**
+ * One long connection from the client's side: frames out, frames in, responses matched to
+ * requests by request id, pushes handed to a callback. Knows nothing of login or retries.
+ */
+import * as Net from "node:net"
+import { Command } from "../protocol/Command.ts"
+import { encodeFrame, type Frame, FrameDecoder } from "../protocol/Frame.ts"
+import { type Codec, Codecs } from "../protocol/Proto.ts"
+import { statusName } from "../protocol/Status.ts"
+
+/** A request the server answered with a non-zero status, or that could not be answered. */
+export class WeftRequestError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(`${statusName(code)} (${code}): ${message}`)
+    this.name = "WeftRequestError"
+  }
+}
+
+/** The connection closed or broke before the answer arrived; the request may be retried. */
+export class DisconnectedError extends Error {
+  constructor(message = "disconnected") {
+    super(message)
+    this.name = "DisconnectedError"
+  }
+}
+
+interface Pending {
+  readonly command: number
+  readonly resolve: (body: Uint8Array) => void
+  readonly reject: (error: Error) => void
+  readonly timer: ReturnType<typeof setTimeout>
+}
+
+export interface FrameConnectionOptions {
+  readonly host: string
+  readonly port: number
+  readonly connectTimeoutMs?: number
+  readonly requestTimeoutMs?: number
+  /** Frames the server sends unasked (request id 0): pushes and error frames. */
+  readonly onPush: (frame: Frame) => void
+  readonly onClose: (error: Error | undefined) => void
+  /** Byte counters, for measuring wire cost. */
+  readonly onBytes?: (direction: "in" | "out", bytes: number) => void
+}
+
+export class FrameConnection {
+  private readonly pending = new Map<number, Pending>()
+  private readonly decoder = new FrameDecoder(16 * 1024 * 1024)
+  private nextRequestId = 1
+  private closed = false
+
+  private constructor(private readonly socket: Net.Socket, private readonly options: FrameConnectionOptions) {
+    socket.on("data", (chunk) => this.onData(chunk))
+    socket.on("close", () => this.shutdown(new DisconnectedError("connection closed")))
+    socket.on("error", (error) => this.shutdown(error))
+  }
+
+  static open(options: FrameConnectionOptions): Promise<FrameConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = Net.connect({ host: options.host, port: options.port, noDelay: true })
+      const timer = setTimeout(() => {
+        socket.destroy()
+        reject(new DisconnectedError(`connect to ${options.host}:${options.port} timed out`))
+      }, options.connectTimeoutMs ?? 5000)
+      socket.once("error", (error) => {
+        clearTimeout(timer)
+        reject(error)
+      })
+      socket.once("connect", () => {
+        clearTimeout(timer)
+        socket.removeAllListeners("error")
+        resolve(new FrameConnection(socket, options))
+      })
+    })
+  }
+
+  /** Sends a request and resolves with the decoded response; rejects on a non-zero status. */
+  async request<Req, Res extends { readonly base?: { readonly code: number; readonly message: string } | null }>(
+    command: number,
+    requestCodec: Codec<Req>,
+    responseCodec: Codec<Res>,
+    request: Req
+  ): Promise<Res> {
+    const body = await this.requestRaw(command, requestCodec.encode(request))
+    const response = responseCodec.decode(body)
+    const code = response.base?.code ?? 0
+    if (code !== 0) throw new WeftRequestError(code, response.base?.message ?? "")
+    return response
+  }
+
+  requestRaw(command: number, body: Uint8Array): Promise<Uint8Array> {
+    if (this.closed) return Promise.reject(new DisconnectedError())
+    const requestId = this.nextRequestId
+    this.nextRequestId = this.nextRequestId >= 0xffffffff ? 1 : this.nextRequestId + 1
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId)
+        reject(new DisconnectedError(`no answer to command ${command} within ${this.options.requestTimeoutMs ?? 15000} ms`))
+      }, this.options.requestTimeoutMs ?? 15000)
+      this.pending.set(requestId, { command, resolve, reject, timer })
+      this.writeFrame(encodeFrame(command, requestId, body))
+    })
+  }
+
+  /** Writes raw bytes (tests use it to send malformed input). */
+  writeFrame(bytes: Uint8Array): void {
+    this.options.onBytes?.("out", bytes.length)
+    this.socket.write(bytes)
+  }
+
+  close(): void {
+    this.socket.end()
+    this.socket.destroySoon()
+    this.shutdown(undefined)
+  }
+
+  /** Drops the connection without a goodbye, as a dying network would. */
+  destroy(): void {
+    this.socket.destroy()
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  private onData(chunk: Buffer): void {
+    this.options.onBytes?.("in", chunk.length)
+    const frames = this.decoder.push(chunk)
+    if (!Array.isArray(frames)) {
+      this.socket.destroy()
+      return this.shutdown(new Error(`server sent an invalid frame: ${frames._tag}`))
+    }
+    for (const frame of frames) {
+      const pending = frame.requestId === 0 ? undefined : this.pending.get(frame.requestId)
+      if (pending === undefined) {
+        this.options.onPush(frame)
+        continue
+      }
+      this.pending.delete(frame.requestId)
+      clearTimeout(pending.timer)
+      if (frame.command === Command.ERROR) {
+        const error = Codecs.ErrorFrame.decode(frame.body)
+        pending.reject(new WeftRequestError(error.code, error.message))
+      } else {
+        pending.resolve(frame.body)
+      }
+    }
+  }
+
+  private shutdown(error: Error | undefined): void {
+    if (this.closed) return
+    this.closed = true
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer)
+      pending.reject(new DisconnectedError(error?.message))
+    }
+    this.pending.clear()
+    this.options.onClose(error)
+  }
+}

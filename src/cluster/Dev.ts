@@ -1,0 +1,24 @@
+/**
+ * Dev mode: the whole of weft in one process — gateway, actors, in-memory storage — with no
+ * external server. The gateway is a layer of its own on top of the engine, so it can be
+ * stopped and started again while the actors and their data stay (as tests do).
+ */
+import { Layer } from "effect"
+import * as Commands from "../gateway/Commands.ts"
+import { GatewayConfig } from "../gateway/GatewayConfig.ts"
+import * as TcpServer from "../gateway/TcpServer.ts"
+import { layerMemory } from "../storage/memory.ts"
+import { devEngine } from "./Engine.ts"
+import type { WeftSettings } from "./Settings.ts"
+
+/** The connection layer: listeners and command handlers, forwarding to the engine. */
+export const gateway = TcpServer.layer.pipe(Layer.provide(Commands.layer))
+
+/** Engine + in-memory storage + the gateway's settings: everything a gateway needs below it. */
+export const engine = (settings: WeftSettings) =>
+  devEngine(settings).pipe(
+    Layer.provideMerge(layerMemory),
+    Layer.provideMerge(GatewayConfig.layer(settings.gateway))
+  )
+
+export const dev = (settings: WeftSettings) => gateway.pipe(Layer.provideMerge(engine(settings)))

@@ -1,0 +1,44 @@
+/**
+ * The logic layer: the per-user actors on Effect's cluster sharding. The entity code is the
+ * same in every deployment; what differs is the runtime underneath — here, the one-process
+ * runtime of dev mode (all shards on this process, in-memory runner bookkeeping, pushes
+ * delivered in-process to this process's gateway).
+ */
+import { Layer } from "effect"
+import { MessageStorage, RunnerHealth, Runners, RunnerStorage, Sharding, ShardingConfig } from "effect/cluster"
+import * as ChangeLog from "../actors/ChangeLog.ts"
+import * as Messenger from "../actors/Messenger.ts"
+import * as Pusher from "../actors/Pusher.ts"
+import * as Session from "../actors/Session.ts"
+import * as ConnectionRegistry from "../gateway/ConnectionRegistry.ts"
+import type { Storage } from "../storage/Storage.ts"
+import type { WeftSettings } from "./Settings.ts"
+
+/** Every actor of a user, registered with the engine. */
+export const entities = (settings: WeftSettings) =>
+  Layer.mergeAll(
+    ChangeLog.layer({ ...settings.changeLog, maxSyncPage: settings.gateway.maxSyncPage }),
+    Session.layer(settings.session),
+    Messenger.layer
+  )
+
+/**
+ * Sharding for a single process. Entity messages are volatile (MessageStorage.layerNoop):
+ * the durable record is each user's change log, and a request whose acknowledgement is lost
+ * is retried by the client with the same ids, which the actors deduplicate.
+ */
+export const singleProcessSharding: Layer.Layer<Sharding.Sharding> = Sharding.layer.pipe(
+  Layer.provide(Runners.layerNoop),
+  Layer.provide([MessageStorage.layerNoop, RunnerStorage.layerMemory, RunnerHealth.layerNoop]),
+  Layer.provide(ShardingConfig.layer({ entityMailboxCapacity: 4096 }))
+)
+
+/** Dev mode's engine: actors, one-process sharding, in-process push; storage is supplied. */
+export const devEngine = (
+  settings: WeftSettings
+): Layer.Layer<Sharding.Sharding | ConnectionRegistry.ConnectionRegistry, never, Storage> =>
+  entities(settings).pipe(
+    Layer.provideMerge(singleProcessSharding),
+    Layer.provide(Pusher.layerLocal),
+    Layer.provideMerge(ConnectionRegistry.layer)
+  )

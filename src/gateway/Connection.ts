@@ -1,0 +1,141 @@
+/**
+ * One long connection, served by one fiber: read bytes, cut them into frames, answer each
+ * frame in order, and write pushes for the logged-in user. Works over any Effect Socket, so
+ * TCP and WebSocket share it. Nothing here is state that matters: a connection that dies
+ * loses only itself, and the client resumes by token and syncs by cursor.
+ */
+import { type Cause, Deferred, Effect, Exit, Fiber, Queue, Scope } from "effect"
+import * as Socket from "effect/socket/Socket"
+import { Command, type CommandSpec, commandById } from "../protocol/Command.ts"
+import { encodeFrame, type Frame, FrameDecoder, type FramingError } from "../protocol/Frame.ts"
+import { Codecs } from "../protocol/Proto.ts"
+import { Status } from "../protocol/Status.ts"
+import { alreadyLoggedIn, notLoggedIn, WeftError } from "../protocol/WeftError.ts"
+import { Commands } from "./Commands.ts"
+import { ConnectionRegistry } from "./ConnectionRegistry.ts"
+import { GatewayConfig, idleTimeoutMs } from "./GatewayConfig.ts"
+
+export type CloseReason = "peer closed" | "idle timeout" | "framing error" | "slow consumer"
+
+const errorFrame = (code: number, message: string, command: number, requestId: number) =>
+  encodeFrame(Command.ERROR, requestId, Codecs.ErrorFrame.encode({ code, message, command }))
+
+const framingErrorFrame = (error: FramingError) =>
+  error._tag === "FrameTooLarge"
+    ? errorFrame(Status.FRAME_TOO_LARGE, `frame body of ${error.size} bytes exceeds the maximum of ${error.max}`, error.command, 0)
+    : errorFrame(Status.UNSUPPORTED_VERSION, `protocol version ${error.version} is not supported (use 1)`, error.command, 0)
+
+let nextConnectionId = 1
+
+export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket) {
+  const config = yield* GatewayConfig
+  const commands = yield* Commands
+  const registry = yield* ConnectionRegistry
+  const scope = yield* Scope.Scope
+  const connectionId = nextConnectionId++
+
+  const write = yield* socket.writer
+  const pull = yield* Socket.readerBytes(socket)
+  const outbound = yield* Queue.bounded<Uint8Array, Cause.Done>(config.outboundQueueFrames)
+  const closed = yield* Deferred.make<CloseReason>()
+  const close = (reason: CloseReason) => Deferred.doneUnsafe(closed, Exit.succeed(reason))
+
+  // The writer fiber drains the outbound queue in batches until the queue ends; a socket
+  // error ends the connection.
+  const writer = yield* Effect.forkIn(
+    Effect.forever(Effect.flatMap(Queue.takeAll(outbound), (frames) => write.writeAll(frames))).pipe(
+      Effect.catch(() => Effect.sync(() => close("peer closed")))
+    ),
+    scope
+  )
+  const send = (frame: Uint8Array) => Queue.offer(outbound, frame)
+
+  let user: { readonly userId: string; readonly deviceId: string } | undefined
+
+  const respond = (spec: CommandSpec, frame: Frame, body: Uint8Array) => send(encodeFrame(spec.id, frame.requestId, body))
+  const respondError = (spec: CommandSpec, frame: Frame, error: WeftError) =>
+    respond(spec, frame, spec.response.encode({ base: { code: error.code, message: error.message } }))
+
+  const dispatch = (spec: CommandSpec, request: any): Effect.Effect<Uint8Array, WeftError> => {
+    if (spec.id === Command.REGISTER) return Effect.map(commands.register(request), spec.response.encode)
+    if (spec.id === Command.AUTH) {
+      if (user !== undefined) return Effect.fail(alreadyLoggedIn("this connection is already logged in"))
+      return Effect.gen(function*() {
+        const authenticated = yield* commands.auth(request)
+        user = { userId: authenticated.userId, deviceId: authenticated.deviceId }
+        // Registered before the response is written, so no change appended after the
+        // head the response reports can miss this connection.
+        yield* registry.register(authenticated.userId, {
+          connectionId,
+          deviceId: authenticated.deviceId,
+          offer: (frame) => {
+            if (!Queue.offerUnsafe(outbound, frame)) close("slow consumer")
+          }
+        }).pipe(Scope.provide(scope))
+        return spec.response.encode(authenticated.response)
+      })
+    }
+    if (user === undefined) return Effect.fail(notLoggedIn(`${spec.name} needs a login first (send AUTH)`))
+    switch (spec.id) {
+      case Command.PING:
+        return Effect.map(commands.ping(), spec.response.encode)
+      case Command.SEND_MESSAGE:
+        return Effect.map(commands.sendMessage(user.userId, request), spec.response.encode)
+      case Command.SYNC:
+        return commands.sync(user.userId, request)
+      default:
+        return Effect.fail(new WeftError({ code: Status.UNKNOWN_COMMAND, message: `command ${spec.id} is not served here` }))
+    }
+  }
+
+  const handleFrame = (frame: Frame): Effect.Effect<void> => {
+    const spec = commandById(frame.command)
+    if (spec === undefined) {
+      return send(errorFrame(Status.UNKNOWN_COMMAND, `unknown command ${frame.command}`, frame.command, frame.requestId))
+    }
+    let request: unknown
+    try {
+      request = spec.request.decode(frame.body)
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause)
+      return send(errorFrame(Status.BAD_REQUEST, `undecodable ${spec.name} body: ${reason}`, frame.command, frame.requestId))
+    }
+    return dispatch(spec, request).pipe(
+      Effect.matchEffect({
+        onFailure: (error) => respondError(spec, frame, error),
+        onSuccess: (body) => respond(spec, frame, body)
+      })
+    )
+  }
+
+  const decoder = new FrameDecoder(config.maxFrameBytes)
+  const idleMs = idleTimeoutMs(config)
+
+  const readLoop: Effect.Effect<CloseReason> = Effect.gen(function*() {
+    while (true) {
+      const next = yield* pull.pipe(
+        Effect.timeoutOrElse({
+          duration: user === undefined ? config.loginTimeoutMs : idleMs,
+          orElse: () => Effect.succeed("idle" as const)
+        }),
+        Effect.catch(() => Effect.succeed("closed" as const))
+      )
+      if (next === "idle") return "idle timeout"
+      if (next === "closed") return "peer closed"
+      for (const chunk of next) {
+        const frames = decoder.push(chunk)
+        if (!Array.isArray(frames)) {
+          yield* send(framingErrorFrame(frames))
+          return "framing error"
+        }
+        for (const frame of frames) yield* handleFrame(frame)
+      }
+    }
+  })
+
+  const reason = yield* Effect.raceFirst(readLoop, Deferred.await(closed))
+  // Flush what is queued (the error frame of a framing error, say), but not for long.
+  yield* Queue.end(outbound)
+  yield* Fiber.await(writer).pipe(Effect.timeoutOption(1000))
+  return { connectionId, reason, userId: user?.userId }
+})

@@ -1,0 +1,65 @@
+/**
+ * The live, logged-in connections of this gateway, by user. A connection registers for the
+ * lifetime of its scope; pushes for its user are handed to it without waiting (each
+ * connection has its own bounded outbound queue and drops itself when that overflows).
+ */
+import { Context, Effect, Layer, Scope } from "effect"
+import { Command } from "../protocol/Command.ts"
+import { encodeFrame } from "../protocol/Frame.ts"
+import { encodePush } from "../protocol/prebuilt.ts"
+import type { LogEntry } from "../storage/Storage.ts"
+
+export interface PushTarget {
+  readonly connectionId: number
+  readonly deviceId: string
+  /** Queue a whole frame for this connection; must not block. */
+  readonly offer: (frame: Uint8Array) => void
+}
+
+export class ConnectionRegistry extends Context.Service<ConnectionRegistry, {
+  readonly register: (userId: string, target: PushTarget) => Effect.Effect<void, never, Scope.Scope>
+  /** Sends the change to every live connection of the user; returns how many got it. */
+  readonly pushToConnections: (userId: string, entry: LogEntry, epoch: string) => Effect.Effect<number>
+  readonly connectionsOf: (userId: string) => ReadonlyArray<PushTarget>
+  readonly size: () => number
+}>()("weft/gateway/ConnectionRegistry") {}
+
+export const make = Effect.sync(() => {
+  const byUser = new Map<string, Set<PushTarget>>()
+  let count = 0
+
+  const add = (userId: string, target: PushTarget) => {
+    let targets = byUser.get(userId)
+    if (targets === undefined) {
+      targets = new Set()
+      byUser.set(userId, targets)
+    }
+    targets.add(target)
+    count++
+  }
+
+  const drop = (userId: string, target: PushTarget) => {
+    const targets = byUser.get(userId)
+    if (targets?.delete(target)) {
+      count--
+      if (targets.size === 0) byUser.delete(userId)
+    }
+  }
+
+  return ConnectionRegistry.of({
+    register: (userId, target) =>
+      Effect.acquireRelease(Effect.sync(() => add(userId, target)), () => Effect.sync(() => drop(userId, target))),
+    pushToConnections: (userId, entry, epoch) =>
+      Effect.sync(() => {
+        const targets = byUser.get(userId)
+        if (targets === undefined) return 0
+        const frame = encodeFrame(Command.PUSH, 0, encodePush(entry.data, epoch))
+        for (const target of targets) target.offer(frame)
+        return targets.size
+      }),
+    connectionsOf: (userId) => [...(byUser.get(userId) ?? [])],
+    size: () => count
+  })
+})
+
+export const layer: Layer.Layer<ConnectionRegistry> = Layer.effect(ConnectionRegistry, make)

@@ -1,0 +1,41 @@
+/** Settings of the connection layer, with the defaults dev mode uses. */
+import { Context, Layer } from "effect"
+
+export interface GatewaySettings {
+  readonly host: string
+  /** TCP long-connection ports; 0 picks a free one. Several at once, for carriers that block some. */
+  readonly tcpPorts: ReadonlyArray<number>
+  /** Largest frame body accepted; a bigger frame is answered with FRAME_TOO_LARGE and a close. */
+  readonly maxFrameBytes: number
+  /** Advertised at login: ping no more often than min, and at least every max. */
+  readonly heartbeatMinSeconds: number
+  readonly heartbeatMaxSeconds: number
+  /** Silence tolerated beyond heartbeatMaxSeconds before the server closes the connection. */
+  readonly idleGraceMs: number
+  /** Time a new connection has to send its first frame. */
+  readonly loginTimeoutMs: number
+  /** Frames queued for one connection; a consumer that falls further behind is disconnected. */
+  readonly outboundQueueFrames: number
+  /** Largest sync page. */
+  readonly maxSyncPage: number
+}
+
+export const defaultGatewaySettings: GatewaySettings = {
+  host: "127.0.0.1",
+  tcpPorts: [0],
+  maxFrameBytes: 64 * 1024,
+  heartbeatMinSeconds: 30,
+  heartbeatMaxSeconds: 270,
+  idleGraceMs: 15_000,
+  loginTimeoutMs: 10_000,
+  outboundQueueFrames: 1024,
+  maxSyncPage: 200
+}
+
+export class GatewayConfig extends Context.Service<GatewayConfig, GatewaySettings>()("weft/gateway/GatewayConfig") {
+  static readonly layer = (settings: Partial<GatewaySettings> = {}) =>
+    Layer.succeed(GatewayConfig, { ...defaultGatewaySettings, ...settings })
+}
+
+export const idleTimeoutMs = (settings: GatewaySettings): number =>
+  settings.heartbeatMaxSeconds * 1000 + settings.idleGraceMs

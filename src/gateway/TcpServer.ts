@@ -1,0 +1,42 @@
+/**
+ * The TCP long-connection listener: one server per configured port, one fiber per accepted
+ * connection. Closing the layer's scope closes the listeners and every connection on them.
+ */
+import { NodeSocketServer } from "@effect/platform-node"
+import { Context, Effect, Layer } from "effect"
+import type { SocketServerError } from "effect/socket/SocketServer"
+import { Commands } from "./Commands.ts"
+import { serveConnection } from "./Connection.ts"
+import { ConnectionRegistry } from "./ConnectionRegistry.ts"
+import { GatewayConfig } from "./GatewayConfig.ts"
+
+export interface Listening {
+  readonly host: string
+  readonly port: number
+}
+
+export class TcpServer extends Context.Service<TcpServer, {
+  readonly listening: ReadonlyArray<Listening>
+}>()("weft/gateway/TcpServer") {}
+
+export const layer: Layer.Layer<TcpServer, SocketServerError, GatewayConfig | Commands | ConnectionRegistry> = Layer
+  .effect(
+    TcpServer,
+    Effect.gen(function*() {
+      const config = yield* GatewayConfig
+      const listening: Array<Listening> = []
+      for (const port of config.tcpPorts) {
+        const server = yield* NodeSocketServer.make({ host: config.host, port })
+        const address = server.address
+        listening.push({ host: config.host, port: address._tag === "UnixPathAddress" ? port : address.port })
+        yield* Effect.forkScoped(
+          server.run((socket) =>
+            Effect.scoped(serveConnection(socket)).pipe(
+              Effect.tap((closed) => Effect.logDebug("connection closed", closed))
+            )
+          )
+        )
+      }
+      return TcpServer.of({ listening })
+    })
+  )

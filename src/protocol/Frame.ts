@@ -1,0 +1,73 @@
+/**
+ * The frame: an 11-byte big-endian header (body length u32, version u8, command u16,
+ * request id u32) followed by a protobuf body. See proto/weft/v1/frame.proto.
+ */
+export const HEADER_SIZE = 11
+export const PROTOCOL_VERSION = 1
+
+export interface Frame {
+  readonly version: number
+  readonly command: number
+  readonly requestId: number
+  readonly body: Uint8Array
+}
+
+export const encodeFrame = (command: number, requestId: number, body: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(HEADER_SIZE + body.length)
+  const view = new DataView(out.buffer)
+  view.setUint32(0, body.length)
+  view.setUint8(4, PROTOCOL_VERSION)
+  view.setUint16(5, command)
+  view.setUint32(7, requestId)
+  out.set(body, HEADER_SIZE)
+  return out
+}
+
+/** Why a byte stream stopped being a valid sequence of frames. */
+export type FramingError =
+  | { readonly _tag: "FrameTooLarge"; readonly size: number; readonly max: number; readonly command: number }
+  | { readonly _tag: "UnsupportedVersion"; readonly version: number; readonly command: number }
+
+/**
+ * Incremental decoder for a byte stream: feed chunks as they arrive, get whole frames.
+ * The size check happens on the header, before any body byte is buffered, so an
+ * oversized frame costs the server 11 bytes of memory, not its claimed length.
+ */
+export class FrameDecoder {
+  private buffer: Uint8Array = new Uint8Array(0)
+
+  constructor(private readonly maxBodySize: number) {}
+
+  /** Returns the frames completed by this chunk, or the framing error that ends the stream. */
+  push(chunk: Uint8Array): Array<Frame> | FramingError {
+    let buf = chunk
+    if (this.buffer.length > 0) {
+      buf = new Uint8Array(this.buffer.length + chunk.length)
+      buf.set(this.buffer, 0)
+      buf.set(chunk, this.buffer.length)
+    }
+    const frames: Array<Frame> = []
+    let offset = 0
+    while (buf.length - offset >= HEADER_SIZE) {
+      const view = new DataView(buf.buffer, buf.byteOffset + offset, HEADER_SIZE)
+      const length = view.getUint32(0)
+      const version = view.getUint8(4)
+      const command = view.getUint16(5)
+      if (version !== PROTOCOL_VERSION) return { _tag: "UnsupportedVersion", version, command }
+      if (length > this.maxBodySize) return { _tag: "FrameTooLarge", size: length, max: this.maxBodySize, command }
+      if (buf.length - offset < HEADER_SIZE + length) break
+      const requestId = view.getUint32(7)
+      const start = offset + HEADER_SIZE
+      frames.push({ version, command, requestId, body: buf.subarray(start, start + length) })
+      offset = start + length
+    }
+    // Keep only the unconsumed tail; copy so the retained bytes don't pin a large chunk.
+    this.buffer = offset === buf.length ? new Uint8Array(0) : buf.slice(offset)
+    return frames
+  }
+
+  /** Bytes received but not yet part of a whole frame. */
+  get pending(): number {
+    return this.buffer.length
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The protobuf schema, loaded from proto/ (the source of truth), and the typed codecs the
+ * rest of weft uses. Decoded messages are plain objects: 64-bit integers as numbers,
+ * enums as numbers, unset fields as their proto3 defaults.
+ */
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import protobuf from "protobufjs"
+
+export const protoDir = fileURLToPath(new URL("../../proto/", import.meta.url))
+
+export const protoFiles = ["weft/v1/frame.proto", "weft/v1/auth.proto", "weft/v1/sync.proto"] as const
+
+const loadRoot = (): protobuf.Root => {
+  const root = new protobuf.Root()
+  root.resolvePath = (_origin, target) => Path.isAbsolute(target) ? target : Path.join(protoDir, target)
+  root.loadSync([...protoFiles])
+  root.resolveAll()
+  return root
+}
+
+/** The loaded schema. Immutable after load. */
+export const root: protobuf.Root = loadRoot()
+
+const conversion: protobuf.IConversionOptions = { longs: Number, enums: Number, defaults: true, oneofs: false }
+
+export interface Codec<T> {
+  readonly type: protobuf.Type
+  readonly encode: (value: T) => Uint8Array
+  /** Throws on bytes that are not a valid encoding of the type. */
+  readonly decode: (bytes: Uint8Array) => T
+  readonly fromJson: (json: unknown) => T
+  readonly toJson: (value: T) => unknown
+}
+
+export const codec = <T>(name: string): Codec<T> => {
+  const type = root.lookupType(`weft.v1.${name}`)
+  return {
+    type,
+    encode: (value) => type.encode(type.fromObject(value as object)).finish(),
+    decode: (bytes) => type.toObject(type.decode(bytes), conversion) as T,
+    fromJson: (json) => type.toObject(type.fromObject(json as object), conversion) as T,
+    toJson: (value) => type.toObject(type.fromObject(value as object), { longs: String, enums: String, defaults: false })
+  }
+}
+
+export interface BaseResponse {
+  readonly code: number
+  readonly message: string
+}
+
+export interface ErrorFrame {
+  readonly code: number
+  readonly message: string
+  readonly command: number
+}
+
+export interface Device {
+  readonly deviceId: string
+  readonly platform: number
+  readonly name: string
+}
+
+export interface RegisterRequest {
+  readonly userId: string
+  readonly password: string
+  readonly displayName: string
+}
+
+export interface RegisterResponse {
+  readonly base: BaseResponse
+}
+
+export interface AuthRequest {
+  readonly userId: string
+  readonly password?: string | undefined
+  readonly resumeToken?: string | undefined
+  readonly device?: Device | null | undefined
+}
+
+export interface AuthResponse {
+  readonly base: BaseResponse
+  readonly sessionToken: string
+  readonly heartbeatMinSeconds: number
+  readonly heartbeatMaxSeconds: number
+  readonly currentSeq: number
+  readonly epoch: string
+  readonly serverTimeMs: number
+}
+
+export interface PongResponse {
+  readonly base: BaseResponse
+  readonly serverTimeMs: number
+}
+
+export interface Message {
+  readonly messageId: string
+  readonly from: string
+  readonly to: string
+  readonly type: number
+  readonly text: string
+  readonly clientMsgId: string
+  readonly sentAtMs: number
+}
+
+export interface Change {
+  readonly seq: number
+  readonly atMs: number
+  readonly message?: Message | null | undefined
+}
+
+export interface SyncRequest {
+  readonly cursor: number
+  readonly limit: number
+}
+
+export interface SyncResponse {
+  readonly base: BaseResponse
+  readonly changes: ReadonlyArray<Change>
+  readonly cursor: number
+  readonly more: boolean
+  readonly epoch: string
+}
+
+export interface Push {
+  readonly change: Change
+  readonly epoch: string
+}
+
+export interface SendMessageRequest {
+  readonly to: string
+  readonly type: number
+  readonly text: string
+  readonly clientMsgId: string
+}
+
+export interface SendMessageResponse {
+  readonly base: BaseResponse
+  readonly messageId: string
+  readonly seq: number
+  readonly sentAtMs: number
+  readonly duplicate: boolean
+}
+
+export const Codecs = {
+  BaseResponse: codec<BaseResponse>("BaseResponse"),
+  ErrorFrame: codec<ErrorFrame>("ErrorFrame"),
+  RegisterRequest: codec<RegisterRequest>("RegisterRequest"),
+  RegisterResponse: codec<RegisterResponse>("RegisterResponse"),
+  AuthRequest: codec<AuthRequest>("AuthRequest"),
+  AuthResponse: codec<AuthResponse>("AuthResponse"),
+  PingRequest: codec<{}>("PingRequest"),
+  PongResponse: codec<PongResponse>("PongResponse"),
+  Message: codec<Message>("Message"),
+  Change: codec<Change>("Change"),
+  SyncRequest: codec<SyncRequest>("SyncRequest"),
+  SyncResponse: codec<SyncResponse>("SyncResponse"),
+  Push: codec<Push>("Push"),
+  SendMessageRequest: codec<SendMessageRequest>("SendMessageRequest"),
+  SendMessageResponse: codec<SendMessageResponse>("SendMessageResponse")
+} as const

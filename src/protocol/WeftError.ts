@@ -1,0 +1,30 @@
+/**
+ * The one error a request can fail with: a wire status code and a message for people.
+ * It is a Schema class so it crosses runners unchanged when an actor fails a call.
+ */
+import { Schema } from "effect"
+import { Status, statusName } from "./Status.ts"
+
+export class WeftError extends Schema.TaggedError<WeftError>()("WeftError", {
+  code: Schema.Number,
+  message: Schema.String
+}) {
+  override toString(): string {
+    return `${statusName(this.code)} (${this.code}): ${this.message}`
+  }
+}
+
+const make = (code: number) => (message: string) => new WeftError({ code, message })
+
+export const badRequest = make(Status.BAD_REQUEST)
+export const notLoggedIn = make(Status.NOT_LOGGED_IN)
+export const alreadyLoggedIn = make(Status.ALREADY_LOGGED_IN)
+export const wrongCredentials = make(Status.WRONG_CREDENTIALS)
+export const userExists = make(Status.USER_EXISTS)
+export const invalidToken = make(Status.INVALID_TOKEN)
+export const invalidUserId = make(Status.INVALID_USER_ID)
+export const recipientNotFound = make(Status.RECIPIENT_NOT_FOUND)
+export const forbidden = make(Status.FORBIDDEN)
+export const rateLimited = make(Status.RATE_LIMITED)
+export const internal = make(Status.INTERNAL)
+export const unavailable = make(Status.UNAVAILABLE)

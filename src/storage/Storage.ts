@@ -1,0 +1,81 @@
+/**
+ * The storage service: key-value with expiry, counters, and one append-only change log per
+ * user. Narrow on purpose, so that a Redis (or Redis Cluster) implementation fits behind it:
+ * every key of one user is built with `userKey`, which carries the hash tag `{userId}`.
+ *
+ * The log is written by one actor per user (the single writer), which allocates sequence
+ * numbers itself. Storage still refuses a sequence that is not exactly head + 1 — fencing,
+ * so a brief double ownership during a rebalance cannot corrupt a log.
+ */
+import { Context, type Effect, Schema } from "effect"
+
+export interface LogEntry {
+  readonly seq: number
+  readonly data: Uint8Array
+}
+
+export interface LogHead {
+  /** The highest sequence in the log; 0 for an empty log. */
+  readonly seq: number
+  /** Identifies this incarnation of the log; a new epoch means earlier history is gone. */
+  readonly epoch: string
+}
+
+export interface AppendRequest {
+  readonly seq: number
+  readonly data: Uint8Array
+  /** If an entry with this key was appended before (and has not expired), nothing is written. */
+  readonly dedupeKey?: string | undefined
+  readonly dedupeTtlMs?: number | undefined
+}
+
+export type AppendResult =
+  | { readonly _tag: "Appended"; readonly entry: LogEntry }
+  | { readonly _tag: "Duplicate"; readonly entry: LogEntry }
+
+export interface LogPage {
+  readonly entries: ReadonlyArray<LogEntry>
+  readonly head: LogHead
+}
+
+export interface SetOptions {
+  readonly ttlMs?: number | undefined
+  /** Write only if the key does not exist; the result says whether it was written. */
+  readonly onlyIfAbsent?: boolean | undefined
+}
+
+export class StorageError extends Schema.TaggedError<StorageError>()("StorageError", {
+  operation: Schema.String,
+  cause: Schema.Defect()
+}) {}
+
+/** The appended sequence was not head + 1: another writer got there first. */
+export class SequenceConflict extends Schema.TaggedError<SequenceConflict>()("SequenceConflict", {
+  userId: Schema.String,
+  seq: Schema.Number,
+  head: Schema.Number
+}) {}
+
+export class Storage extends Context.Service<Storage, {
+  readonly get: (key: string) => Effect.Effect<Uint8Array | undefined, StorageError>
+  readonly set: (key: string, value: Uint8Array, options?: SetOptions) => Effect.Effect<boolean, StorageError>
+  readonly remove: (key: string) => Effect.Effect<void, StorageError>
+  readonly increment: (key: string, by: number, ttlMs?: number) => Effect.Effect<number, StorageError>
+  /** The log's head; creates the log (and its epoch) if it does not exist yet. */
+  readonly logHead: (userId: string) => Effect.Effect<LogHead, StorageError>
+  readonly logAppend: (
+    userId: string,
+    request: AppendRequest
+  ) => Effect.Effect<AppendResult, StorageError | SequenceConflict>
+  /** Entries with seq > afterSeq, oldest first, at most `limit`. */
+  readonly logRead: (userId: string, afterSeq: number, limit: number) => Effect.Effect<LogPage, StorageError>
+}>()("weft/storage/Storage") {}
+
+/** A key of one user's data: the `{userId}` hash tag keeps all of them in one Redis Cluster slot. */
+export const userKey = (userId: string, ...parts: ReadonlyArray<string>): string => `{${userId}}:${parts.join(":")}`
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+export const encodeJson = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value))
+export const decodeJson = <A>(bytes: Uint8Array): A => JSON.parse(decoder.decode(bytes)) as A

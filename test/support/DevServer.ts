@@ -1,0 +1,53 @@
+/**
+ * A dev-mode server inside the test process, on 127.0.0.1 with a free port. The gateway can
+ * be stopped and started again while the engine (actors and storage) stays up.
+ */
+import { Context, Effect, Exit, Layer, Scope } from "effect"
+import { engine, gateway } from "../../src/cluster/Dev.ts"
+import { type SettingsOverrides, withOverrides } from "../../src/cluster/Settings.ts"
+import { TcpServer } from "../../src/gateway/TcpServer.ts"
+
+export interface DevServer {
+  readonly host: string
+  /** The gateway's current port (it keeps the same one across restarts). */
+  port: number
+  readonly stopGateway: () => Promise<void>
+  readonly startGateway: () => Promise<void>
+  readonly stop: () => Promise<void>
+}
+
+export const startDevServer = async (overrides: SettingsOverrides = {}): Promise<DevServer> => {
+  const settings = withOverrides({ ...overrides, gateway: { tcpPorts: [0], ...overrides.gateway } })
+  const engineScope = Effect.runSync(Scope.make())
+  const engineContext = await Effect.runPromise(Layer.buildWithScope(engine(settings), engineScope))
+  let gatewayScope: Scope.Closeable | undefined
+  const server: DevServer = {
+    host: "127.0.0.1",
+    port: 0,
+    startGateway: async () => {
+      const scope = Effect.runSync(Scope.make())
+      const fixedPort = withOverrides({ gateway: { ...settings.gateway, tcpPorts: [server.port] } })
+      const context = await Effect.runPromise(
+        Layer.buildWithScope(
+          gateway.pipe(Layer.provide(Layer.succeedContext(engineContext)), Layer.provide(engineConfig(fixedPort))),
+          scope
+        )
+      )
+      gatewayScope = scope
+      server.port = Context.get(context, TcpServer).listening[0]!.port
+    },
+    stopGateway: async () => {
+      if (gatewayScope) await Effect.runPromise(Scope.close(gatewayScope, Exit.void))
+      gatewayScope = undefined
+    },
+    stop: async () => {
+      await server.stopGateway()
+      await Effect.runPromise(Scope.close(engineScope, Exit.void))
+    }
+  }
+  await server.startGateway()
+  return server
+}
+
+import { GatewayConfig } from "../../src/gateway/GatewayConfig.ts"
+const engineConfig = (settings: ReturnType<typeof withOverrides>) => GatewayConfig.layer(settings.gateway)
