@@ -20,8 +20,11 @@ export interface ClientOptions {
   readonly password?: string | undefined
   readonly resumeToken?: string | undefined
   readonly deviceId?: string | undefined
-  /** Where to resume the log from (the highest sequence already applied), and its epoch. */
-  readonly cursor?: number | undefined
+  /**
+   * Where to resume the log from: the highest sequence already applied (default 0: the whole
+   * history), or "head" to skip history and receive only what happens from now on.
+   */
+  readonly cursor?: number | "head" | undefined
   readonly epoch?: string | undefined
   /** Reconnect after a lost connection (default true), with exponential backoff and jitter. */
   readonly reconnect?: boolean | undefined
@@ -92,9 +95,11 @@ export class WeftClient {
   private syncing: Promise<void> | undefined
   private readonly deviceId: string
   private firstLogin: ((error?: Error) => void) | undefined
+  private startAtHead: boolean
 
   constructor(private readonly options: ClientOptions) {
-    this.cursorValue = options.cursor ?? 0
+    this.startAtHead = options.cursor === "head"
+    this.cursorValue = typeof options.cursor === "number" ? options.cursor : 0
     this.epochValue = options.epoch
     this.token = options.resumeToken
     this.deviceId = options.deviceId ?? randomUUID()
@@ -188,6 +193,10 @@ export class WeftClient {
         this.emit("reset", auth.epoch)
       }
       this.epochValue = auth.epoch
+      if (this.startAtHead) {
+        this.startAtHead = false
+        this.cursorValue = auth.currentSeq
+      }
       this.setState("online")
       if (auth.currentSeq > this.cursorValue) await this.sync()
       for (const outgoing of this.outbox) if (!outgoing.inFlight) this.transmit(outgoing)
