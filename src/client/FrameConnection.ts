@@ -125,11 +125,7 @@ export class FrameConnection {
 
   private onData(chunk: Buffer): void {
     this.options.onBytes?.("in", chunk.length)
-    const frames = this.decoder.push(chunk)
-    if (!Array.isArray(frames)) {
-      this.socket.destroy()
-      return this.shutdown(new Error(`server sent an invalid frame: ${frames._tag}`))
-    }
+    const { frames, error } = this.decoder.push(chunk)
     for (const frame of frames) {
       const pending = frame.requestId === 0 ? undefined : this.pending.get(frame.requestId)
       if (pending === undefined) {
@@ -144,6 +140,10 @@ export class FrameConnection {
       } else {
         pending.resolve(frame.body)
       }
+    }
+    if (error !== undefined) {
+      this.socket.destroy()
+      this.shutdown(new Error(`server sent an invalid frame: ${error._tag}`))
     }
   }
 

@@ -123,12 +123,12 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
       if (next === "idle") return "idle timeout"
       if (next === "closed") return "peer closed"
       for (const chunk of next) {
-        const frames = decoder.push(chunk)
-        if (!Array.isArray(frames)) {
-          yield* send(framingErrorFrame(frames))
+        const { frames, error } = decoder.push(chunk)
+        for (const frame of frames) yield* handleFrame(frame)
+        if (error !== undefined) {
+          yield* send(framingErrorFrame(error))
           return "framing error"
         }
-        for (const frame of frames) yield* handleFrame(frame)
       }
     }
   })

@@ -38,8 +38,11 @@ export class FrameDecoder {
 
   constructor(private readonly maxBodySize: number) {}
 
-  /** Returns the frames completed by this chunk, or the framing error that ends the stream. */
-  push(chunk: Uint8Array): Array<Frame> | FramingError {
+  /**
+   * Returns the frames completed by this chunk and, if the stream broke, the framing error
+   * that ends it (frames before the error are still returned, to be answered first).
+   */
+  push(chunk: Uint8Array): { readonly frames: Array<Frame>; readonly error?: FramingError } {
     let buf = chunk
     if (this.buffer.length > 0) {
       buf = new Uint8Array(this.buffer.length + chunk.length)
@@ -53,8 +56,10 @@ export class FrameDecoder {
       const length = view.getUint32(0)
       const version = view.getUint8(4)
       const command = view.getUint16(5)
-      if (version !== PROTOCOL_VERSION) return { _tag: "UnsupportedVersion", version, command }
-      if (length > this.maxBodySize) return { _tag: "FrameTooLarge", size: length, max: this.maxBodySize, command }
+      if (version !== PROTOCOL_VERSION) return { frames, error: { _tag: "UnsupportedVersion", version, command } }
+      if (length > this.maxBodySize) {
+        return { frames, error: { _tag: "FrameTooLarge", size: length, max: this.maxBodySize, command } }
+      }
       if (buf.length - offset < HEADER_SIZE + length) break
       const requestId = view.getUint32(7)
       const start = offset + HEADER_SIZE
@@ -63,7 +68,7 @@ export class FrameDecoder {
     }
     // Keep only the unconsumed tail; copy so the retained bytes don't pin a large chunk.
     this.buffer = offset === buf.length ? new Uint8Array(0) : buf.slice(offset)
-    return frames
+    return { frames }
   }
 
   /** Bytes received but not yet part of a whole frame. */

@@ -5,6 +5,7 @@
 import { Context, Effect, Exit, Layer, Scope } from "effect"
 import { engine, gateway } from "../../src/cluster/Dev.ts"
 import { type SettingsOverrides, withOverrides } from "../../src/cluster/Settings.ts"
+import { GatewayConfig } from "../../src/gateway/GatewayConfig.ts"
 import { TcpServer } from "../../src/gateway/TcpServer.ts"
 
 export interface DevServer {
@@ -29,7 +30,7 @@ export const startDevServer = async (overrides: SettingsOverrides = {}): Promise
       const fixedPort = withOverrides({ gateway: { ...settings.gateway, tcpPorts: [server.port] } })
       const context = await Effect.runPromise(
         Layer.buildWithScope(
-          gateway.pipe(Layer.provide(Layer.succeedContext(engineContext)), Layer.provide(engineConfig(fixedPort))),
+          gateway.pipe(Layer.provide(GatewayConfig.layer(fixedPort.gateway)), Layer.provide(Layer.succeedContext(engineContext))),
           scope
         )
       )
@@ -48,6 +49,3 @@ export const startDevServer = async (overrides: SettingsOverrides = {}): Promise
   await server.startGateway()
   return server
 }
-
-import { GatewayConfig } from "../../src/gateway/GatewayConfig.ts"
-const engineConfig = (settings: ReturnType<typeof withOverrides>) => GatewayConfig.layer(settings.gateway)

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest"
+import { encodeFrame, FrameDecoder, HEADER_SIZE } from "../../src/protocol/Frame.ts"
+
+describe("frame codec", () => {
+  it("a frame is an 11-byte header and the body", () => {
+    const frame = encodeFrame(5, 42, new Uint8Array([1, 2, 3]))
+    expect(frame.length).toBe(HEADER_SIZE + 3)
+    expect([...frame.subarray(0, HEADER_SIZE)]).toEqual([0, 0, 0, 3, 1, 0, 5, 0, 0, 0, 42])
+  })
+
+  it("frames split across chunks at any byte come out whole and in order", () => {
+    const bytes = new Uint8Array([
+      ...encodeFrame(2, 1, new Uint8Array([9, 9])),
+      ...encodeFrame(3, 2, new Uint8Array(0)),
+      ...encodeFrame(4, 3, new Uint8Array(300).fill(7))
+    ])
+    for (let cut = 1; cut < bytes.length; cut += 13) {
+      const decoder = new FrameDecoder(1024)
+      const first = decoder.push(bytes.subarray(0, cut))
+      const second = decoder.push(bytes.subarray(cut))
+      expect(first.error ?? second.error).toBeUndefined()
+      const frames = [...first.frames, ...second.frames]
+      expect(frames.map((f) => [f.command, f.requestId, f.body.length])).toEqual([[2, 1, 2], [3, 2, 0], [4, 3, 300]])
+      expect(decoder.pending).toBe(0)
+    }
+  })
+
+  it("an oversized frame is refused from its header, before the body arrives", () => {
+    const decoder = new FrameDecoder(100)
+    const header = encodeFrame(5, 1, new Uint8Array(101)).subarray(0, HEADER_SIZE)
+    expect(decoder.push(header).error).toEqual({ _tag: "FrameTooLarge", size: 101, max: 100, command: 5 })
+  })
+
+  it("an unknown protocol version is refused", () => {
+    const frame = encodeFrame(5, 1, new Uint8Array(0))
+    frame[4] = 9
+    expect(new FrameDecoder(100).push(frame).error).toEqual({ _tag: "UnsupportedVersion", version: 9, command: 5 })
+  })
+
+  it("frames before a framing error in the same chunk are still delivered", () => {
+    const good = encodeFrame(6, 1, new Uint8Array(2))
+    const bad = encodeFrame(5, 2, new Uint8Array(0))
+    bad[4] = 2
+    const result = new FrameDecoder(100).push(new Uint8Array([...good, ...bad]))
+    expect(result.frames.map((f) => f.requestId)).toEqual([1])
+    expect(result.error?._tag).toBe("UnsupportedVersion")
+  })
+})
