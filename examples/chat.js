@@ -1,0 +1,60 @@
+/**
+ * Two users chat through a weft server, using the SDK.
+ *
+ *   npm start                 # in one terminal: the dev server on 127.0.0.1:9300
+ *   node examples/chat.js     # in another
+ *
+ * Set WEFT_SERVER=host:port to use another server.
+ */
+import { register, Status, WeftClient, WeftRequestError } from "weft"
+
+const [host, port] = (process.env.WEFT_SERVER ?? "127.0.0.1:9300").split(":")
+const server = { host, port: Number(port) }
+
+const ensureAccount = async (userId, password) => {
+  try {
+    await register(server, userId, password)
+  } catch (error) {
+    // Running the example twice: the accounts are already there.
+    if (!(error instanceof WeftRequestError && error.code === Status.USER_EXISTS)) throw error
+  }
+}
+
+const main = async () => {
+  await ensureAccount("alice", "alice-password")
+  await ensureAccount("bob", "bob-password")
+
+  const alice = new WeftClient({ ...server, userId: "alice", password: "alice-password", cursor: "head" })
+  const bob = new WeftClient({ ...server, userId: "bob", password: "bob-password", cursor: "head" })
+  await Promise.all([alice.connect(), bob.connect()])
+
+  const script = ["hi bob!", "how is the weather?", "see you later"]
+  const replies = ["hello alice", "sunny", "bye"]
+  let turn = 0
+
+  const done = new Promise((resolve) => {
+    bob.on("message", async (message) => {
+      if (message.from !== "alice") return
+      console.log(`bob   <- ${message.text}`)
+      await bob.send("alice", replies[turn])
+    })
+    alice.on("message", async (message) => {
+      if (message.from !== "bob") return
+      console.log(`alice <- ${message.text}`)
+      turn++
+      if (turn < script.length) await alice.send("bob", script[turn])
+      else resolve()
+    })
+  })
+
+  await alice.send("bob", script[0])
+  await done
+  console.log(`alice's log is at sequence ${alice.cursor}, bob's at ${bob.cursor}`)
+  alice.close()
+  bob.close()
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

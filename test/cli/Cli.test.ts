@@ -1,0 +1,108 @@
+/** `weft dev` and `weft client` as separate processes, as a person would run them. */
+import { type ChildProcess, execFile, spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
+
+let dev: ChildProcess
+let server = ""
+
+beforeAll(async () => {
+  dev = spawn(process.execPath, [bin, "dev", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] })
+  server = await new Promise<string>((resolve, reject) => {
+    let out = ""
+    const timer = setTimeout(() => reject(new Error(`weft dev did not start: ${out}`)), 15_000)
+    dev.stdout!.on("data", (chunk) => {
+      out += chunk
+      const match = /long connections \(TCP\) on (\S+:\d+)/.exec(out)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[1]!)
+      }
+    })
+    dev.once("exit", (code) => reject(new Error(`weft dev exited with ${code}: ${out}`)))
+  })
+})
+afterAll(() => {
+  dev.kill("SIGINT")
+})
+
+interface Run {
+  readonly code: number
+  readonly lines: Array<any>
+  readonly stderr: string
+}
+
+const weft = (...args: Array<string>): Promise<Run> =>
+  new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({
+        code: error ? (typeof error.code === "number" ? error.code : 1) : 0,
+        lines: stdout.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line)),
+        stderr
+      })
+    })
+  })
+
+const client = (user: string, ...args: Array<string>) =>
+  weft("client", "--server", server, "--user", user, "--password", "pass-word", ...args)
+
+describe("weft dev and weft client", () => {
+  it("two client processes exchange messages through a dev server process", async () => {
+    expect((await client("ann", "register")).lines).toEqual([{ registered: "ann" }])
+    expect((await client("ben", "register")).code).toBe(0)
+
+    const listening = client("ben", "listen", "--seconds", "4")
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const sent = await client("ann", "send", "ben", "hi ben", "--client-msg-id", "first")
+    expect(sent.code).toBe(0)
+    expect(sent.lines[0]).toMatchObject({ messageId: "ann/first", seq: 1, duplicate: false })
+
+    const listened = await listening
+    expect(listened.code).toBe(0)
+    expect(listened.lines).toHaveLength(1)
+    expect(listened.lines[0]).toMatchObject({ seq: 1, message: { from: "ann", to: "ben", text: "hi ben" } })
+
+    const resent = await client("ann", "send", "ben", "hi ben", "--client-msg-id", "first")
+    expect(resent.lines[0]).toMatchObject({ messageId: "ann/first", duplicate: true })
+
+    await client("ann", "send", "ben", "second")
+    const synced = await client("ben", "sync")
+    expect(synced.lines.map((line) => [line.seq, line.message.text])).toEqual([[1, "hi ben"], [2, "second"]])
+    const after = await client("ben", "sync", "--cursor", "1")
+    expect(after.lines.map((line) => line.seq)).toEqual([2])
+  })
+
+  it("the example chat runs against the dev server", async () => {
+    const example = fileURLToPath(new URL("../../examples/chat.js", import.meta.url))
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [example], { timeout: 20_000, env: { ...process.env, WEFT_SERVER: server } }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout))
+    })
+    expect(output).toContain("bob   <- hi bob!")
+    expect(output).toContain("alice <- bye")
+  })
+
+  it("errors exit non-zero with a clear message", async () => {
+    const wrong = await weft("client", "--server", server, "--user", "ann", "--password", "bad-password", "sync")
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toContain("WRONG_CREDENTIALS")
+
+    const missing = await client("ann", "send", "nobody-at-all", "hello")
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain("RECIPIENT_NOT_FOUND")
+
+    const usage = await weft("client", "--server", "no-port", "--user", "ann", "--password", "x", "sync")
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toContain("--server must be HOST:PORT")
+
+    const badPort = await weft("dev", "--port", "99999")
+    expect(badPort.code).toBe(2)
+    expect(badPort.stderr).toContain("--port must be a port number")
+
+    const down = await weft("client", "--server", "127.0.0.1:1", "--user", "ann", "--password", "x", "sync")
+    expect(down.code).toBe(1)
+    expect(down.stderr).toContain("ECONNREFUSED")
+  })
+})
