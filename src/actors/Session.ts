@@ -53,7 +53,13 @@ export const Login = Rpc.make("Login", {
   error: WeftError
 })
 
-export const Session = Entity.make("Session", [Register, Login])
+/** Checks a session token without issuing one (the short connection sends it with every request). */
+export const Verify = Rpc.make("Verify", {
+  payload: { sessionToken: Schema.String },
+  error: WeftError
+})
+
+export const Session = Entity.make("Session", [Register, Login, Verify])
 
 export interface SessionOptions {
   readonly sessionTtlMs: number
@@ -136,6 +142,16 @@ export const layer = (options: SessionOptions) =>
         Login: ({ payload }) =>
           login(payload.password, payload.resumeToken, payload.device).pipe(
             Effect.catchTag("StorageError", (error) => Effect.fail(storageFailed(error)))
+          ),
+        Verify: ({ payload }) =>
+          storage.get(sessionKey(userId, payload.sessionToken)).pipe(
+            Effect.mapError(storageFailed),
+            Effect.flatMap((session) =>
+              session === undefined || payload.sessionToken === ""
+                ? Effect.fail(invalidToken("the session token is unknown, expired or revoked"))
+                : Effect.void
+            ),
+            Rpc.fork
           )
       })
     }),

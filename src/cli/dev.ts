@@ -1,11 +1,28 @@
 /** `weft dev`: the whole server in this process, until Ctrl-C. */
 import { parseArgs } from "node:util"
 import { NodeRuntime } from "@effect/platform-node"
-import { Effect, Layer } from "effect"
+import { Cause, Effect, Layer } from "effect"
 import { dev } from "../cluster/Dev.ts"
 import { withOverrides } from "../cluster/Settings.ts"
+import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
+import { AdminServer } from "../metrics/AdminServer.ts"
 import { parsePort } from "./args.ts"
+
+/** The innermost system error (EADDRINUSE, EACCES, ...) said in one line, naming the address. */
+const explainStartupFailure = (error: unknown): string => {
+  let current: unknown = error
+  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
+    const { code, address, port } = current as { code?: unknown; address?: unknown; port?: unknown }
+    if (typeof code === "string" && code.startsWith("E")) {
+      const where = port === undefined ? "" : ` ${String(address)}:${String(port)}`
+      const hint = code === "EADDRINUSE" ? " (port in use: choose another with --port/--http-port/--admin-port, or 0)" : ""
+      return `${code}${where}${hint}`
+    }
+    current = (current as { cause?: unknown }).cause ?? (current as { reason?: unknown }).reason
+  }
+  return error instanceof Error ? error.message : String(error)
+}
 
 export const runDev = async (argv: ReadonlyArray<string>) => {
   const { values } = parseArgs({
@@ -22,15 +39,25 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
   const settings = withOverrides({
     gateway: {
       host,
-      tcpPorts: [parsePort("--port", values.port, 9300)]
-    }
+      tcpPorts: [parsePort("--port", values.port, 9300)],
+      httpPorts: [parsePort("--http-port", values["http-port"], 9380)]
+    },
+    admin: { port: parsePort("--admin-port", values["admin-port"], 9390) }
   })
 
   const program = Effect.gen(function*() {
     const tcp = yield* TcpServer
+    const http = yield* HttpShortServer
+    const admin = yield* AdminServer
     const first = tcp.listening[0]!
     const server = `${first.host}:${first.port}`
     for (const listening of tcp.listening) console.log(`weft dev: long connections (TCP) on ${listening.host}:${listening.port}`)
+    for (const listening of http.listening) {
+      console.log(`weft dev: short connections (HTTP POST /cgi-bin/<command>) on ${listening.host}:${listening.port}`)
+    }
+    console.log(
+      `weft dev: admin (/healthz /readyz /metrics) on ${admin.listening.host}:${admin.listening.port}`
+    )
     console.log("weft dev: storage is in memory; Ctrl-C stops the server")
     console.log(
       `try it:  npx weft client --server ${server} --user alice --password secret-pw register && ` +
@@ -39,5 +66,16 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
     return yield* Effect.never
   })
 
-  NodeRuntime.runMain(program.pipe(Effect.provide(Layer.fresh(dev(settings)))))
+  NodeRuntime.runMain(
+    program.pipe(
+      Effect.provide(Layer.fresh(dev(settings))),
+      Effect.catchCause((cause) =>
+        Effect.sync(() => {
+          console.error(`weft dev: cannot start: ${explainStartupFailure(Cause.squash(cause))}`)
+          process.exitCode = 1
+        })
+      )
+    ),
+    { disableErrorReporting: true }
+  )
 }

@@ -5,6 +5,8 @@
  */
 import { Layer } from "effect"
 import * as Commands from "../gateway/Commands.ts"
+import * as HttpServer from "../gateway/HttpServer.ts"
+import * as AdminServer from "../metrics/AdminServer.ts"
 import { GatewayConfig } from "../gateway/GatewayConfig.ts"
 import * as TcpServer from "../gateway/TcpServer.ts"
 import { layerMemory } from "../storage/memory.ts"
@@ -12,7 +14,13 @@ import { devEngine } from "./Engine.ts"
 import type { WeftSettings } from "./Settings.ts"
 
 /** The connection layer: listeners and command handlers, forwarding to the engine. */
-export const gateway = TcpServer.layer.pipe(Layer.provide(Commands.layer))
+export const gateway = Layer.mergeAll(TcpServer.layer, HttpServer.layer).pipe(Layer.provide(Commands.layer))
+
+/** The admin port, if the settings ask for one. */
+export const admin = (settings: WeftSettings) =>
+  settings.admin.port === undefined
+    ? Layer.empty
+    : AdminServer.layer({ host: settings.gateway.host, port: settings.admin.port })
 
 /** Engine + in-memory storage + the gateway's settings: everything a gateway needs below it. */
 export const engine = (settings: WeftSettings) =>
@@ -21,4 +29,5 @@ export const engine = (settings: WeftSettings) =>
     Layer.provideMerge(GatewayConfig.layer(settings.gateway))
   )
 
-export const dev = (settings: WeftSettings) => gateway.pipe(Layer.provideMerge(engine(settings)))
+export const dev = (settings: WeftSettings) =>
+  Layer.mergeAll(gateway, admin(settings)).pipe(Layer.provideMerge(engine(settings)))

@@ -21,7 +21,7 @@ import type {
   SendMessageResponse,
   SyncRequest
 } from "../protocol/Proto.ts"
-import { badRequest, invalidUserId, type WeftError } from "../protocol/WeftError.ts"
+import { badRequest, invalidToken, invalidUserId, type WeftError } from "../protocol/WeftError.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
 
 const ok = { code: 0, message: "" }
@@ -35,6 +35,8 @@ export interface Authenticated {
 export class Commands extends Context.Service<Commands, {
   readonly register: (request: RegisterRequest) => Effect.Effect<RegisterResponse, WeftError>
   readonly auth: (request: AuthRequest) => Effect.Effect<Authenticated, WeftError>
+  /** Checks a session token for a request that carries its own credentials (short connection). */
+  readonly verify: (userId: string, sessionToken: string) => Effect.Effect<void, WeftError>
   readonly ping: () => Effect.Effect<PongResponse>
   readonly sendMessage: (userId: string, request: SendMessageRequest) => Effect.Effect<SendMessageResponse, WeftError>
   /** Returns the encoded SyncResponse: stored changes go to the wire without re-encoding. */
@@ -90,6 +92,12 @@ export const make = Effect.gen(function*() {
           serverTimeMs: Date.now()
         }
       }
+    }),
+    verify: Effect.fn("Commands.verify")(function*(userId, sessionToken) {
+      if (!isValidUserId(userId) || sessionToken === "") {
+        return yield* invalidToken("a user id and a session token are required in the base request")
+      }
+      yield* callActor(sessions(userId).Verify({ sessionToken }), "session")
     }),
     ping: () => Effect.sync(() => ({ base: ok, serverTimeMs: Date.now() })),
     sendMessage: Effect.fn("Commands.sendMessage")(function*(userId, request) {

@@ -4,13 +4,14 @@
  * TCP and WebSocket share it. Nothing here is state that matters: a connection that dies
  * loses only itself, and the client resumes by token and syncs by cursor.
  */
-import { type Cause, Deferred, Effect, Exit, Fiber, Queue, Scope } from "effect"
+import { type Cause, Deferred, Effect, Exit, Fiber, Metric, Queue, Scope } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { Command, type CommandSpec, commandById } from "../protocol/Command.ts"
 import { encodeFrame, type Frame, FrameDecoder, type FramingError } from "../protocol/Frame.ts"
 import { Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import { alreadyLoggedIn, notLoggedIn, WeftError } from "../protocol/WeftError.ts"
+import { connectionsClosed, connectionsOpen, recordCommand } from "../metrics/Instruments.ts"
 import { Commands } from "./Commands.ts"
 import { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig, idleTimeoutMs } from "./GatewayConfig.ts"
@@ -27,7 +28,7 @@ const framingErrorFrame = (error: FramingError) =>
 
 let nextConnectionId = 1
 
-export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket) {
+export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket, transport: string) {
   const config = yield* GatewayConfig
   const commands = yield* Commands
   const registry = yield* ConnectionRegistry
@@ -100,10 +101,12 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
       const reason = cause instanceof Error ? cause.message : String(cause)
       return send(errorFrame(Status.BAD_REQUEST, `undecodable ${spec.name} body: ${reason}`, frame.command, frame.requestId))
     }
+    const startedAt = performance.now()
     return dispatch(spec, request).pipe(
       Effect.matchEffect({
-        onFailure: (error) => respondError(spec, frame, error),
-        onSuccess: (body) => respond(spec, frame, body)
+        onFailure: (error) =>
+          Effect.andThen(respondError(spec, frame, error), recordCommand(spec.name, transport, error.code, startedAt)),
+        onSuccess: (body) => Effect.andThen(respond(spec, frame, body), recordCommand(spec.name, transport, 0, startedAt))
       })
     )
   }
@@ -133,7 +136,10 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
     }
   })
 
-  const reason = yield* Effect.raceFirst(readLoop, Deferred.await(closed))
+  const open = Metric.withAttributes(connectionsOpen, { transport })
+  yield* Metric.modify(open, 1)
+  const reason = yield* Effect.raceFirst(readLoop, Deferred.await(closed)).pipe(Effect.ensuring(Metric.modify(open, -1)))
+  yield* Metric.update(Metric.withAttributes(connectionsClosed, { transport, reason }), 1)
   // Flush what is queued (the error frame of a framing error, say), but not for long.
   yield* Queue.end(outbound)
   yield* Fiber.await(writer).pipe(Effect.timeoutOption(1000))

@@ -3,7 +3,8 @@
  * lifetime of its scope; pushes for its user are handed to it without waiting (each
  * connection has its own bounded outbound queue and drops itself when that overflows).
  */
-import { Context, Effect, Layer, Scope } from "effect"
+import { Context, Effect, Layer, Metric, type Scope } from "effect"
+import { pushesTotal } from "../metrics/Instruments.ts"
 import { Command } from "../protocol/Command.ts"
 import { encodeFrame } from "../protocol/Frame.ts"
 import { encodePush } from "../protocol/prebuilt.ts"
@@ -50,12 +51,12 @@ export const make = Effect.sync(() => {
     register: (userId, target) =>
       Effect.acquireRelease(Effect.sync(() => add(userId, target)), () => Effect.sync(() => drop(userId, target))),
     pushToConnections: (userId, entry, epoch) =>
-      Effect.sync(() => {
+      Effect.suspend(() => {
         const targets = byUser.get(userId)
-        if (targets === undefined) return 0
+        if (targets === undefined) return Effect.succeed(0)
         const frame = encodeFrame(Command.PUSH, 0, encodePush(entry.data, epoch))
         for (const target of targets) target.offer(frame)
-        return targets.size
+        return Effect.as(Metric.update(pushesTotal, targets.size), targets.size)
       }),
     connectionsOf: (userId) => [...(byUser.get(userId) ?? [])],
     size: () => count

@@ -5,6 +5,8 @@ export interface GatewaySettings {
   readonly host: string
   /** TCP long-connection ports; 0 picks a free one. Several at once, for carriers that block some. */
   readonly tcpPorts: ReadonlyArray<number>
+  /** HTTP short-connection ports (POST /cgi-bin/<command>); empty for none. */
+  readonly httpPorts: ReadonlyArray<number>
   /** Largest frame body accepted; a bigger frame is answered with FRAME_TOO_LARGE and a close. */
   readonly maxFrameBytes: number
   /** Advertised at login: ping no more often than min, and at least every max. */
@@ -23,6 +25,7 @@ export interface GatewaySettings {
 export const defaultGatewaySettings: GatewaySettings = {
   host: "127.0.0.1",
   tcpPorts: [0],
+  httpPorts: [],
   maxFrameBytes: 64 * 1024,
   heartbeatMinSeconds: 30,
   heartbeatMaxSeconds: 270,

@@ -31,7 +31,7 @@ export const layer: Layer.Layer<TcpServer, SocketServerError, GatewayConfig | Co
         listening.push({ host: config.host, port: address._tag === "UnixPathAddress" ? port : address.port })
         yield* Effect.forkScoped(
           server.run((socket) =>
-            Effect.scoped(serveConnection(socket)).pipe(
+            Effect.scoped(serveConnection(socket, "tcp")).pipe(
               Effect.tap((closed) => Effect.logDebug("connection closed", closed))
             )
           )

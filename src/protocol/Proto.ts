@@ -44,6 +44,13 @@ export const codec = <T>(name: string): Codec<T> => {
   }
 }
 
+/** Who is asking: required on the short connection (HTTP), implied by the login on a long one. */
+export interface BaseRequest {
+  readonly userId: string
+  readonly sessionToken: string
+  readonly deviceId: string
+}
+
 export interface BaseResponse {
   readonly code: number
   readonly message: string
@@ -112,6 +119,11 @@ export interface Change {
 export interface SyncRequest {
   readonly cursor: number
   readonly limit: number
+  readonly base?: BaseRequest | null | undefined
+}
+
+export interface PingRequest {
+  readonly base?: BaseRequest | null | undefined
 }
 
 export interface SyncResponse {
@@ -132,6 +144,7 @@ export interface SendMessageRequest {
   readonly type: number
   readonly text: string
   readonly clientMsgId: string
+  readonly base?: BaseRequest | null | undefined
 }
 
 export interface SendMessageResponse {
@@ -149,7 +162,8 @@ export const Codecs = {
   RegisterResponse: codec<RegisterResponse>("RegisterResponse"),
   AuthRequest: codec<AuthRequest>("AuthRequest"),
   AuthResponse: codec<AuthResponse>("AuthResponse"),
-  PingRequest: codec<{}>("PingRequest"),
+  BaseRequest: codec<BaseRequest>("BaseRequest"),
+  PingRequest: codec<PingRequest>("PingRequest"),
   PongResponse: codec<PongResponse>("PongResponse"),
   Message: codec<Message>("Message"),
   Change: codec<Change>("Change"),

@@ -7,17 +7,22 @@ const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
 
 let dev: ChildProcess
 let server = ""
+let admin = ""
 
 beforeAll(async () => {
-  dev = spawn(process.execPath, [bin, "dev", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] })
+  dev = spawn(process.execPath, [bin, "dev", "--port", "0", "--http-port", "0", "--admin-port", "0"], {
+    stdio: ["ignore", "pipe", "pipe"]
+  })
   server = await new Promise<string>((resolve, reject) => {
     let out = ""
     const timer = setTimeout(() => reject(new Error(`weft dev did not start: ${out}`)), 15_000)
     dev.stdout!.on("data", (chunk) => {
       out += chunk
       const match = /long connections \(TCP\) on (\S+:\d+)/.exec(out)
-      if (match) {
+      const adminMatch = /admin \(.*\) on (\S+:\d+)/.exec(out)
+      if (match && adminMatch) {
         clearTimeout(timer)
+        admin = adminMatch[1]!
         resolve(match[1]!)
       }
     })
@@ -82,6 +87,14 @@ describe("weft dev and weft client", () => {
     })
     expect(output).toContain("bob   <- hi bob!")
     expect(output).toContain("alice <- bye")
+  })
+
+  it("the admin port answers health, readiness and Prometheus metrics that count the traffic", async () => {
+    expect(await (await fetch(`http://${admin}/healthz`)).text()).toBe("ok\n")
+    expect((await fetch(`http://${admin}/readyz`)).status).toBe(200)
+    const metrics = await (await fetch(`http://${admin}/metrics`)).text()
+    expect(metrics).toMatch(/weft_commands_total\{[^}]*command="sendmessage"[^}]*status="OK"[^}]*\} [1-9]/)
+    expect(metrics).toContain("weft_command_duration_seconds_bucket")
   })
 
   it("errors exit non-zero with a clear message", async () => {

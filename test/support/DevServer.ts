@@ -6,12 +6,15 @@ import { Context, Effect, Exit, Layer, Scope } from "effect"
 import { engine, gateway } from "../../src/cluster/Dev.ts"
 import { type SettingsOverrides, withOverrides } from "../../src/cluster/Settings.ts"
 import { GatewayConfig } from "../../src/gateway/GatewayConfig.ts"
+import { HttpShortServer } from "../../src/gateway/HttpServer.ts"
 import { TcpServer } from "../../src/gateway/TcpServer.ts"
 
 export interface DevServer {
   readonly host: string
   /** The gateway's current port (it keeps the same one across restarts). */
   port: number
+  /** The short-connection (HTTP) port. */
+  httpPort: number
   readonly stopGateway: () => Promise<void>
   readonly startGateway: () => Promise<void>
   readonly stop: () => Promise<void>
@@ -25,9 +28,12 @@ export const startDevServer = async (overrides: SettingsOverrides = {}): Promise
   const server: DevServer = {
     host: "127.0.0.1",
     port: 0,
+    httpPort: 0,
     startGateway: async () => {
       const scope = Effect.runSync(Scope.make())
-      const fixedPort = withOverrides({ gateway: { ...settings.gateway, tcpPorts: [server.port] } })
+      const fixedPort = withOverrides({
+        gateway: { ...settings.gateway, tcpPorts: [server.port], httpPorts: [server.httpPort] }
+      })
       const context = await Effect.runPromise(
         Layer.buildWithScope(
           gateway.pipe(Layer.provide(GatewayConfig.layer(fixedPort.gateway)), Layer.provide(Layer.succeedContext(engineContext))),
@@ -36,6 +42,7 @@ export const startDevServer = async (overrides: SettingsOverrides = {}): Promise
       )
       gatewayScope = scope
       server.port = Context.get(context, TcpServer).listening[0]!.port
+      server.httpPort = Context.get(context, HttpShortServer).listening[0]!.port
     },
     stopGateway: async () => {
       if (gatewayScope) await Effect.runPromise(Scope.close(gatewayScope, Exit.void))

@@ -1,0 +1,118 @@
+/**
+ * The short connection: `POST /cgi-bin/<command>` with the request as protobuf
+ * (`application/x-protobuf`) or as proto3 JSON (`application/json`), answered in the same
+ * format by the same command handlers as the long connection. Requests that need a login carry
+ * `base { user_id, session_token }` in the body. Application errors are HTTP 200 with a
+ * non-zero base response code; 4xx/5xx are kept for protocol-level failures.
+ */
+import * as Http from "node:http"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Context, Effect, Layer } from "effect"
+import { HttpServerRequest, HttpServerResponse } from "effect/http"
+import { Command, type CommandSpec, commands } from "../protocol/Command.ts"
+import { recordCommand } from "../metrics/Instruments.ts"
+import { type Codec, Codecs } from "../protocol/Proto.ts"
+import { Status } from "../protocol/Status.ts"
+import type { WeftError } from "../protocol/WeftError.ts"
+import { Commands } from "./Commands.ts"
+import { GatewayConfig } from "./GatewayConfig.ts"
+import type { Listening } from "./TcpServer.ts"
+
+const PROTOBUF = "application/x-protobuf"
+const JSON_TYPE = "application/json"
+
+const byName = new Map<string, CommandSpec>(commands.map((spec) => [spec.name, spec]))
+
+type Format = "protobuf" | "json"
+
+const reply = (format: Format, spec: CommandSpec | undefined, value: unknown, status = 200) => {
+  const codec: Codec<any> = spec?.response ?? Codecs.ErrorFrame
+  return format === "json"
+    ? HttpServerResponse.text(JSON.stringify(codec.toJson(value)), { status, contentType: JSON_TYPE })
+    : HttpServerResponse.uint8Array(codec.encode(value), { status, contentType: PROTOBUF })
+}
+
+/** A protocol-level failure: the HTTP status says it, the body is an ErrorFrame. */
+const refuse = (format: Format, status: number, code: number, message: string, command = 0) =>
+  reply(format, undefined, { code, message, command }, status)
+
+export const handleShortRequest = Effect.gen(function*() {
+  const request = yield* HttpServerRequest.HttpServerRequest
+  const config = yield* GatewayConfig
+  const commandHandlers = yield* Commands
+  const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
+  const format: Format = contentType === JSON_TYPE ? "json" : "protobuf"
+
+  const match = /^\/cgi-bin\/([a-z]+)\/?(?:\?.*)?$/.exec(request.url)
+  const spec = match ? byName.get(match[1]!) : undefined
+  if (spec === undefined) return refuse(format, 404, Status.UNKNOWN_COMMAND, `no command at ${request.url}`)
+  if (request.method !== "POST") return refuse(format, 405, Status.BAD_REQUEST, "use POST", spec.id)
+  if (contentType !== JSON_TYPE && contentType !== PROTOBUF) {
+    return refuse(format, 415, Status.BAD_REQUEST, `content type must be ${PROTOBUF} or ${JSON_TYPE}`, spec.id)
+  }
+  const length = Number(request.headers["content-length"] ?? NaN)
+  if (!Number.isFinite(length)) return refuse(format, 411, Status.BAD_REQUEST, "content-length is required", spec.id)
+  if (length > config.maxFrameBytes) {
+    return refuse(format, 413, Status.FRAME_TOO_LARGE, `body of ${length} bytes exceeds ${config.maxFrameBytes}`, spec.id)
+  }
+
+  const body = new Uint8Array(yield* request.arrayBuffer.pipe(Effect.orElseSucceed(() => new ArrayBuffer(0))))
+  let decoded: any
+  try {
+    decoded = format === "json" ? spec.request.fromJson(JSON.parse(new TextDecoder().decode(body))) : spec.request.decode(body)
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    return refuse(format, 400, Status.BAD_REQUEST, `undecodable ${spec.name} body: ${reason}`, spec.id)
+  }
+
+  const run: Effect.Effect<unknown, WeftError> = Effect.gen(function*() {
+    switch (spec.id) {
+      case Command.REGISTER:
+        return yield* commandHandlers.register(decoded)
+      case Command.AUTH:
+        return (yield* commandHandlers.auth(decoded)).response
+    }
+    const base = decoded.base ?? {}
+    yield* commandHandlers.verify(base.userId ?? "", base.sessionToken ?? "")
+    switch (spec.id) {
+      case Command.PING:
+        return yield* commandHandlers.ping()
+      case Command.SEND_MESSAGE:
+        return yield* commandHandlers.sendMessage(base.userId, decoded)
+      default: {
+        const bytes = yield* commandHandlers.sync(base.userId, decoded)
+        return Codecs.SyncResponse.decode(bytes)
+      }
+    }
+  })
+  const startedAt = performance.now()
+  return yield* run.pipe(
+    Effect.matchEffect({
+      onFailure: (error) =>
+        Effect.as(
+          recordCommand(spec.name, "http", error.code, startedAt),
+          reply(format, spec, { base: { code: error.code, message: error.message } })
+        ),
+      onSuccess: (value) => Effect.as(recordCommand(spec.name, "http", 0, startedAt), reply(format, spec, value))
+    })
+  )
+})
+
+export class HttpShortServer extends Context.Service<HttpShortServer, {
+  readonly listening: ReadonlyArray<Listening>
+}>()("weft/gateway/HttpShortServer") {}
+
+export const layer: Layer.Layer<HttpShortServer, unknown, GatewayConfig | Commands> = Layer.effect(
+  HttpShortServer,
+  Effect.gen(function*() {
+    const config = yield* GatewayConfig
+    const listening: Array<Listening> = []
+    for (const port of config.httpPorts) {
+      const server = yield* NodeHttpServer.make(() => Http.createServer(), { host: config.host, port })
+      yield* server.serve(handleShortRequest)
+      const address = server.address
+      listening.push({ host: config.host, port: address._tag === "UnixPathAddress" ? port : address.port })
+    }
+    return HttpShortServer.of({ listening })
+  })
+)

@@ -1,0 +1,45 @@
+/**
+ * The instruments weft measures itself with (effect/Metric), exposed in Prometheus text on the
+ * admin port. Names and labels are stable: dashboards and alerts depend on them.
+ */
+import { Effect, Metric } from "effect"
+import { statusName } from "../protocol/Status.ts"
+
+/** Calls of each protocol command, by command, transport and status. */
+export const commandsTotal = Metric.counter("weft_commands_total", {
+  description: "Protocol commands handled, by command, transport and status code name",
+  incremental: true
+})
+
+/** Latency of each protocol command, in seconds. */
+export const commandDuration = Metric.histogram("weft_command_duration_seconds", {
+  description: "Time from a command's arrival to its response being queued",
+  boundaries: Metric.exponentialBoundaries({ start: 0.0005, factor: 2, count: 16 })
+})
+
+/** Live connections, by transport. */
+export const connectionsOpen = Metric.gauge("weft_connections", {
+  description: "Open client connections, by transport"
+})
+
+/** Connections closed, by reason (peer closed, idle timeout, framing error, slow consumer). */
+export const connectionsClosed = Metric.counter("weft_connections_closed_total", {
+  description: "Client connections closed, by reason",
+  incremental: true
+})
+
+/** Changes pushed to live connections. */
+export const pushesTotal = Metric.counter("weft_pushes_total", {
+  description: "Changes pushed to live connections",
+  incremental: true
+})
+
+/** Records one command: count by status, latency. */
+export const recordCommand = (command: string, transport: string, code: number, startedAt: number) =>
+  Effect.andThen(
+    Metric.update(
+      Metric.withAttributes(commandsTotal, { command, transport, status: statusName(code) }),
+      1
+    ),
+    Metric.update(Metric.withAttributes(commandDuration, { command, transport }), (performance.now() - startedAt) / 1000)
+  )

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { register, WeftClient } from "../../src/client/WeftClient.ts"
+import type { Message } from "../../src/protocol/Proto.ts"
+import { Codecs } from "../../src/protocol/Proto.ts"
+import { type DevServer, startDevServer } from "../support/DevServer.ts"
+import { uniqueUser, waitFor } from "../support/wait.ts"
+
+let server: DevServer
+beforeAll(async () => {
+  server = await startDevServer({ gateway: { httpPorts: [0], maxFrameBytes: 4096 } })
+})
+afterAll(() => server.stop())
+
+const post = (command: string, body: unknown, contentType = "application/json") =>
+  fetch(`http://127.0.0.1:${server.httpPort}/cgi-bin/${command}`, {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: contentType === "application/json" ? JSON.stringify(body) : (body as Uint8Array)
+  })
+
+const json = async (command: string, body: unknown) => {
+  const response = await post(command, body)
+  expect(response.status).toBe(200)
+  return (await response.json()) as any
+}
+
+describe("the short connection (HTTP POST /cgi-bin/<command>)", () => {
+  it("register, auth, send and sync work with JSON bodies, the token in the base request", async () => {
+    const a = uniqueUser("hana")
+    const b = uniqueUser("ivan")
+    expect(await json("register", { userId: a, password: "password" })).toEqual({ base: {} })
+    await register(server, b, "password")
+    const bob = new WeftClient({ ...server, userId: b, password: "password" })
+    const received: Array<Message> = []
+    bob.on("message", (message) => received.push(message))
+    await bob.connect()
+
+    const auth = await json("auth", { userId: a, password: "password", device: { deviceId: "curl" } })
+    expect(auth.sessionToken).toMatch(/^[\w-]{20,}$/)
+    const base = { userId: a, sessionToken: auth.sessionToken }
+
+    const sent = await json("sendmessage", { base, to: b, text: "over http", clientMsgId: "h1" })
+    expect(sent).toMatchObject({ base: {}, messageId: `${a}/h1`, seq: "1" })
+    await waitFor("the push on the long connection", () => received.length === 1)
+    expect(received[0]).toMatchObject({ from: a, text: "over http" })
+
+    const synced = await json("sync", { base, cursor: 0 })
+    expect(synced.changes.map((c: any) => [c.seq, c.message.text])).toEqual([["1", "over http"]])
+    expect(synced.epoch).toMatch(/^[0-9a-f]+$/)
+    bob.close()
+  })
+
+  it("protobuf bodies work the same way", async () => {
+    const a = uniqueUser("jun")
+    await register(server, a, "password")
+    const response = await post("auth", Codecs.AuthRequest.encode({ userId: a, password: "password" }), "application/x-protobuf")
+    expect(response.headers.get("content-type")).toBe("application/x-protobuf")
+    const auth = Codecs.AuthResponse.decode(new Uint8Array(await response.arrayBuffer()))
+    expect(auth.base.code).toBe(0)
+    const ping = await post(
+      "ping",
+      Codecs.PingRequest.encode({ base: { userId: a, sessionToken: auth.sessionToken, deviceId: "" } }),
+      "application/x-protobuf"
+    )
+    expect(Codecs.PongResponse.decode(new Uint8Array(await ping.arrayBuffer())).base.code).toBe(0)
+  })
+
+  it("application errors are HTTP 200 with a status code in the base response", async () => {
+    const a = uniqueUser("kim")
+    await register(server, a, "password")
+    expect((await json("auth", { userId: a, password: "wrong-one" })).base.code).toBe("WRONG_CREDENTIALS")
+    expect((await json("sync", { cursor: 0 })).base.code).toBe("INVALID_TOKEN")
+    expect((await json("sync", { base: { userId: a, sessionToken: "forged" } })).base.code).toBe("INVALID_TOKEN")
+  })
+
+  it("another user's id with my token is refused", async () => {
+    const a = uniqueUser("lea")
+    const b = uniqueUser("max")
+    await register(server, a, "password")
+    await register(server, b, "password")
+    const auth = await json("auth", { userId: a, password: "password" })
+    const asB = await json("sync", { base: { userId: b, sessionToken: auth.sessionToken }, cursor: 0 })
+    expect(asB.base.code).toBe("INVALID_TOKEN")
+  })
+
+  it("protocol-level failures use HTTP status codes", async () => {
+    expect((await post("nosuchcommand", {})).status).toBe(404)
+    expect((await post("sync", "{not json")).status).toBe(400)
+    expect((await post("sync", "x", "text/plain")).status).toBe(415)
+    const big = await post("sendmessage", { text: "x".repeat(5000) })
+    expect(big.status).toBe(413)
+    expect((await big.json() as any).code).toBe("FRAME_TOO_LARGE")
+    const get = await fetch(`http://127.0.0.1:${server.httpPort}/cgi-bin/sync`)
+    expect(get.status).toBe(405)
+  })
+})
