@@ -6,7 +6,8 @@
 import { Effect, Schedule, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
-import { Codecs } from "../protocol/Proto.ts"
+import protobuf from "protobufjs"
+import { type Change, Codecs } from "../protocol/Proto.ts"
 import { internal, WeftError } from "../protocol/WeftError.ts"
 import { type LogHead, Storage, type StorageError } from "../storage/Storage.ts"
 import { Pusher } from "./Pusher.ts"
@@ -22,21 +23,36 @@ export const MessageRecord = Schema.Struct({
 })
 export type MessageRecord = typeof MessageRecord.Type
 
-/** What a change carries: exactly one field is set (the `body` oneof of weft.v1.Change). */
-export const ChangeBody = Schema.Struct({
-  message: Schema.optional(MessageRecord)
-})
-export type ChangeBody = typeof ChangeBody.Type
-
 export const Append = Rpc.make("Append", {
   payload: {
-    body: ChangeBody,
+    /**
+     * The change's body: a weft.v1.Change with only its body field set, encoded
+     * (`encodeChangeBody`). The log adds seq and at_ms.
+     */
+    body: Schema.Uint8Array,
     /** Appending twice with the same key stores the change once. */
     dedupeKey: Schema.optional(Schema.String)
   },
   success: Schema.Struct({ seq: Schema.Number, data: Schema.Uint8Array, duplicate: Schema.Boolean }),
   error: WeftError
 })
+
+/** Encodes the body of a change to append: `encodeChangeBody({ contact: {...} })`. */
+export const encodeChangeBody = (body: Omit<Change, "seq" | "atMs">): Uint8Array =>
+  Codecs.Change.encode(body as Change)
+
+/**
+ * seq (field 1) and at_ms (field 2) written after an encoded body: a protobuf reader takes the
+ * fields of concatenated encodings together (the last value of a field wins), so the body is
+ * stored as it came, without a decode and re-encode.
+ */
+const withSequence = (seq: number, atMs: number, body: Uint8Array): Uint8Array => {
+  const tail = protobuf.Writer.create().uint32(1 << 3).uint64(seq).uint32(2 << 3).uint64(atMs).finish()
+  const out = new Uint8Array(body.length + tail.length)
+  out.set(body, 0)
+  out.set(tail, body.length)
+  return out
+}
 
 export const Sync = Rpc.make("Sync", {
   payload: { cursor: Schema.Number, limit: Schema.Number },
@@ -71,10 +87,10 @@ export const layer = (options: ChangeLogOptions) =>
       const userId = (yield* Entity.CurrentAddress).entityId
       let head: LogHead = yield* storage.logHead(userId).pipe(Effect.orDie)
 
-      const appendOnce = (body: ChangeBody, dedupeKey: string | undefined) =>
+      const appendOnce = (body: Uint8Array, dedupeKey: string | undefined) =>
         Effect.gen(function*() {
           const seq = head.seq + 1
-          const data = Codecs.Change.encode({ seq, atMs: Date.now(), ...body })
+          const data = withSequence(seq, Date.now(), body)
           const result = yield* storage.logAppend(userId, { seq, data, dedupeKey, dedupeTtlMs: options.dedupeTtlMs })
           if (result._tag === "Appended") {
             head = { seq, epoch: head.epoch }
@@ -85,7 +101,7 @@ export const layer = (options: ChangeLogOptions) =>
 
       // A conflict means another writer appended (a rebalance in flight): re-read the head
       // and try again; the dedupe key keeps a retried change from being stored twice.
-      const append = (body: ChangeBody, dedupeKey: string | undefined) =>
+      const append = (body: Uint8Array, dedupeKey: string | undefined) =>
         appendOnce(body, dedupeKey).pipe(
           Effect.tapError((error) =>
             error._tag === "SequenceConflict"

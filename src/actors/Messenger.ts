@@ -11,7 +11,7 @@ import { Codecs } from "../protocol/Proto.ts"
 import { badRequest, internal, recipientNotFound, WeftError } from "../protocol/WeftError.ts"
 import { Storage } from "../storage/Storage.ts"
 import { callActor } from "./ActorCall.ts"
-import { ChangeLog, type MessageRecord } from "./ChangeLog.ts"
+import { ChangeLog, encodeChangeBody, type MessageRecord } from "./ChangeLog.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
 
 export const MAX_TEXT_LENGTH = 4096
@@ -62,14 +62,14 @@ export const layer = Messenger.toLayer(
       }
       const dedupeKey = `msg:${messageId}`
       const delivered = yield* callActor(
-        changeLogs(request.to).Append({ body: { message }, dedupeKey }),
+        changeLogs(request.to).Append({ body: encodeChangeBody({ message }), dedupeKey }),
         "recipient's change log"
       )
       // On a resend the recipient already holds the message: keep its original content.
       const stored = delivered.duplicate ? (Codecs.Change.decode(delivered.data).message ?? message) : message
       const own = request.to === from
         ? delivered
-        : yield* callActor(changeLogs(from).Append({ body: { message: stored }, dedupeKey }), "sender's change log")
+        : yield* callActor(changeLogs(from).Append({ body: encodeChangeBody({ message: stored }), dedupeKey }), "sender's change log")
       return { messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
     })
 

@@ -7,11 +7,18 @@
  * mode sends it to the gateways that hold the user's connections.
  */
 import { Context, Effect, Layer } from "effect"
-import { ConnectionRegistry } from "../gateway/ConnectionRegistry.ts"
+import { ConnectionRegistry, type KickFilter } from "../gateway/ConnectionRegistry.ts"
+import { Command } from "../protocol/Command.ts"
+import { encodeFrame } from "../protocol/Frame.ts"
 import type { LogEntry } from "../storage/Storage.ts"
 
 export class Pusher extends Context.Service<Pusher, {
   readonly push: (userId: string, entry: LogEntry, epoch: string) => Effect.Effect<void>
+  /**
+   * Tells the matching connections of the user why they are closed (a weft.v1.Kicked body,
+   * sent as a COMMAND_KICKED frame) and closes them: logout, or a login policy's kick.
+   */
+  readonly kick: (userId: string, filter: KickFilter, kicked: Uint8Array) => Effect.Effect<void>
 }>()("weft/actors/Pusher") {}
 
 export const layerLocal: Layer.Layer<Pusher, never, ConnectionRegistry> = Layer.effect(
@@ -19,7 +26,8 @@ export const layerLocal: Layer.Layer<Pusher, never, ConnectionRegistry> = Layer.
   Effect.gen(function*() {
     const registry = yield* ConnectionRegistry
     return Pusher.of({
-      push: (userId, entry, epoch) => Effect.asVoid(registry.pushToConnections(userId, entry, epoch))
+      push: (userId, entry, epoch) => Effect.asVoid(registry.pushToConnections(userId, entry, epoch)),
+      kick: (userId, filter, kicked) => Effect.asVoid(registry.kick(userId, filter, encodeFrame(Command.KICKED, 0, kicked)))
     })
   })
 )

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto"
 import { Command } from "../protocol/Command.ts"
 import type { Frame } from "../protocol/Frame.ts"
-import { type AuthResponse, type Change, Codecs, type Message, type SendMessageResponse } from "../protocol/Proto.ts"
+import { type AuthResponse, type Change, type Codec, Codecs, type Message, type SendMessageResponse } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import { DisconnectedError, FrameConnection, WeftRequestError } from "./FrameConnection.ts"
 
@@ -149,6 +149,22 @@ export class WeftClient {
       this.outbox.push(outgoing)
       if (this.stateValue === "online") this.transmit(outgoing)
     })
+  }
+
+  /**
+   * Sends any command and resolves with its response; rejects with WeftRequestError on a
+   * non-zero status, DisconnectedError when offline. The building block of the feature
+   * helpers in client/ (contacts, groups, ...).
+   */
+  call<Req, Res extends { readonly base?: { readonly code: number; readonly message: string } | null }>(
+    command: number,
+    requestCodec: Codec<Req>,
+    responseCodec: Codec<Res>,
+    request: Req
+  ): Promise<Res> {
+    const connection = this.connection
+    if (connection === undefined || this.stateValue !== "online") return Promise.reject(new DisconnectedError("offline"))
+    return connection.request(command, requestCodec, responseCodec, request)
   }
 
   /** Pulls every change after the cursor. Called automatically on gaps and reconnects. */

@@ -11,7 +11,7 @@ import { GatewayConfig } from "../gateway/GatewayConfig.ts"
 import * as TcpServer from "../gateway/TcpServer.ts"
 import { layerMemory } from "../storage/memory.ts"
 import { devEngine } from "./Engine.ts"
-import type { WeftSettings } from "./Settings.ts"
+import { WeftConfig, type WeftSettings } from "./Settings.ts"
 
 /** The connection layer: listeners and command handlers, forwarding to the engine. */
 export const gateway = Layer.mergeAll(TcpServer.layer, HttpServer.layer).pipe(Layer.provide(Commands.layer))
@@ -26,7 +26,8 @@ export const admin = (settings: WeftSettings) =>
 export const engine = (settings: WeftSettings) =>
   devEngine(settings).pipe(
     Layer.provideMerge(layerMemory),
-    Layer.provideMerge(GatewayConfig.layer(settings.gateway))
+    Layer.provideMerge(GatewayConfig.layer(settings.gateway)),
+    Layer.provideMerge(WeftConfig.layer(settings))
   )
 
 export const dev = (settings: WeftSettings) =>

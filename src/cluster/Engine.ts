@@ -7,6 +7,11 @@
 import { Layer } from "effect"
 import { MessageStorage, RunnerHealth, Runners, RunnerStorage, Sharding, ShardingConfig } from "effect/cluster"
 import * as ChangeLog from "../actors/ChangeLog.ts"
+import * as Contacts from "../actors/Contacts.ts"
+import * as Groups from "../actors/Groups.ts"
+import * as LogReports from "../actors/LogReports.ts"
+import * as Moments from "../actors/Moments.ts"
+import * as Profiles from "../actors/Profiles.ts"
 import * as Messenger from "../actors/Messenger.ts"
 import * as Pusher from "../actors/Pusher.ts"
 import * as Session from "../actors/Session.ts"
@@ -19,7 +24,12 @@ export const entities = (settings: WeftSettings) =>
   Layer.mergeAll(
     ChangeLog.layer({ ...settings.changeLog, maxSyncPage: settings.gateway.maxSyncPage }),
     Session.layer(settings.session),
-    Messenger.layer
+    Messenger.layer,
+    Contacts.layer(settings),
+    Profiles.layer(settings),
+    Groups.layer(settings),
+    Moments.layer(settings),
+    LogReports.layer(settings)
   )
 
 /**

@@ -1,4 +1,5 @@
 /** Everything a weft process can be told, with the defaults of dev mode. */
+import { Context, Layer } from "effect"
 import type { ChangeLogOptions } from "../actors/ChangeLog.ts"
 import type { SessionOptions } from "../actors/Session.ts"
 import { defaultGatewaySettings, type GatewaySettings } from "../gateway/GatewayConfig.ts"
@@ -8,7 +9,19 @@ export interface AdminSettings {
   readonly port: number | undefined
 }
 
+/** Settings of the IM features (contacts, groups, messages, devices, moments, logs). */
+export interface FeatureSettings {
+  /** How long after sending a message its sender may recall it. */
+  readonly recallWindowMs: number
+  /** Devices per user: any number, one per platform, or one (a new login kicks the older). */
+  readonly loginPolicy: "allow-many" | "one-per-platform" | "kick-older"
+  readonly maxGroupMembers: number
+  readonly maxAvatarBytes: number
+  readonly maxLogReportBytes: number
+}
+
 export interface WeftSettings {
+  readonly features: FeatureSettings
   readonly gateway: GatewaySettings
   readonly admin: AdminSettings
   readonly session: SessionOptions
@@ -16,6 +29,13 @@ export interface WeftSettings {
 }
 
 export const defaultSettings: WeftSettings = {
+  features: {
+    recallWindowMs: 2 * 60_000,
+    loginPolicy: "allow-many",
+    maxGroupMembers: 500,
+    maxAvatarBytes: 256 * 1024,
+    maxLogReportBytes: 1024 * 1024
+  },
   gateway: defaultGatewaySettings,
   admin: { port: undefined },
   session: {
@@ -30,6 +50,7 @@ export const defaultSettings: WeftSettings = {
 
 export interface SettingsOverrides {
   readonly gateway?: Partial<GatewaySettings>
+  readonly features?: Partial<FeatureSettings>
   readonly admin?: Partial<AdminSettings>
   readonly session?: Partial<SessionOptions>
   readonly changeLog?: Partial<WeftSettings["changeLog"]>
@@ -37,7 +58,13 @@ export interface SettingsOverrides {
 
 export const withOverrides = (overrides: SettingsOverrides = {}): WeftSettings => ({
   gateway: { ...defaultSettings.gateway, ...overrides.gateway },
+  features: { ...defaultSettings.features, ...overrides.features },
   admin: { ...defaultSettings.admin, ...overrides.admin },
   session: { ...defaultSettings.session, ...overrides.session },
   changeLog: { ...defaultSettings.changeLog, ...overrides.changeLog }
 })
+
+/** The whole of the settings, for the modules that need more than their own part. */
+export class WeftConfig extends Context.Service<WeftConfig, WeftSettings>()("weft/cluster/WeftConfig") {
+  static readonly layer = (settings: WeftSettings) => Layer.succeed(WeftConfig, settings)
+}

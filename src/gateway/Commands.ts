@@ -1,34 +1,47 @@
 /**
- * One implementation per protocol command, shared by every transport (TCP long connection
- * today; WebSocket and HTTP short connection use the same handlers). A handler takes the
- * decoded request and the authenticated user, forwards to the user's actors through the
- * engine, and returns the response body to encode.
+ * Every protocol command, one implementation each, shared by every transport: register and
+ * auth (which come before a login), the session check of the short connection, and the table
+ * of commands a logged-in caller may send, gathered from gateway/commands/.
  */
 import { Context, Effect, Layer } from "effect"
-import { Sharding } from "effect/cluster"
+import type { Sharding } from "effect/cluster"
 import { callActor } from "../actors/ActorCall.ts"
-import { ChangeLog } from "../actors/ChangeLog.ts"
-import { Messenger } from "../actors/Messenger.ts"
 import { isValidUserId, Session } from "../actors/Session.ts"
-import { encodeSyncResponse } from "../protocol/prebuilt.ts"
-import type {
-  AuthRequest,
-  AuthResponse,
-  PongResponse,
-  RegisterRequest,
-  RegisterResponse,
-  SendMessageRequest,
-  SendMessageResponse,
-  SyncRequest
-} from "../protocol/Proto.ts"
+import { WeftConfig } from "../cluster/Settings.ts"
+import { Command, type CommandSpec } from "../protocol/Command.ts"
+import { type AuthRequest, type AuthResponse, Codecs, type RegisterRequest, type RegisterResponse } from "../protocol/Proto.ts"
 import { badRequest, invalidToken, invalidUserId, type WeftError } from "../protocol/WeftError.ts"
+import type { CommandHandler } from "./CommandTable.ts"
+import * as contacts from "./commands/contacts.ts"
+import * as core from "./commands/core.ts"
+import * as devices from "./commands/devices.ts"
+import * as groups from "./commands/groups.ts"
+import * as logs from "./commands/logs.ts"
+import * as messages from "./commands/messages.ts"
+import * as moments from "./commands/moments.ts"
+import * as profile from "./commands/profile.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
 
 const ok = { code: 0, message: "" }
 
+/** The two commands allowed before a login. */
+export const registerSpec: CommandSpec<RegisterRequest, RegisterResponse> = {
+  id: Command.REGISTER,
+  name: "register",
+  request: Codecs.RegisterRequest,
+  response: Codecs.RegisterResponse
+}
+export const authSpec: CommandSpec<AuthRequest, AuthResponse> = {
+  id: Command.AUTH,
+  name: "auth",
+  request: Codecs.AuthRequest,
+  response: Codecs.AuthResponse
+}
+
 export interface Authenticated {
   readonly userId: string
   readonly deviceId: string
+  readonly platform: number
   readonly response: AuthResponse
 }
 
@@ -37,17 +50,22 @@ export class Commands extends Context.Service<Commands, {
   readonly auth: (request: AuthRequest) => Effect.Effect<Authenticated, WeftError>
   /** Checks a session token for a request that carries its own credentials (short connection). */
   readonly verify: (userId: string, sessionToken: string) => Effect.Effect<void, WeftError>
-  readonly ping: () => Effect.Effect<PongResponse>
-  readonly sendMessage: (userId: string, request: SendMessageRequest) => Effect.Effect<SendMessageResponse, WeftError>
-  /** Returns the encoded SyncResponse: stored changes go to the wire without re-encoding. */
-  readonly sync: (userId: string, request: SyncRequest) => Effect.Effect<Uint8Array, WeftError>
+  /** The handler of a command a logged-in caller may send. */
+  readonly byId: (id: number) => CommandHandler | undefined
+  readonly byName: (name: string) => CommandHandler | undefined
+  readonly all: ReadonlyArray<CommandHandler>
 }>()("weft/gateway/Commands") {}
 
 export const make = Effect.gen(function*() {
   const config = yield* GatewayConfig
   const sessions = yield* Session.client
-  const messengers = yield* Messenger.client
-  const changeLogs = yield* ChangeLog.client
+
+  const table: Array<CommandHandler> = []
+  for (const module of [core, devices, contacts, profile, groups, messages, moments, logs]) {
+    table.push(...(yield* module.handlers))
+  }
+  const byId = new Map(table.map((entry) => [entry.spec.id as number, entry]))
+  const byName = new Map(table.map((entry) => [entry.spec.name, entry]))
 
   const checkUserId = (userId: string) =>
     isValidUserId(userId) ? Effect.void : Effect.fail(invalidUserId("user id must match [A-Za-z0-9_.-]{1,64}"))
@@ -82,6 +100,7 @@ export const make = Effect.gen(function*() {
       return {
         userId: request.userId,
         deviceId: device.deviceId,
+        platform: device.platform,
         response: {
           base: ok,
           sessionToken: session.sessionToken,
@@ -99,25 +118,13 @@ export const make = Effect.gen(function*() {
       }
       yield* callActor(sessions(userId).Verify({ sessionToken }), "session")
     }),
-    ping: () => Effect.sync(() => ({ base: ok, serverTimeMs: Date.now() })),
-    sendMessage: Effect.fn("Commands.sendMessage")(function*(userId, request) {
-      const sent = yield* callActor(
-        messengers(userId).Send({
-          to: request.to,
-          type: request.type,
-          text: request.text,
-          clientMsgId: request.clientMsgId
-        }),
-        "messenger"
-      )
-      return { base: ok, ...sent }
-    }),
-    sync: Effect.fn("Commands.sync")(function*(userId, request) {
-      const limit = request.limit === 0 ? config.maxSyncPage : Math.min(request.limit, config.maxSyncPage)
-      const page = yield* callActor(changeLogs(userId).Sync({ cursor: request.cursor, limit }), "change log")
-      return encodeSyncResponse(page.entries, page.cursor, page.more, page.epoch)
-    })
+    byId: (id) => byId.get(id),
+    byName: (name) => byName.get(name),
+    all: table
   })
 })
 
-export const layer: Layer.Layer<Commands, never, GatewayConfig | Sharding.Sharding> = Layer.effect(Commands, make)
+export const layer: Layer.Layer<Commands, never, GatewayConfig | WeftConfig | Sharding.Sharding> = Layer.effect(
+  Commands,
+  make
+)

@@ -6,17 +6,18 @@
  */
 import { type Cause, Deferred, Effect, Exit, Fiber, Metric, Queue, Scope } from "effect"
 import * as Socket from "effect/socket/Socket"
-import { Command, type CommandSpec, commandById } from "../protocol/Command.ts"
+import { Command, type CommandSpec } from "../protocol/Command.ts"
 import { encodeFrame, type Frame, FrameDecoder, type FramingError } from "../protocol/Frame.ts"
-import { Codecs } from "../protocol/Proto.ts"
+import { type AuthRequest, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import { alreadyLoggedIn, notLoggedIn, WeftError } from "../protocol/WeftError.ts"
 import { connectionsClosed, connectionsOpen, recordCommand } from "../metrics/Instruments.ts"
-import { Commands } from "./Commands.ts"
+import { type Caller, encodeResponse } from "./CommandTable.ts"
+import { authSpec, Commands, registerSpec } from "./Commands.ts"
 import { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig, idleTimeoutMs } from "./GatewayConfig.ts"
 
-export type CloseReason = "peer closed" | "idle timeout" | "framing error" | "slow consumer"
+export type CloseReason = "peer closed" | "idle timeout" | "framing error" | "slow consumer" | "kicked"
 
 const errorFrame = (code: number, message: string, command: number, requestId: number) =>
   encodeFrame(Command.ERROR, requestId, Codecs.ErrorFrame.encode({ code, message, command }))
@@ -51,62 +52,76 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
   )
   const send = (frame: Uint8Array) => Queue.offer(outbound, frame)
 
-  let user: { readonly userId: string; readonly deviceId: string } | undefined
+  let caller: Caller | undefined
 
   const respond = (spec: CommandSpec, frame: Frame, body: Uint8Array) => send(encodeFrame(spec.id, frame.requestId, body))
   const respondError = (spec: CommandSpec, frame: Frame, error: WeftError) =>
     respond(spec, frame, spec.response.encode({ base: { code: error.code, message: error.message } }))
 
-  const dispatch = (spec: CommandSpec, request: any): Effect.Effect<Uint8Array, WeftError> => {
-    if (spec.id === Command.REGISTER) return Effect.map(commands.register(request), spec.response.encode)
-    if (spec.id === Command.AUTH) {
-      if (user !== undefined) return Effect.fail(alreadyLoggedIn("this connection is already logged in"))
-      return Effect.gen(function*() {
-        const authenticated = yield* commands.auth(request)
-        user = { userId: authenticated.userId, deviceId: authenticated.deviceId }
-        // Registered before the response is written, so no change appended after the
-        // head the response reports can miss this connection.
-        yield* registry.register(authenticated.userId, {
-          connectionId,
-          deviceId: authenticated.deviceId,
-          offer: (frame) => {
-            if (!Queue.offerUnsafe(outbound, frame)) close("slow consumer")
-          }
-        }).pipe(Scope.provide(scope))
-        return spec.response.encode(authenticated.response)
-      })
-    }
-    if (user === undefined) return Effect.fail(notLoggedIn(`${spec.name} needs a login first (send AUTH)`))
-    switch (spec.id) {
-      case Command.PING:
-        return Effect.map(commands.ping(), spec.response.encode)
-      case Command.SEND_MESSAGE:
-        return Effect.map(commands.sendMessage(user.userId, request), spec.response.encode)
-      case Command.SYNC:
-        return commands.sync(user.userId, request)
-      default:
-        return Effect.fail(new WeftError({ code: Status.UNKNOWN_COMMAND, message: `command ${spec.id} is not served here` }))
-    }
-  }
+  const login = (request: AuthRequest) =>
+    Effect.gen(function*() {
+      if (caller !== undefined) return yield* alreadyLoggedIn("this connection is already logged in")
+      const authenticated = yield* commands.auth(request)
+      caller = {
+        userId: authenticated.userId,
+        deviceId: authenticated.deviceId,
+        sessionToken: authenticated.response.sessionToken,
+        transport
+      }
+      // Registered before the response is written, so no change appended after the head the
+      // response reports can miss this connection.
+      yield* registry.register(authenticated.userId, {
+        connectionId,
+        deviceId: authenticated.deviceId,
+        platform: authenticated.platform,
+        sessionToken: authenticated.response.sessionToken,
+        offer: (frame) => {
+          if (!Queue.offerUnsafe(outbound, frame)) close("slow consumer")
+        },
+        kick: (frame) => {
+          Queue.offerUnsafe(outbound, frame)
+          close("kicked")
+        }
+      }).pipe(Scope.provide(scope))
+      return authSpec.response.encode(authenticated.response)
+    })
 
-  const handleFrame = (frame: Frame): Effect.Effect<void> => {
-    const spec = commandById(frame.command)
+  const dispatch = (frame: Frame): Effect.Effect<void> => {
+    const entry = frame.command === Command.REGISTER || frame.command === Command.AUTH
+      ? undefined
+      : commands.byId(frame.command)
+    const spec: CommandSpec | undefined = frame.command === Command.REGISTER
+      ? registerSpec
+      : frame.command === Command.AUTH
+      ? authSpec
+      : entry?.spec
     if (spec === undefined) {
       return send(errorFrame(Status.UNKNOWN_COMMAND, `unknown command ${frame.command}`, frame.command, frame.requestId))
     }
-    let request: unknown
+    let request: any
     try {
       request = spec.request.decode(frame.body)
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause)
       return send(errorFrame(Status.BAD_REQUEST, `undecodable ${spec.name} body: ${reason}`, frame.command, frame.requestId))
     }
+    const run: Effect.Effect<unknown, WeftError> = spec.id === Command.REGISTER
+      ? commands.register(request)
+      : spec.id === Command.AUTH
+      ? login(request)
+      : caller === undefined
+      ? Effect.fail(notLoggedIn(`${spec.name} needs a login first (send AUTH)`))
+      : entry!.handle(caller, request)
     const startedAt = performance.now()
-    return dispatch(spec, request).pipe(
+    return run.pipe(
       Effect.matchEffect({
         onFailure: (error) =>
           Effect.andThen(respondError(spec, frame, error), recordCommand(spec.name, transport, error.code, startedAt)),
-        onSuccess: (body) => Effect.andThen(respond(spec, frame, body), recordCommand(spec.name, transport, 0, startedAt))
+        onSuccess: (value) =>
+          Effect.andThen(
+            respond(spec, frame, encodeResponse(spec, value)),
+            recordCommand(spec.name, transport, 0, startedAt)
+          )
       })
     )
   }
@@ -118,7 +133,7 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
     while (true) {
       const next = yield* pull.pipe(
         Effect.timeoutOrElse({
-          duration: user === undefined ? config.loginTimeoutMs : idleMs,
+          duration: caller === undefined ? config.loginTimeoutMs : idleMs,
           orElse: () => Effect.succeed("idle" as const)
         }),
         Effect.catch(() => Effect.succeed("closed" as const))
@@ -127,7 +142,7 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
       if (next === "closed") return "peer closed"
       for (const chunk of next) {
         const { frames, error } = decoder.push(chunk)
-        for (const frame of frames) yield* handleFrame(frame)
+        for (const frame of frames) yield* dispatch(frame)
         if (error !== undefined) {
           yield* send(framingErrorFrame(error))
           return "framing error"
@@ -143,5 +158,5 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
   // Flush what is queued (the error frame of a framing error, say), but not for long.
   yield* Queue.end(outbound)
   yield* Fiber.await(writer).pipe(Effect.timeoutOption(1000))
-  return { connectionId, reason, userId: user?.userId }
+  return { connectionId, reason, userId: caller?.userId }
 })

@@ -13,14 +13,30 @@ import type { LogEntry } from "../storage/Storage.ts"
 export interface PushTarget {
   readonly connectionId: number
   readonly deviceId: string
+  readonly platform: number
+  readonly sessionToken: string
   /** Queue a whole frame for this connection; must not block. */
   readonly offer: (frame: Uint8Array) => void
+  /** Queue a last frame (a Kicked) and close the connection. */
+  readonly kick: (frame: Uint8Array) => void
+}
+
+/** Which of a user's connections to close. */
+export interface KickFilter {
+  readonly sessionToken?: string | undefined
+  readonly deviceId?: string | undefined
+  /** Close only connections of this platform... */
+  readonly platform?: number | undefined
+  /** ...and never this session (the new login that causes the kick). */
+  readonly exceptSessionToken?: string | undefined
 }
 
 export class ConnectionRegistry extends Context.Service<ConnectionRegistry, {
   readonly register: (userId: string, target: PushTarget) => Effect.Effect<void, never, Scope.Scope>
   /** Sends the change to every live connection of the user; returns how many got it. */
   readonly pushToConnections: (userId: string, entry: LogEntry, epoch: string) => Effect.Effect<number>
+  /** Sends `frame` to the matching connections of the user and closes them; returns how many. */
+  readonly kick: (userId: string, filter: KickFilter, frame: Uint8Array) => Effect.Effect<number>
   readonly connectionsOf: (userId: string) => ReadonlyArray<PushTarget>
   readonly size: () => number
 }>()("weft/gateway/ConnectionRegistry") {}
@@ -57,6 +73,19 @@ export const make = Effect.sync(() => {
         const frame = encodeFrame(Command.PUSH, 0, encodePush(entry.data, epoch))
         for (const target of targets) target.offer(frame)
         return Effect.as(Metric.update(pushesTotal, targets.size), targets.size)
+      }),
+    kick: (userId, filter, frame) =>
+      Effect.sync(() => {
+        let kicked = 0
+        for (const target of [...(byUser.get(userId) ?? [])]) {
+          if (filter.sessionToken !== undefined && target.sessionToken !== filter.sessionToken) continue
+          if (filter.deviceId !== undefined && target.deviceId !== filter.deviceId) continue
+          if (filter.platform !== undefined && target.platform !== filter.platform) continue
+          if (filter.exceptSessionToken !== undefined && target.sessionToken === filter.exceptSessionToken) continue
+          target.kick(frame)
+          kicked++
+        }
+        return kicked
       }),
     connectionsOf: (userId) => [...(byUser.get(userId) ?? [])],
     size: () => count

@@ -9,19 +9,18 @@ import * as Http from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Context, Effect, Layer } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
-import { Command, type CommandSpec, commands } from "../protocol/Command.ts"
+import type { CommandSpec } from "../protocol/Command.ts"
 import { recordCommand } from "../metrics/Instruments.ts"
 import { type Codec, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import type { WeftError } from "../protocol/WeftError.ts"
-import { Commands } from "./Commands.ts"
+import type { Caller } from "./CommandTable.ts"
+import { authSpec, Commands, registerSpec } from "./Commands.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
 import type { Listening } from "./TcpServer.ts"
 
 const PROTOBUF = "application/x-protobuf"
 const JSON_TYPE = "application/json"
-
-const byName = new Map<string, CommandSpec>(commands.map((spec) => [spec.name, spec]))
 
 type Format = "protobuf" | "json"
 
@@ -44,7 +43,13 @@ export const handleShortRequest = Effect.gen(function*() {
   const format: Format = contentType === JSON_TYPE ? "json" : "protobuf"
 
   const match = /^\/cgi-bin\/([a-z]+)\/?(?:\?.*)?$/.exec(request.url)
-  const spec = match ? byName.get(match[1]!) : undefined
+  const name = match?.[1]
+  const entry = name === undefined ? undefined : commandHandlers.byName(name)
+  const spec: CommandSpec | undefined = name === registerSpec.name
+    ? registerSpec
+    : name === authSpec.name
+    ? authSpec
+    : entry?.spec
   if (spec === undefined) return refuse(format, 404, Status.UNKNOWN_COMMAND, `no command at ${request.url}`)
   if (request.method !== "POST") return refuse(format, 405, Status.BAD_REQUEST, "use POST", spec.id)
   if (contentType !== JSON_TYPE && contentType !== PROTOBUF) {
@@ -65,26 +70,18 @@ export const handleShortRequest = Effect.gen(function*() {
     return refuse(format, 400, Status.BAD_REQUEST, `undecodable ${spec.name} body: ${reason}`, spec.id)
   }
 
-  const run: Effect.Effect<unknown, WeftError> = Effect.gen(function*() {
-    switch (spec.id) {
-      case Command.REGISTER:
-        return yield* commandHandlers.register(decoded)
-      case Command.AUTH:
-        return (yield* commandHandlers.auth(decoded)).response
-    }
-    const base = decoded.base ?? {}
-    yield* commandHandlers.verify(base.userId ?? "", base.sessionToken ?? "")
-    switch (spec.id) {
-      case Command.PING:
-        return yield* commandHandlers.ping()
-      case Command.SEND_MESSAGE:
-        return yield* commandHandlers.sendMessage(base.userId, decoded)
-      default: {
-        const bytes = yield* commandHandlers.sync(base.userId, decoded)
-        return Codecs.SyncResponse.decode(bytes)
-      }
-    }
-  })
+  const run: Effect.Effect<unknown, WeftError> = spec === registerSpec
+    ? commandHandlers.register(decoded)
+    : spec === authSpec
+    ? Effect.map(commandHandlers.auth(decoded), (authenticated) => authenticated.response)
+    : Effect.gen(function*() {
+      const base = decoded.base ?? {}
+      yield* commandHandlers.verify(base.userId ?? "", base.sessionToken ?? "")
+      const caller: Caller = { userId: base.userId, deviceId: base.deviceId ?? "", sessionToken: base.sessionToken, transport: "http" }
+      const value = yield* entry!.handle(caller, decoded)
+      // Handlers may answer with encoded bytes (sync); JSON needs the message itself.
+      return value instanceof Uint8Array ? spec.response.decode(value) : value
+    })
   const startedAt = performance.now()
   return yield* run.pipe(
     Effect.matchEffect({

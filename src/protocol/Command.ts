@@ -1,8 +1,9 @@
 /**
- * Command ids of the frame header (weft.v1.Command) and the protobuf types each carries.
- * A request and its response share the command id.
+ * Command ids of the frame header (weft.v1.Command in proto/weft/v1/frame.proto). A request and
+ * its response share the command id. Which protobuf types a command carries is declared with
+ * its handler (gateway/commands/), as a CommandSpec.
  */
-import { type Codec, Codecs } from "./Proto.ts"
+import type { Codec } from "./Proto.ts"
 
 export const Command = {
   ERROR: 1,
@@ -11,29 +12,39 @@ export const Command = {
   PING: 4,
   SEND_MESSAGE: 5,
   SYNC: 6,
-  PUSH: 7
+  PUSH: 7,
+  LOGOUT: 8,
+  KICKED: 9,
+  LIST_DEVICES: 10,
+  FRIEND_REQUEST: 20,
+  FRIEND_RESPOND: 21,
+  LIST_CONTACTS: 22,
+  REMOVE_CONTACT: 23,
+  GET_PROFILE: 30,
+  SET_PROFILE: 31,
+  SET_AVATAR: 32,
+  CREATE_GROUP: 40,
+  ADD_MEMBERS: 41,
+  REMOVE_MEMBER: 42,
+  LEAVE_GROUP: 43,
+  RENAME_GROUP: 44,
+  LIST_MEMBERS: 45,
+  RECALL_MESSAGE: 50,
+  MARK_READ: 51,
+  UNREAD_COUNTS: 52,
+  POST_MOMENT: 60,
+  LIST_FEED: 61,
+  COMMENT_MOMENT: 62,
+  LIKE_MOMENT: 63,
+  UPLOAD_LOG: 70
 } as const
 
 export type CommandId = typeof Command[keyof typeof Command]
 
-export interface CommandSpec {
+export interface CommandSpec<Req = any, Res = any> {
   readonly id: CommandId
   /** Lower-case name, also the path of the short connection: POST /cgi-bin/<name>. */
   readonly name: string
-  readonly request: Codec<any>
-  readonly response: Codec<any>
-  /** Whether the command may be sent before login. */
-  readonly beforeLogin: boolean
+  readonly request: Codec<Req>
+  readonly response: Codec<Res>
 }
-
-export const commands: ReadonlyArray<CommandSpec> = [
-  { id: Command.REGISTER, name: "register", request: Codecs.RegisterRequest, response: Codecs.RegisterResponse, beforeLogin: true },
-  { id: Command.AUTH, name: "auth", request: Codecs.AuthRequest, response: Codecs.AuthResponse, beforeLogin: true },
-  { id: Command.PING, name: "ping", request: Codecs.PingRequest, response: Codecs.PongResponse, beforeLogin: false },
-  { id: Command.SEND_MESSAGE, name: "sendmessage", request: Codecs.SendMessageRequest, response: Codecs.SendMessageResponse, beforeLogin: false },
-  { id: Command.SYNC, name: "sync", request: Codecs.SyncRequest, response: Codecs.SyncResponse, beforeLogin: false }
-]
-
-const byId = new Map<number, CommandSpec>(commands.map((spec) => [spec.id, spec]))
-
-export const commandById = (id: number): CommandSpec | undefined => byId.get(id)

@@ -9,7 +9,17 @@ import protobuf from "protobufjs"
 
 export const protoDir = fileURLToPath(new URL("../../proto/", import.meta.url))
 
-export const protoFiles = ["weft/v1/frame.proto", "weft/v1/auth.proto", "weft/v1/sync.proto"] as const
+export const protoFiles = [
+  "weft/v1/frame.proto",
+  "weft/v1/auth.proto",
+  "weft/v1/sync.proto",
+  "weft/v1/devices.proto",
+  "weft/v1/contacts.proto",
+  "weft/v1/profile.proto",
+  "weft/v1/groups.proto",
+  "weft/v1/moments.proto",
+  "weft/v1/logs.proto"
+] as const
 
 const loadRoot = (): protobuf.Root => {
   const root = new protobuf.Root()
@@ -110,10 +120,21 @@ export interface Message {
   readonly sentAtMs: number
 }
 
+/**
+ * One entry of a user's log. Exactly one body field is set; feature modules give the other
+ * fields their types (e.g. `contact` in gateway/commands/contacts.ts).
+ */
 export interface Change {
   readonly seq: number
   readonly atMs: number
   readonly message?: Message | null | undefined
+  readonly recalled?: any
+  readonly read?: any
+  readonly device?: any
+  readonly contact?: any
+  readonly profile?: any
+  readonly group?: any
+  readonly moment?: any
 }
 
 export interface SyncRequest {

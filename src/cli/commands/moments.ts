@@ -1,0 +1,4 @@
+/** weft client subcommands of the moments feature. (Not built yet.) */
+import type { ClientCommand } from "../ClientCommand.ts"
+
+export const commands: ReadonlyArray<ClientCommand> = []

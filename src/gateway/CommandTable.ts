@@ -1,0 +1,29 @@
+/**
+ * How a command is served: its spec (id, name, protobuf types) and one handler, shared by every
+ * transport. The transport decodes the request, establishes who the caller is (the login of a
+ * long connection, or the base request of a short one), and encodes what the handler returns.
+ */
+import type { Effect } from "effect"
+import type { CommandSpec } from "../protocol/Command.ts"
+import type { WeftError } from "../protocol/WeftError.ts"
+
+export interface Caller {
+  readonly userId: string
+  readonly deviceId: string
+  readonly sessionToken: string
+  readonly transport: string
+}
+
+export interface CommandHandler<Req = any, Res = any> {
+  readonly spec: CommandSpec<Req, Res>
+  /** The response message, or the response already encoded (for bodies built from stored bytes). */
+  readonly handle: (caller: Caller, request: Req) => Effect.Effect<Res | Uint8Array, WeftError>
+}
+
+export const handler = <Req, Res>(
+  spec: CommandSpec<Req, Res>,
+  handle: (caller: Caller, request: Req) => Effect.Effect<Res | Uint8Array, WeftError>
+): CommandHandler<Req, Res> => ({ spec, handle })
+
+export const encodeResponse = (spec: CommandSpec, value: unknown): Uint8Array =>
+  value instanceof Uint8Array ? value : spec.response.encode(value)
