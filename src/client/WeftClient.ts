@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto"
 import { Command } from "../protocol/Command.ts"
 import type { Frame } from "../protocol/Frame.ts"
-import { type AuthResponse, type Change, type Codec, Codecs, type Message, type SendMessageResponse } from "../protocol/Proto.ts"
+import { type AuthResponse, type Change, type Codec, Codecs, type Kicked, type Message, type SendMessageResponse } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import { DisconnectedError, FrameConnection, WeftRequestError } from "./FrameConnection.ts"
 
@@ -42,6 +42,13 @@ export interface ClientEvents {
   /** A change that is a message (sent or received by this user). */
   message: (message: Message, seq: number) => void
   state: (state: ClientState) => void
+  /**
+   * The server ended this session (logout, or a newer login under the login policy). The
+   * client closes for good: reconnecting would need a new login.
+   */
+  kicked: (kicked: Kicked) => void
+  /** A frame the server sent unasked that this client does not handle itself. */
+  unsolicited: (command: number, body: Uint8Array) => void
   /** The server's log epoch changed: history was lost; the cursor restarted from 0. */
   reset: (epoch: string) => void
   error: (error: Error) => void
@@ -82,7 +89,9 @@ export class WeftClient {
     message: new Set(),
     state: new Set(),
     reset: new Set(),
-    error: new Set()
+    error: new Set(),
+    kicked: new Set(),
+    unsolicited: new Set()
   }
   private readonly outbox: Array<Outgoing> = []
   private cursorValue: number
@@ -335,7 +344,17 @@ export class WeftClient {
       this.emit("error", new WeftRequestError(error.code, error.message))
       return
     }
-    if (frame.command !== Command.PUSH || connection !== this.connection) return
+    if (frame.command === Command.KICKED) {
+      const kicked = Codecs.Kicked.decode(frame.body)
+      this.close()
+      this.emit("kicked", kicked)
+      return
+    }
+    if (frame.command !== Command.PUSH) {
+      this.emit("unsolicited", frame.command, frame.body)
+      return
+    }
+    if (connection !== this.connection) return
     const push = Codecs.Push.decode(frame.body)
     if (push.epoch !== this.epochValue || push.change.seq > this.cursorValue + 1 || this.syncing !== undefined) {
       // A gap (or a sync already running): pull instead of trusting the push order.

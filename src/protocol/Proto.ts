@@ -176,7 +176,14 @@ export interface SendMessageResponse {
   readonly duplicate: boolean
 }
 
+/** Body of COMMAND_KICKED frames. */
+export interface Kicked {
+  readonly code: number
+  readonly reason: string
+}
+
 export const Codecs = {
+  Kicked: codec<Kicked>("Kicked"),
   BaseResponse: codec<BaseResponse>("BaseResponse"),
   ErrorFrame: codec<ErrorFrame>("ErrorFrame"),
   RegisterRequest: codec<RegisterRequest>("RegisterRequest"),

@@ -1,0 +1,243 @@
+/**
+ * Redis storage, for a single server or a Redis Cluster. Every key of one user starts with the
+ * hash tag `{userId}`, so a user's keys share one cluster slot and the log scripts below, which
+ * touch several of them at once, run atomically on one node.
+ *
+ * A user's log is four kinds of keys:
+ *   {userId}:log:epoch          the log's epoch, created once with SET NX
+ *   {userId}:log:head           the highest sequence (absent = 0)
+ *   {userId}:log:entries        hash seq -> entry bytes; a page is HGET of seq afterSeq+1..
+ *   {userId}:log:dedupe:<key>   the seq appended under a dedupe key, with the dedupe TTL
+ */
+import { Buffer } from "node:buffer"
+import { Effect, Layer } from "effect"
+import { Cluster, Redis } from "ioredis"
+import { newEpoch } from "./memory.ts"
+import { type AppendResult, type LogEntry, type LogHead, SequenceConflict, Storage, StorageError, userKey } from "./Storage.ts"
+
+export interface RedisStorageOptions {
+  /** `redis://[user:password@]host:port/db`; wins over host and port. */
+  readonly url?: string | undefined
+  readonly host?: string | undefined
+  readonly port?: number | undefined
+  readonly db?: number | undefined
+  /** Prepended to every key, e.g. to share one Redis between deployments or test runs. */
+  readonly keyPrefix?: string | undefined
+  /** Connect to a Redis Cluster through these startup nodes instead of a single server. */
+  readonly cluster?: { readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }> } | undefined
+  /** How long start-up may wait for Redis before the layer fails; default 5 s. */
+  readonly connectTimeoutMs?: number | undefined
+}
+
+// The part of the ioredis API used here, which `Redis` and `Cluster` share.
+type Arg = string | Buffer | number
+interface Client {
+  readonly status: string
+  connect(): Promise<void>
+  quit(): Promise<unknown>
+  disconnect(): void
+  on(event: "error" | "node error", listener: (error: Error) => void): unknown
+  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void
+  getBuffer(key: string): Promise<Buffer | null>
+  call(command: string, ...args: Array<Arg>): Promise<unknown>
+  del(...keys: Array<string>): Promise<number>
+}
+type Script = (...args: Array<Arg>) => Promise<unknown>
+
+// Creates the log's epoch if it is new; every script that can see an empty log starts with it,
+// so a log and its epoch appear together whichever operation comes first.
+const ensureEpoch = `redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local head = tonumber(redis.call('GET', KEYS[2]) or '0')
+`
+
+// KEYS: epoch, head. ARGV: candidate epoch. Reply: { epoch, head }.
+const logHeadLua = `${ensureEpoch}
+return { redis.call('GET', KEYS[1]), head }`
+
+// KEYS: epoch, head, entries. ARGV: candidate epoch, afterSeq, limit.
+// Reply: { epoch, head, seq, data, seq, data, ... }; pairs, because a nil cannot sit in a Lua array.
+const logReadLua = `${ensureEpoch}
+local reply = { redis.call('GET', KEYS[1]), head }
+local afterSeq = tonumber(ARGV[2])
+for seq = math.max(afterSeq + 1, 1), math.min(head, afterSeq + tonumber(ARGV[3])) do
+  local data = redis.call('HGET', KEYS[3], string.format('%d', seq))
+  if data then
+    reply[#reply + 1] = seq
+    reply[#reply + 1] = data
+  end
+end
+return reply`
+
+// KEYS: epoch, head, entries[, dedupe]. ARGV: candidate epoch, seq, data, dedupe TTL ms ('' = none).
+// Reply: { 'duplicate', seq, data } | { 'conflict', head } | { 'appended', seq }.
+const logAppendLua = `${ensureEpoch}
+if KEYS[4] then
+  local seen = redis.call('GET', KEYS[4])
+  if seen then
+    local data = redis.call('HGET', KEYS[3], seen)
+    if data then return { 'duplicate', tonumber(seen), data } end
+  end
+end
+if tonumber(ARGV[2]) ~= head + 1 then return { 'conflict', head } end
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+redis.call('SET', KEYS[2], ARGV[2])
+if KEYS[4] then
+  if ARGV[4] == '' then redis.call('SET', KEYS[4], ARGV[2])
+  else redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[4]) end
+end
+return { 'appended', tonumber(ARGV[2]) }`
+
+// KEYS: counter. ARGV: by, TTL ms ('' = none). The TTL applies only to a counter this call creates.
+const incrementLua = `local created = redis.call('EXISTS', KEYS[1]) == 0
+local by = tonumber(ARGV[1])
+local value
+if math.floor(by) == by then value = redis.call('INCRBY', KEYS[1], ARGV[1])
+else value = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1]) end
+if created and ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return value`
+
+const logKeys = (userId: string) =>
+  [userKey(userId, "log", "epoch"), userKey(userId, "log", "head"), userKey(userId, "log", "entries")] as const
+
+// Redis refuses an expiry of 0 or a fraction; 1 ms is as good as "already expired".
+const expiry = (ttlMs: number): number => Math.max(1, Math.ceil(ttlMs))
+
+const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+// A copy: ioredis may hand out slices of a shared socket buffer.
+const toBytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer)
+const message = (error: unknown): string => error instanceof Error ? error.message : String(error)
+const text = (value: unknown): string => Buffer.isBuffer(value) ? value.toString("utf8") : String(value)
+
+const parseHead = (reply: unknown): LogHead => {
+  const [epoch, seq] = reply as [unknown, unknown]
+  return { epoch: text(epoch), seq: Number(seq) }
+}
+
+const parseEntries = (reply: ReadonlyArray<unknown>): Array<LogEntry> => {
+  const entries: Array<LogEntry> = []
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    entries.push({ seq: Number(reply[i]), data: toBytes(reply[i + 1] as Buffer) })
+  }
+  return entries
+}
+
+const endpoint = (options: RedisStorageOptions): string => {
+  if (options.cluster) return `Redis Cluster ${options.cluster.nodes.map((n) => `${n.host}:${n.port}`).join(",")}`
+  if (options.url) {
+    const url = new URL(options.url)
+    url.password = ""
+    return `Redis ${url.toString()}`
+  }
+  return `Redis ${options.host ?? "127.0.0.1"}:${options.port ?? 6379}`
+}
+
+const createClient = (options: RedisStorageOptions, connectTimeout: number): Client => {
+  // lazyConnect: the connection is made (and its failure reported) by `connect` below.
+  const common = { lazyConnect: true, connectTimeout, keyPrefix: options.keyPrefix ?? "" }
+  if (options.cluster) {
+    return new Cluster(options.cluster.nodes.map((node) => ({ ...node })), {
+      lazyConnect: true,
+      keyPrefix: common.keyPrefix,
+      redisOptions: { connectTimeout }
+    })
+  }
+  const redisOptions = { ...common, ...(options.db === undefined ? {} : { db: options.db }) }
+  return options.url === undefined
+    ? new Redis({ ...redisOptions, host: options.host ?? "127.0.0.1", port: options.port ?? 6379 })
+    : new Redis(options.url, redisOptions)
+}
+
+/** Connects to Redis (or a Redis Cluster); fails if it is not reachable within the connect timeout. */
+export const makeRedis = Effect.fnUntraced(function*(options: RedisStorageOptions = {}) {
+  const connectTimeout = options.connectTimeoutMs ?? 5_000
+  // What went wrong while connecting, for the start-up error: ioredis reports it in events.
+  const connectErrors = new Set<string>()
+  let connecting = true
+  const client = yield* Effect.acquireRelease(
+    Effect.sync(() => {
+      const client = createClient(options, connectTimeout)
+      // Without a listener ioredis reports every reconnect attempt as an unhandled error.
+      const record = (error: Error) => {
+        if (connecting) connectErrors.add(message(error))
+      }
+      client.on("error", record)
+      client.on("node error", record)
+      return client
+    }),
+    (client) =>
+      client.status === "ready"
+        ? Effect.promise(() => client.quit().catch(() => client.disconnect()))
+        : Effect.sync(() => client.disconnect())
+  )
+  const unreachable = (cause: unknown) =>
+    new StorageError({
+      operation: "connect",
+      cause: new Error(`${endpoint(options)} is not reachable: ${[...connectErrors, message(cause)].join("; ")}`, { cause })
+    })
+  yield* Effect.tryPromise({ try: () => client.connect(), catch: unreachable }).pipe(
+    Effect.timeoutOrElse({
+      duration: connectTimeout + 1_000,
+      orElse: () => Effect.fail(unreachable(`no answer within ${connectTimeout} ms`))
+    })
+  )
+  connecting = false
+
+  const script = (name: string, lua: string, numberOfKeys?: number): Script => {
+    client.defineCommand(name, numberOfKeys === undefined ? { lua } : { lua, numberOfKeys })
+    // The "Buffer" variant ioredis defines beside it keeps bulk replies as bytes.
+    const fn = (client as unknown as Record<string, Script>)[`${name}Buffer`]!
+    return (...args) => fn.apply(client, args)
+  }
+  const logHeadScript = script("weftLogHead", logHeadLua, 2)
+  const logReadScript = script("weftLogRead", logReadLua, 3)
+  const logAppendScript = script("weftLogAppend", logAppendLua) // 3 or 4 keys
+  const incrementScript = script("weftIncrement", incrementLua, 1)
+
+  const run = <A>(operation: string, f: () => Promise<A>): Effect.Effect<A, StorageError> =>
+    Effect.tryPromise({ try: f, catch: (cause) => new StorageError({ operation, cause }) })
+
+  return Storage.of({
+    get: (key) => run("get", () => client.getBuffer(key)).pipe(Effect.map((buffer) => buffer === null ? undefined : toBytes(buffer))),
+    set: (key, value, setOptions) => {
+      const args: Array<Arg> = [key, toBuffer(value)]
+      if (setOptions?.ttlMs !== undefined) args.push("PX", expiry(setOptions.ttlMs))
+      if (setOptions?.onlyIfAbsent) args.push("NX")
+      return run("set", () => client.call("SET", ...args)).pipe(Effect.map((reply) => reply !== null))
+    },
+    remove: (key) => run("remove", () => client.del(key)).pipe(Effect.asVoid),
+    increment: (key, by, ttlMs) =>
+      run("increment", () => incrementScript(key, String(by), ttlMs === undefined ? "" : expiry(ttlMs))).pipe(
+        Effect.map((reply) => Number(text(reply)))
+      ),
+    logHead: (userId) => run("logHead", () => logHeadScript(...logKeys(userId), newEpoch())).pipe(Effect.map(parseHead)),
+    logAppend: (userId, request) => {
+      const keys: Array<string> = [...logKeys(userId)]
+      if (request.dedupeKey !== undefined) keys.push(userKey(userId, "log", "dedupe", request.dedupeKey))
+      const ttl = request.dedupeTtlMs === undefined ? "" : expiry(request.dedupeTtlMs)
+      return run("logAppend", () => logAppendScript(keys.length, ...keys, newEpoch(), String(request.seq), toBuffer(request.data), ttl)).pipe(
+        Effect.flatMap((reply): Effect.Effect<AppendResult, SequenceConflict> => {
+          const [tag, seq, data] = reply as [Buffer, number, Buffer | undefined]
+          switch (text(tag)) {
+            case "appended":
+              return Effect.succeed({ _tag: "Appended", entry: { seq: Number(seq), data: request.data } })
+            case "duplicate":
+              return Effect.succeed({ _tag: "Duplicate", entry: { seq: Number(seq), data: toBytes(data!) } })
+            default:
+              return Effect.fail(new SequenceConflict({ userId, seq: request.seq, head: Number(seq) }))
+          }
+        })
+      )
+    },
+    logRead: (userId, afterSeq, limit) =>
+      run("logRead", () => logReadScript(...logKeys(userId), newEpoch(), Math.floor(afterSeq), Math.max(0, Math.floor(limit)))).pipe(
+        Effect.map((reply) => {
+          const all = reply as ReadonlyArray<unknown>
+          return { head: parseHead(all), entries: parseEntries(all.slice(2)) }
+        })
+      )
+  })
+})
+
+/** Storage on Redis; the connection lives as long as the layer's scope. */
+export const layerRedis = (options: RedisStorageOptions = {}): Layer.Layer<Storage, StorageError> =>
+  Layer.effect(Storage, makeRedis(options))
