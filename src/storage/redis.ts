@@ -20,6 +20,7 @@ export interface RedisStorageOptions {
   readonly url?: string | undefined
   readonly host?: string | undefined
   readonly port?: number | undefined
+  /** The database index; a single server only, Redis Cluster has just database 0. */
   readonly db?: number | undefined
   /** Prepended to every key, e.g. to share one Redis between deployments or test runs. */
   readonly keyPrefix?: string | undefined
@@ -133,18 +134,15 @@ const endpoint = (options: RedisStorageOptions): string => {
 
 const createClient = (options: RedisStorageOptions, connectTimeout: number): Client => {
   // lazyConnect: the connection is made (and its failure reported) by `connect` below.
-  const common = { lazyConnect: true, connectTimeout, keyPrefix: options.keyPrefix ?? "" }
+  const keyPrefix = options.keyPrefix ?? ""
   if (options.cluster) {
-    return new Cluster(options.cluster.nodes.map((node) => ({ ...node })), {
-      lazyConnect: true,
-      keyPrefix: common.keyPrefix,
-      redisOptions: { connectTimeout }
-    })
+    const nodes = options.cluster.nodes.map((node) => ({ ...node }))
+    return new Cluster(nodes, { lazyConnect: true, keyPrefix, redisOptions: { connectTimeout } })
   }
-  const redisOptions = { ...common, ...(options.db === undefined ? {} : { db: options.db }) }
+  const common = { lazyConnect: true, connectTimeout, keyPrefix, ...(options.db === undefined ? {} : { db: options.db }) }
   return options.url === undefined
-    ? new Redis({ ...redisOptions, host: options.host ?? "127.0.0.1", port: options.port ?? 6379 })
-    : new Redis(options.url, redisOptions)
+    ? new Redis({ ...common, host: options.host ?? "127.0.0.1", port: options.port ?? 6379 })
+    : new Redis(options.url, common)
 }
 
 /** Connects to Redis (or a Redis Cluster); fails if it is not reachable within the connect timeout. */

@@ -1,0 +1,219 @@
+/**
+ * The behaviour every `Storage` implementation must have, run against each of them (memory,
+ * Redis, Redis Cluster). Time is real — Redis expires keys by its own clock — so TTLs are short
+ * and the tests sleep a little past them. Every test uses its own user ids and keys, so the
+ * suite can share one Redis with other runs.
+ */
+import { randomUUID } from "node:crypto"
+import { assert, it } from "@effect/vitest"
+import { Effect, type Layer, Result } from "effect"
+import { type AppendResult, type LogEntry, SequenceConflict, Storage, userKey } from "../../src/storage/Storage.ts"
+
+const unique = (name: string): string => `${name}-${randomUUID().slice(0, 8)}`
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
+/** Every byte value, and a sequence that is not valid UTF-8, so nothing can pass through a string. */
+const binary = new Uint8Array([0, 255, 0xc3, 0x28, ...Array.from({ length: 256 }, (_, i) => i)])
+
+const assertBytes = (actual: Uint8Array | undefined, expected: Uint8Array) => {
+  assert.instanceOf(actual, Uint8Array)
+  assert.deepStrictEqual(Array.from(actual!), Array.from(expected))
+}
+
+const assertEntries = (actual: ReadonlyArray<LogEntry>, expected: ReadonlyArray<readonly [number, string]>) =>
+  assert.deepStrictEqual(
+    actual.map((entry) => [entry.seq, new TextDecoder().decode(entry.data)]),
+    expected.map(([seq, text]) => [seq, text])
+  )
+
+const assertAppended = (result: AppendResult, seq: number) => {
+  assert.strictEqual(result._tag, "Appended")
+  assert.strictEqual(result.entry.seq, seq)
+}
+
+export const storageContract = (name: string, layer: Layer.Layer<Storage, unknown>): void =>
+  // Live services: the sleeps below must pass real time, for the implementation too.
+  it.layer(layer, { excludeTestServices: true, timeout: "30 seconds" })(`Storage contract: ${name}`, (it) => {
+    it.effect("a value set is read back byte for byte, and is gone after remove", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const key = userKey(unique("user"), "blob")
+        assert.strictEqual(yield* storage.get(key), undefined)
+        assert.isTrue(yield* storage.set(key, binary))
+        assertBytes(yield* storage.get(key), binary)
+        assert.isTrue(yield* storage.set(key, bytes("second")))
+        assertBytes(yield* storage.get(key), bytes("second"))
+        yield* storage.remove(key)
+        assert.strictEqual(yield* storage.get(key), undefined)
+        yield* storage.remove(key) // removing a missing key is not an error
+      }))
+
+    it.effect("set with onlyIfAbsent writes a new key but keeps an existing value", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const key = userKey(unique("user"), "claim")
+        assert.isTrue(yield* storage.set(key, bytes("first"), { onlyIfAbsent: true }))
+        assert.isFalse(yield* storage.set(key, bytes("second"), { onlyIfAbsent: true }))
+        assertBytes(yield* storage.get(key), bytes("first"))
+      }))
+
+    it.effect("a value with a ttl is gone after it, and can then be claimed again", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const key = userKey(unique("user"), "token")
+        const lasting = userKey(unique("user"), "lasting")
+        yield* storage.set(key, bytes("short"), { ttlMs: 60 })
+        yield* storage.set(lasting, bytes("long"), { ttlMs: 10_000 })
+        assertBytes(yield* storage.get(key), bytes("short"))
+        yield* Effect.sleep("150 millis")
+        assert.strictEqual(yield* storage.get(key), undefined)
+        assertBytes(yield* storage.get(lasting), bytes("long"))
+        assert.isTrue(yield* storage.set(key, bytes("again"), { onlyIfAbsent: true }))
+      }))
+
+    it.effect("increment counts from zero by any step", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const key = userKey(unique("user"), "counter")
+        assert.strictEqual(yield* storage.increment(key, 1), 1)
+        assert.strictEqual(yield* storage.increment(key, 5), 6)
+        assert.strictEqual(yield* storage.increment(key, -2), 4)
+        assert.strictEqual(yield* storage.increment(userKey(unique("user"), "counter"), 7), 7)
+      }))
+
+    it.effect("a counter expires a ttl after it was created; later increments do not extend it", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const key = userKey(unique("user"), "window")
+        assert.strictEqual(yield* storage.increment(key, 1, 80), 1)
+        assert.strictEqual(yield* storage.increment(key, 1, 10_000), 2)
+        yield* Effect.sleep("180 millis")
+        assert.strictEqual(yield* storage.increment(key, 1, 10_000), 1)
+      }))
+
+    it.effect("a new log has head 0 and an epoch that stays the same", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const user = unique("user")
+        const head = yield* storage.logHead(user)
+        assert.strictEqual(head.seq, 0)
+        assert.isAbove(head.epoch.length, 0)
+        assert.deepStrictEqual(yield* storage.logHead(user), head)
+        assertAppended(yield* storage.logAppend(user, { seq: 1, data: bytes("a") }), 1)
+        assert.deepStrictEqual(yield* storage.logHead(user), { seq: 1, epoch: head.epoch })
+        assert.deepStrictEqual((yield* storage.logRead(user, 0, 10)).head, { seq: 1, epoch: head.epoch })
+      }))
+
+    it.effect("an append must be head + 1; any other seq fails with SequenceConflict and writes nothing", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const user = unique("user")
+        const skipped = yield* Effect.flip(storage.logAppend(user, { seq: 2, data: bytes("too far") }))
+        assert.instanceOf(skipped, SequenceConflict)
+        assert.deepStrictEqual({ ...skipped }, { _tag: "SequenceConflict", userId: user, seq: 2, head: 0 })
+
+        const appended = yield* storage.logAppend(user, { seq: 1, data: bytes("one") })
+        assertAppended(appended, 1)
+        assertBytes(appended.entry.data, bytes("one"))
+
+        for (const seq of [1, 0, 3]) {
+          const error = yield* Effect.flip(storage.logAppend(user, { seq, data: bytes("fenced") }))
+          assert.instanceOf(error, SequenceConflict)
+          assert.strictEqual((error as SequenceConflict).head, 1)
+        }
+        const page = yield* storage.logRead(user, 0, 10)
+        assert.strictEqual(page.head.seq, 1)
+        assertEntries(page.entries, [[1, "one"]])
+      }))
+
+    it.effect("a second append with the same dedupe key returns the first entry and writes nothing", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const user = unique("user")
+        assertAppended(yield* storage.logAppend(user, { seq: 1, data: binary, dedupeKey: "m1", dedupeTtlMs: 10_000 }), 1)
+        // The same key again, at the next seq and with other data: the original is returned.
+        const again = yield* storage.logAppend(user, { seq: 2, data: bytes("other"), dedupeKey: "m1", dedupeTtlMs: 10_000 })
+        assert.strictEqual(again._tag, "Duplicate")
+        assert.strictEqual(again.entry.seq, 1)
+        assertBytes(again.entry.data, binary)
+        // A resend with the stale seq is a duplicate too, not a conflict.
+        assert.strictEqual((yield* storage.logAppend(user, { seq: 1, data: binary, dedupeKey: "m1" }))._tag, "Duplicate")
+        assert.strictEqual((yield* storage.logHead(user)).seq, 1)
+        // Another key is appended normally; the same key of another user is unrelated.
+        assertAppended(yield* storage.logAppend(user, { seq: 2, data: bytes("two"), dedupeKey: "m2" }), 2)
+        assertAppended(yield* storage.logAppend(unique("user"), { seq: 1, data: bytes("x"), dedupeKey: "m1" }), 1)
+        const page = yield* storage.logRead(user, 1, 10)
+        assertEntries(page.entries, [[2, "two"]])
+      }))
+
+    it.effect("a dedupe key is forgotten after its ttl", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const user = unique("user")
+        assertAppended(yield* storage.logAppend(user, { seq: 1, data: bytes("one"), dedupeKey: "m", dedupeTtlMs: 60 }), 1)
+        yield* Effect.sleep("150 millis")
+        assertAppended(yield* storage.logAppend(user, { seq: 2, data: bytes("two"), dedupeKey: "m", dedupeTtlMs: 60 }), 2)
+      }))
+
+    it.effect("logRead pages through the log in order, after a seq and up to a limit, with the head", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const user = unique("user")
+        const { epoch } = yield* storage.logHead(user)
+        for (let seq = 1; seq <= 5; seq++) {
+          yield* storage.logAppend(user, { seq, data: bytes(`entry ${seq}`) })
+        }
+        const pages = [] as Array<ReadonlyArray<number>>
+        let after = 0
+        for (;;) {
+          const page = yield* storage.logRead(user, after, 2)
+          assert.deepStrictEqual(page.head, { seq: 5, epoch })
+          if (page.entries.length === 0) break
+          pages.push(page.entries.map((entry) => entry.seq))
+          after = page.entries[page.entries.length - 1]!.seq
+        }
+        assert.deepStrictEqual(pages, [[1, 2], [3, 4], [5]])
+        assertEntries((yield* storage.logRead(user, 0, 100)).entries, [1, 2, 3, 4, 5].map((seq) => [seq, `entry ${seq}`] as const))
+        assertEntries((yield* storage.logRead(user, 3, 1)).entries, [[4, "entry 4"]])
+        assert.deepStrictEqual((yield* storage.logRead(user, 5, 10)).entries, [])
+        assert.deepStrictEqual((yield* storage.logRead(user, 0, 0)).entries, [])
+      }))
+
+    it.effect("the logs of different users are independent", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const alice = unique("alice")
+        const bob = unique("bob")
+        yield* storage.logAppend(alice, { seq: 1, data: bytes("a1") })
+        yield* storage.logAppend(alice, { seq: 2, data: bytes("a2") })
+        assert.strictEqual((yield* storage.logHead(bob)).seq, 0)
+        assertAppended(yield* storage.logAppend(bob, { seq: 1, data: bytes("b1") }), 1)
+        assertEntries((yield* storage.logRead(alice, 0, 10)).entries, [[1, "a1"], [2, "a2"]])
+        assertEntries((yield* storage.logRead(bob, 0, 10)).entries, [[1, "b1"]])
+        assert.notStrictEqual((yield* storage.logHead(alice)).epoch, (yield* storage.logHead(bob)).epoch)
+      }))
+
+    it.effect("of two concurrent appends of the same seq exactly one wins", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const user = unique("user")
+        for (let seq = 1; seq <= 10; seq++) {
+          const results = yield* Effect.all(
+            [
+              Effect.result(storage.logAppend(user, { seq, data: bytes(`first ${seq}`) })),
+              Effect.result(storage.logAppend(user, { seq, data: bytes(`second ${seq}`) }))
+            ],
+            { concurrency: "unbounded" }
+          )
+          const winners = results.filter(Result.isSuccess)
+          const losers = results.filter(Result.isFailure)
+          assert.strictEqual(winners.length, 1, `seq ${seq}: exactly one append wins`)
+          assert.strictEqual(losers.length, 1)
+          assert.instanceOf(losers[0]!.failure, SequenceConflict)
+          const winner = winners[0]!.success
+          const stored = (yield* storage.logRead(user, seq - 1, 1)).entries
+          assert.strictEqual(stored.length, 1)
+          assertBytes(stored[0]!.data, winner.entry.data)
+        }
+        assert.strictEqual((yield* storage.logHead(user)).seq, 10)
+      }))
+  })

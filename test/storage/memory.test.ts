@@ -1,0 +1,4 @@
+import { layerMemory } from "../../src/storage/memory.ts"
+import { storageContract } from "./contract.ts"
+
+storageContract("memory", layerMemory)
