@@ -10,7 +10,7 @@ import { AdminServer } from "../metrics/AdminServer.ts"
 import { parsePort } from "./args.ts"
 
 /** The innermost system error (EADDRINUSE, EACCES, ...) said in one line, naming the address. */
-const explainStartupFailure = (error: unknown): string => {
+export const explainStartupFailure = (error: unknown): string => {
   let current: unknown = error
   for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
     const { code, address, port } = current as { code?: unknown; address?: unknown; port?: unknown }

@@ -1,11 +1,17 @@
 /** The `weft` command: `weft dev` runs a server, `weft client` talks to one. */
 import { clientUsage, runClient } from "./client.ts"
+import { runGateway, runRunner } from "./cluster.ts"
 import { runDev } from "./dev.ts"
 import { UsageError } from "./args.ts"
 
 const usage = `usage:
   weft dev [--host H] [--port N] [--http-port N] [--admin-port N]
       Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.
+  weft runner [--redis URL] [--runner-host H] [--runner-port N] [--admin-port N] [--config FILE]
+      Clustered mode: a logic runner hosting the actors of its shards; state in Redis.
+  weft gateway [--redis URL] [--port N,N] [--http-port N,N] [--push-port N] [--admin-port N] [--config FILE]
+      Clustered mode: a gateway holding connections and forwarding to the runners.
+      Every flag can also come from WEFT_<FLAG> (e.g. WEFT_REDIS) or the --config JSON file.
   weft client --server HOST:PORT --user U --password P [--device D] <command>
 ${clientUsage}
   Every client command prints one JSON object per line; errors go to stderr with exit code 1.`
@@ -17,6 +23,10 @@ const main = async (argv: ReadonlyArray<string>) => {
       return runDev(rest)
     case "client":
       return runClient(rest)
+    case "runner":
+      return runRunner(rest)
+    case "gateway":
+      return runGateway(rest)
     case undefined:
     case "help":
     case "--help":

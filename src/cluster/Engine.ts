@@ -17,6 +17,7 @@ import * as Pusher from "../actors/Pusher.ts"
 import * as Session from "../actors/Session.ts"
 import * as ConnectionRegistry from "../gateway/ConnectionRegistry.ts"
 import type { Storage } from "../storage/Storage.ts"
+import * as Presence from "./Presence.ts"
 import type { WeftSettings } from "./Settings.ts"
 
 /** Every actor of a user, registered with the engine. */
@@ -46,9 +47,10 @@ export const singleProcessSharding: Layer.Layer<Sharding.Sharding> = Sharding.la
 /** Dev mode's engine: actors, one-process sharding, in-process push; storage is supplied. */
 export const devEngine = (
   settings: WeftSettings
-): Layer.Layer<Sharding.Sharding | ConnectionRegistry.ConnectionRegistry, never, Storage> =>
+): Layer.Layer<Sharding.Sharding | ConnectionRegistry.ConnectionRegistry | Presence.Presence, never, Storage> =>
   entities(settings).pipe(
     Layer.provideMerge(singleProcessSharding),
     Layer.provide(Pusher.layerLocal),
-    Layer.provideMerge(ConnectionRegistry.layer)
+    Layer.provideMerge(ConnectionRegistry.layer),
+    Layer.provideMerge(Presence.layerLocal)
   )

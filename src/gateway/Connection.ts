@@ -13,6 +13,7 @@ import { Status } from "../protocol/Status.ts"
 import { alreadyLoggedIn, notLoggedIn, WeftError } from "../protocol/WeftError.ts"
 import { connectionsClosed, connectionsOpen, recordCommand } from "../metrics/Instruments.ts"
 import { type Caller, encodeResponse } from "./CommandTable.ts"
+import { Presence } from "../cluster/Presence.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
 import { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig, idleTimeoutMs } from "./GatewayConfig.ts"
@@ -33,6 +34,7 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
   const config = yield* GatewayConfig
   const commands = yield* Commands
   const registry = yield* ConnectionRegistry
+  const presence = yield* Presence
   const scope = yield* Scope.Scope
   const connectionId = nextConnectionId++
 
@@ -83,6 +85,7 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
           close("kicked")
         }
       }).pipe(Scope.provide(scope))
+      yield* presence.online(authenticated.userId).pipe(Scope.provide(scope))
       return authSpec.response.encode(authenticated.response)
     })
 

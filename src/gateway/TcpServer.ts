@@ -5,6 +5,7 @@
 import { NodeSocketServer } from "@effect/platform-node"
 import { Context, Effect, Layer } from "effect"
 import type { SocketServerError } from "effect/socket/SocketServer"
+import type { Presence } from "../cluster/Presence.ts"
 import { Commands } from "./Commands.ts"
 import { serveConnection } from "./Connection.ts"
 import { ConnectionRegistry } from "./ConnectionRegistry.ts"
@@ -19,7 +20,7 @@ export class TcpServer extends Context.Service<TcpServer, {
   readonly listening: ReadonlyArray<Listening>
 }>()("weft/gateway/TcpServer") {}
 
-export const layer: Layer.Layer<TcpServer, SocketServerError, GatewayConfig | Commands | ConnectionRegistry> = Layer
+export const layer: Layer.Layer<TcpServer, SocketServerError, GatewayConfig | Commands | ConnectionRegistry | Presence> = Layer
   .effect(
     TcpServer,
     Effect.gen(function*() {

@@ -1,0 +1,79 @@
+/**
+ * Settings of `weft gateway` and `weft runner`: command-line flags, else environment variables
+ * (WEFT_ + the flag in upper snake case: --redis → WEFT_REDIS, --http-port → WEFT_HTTP_PORT),
+ * else a JSON file given with --config (keys are the flag names), else the defaults. Every
+ * value is checked; a wrong one stops start-up with a message naming the flag, variable or key.
+ */
+import { readFileSync } from "node:fs"
+import { parseArgs } from "node:util"
+import { UsageError } from "./args.ts"
+
+export interface Source {
+  readonly value: string
+  /** Where the value came from, for error messages: "--port", "WEFT_PORT", "weft.json: port". */
+  readonly origin: string
+}
+
+export const readSettings = (argv: ReadonlyArray<string>, flags: ReadonlyArray<string>) => {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: Object.fromEntries([...flags, "config"].map((flag) => [flag, { type: "string" as const }])),
+    strict: true
+  })
+  let file: Record<string, unknown> = {}
+  const configPath = values["config"] ?? process.env["WEFT_CONFIG"]
+  if (configPath !== undefined) {
+    try {
+      file = JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>
+    } catch (error) {
+      throw new UsageError(`cannot read the config file ${configPath}: ${error instanceof Error ? error.message : error}`)
+    }
+    if (typeof file !== "object" || file === null || Array.isArray(file)) {
+      throw new UsageError(`the config file ${configPath} must hold a JSON object`)
+    }
+    for (const key of Object.keys(file)) {
+      if (!flags.includes(key)) throw new UsageError(`${configPath}: unknown setting "${key}" (known: ${flags.join(", ")})`)
+    }
+  }
+  return (flag: string): Source | undefined => {
+    const fromFlag = values[flag]
+    if (typeof fromFlag === "string") return { value: fromFlag, origin: `--${flag}` }
+    const envName = `WEFT_${flag.toUpperCase().replace(/-/g, "_")}`
+    const fromEnv = process.env[envName]
+    if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, origin: envName }
+    const fromFile = file[flag]
+    if (fromFile !== undefined) return { value: Array.isArray(fromFile) ? fromFile.join(",") : String(fromFile), origin: `${configPath}: ${flag}` }
+    return undefined
+  }
+}
+
+export const port = (source: Source | undefined, fallback: number): number => {
+  if (source === undefined) return fallback
+  if (!/^\d+$/.test(source.value) || Number(source.value) > 65535) {
+    throw new UsageError(`${source.origin} must be a port number 0..65535, got "${source.value}"`)
+  }
+  return Number(source.value)
+}
+
+export const ports = (source: Source | undefined, fallback: ReadonlyArray<number>): ReadonlyArray<number> =>
+  source === undefined
+    ? fallback
+    : source.value.split(",").map((part) => port({ value: part.trim(), origin: source.origin }, 0))
+
+export const text = (source: Source | undefined, fallback: string): string => source?.value ?? fallback
+
+export const count = (source: Source | undefined, fallback: number): number => {
+  if (source === undefined) return fallback
+  if (!/^\d+$/.test(source.value) || Number(source.value) === 0) {
+    throw new UsageError(`${source.origin} must be a positive whole number, got "${source.value}"`)
+  }
+  return Number(source.value)
+}
+
+export const redisUrl = (source: Source | undefined, fallback: string): string => {
+  const value = source?.value ?? fallback
+  if (!/^rediss?:\/\/[^/\s]+/.test(value)) {
+    throw new UsageError(`${source?.origin ?? "redis"} must be a redis:// URL, got "${value}"`)
+  }
+  return value
+}

@@ -1,0 +1,117 @@
+/**
+ * Clustered production mode: the same actors as dev mode, on Effect's cluster sharding across
+ * processes, with state in Redis.
+ *
+ * - A **runner** hosts the actors of the shards it holds (`NodeClusterSocket`, `storage: "byo"`:
+ *   runner registry and shard locks in Redis; entity messages volatile — the durable record is
+ *   each user's change log, and a request whose answer is lost is retried by the client with
+ *   the same ids, which the actors deduplicate). It pushes to gateways over effect/rpc.
+ * - A **gateway** holds connections only: a client-only member of the cluster that forwards
+ *   each command to the runner owning the user (the engine finds it and redirects when a shard
+ *   moves), marks its users online in Redis, and serves pushes from runners.
+ */
+import { NodeClusterSocket } from "@effect/platform-node"
+import { Effect, Layer, Option } from "effect"
+import { MessageStorage, RunnerAddress } from "effect/cluster"
+import * as Commands from "../gateway/Commands.ts"
+import * as ConnectionRegistry from "../gateway/ConnectionRegistry.ts"
+import { GatewayConfig } from "../gateway/GatewayConfig.ts"
+import * as HttpServer from "../gateway/HttpServer.ts"
+import * as TcpServer from "../gateway/TcpServer.ts"
+import * as AdminServer from "../metrics/AdminServer.ts"
+import { layerRedis } from "../storage/redis.ts"
+import { entities } from "./Engine.ts"
+import * as Presence from "./Presence.ts"
+import * as PushRpc from "./PushRpc.ts"
+import { layer as redisClientLayer, RedisClient } from "./RedisClient.ts"
+import * as RedisRunnerStorage from "./RedisRunnerStorage.ts"
+import { WeftConfig, type WeftSettings } from "./Settings.ts"
+
+export interface ClusterSettings {
+  readonly redisUrl: string
+  /** Where this runner listens for the other members of the cluster (runners and gateways). */
+  readonly runnerHost: string
+  readonly runnerPort: number
+  /** Where this gateway listens for pushes from runners. */
+  readonly pushHost: string
+  readonly pushPort: number
+  readonly shardsPerGroup: number
+  /** A runner refreshes its shard locks this often; a dead runner's locks expire after the expiration. */
+  readonly shardLockRefreshMs: number
+  readonly shardLockExpirationMs: number
+  readonly presenceTtlMs: number
+}
+
+export const defaultClusterSettings: ClusterSettings = {
+  redisUrl: "redis://127.0.0.1:6379",
+  runnerHost: "127.0.0.1",
+  runnerPort: 9400,
+  pushHost: "127.0.0.1",
+  pushPort: 9410,
+  shardsPerGroup: 300,
+  shardLockRefreshMs: 1_000,
+  shardLockExpirationMs: 5_000,
+  presenceTtlMs: 30_000
+}
+
+/** Membership of the cluster: a runner (hosting shards) or a client-only gateway. */
+const membership = (cluster: ClusterSettings, clientOnly: boolean) =>
+  Layer.unwrap(Effect.gen(function*() {
+    const redis = yield* RedisClient
+    return NodeClusterSocket.layer({
+      clientOnly,
+      storage: "byo",
+      shardingConfig: {
+        runnerAddress: Option.some(RunnerAddress.RunnerAddress.make({ host: cluster.runnerHost, port: cluster.runnerPort })),
+        shardsPerGroup: cluster.shardsPerGroup,
+        shardLockRefreshInterval: cluster.shardLockRefreshMs,
+        shardLockExpiration: cluster.shardLockExpirationMs,
+        refreshAssignmentsInterval: 1_000,
+        runnerHealthCheckInterval: 2_000,
+        entityMailboxCapacity: 4096
+      }
+    }).pipe(Layer.provide([MessageStorage.layerNoop, RedisRunnerStorage.layer(redis, cluster.shardLockExpirationMs)]))
+  }))
+
+const storage = (cluster: ClusterSettings) => layerRedis({ url: cluster.redisUrl })
+
+/** A logic runner: the actors of its shards, storage in Redis, pushes to gateways over rpc. */
+export const runner = (settings: WeftSettings, cluster: ClusterSettings) =>
+  entities(settings).pipe(
+    Layer.provide(PushRpc.pusherLayer),
+    Layer.provideMerge(membership(cluster, false)),
+    Layer.provide(
+      Layer.unwrap(Effect.map(RedisClient, (redis) =>
+        Presence.layerRedis(redis, { selfAddress: "", ttlMs: cluster.presenceTtlMs })))
+    ),
+    Layer.provideMerge(storage(cluster)),
+    Layer.provideMerge(redisClientLayer(cluster.redisUrl)),
+    Layer.provideMerge(WeftConfig.layer(settings)),
+    Layer.provideMerge(GatewayConfig.layer(settings.gateway))
+  )
+
+/** A gateway node: listeners, command forwarding, presence, and the push endpoint. */
+export const gateway = (settings: WeftSettings, cluster: ClusterSettings) =>
+  Layer.mergeAll(
+    Layer.mergeAll(TcpServer.layer, HttpServer.layer).pipe(Layer.provide(Commands.layer)),
+    PushRpc.serverLayer({ host: cluster.pushHost, port: cluster.pushPort })
+  ).pipe(
+    Layer.provideMerge(ConnectionRegistry.layer),
+    Layer.provideMerge(
+      Layer.unwrap(Effect.map(RedisClient, (redis) =>
+        Presence.layerRedis(redis, {
+          selfAddress: `${cluster.pushHost}:${cluster.pushPort}`,
+          ttlMs: cluster.presenceTtlMs
+        })))
+    ),
+    Layer.provideMerge(membership(cluster, true)),
+    Layer.provideMerge(redisClientLayer(cluster.redisUrl)),
+    Layer.provideMerge(WeftConfig.layer(settings)),
+    Layer.provideMerge(GatewayConfig.layer(settings.gateway))
+  )
+
+/** The admin port of a clustered process; readiness checks Redis storage. */
+export const admin = (settings: WeftSettings, cluster: ClusterSettings) =>
+  settings.admin.port === undefined
+    ? Layer.empty
+    : AdminServer.layer({ host: settings.gateway.host, port: settings.admin.port }).pipe(Layer.provide(storage(cluster)))

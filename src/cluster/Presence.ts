@@ -1,0 +1,84 @@
+/**
+ * Which gateways hold a user's live connections, so the runner that owns the user can push to
+ * them. A gateway marks a user online while it holds one of the user's connections and keeps the
+ * mark fresh; the mark expires by itself if the gateway dies. Dev mode needs none of this: the
+ * gateway and the actors share a process (`layerLocal`).
+ *
+ * In Redis: one sorted set per user, `{userId}:presence`, member = gateway push address,
+ * score = expiry time (ms). Readers ignore expired members; writers trim them.
+ */
+import { Context, Effect, Layer, type Scope } from "effect"
+import type { Redis } from "ioredis"
+import { userKey } from "../storage/Storage.ts"
+
+export class Presence extends Context.Service<Presence, {
+  /** Marks the user online at this gateway for the lifetime of the scope. */
+  readonly online: (userId: string) => Effect.Effect<void, never, Scope.Scope>
+  /** Push addresses ("host:port") of the gateways holding the user's connections. */
+  readonly gatewaysOf: (userId: string) => Effect.Effect<ReadonlyArray<string>>
+}>()("weft/cluster/Presence") {}
+
+export const layerLocal: Layer.Layer<Presence> = Layer.succeed(Presence, {
+  online: () => Effect.void,
+  gatewaysOf: () => Effect.succeed([])
+})
+
+const presenceKey = (userId: string) => userKey(userId, "presence")
+
+export interface RedisPresenceOptions {
+  /** This gateway's push address, as runners should dial it. */
+  readonly selfAddress: string
+  /** A mark lives this long unless refreshed; refreshed every third of it. */
+  readonly ttlMs: number
+}
+
+export const makeRedis = (redis: Redis, options: RedisPresenceOptions) =>
+  Effect.gen(function*() {
+    // Connections per user on this gateway: the mark is written on the first, removed after the last.
+    const local = new Map<string, number>()
+    const mark = (userIds: ReadonlyArray<string>) =>
+      Effect.tryPromise(() => {
+        const pipeline = redis.pipeline()
+        const expiresAt = Date.now() + options.ttlMs
+        for (const userId of userIds) {
+          pipeline.zadd(presenceKey(userId), expiresAt, options.selfAddress)
+          pipeline.zremrangebyscore(presenceKey(userId), 0, Date.now())
+          pipeline.pexpire(presenceKey(userId), options.ttlMs * 2)
+        }
+        return pipeline.exec()
+      }).pipe(Effect.ignore)
+
+    yield* Effect.forkScoped(
+      Effect.forever(
+        Effect.andThen(Effect.sleep(Math.max(100, Math.floor(options.ttlMs / 3))), Effect.suspend(() => mark([...local.keys()])))
+      )
+    )
+
+    return Presence.of({
+      online: (userId) =>
+        Effect.acquireRelease(
+          Effect.suspend(() => {
+            const count = local.get(userId) ?? 0
+            local.set(userId, count + 1)
+            return count === 0 ? mark([userId]) : Effect.void
+          }),
+          () =>
+            Effect.suspend(() => {
+              const count = (local.get(userId) ?? 1) - 1
+              if (count > 0) {
+                local.set(userId, count)
+                return Effect.void
+              }
+              local.delete(userId)
+              return Effect.tryPromise(() => redis.zrem(presenceKey(userId), options.selfAddress)).pipe(Effect.ignore)
+            })
+        ),
+      gatewaysOf: (userId) =>
+        Effect.tryPromise(() => redis.zrangebyscore(presenceKey(userId), Date.now(), "+inf")).pipe(
+          Effect.orElseSucceed(() => [])
+        )
+    })
+  })
+
+export const layerRedis = (redis: Redis, options: RedisPresenceOptions): Layer.Layer<Presence> =>
+  Layer.effect(Presence, makeRedis(redis, options))
