@@ -2,6 +2,8 @@
 import { clientUsage, runClient } from "./client.ts"
 import { runGateway, runRunner } from "./cluster.ts"
 import { runDev } from "./dev.ts"
+import { runLocalCluster } from "./localCluster.ts"
+import { runLocalRedisCluster } from "./localRedis.ts"
 import { UsageError } from "./args.ts"
 
 const usage = `usage:
@@ -12,6 +14,10 @@ const usage = `usage:
   weft gateway [--redis URL] [--port N,N] [--http-port N,N] [--push-port N] [--admin-port N] [--config FILE]
       Clustered mode: a gateway holding connections and forwarding to the runners.
       Every flag can also come from WEFT_<FLAG> (e.g. WEFT_REDIS) or the --config JSON file.
+  weft local-cluster [--redis URL]
+      Redis (started if none answers), two runners and two gateways on loopback, until Ctrl-C.
+  weft local-redis-cluster
+      A three-master Redis Cluster on loopback, until Ctrl-C.
   weft client --server HOST:PORT --user U --password P [--device D] <command>
 ${clientUsage}
   Every client command prints one JSON object per line; errors go to stderr with exit code 1.`
@@ -23,6 +29,10 @@ const main = async (argv: ReadonlyArray<string>) => {
       return runDev(rest)
     case "client":
       return runClient(rest)
+    case "local-cluster":
+      return runLocalCluster(rest)
+    case "local-redis-cluster":
+      return runLocalRedisCluster()
     case "runner":
       return runRunner(rest)
     case "gateway":

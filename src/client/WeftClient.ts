@@ -16,6 +16,11 @@ export { DisconnectedError, WeftRequestError }
 export interface ClientOptions {
   readonly host: string
   readonly port: number
+  /**
+   * More gateways to use when one stops answering: the client moves to the next endpoint on
+   * each failed connect or lost connection (host/port is the first).
+   */
+  readonly fallbacks?: ReadonlyArray<{ readonly host: string; readonly port: number }> | undefined
   readonly userId: string
   readonly password?: string | undefined
   readonly resumeToken?: string | undefined
@@ -202,8 +207,8 @@ export class WeftClient {
     this.setState("connecting")
     try {
       const connection = await FrameConnection.open({
-        host: this.options.host,
-        port: this.options.port,
+        host: this.endpoint.host,
+        port: this.endpoint.port,
         requestTimeoutMs: this.options.requestTimeoutMs,
         onPush: (frame) => this.onPush(connection, frame),
         onClose: () => this.onDisconnect(connection)
@@ -373,7 +378,16 @@ export class WeftClient {
     this.scheduleReconnect()
   }
 
+  private endpointIndex = 0
+
+  /** The gateway the next connection goes to. */
+  private get endpoint(): { readonly host: string; readonly port: number } {
+    const all = [{ host: this.options.host, port: this.options.port }, ...(this.options.fallbacks ?? [])]
+    return all[this.endpointIndex % all.length]!
+  }
+
   private scheduleReconnect(): void {
+    this.endpointIndex++
     if (this.stateValue === "closed" || this.options.reconnect === false || this.reconnectTimer !== undefined) {
       if (this.options.reconnect === false && this.stateValue !== "closed") this.setState("offline")
       return

@@ -8,7 +8,7 @@ import { Effect, Layer } from "effect"
 import { Redis } from "ioredis"
 import { layerRedis } from "../../src/storage/redis.ts"
 import { Storage } from "../../src/storage/Storage.ts"
-import { type RedisCluster, startRedisCluster } from "../support/redisCluster.ts"
+import { type RedisCluster, startRedisCluster } from "../../src/cli/localRedis.ts"
 import { storageContract } from "./contract.ts"
 
 // One cluster for the file: started before the suites build their layers, stopped after they

@@ -1,18 +1,21 @@
 /**
- * The storage contract against a real Redis at 127.0.0.1:6379. Not skipped when Redis is down:
- * CI starts redis-server, and a missing Redis must show up as a failure, not as green.
- * Every run writes under its own key prefix and deletes its keys afterwards.
+ * The storage contract against a real Redis: a redis-server of its own on a free loopback port
+ * (Debian's redis-server; CI installs it). Not skipped when the binary is missing: that shows
+ * up as a failure, not as green. Every run writes under its own key prefix.
  */
 import { randomUUID } from "node:crypto"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { Redis } from "ioredis"
+import { startRedisServer } from "../../src/cli/localRedis.ts"
 import { layerRedis } from "../../src/storage/redis.ts"
 import { Storage, StorageError, userKey } from "../../src/storage/Storage.ts"
 import { storageContract } from "./contract.ts"
 
-const host = "127.0.0.1"
-const port = 6379
+const server = await startRedisServer()
+afterAll(() => server.stop())
+const host = server.host
+const port = server.port
 const runPrefix = `weft-test-${randomUUID().slice(0, 8)}:`
 
 const withRawClient = <A>(f: (client: Redis) => Promise<A>): Promise<A> => {

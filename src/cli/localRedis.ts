@@ -1,7 +1,8 @@
 /**
- * A throwaway Redis Cluster for tests: three masters (no replicas) on free loopback ports,
- * without persistence, in a temporary directory. `stop` kills the servers and removes the
- * directory; the servers are also killed if the test process exits without calling it.
+ * Throwaway Redis servers on loopback for local clusters and tests, from Debian's
+ * `redis-server`: a single server (optionally with append-only persistence, so it can be
+ * restarted without losing data) or a Redis Cluster of three masters. `stop` kills the servers
+ * and removes their directory; they are also killed if this process exits without calling it.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
@@ -9,7 +10,7 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { promisify } from "node:util"
-import { sleep } from "./wait.ts"
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 export interface RedisCluster {
   readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }>
@@ -58,6 +59,55 @@ const stopProcess = (child: ChildProcess): Promise<void> =>
     child.kill("SIGTERM")
   })
 
+export interface RedisServer {
+  readonly host: string
+  readonly port: number
+  readonly url: string
+  /** Stops the server (SIGTERM: with persistence on, it writes its append-only file first). */
+  readonly shutdown: () => Promise<void>
+  /** Starts it again on the same port and directory. */
+  readonly start: () => Promise<void>
+  readonly stop: () => Promise<void>
+}
+
+/** One redis-server on a free port (or `port`); `persistent` turns on appendonly with fsync always. */
+export const startRedisServer = async (options: { readonly port?: number; readonly persistent?: boolean } = {}): Promise<RedisServer> => {
+  const dir = mkdtempSync(join(tmpdir(), "weft-redis-"))
+  const port = options.port ?? await freePort(new Set())
+  let child: ChildProcess | undefined
+  const killOnExit = () => child?.kill("SIGKILL")
+  process.once("exit", killOnExit)
+  const start = async () => {
+    child = spawn("redis-server", [
+      "--port", String(port),
+      "--bind", host,
+      "--save", "",
+      "--appendonly", options.persistent ? "yes" : "no",
+      "--appendfsync", "always",
+      "--dir", dir
+    ], { stdio: "ignore" })
+    child.once("error", () => {})
+    await waitUntil(`redis-server on port ${port}`, async () => (await redisCli(port, "ping")).trim() === "PONG", 10_000)
+  }
+  const shutdown = async () => {
+    if (child !== undefined) await stopProcess(child)
+    child = undefined
+  }
+  await start()
+  return {
+    host,
+    port,
+    url: `redis://${host}:${port}`,
+    start,
+    shutdown,
+    stop: async () => {
+      process.removeListener("exit", killOnExit)
+      await shutdown()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
 export const startRedisCluster = async (masters = 3): Promise<RedisCluster> => {
   const dir = mkdtempSync(join(tmpdir(), "weft-redis-cluster-"))
   const children: Array<ChildProcess> = []
@@ -100,4 +150,16 @@ export const startRedisCluster = async (masters = 3): Promise<RedisCluster> => {
     await stop()
     throw error
   }
+}
+
+/** `weft local-redis-cluster`: three masters on loopback until Ctrl-C. */
+export const runLocalRedisCluster = async () => {
+  const cluster = await startRedisCluster()
+  console.log(`Redis Cluster: ${cluster.nodes.map((node) => `${node.host}:${node.port}`).join(", ")}`)
+  console.log("Ctrl-C stops it")
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve)
+    process.once("SIGTERM", resolve)
+  })
+  await cluster.stop()
 }

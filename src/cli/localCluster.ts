@@ -1,0 +1,165 @@
+/**
+ * A clustered weft on loopback, as separate processes: a Redis (started here unless one
+ * answers at the given URL), runners and gateways. `weft local-cluster` runs it until Ctrl-C;
+ * the clustered-mode tests use the same code, and kill its processes to test failover.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { createServer } from "node:net"
+import { fileURLToPath } from "node:url"
+import { Redis } from "ioredis"
+import { type RedisServer, startRedisServer } from "./localRedis.ts"
+
+const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
+const host = "127.0.0.1"
+
+export interface Member {
+  readonly role: "runner" | "gateway"
+  readonly name: string
+  /** The client port of a gateway, the cluster port of a runner. */
+  readonly port: number
+  readonly httpPort: number
+  process: ChildProcess
+  readonly output: () => string
+  /** kill -9: no goodbye, as a crash. */
+  readonly crash: () => void
+  readonly restart: () => Promise<void>
+}
+
+export interface LocalCluster {
+  readonly redisUrl: string
+  readonly redis: RedisServer | undefined
+  readonly runners: ReadonlyArray<Member>
+  readonly gateways: ReadonlyArray<Member>
+  readonly stop: () => Promise<void>
+}
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, host, () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
+
+const answers = async (url: string): Promise<boolean> => {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, retryStrategy: () => null, maxRetriesPerRequest: 0 })
+  client.on("error", () => {})
+  try {
+    await client.connect()
+    return (await client.ping()) === "PONG"
+  } catch {
+    return false
+  } finally {
+    client.disconnect()
+  }
+}
+
+const startMember = async (role: "runner" | "gateway", name: string, args: ReadonlyArray<string>, ready: RegExp) => {
+  let output = ""
+  const launch = () =>
+    new Promise<ChildProcess>((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, role, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+      const timer = setTimeout(() => reject(new Error(`${name} did not start within 20 s:\n${output}`)), 20_000)
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString()
+        if (ready.test(output)) {
+          clearTimeout(timer)
+          resolve(child)
+        }
+      }
+      child.stdout!.on("data", onData)
+      child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()))
+      child.once("exit", (code) => {
+        clearTimeout(timer)
+        reject(new Error(`${name} exited with ${code}:\n${output}`))
+      })
+    })
+  return { launch, output: () => output, reset: () => (output = "") }
+}
+
+export interface LocalClusterOptions {
+  readonly runners?: number
+  readonly gateways?: number
+  /** Use this Redis if it answers; otherwise start one (persistent, on a free port). */
+  readonly redisUrl?: string | undefined
+}
+
+export const startLocalCluster = async (options: LocalClusterOptions = {}): Promise<LocalCluster> => {
+  let redis: RedisServer | undefined
+  let redisUrl = options.redisUrl
+  if (redisUrl === undefined || !(await answers(redisUrl))) {
+    redis = await startRedisServer({ persistent: true })
+    redisUrl = redis.url
+  }
+  const members: Array<Member> = []
+  const stop = async () => {
+    await Promise.all(members.map((member) =>
+      new Promise<void>((resolve) => {
+        if (member.process.exitCode !== null || member.process.signalCode !== null) return resolve()
+        member.process.once("exit", () => resolve())
+        member.process.kill("SIGTERM")
+        setTimeout(() => member.process.kill("SIGKILL"), 3000).unref()
+      })
+    ))
+    await redis?.stop()
+  }
+  const add = async (role: "runner" | "gateway", index: number) => {
+    const clusterPort = await freePort()
+    const port = role === "runner" ? clusterPort : await freePort()
+    const httpPort = role === "runner" ? 0 : await freePort()
+    const args = role === "runner"
+      ? ["--redis", redisUrl!, "--runner-port", String(clusterPort)]
+      : [
+        "--redis", redisUrl!, "--port", String(port), "--http-port", String(httpPort),
+        "--push-port", String(await freePort()), "--runner-port", String(clusterPort)
+      ]
+    const name = `${role} ${index + 1}`
+    const starter = await startMember(role, name, args, role === "runner" ? /weft runner: cluster member/ : /weft gateway: pushes/)
+    const member: Member = {
+      role,
+      name,
+      port,
+      httpPort,
+      process: await starter.launch(),
+      output: starter.output,
+      crash: () => member.process.kill("SIGKILL"),
+      restart: async () => {
+        starter.reset()
+        member.process = await starter.launch()
+      }
+    }
+    members.push(member)
+    return member
+  }
+  try {
+    const runners: Array<Member> = []
+    for (let i = 0; i < (options.runners ?? 2); i++) runners.push(await add("runner", i))
+    const gateways: Array<Member> = []
+    for (let i = 0; i < (options.gateways ?? 2); i++) gateways.push(await add("gateway", i))
+    return { redisUrl, redis, runners, gateways, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+/** `weft local-cluster`: start, print the addresses, stop everything on Ctrl-C. */
+export const runLocalCluster = async (argv: ReadonlyArray<string>) => {
+  const redisUrl = argv[0] === "--redis" ? argv[1] : "redis://127.0.0.1:6379"
+  const cluster = await startLocalCluster({ redisUrl })
+  console.log(`Redis: ${cluster.redisUrl}${cluster.redis ? " (started here, append-only persistence)" : ""}`)
+  for (const runner of cluster.runners) console.log(`${runner.name}: cluster port ${host}:${runner.port}`)
+  for (const gateway of cluster.gateways) {
+    console.log(`${gateway.name}: long connections ${host}:${gateway.port}, short connections http://${host}:${gateway.httpPort}`)
+  }
+  const first = cluster.gateways[0]!
+  console.log(`try it:  npx weft client --server ${host}:${first.port} --user alice --password secret-pw register`)
+  console.log("Ctrl-C stops everything")
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve)
+    process.once("SIGTERM", resolve)
+  })
+  await cluster.stop()
+}
