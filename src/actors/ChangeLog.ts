@@ -3,7 +3,7 @@
  * next sequence number, stores the change, then pushes it to the user's live connections.
  * Every other actor that changes a user's data does it by appending here.
  */
-import { Effect, Schedule, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import protobuf from "protobufjs"
@@ -11,6 +11,7 @@ import { type Change, Codecs } from "../protocol/Proto.ts"
 import { internal, WeftError } from "../protocol/WeftError.ts"
 import { type LogHead, Storage, type StorageError } from "../storage/Storage.ts"
 import { Pusher } from "./Pusher.ts"
+import { restartPolicy, supervised } from "./Supervision.ts"
 
 export const MessageRecord = Schema.Struct({
   messageId: Schema.String,
@@ -81,7 +82,7 @@ const storageFailed = (error: StorageError) => internal(`storage ${error.operati
 
 export const layer = (options: ChangeLogOptions) =>
   ChangeLog.toLayer(
-    Effect.gen(function*() {
+    supervised("ChangeLog", Effect.gen(function*() {
       const storage = yield* Storage
       const pusher = yield* Pusher
       const userId = (yield* Entity.CurrentAddress).entityId
@@ -128,10 +129,10 @@ export const layer = (options: ChangeLogOptions) =>
           ),
         Head: () => Effect.succeed({ seq: head.seq, epoch: head.epoch })
       })
-    }),
+    })),
     {
       maxIdleTime: "5 minutes",
       // Supervision: a defect restarts the actor, which rebuilds its head from storage.
-      defectRetryPolicy: Schedule.min([Schedule.exponential("100 millis"), Schedule.spaced("5 seconds")])
+      defectRetryPolicy: restartPolicy
     }
   )
