@@ -21,6 +21,8 @@ if (typeof (Map as { groupBy?: unknown }).groupBy !== "function") {
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The WebSocket client of Node 20 is behind a flag (on by default from Node 22).
+    execArgv: process.versions.node.startsWith("20.") ? ["--experimental-websocket"] : [],
     testTimeout: 60_000,
     hookTimeout: 60_000
   }

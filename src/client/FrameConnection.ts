@@ -43,16 +43,75 @@ export interface FrameConnectionOptions {
   readonly onBytes?: (direction: "in" | "out", bytes: number) => void
 }
 
+/** The byte pipe under a FrameConnection: a TCP socket or a WebSocket. */
+interface Pipe {
+  write(bytes: Uint8Array): void
+  /** Half-close politely. */
+  end(): void
+  /** Drop at once. */
+  destroy(): void
+}
+
 export class FrameConnection {
   private readonly pending = new Map<number, Pending>()
   private readonly decoder = new FrameDecoder(16 * 1024 * 1024)
   private nextRequestId = 1
   private closed = false
+  private readonly socket: Pipe
 
-  private constructor(private readonly socket: Net.Socket, private readonly options: FrameConnectionOptions) {
-    socket.on("data", (chunk) => this.onData(chunk))
-    socket.on("close", () => this.shutdown(new DisconnectedError("connection closed")))
-    socket.on("error", (error) => this.shutdown(error))
+  private constructor(socket: Net.Socket | Pipe, private readonly options: FrameConnectionOptions) {
+    if (socket instanceof Net.Socket) {
+      socket.on("data", (chunk) => this.onData(chunk))
+      socket.on("close", () => this.shutdown(new DisconnectedError("connection closed")))
+      socket.on("error", (error) => this.shutdown(error))
+      this.socket = {
+        write: (bytes) => socket.write(bytes),
+        end: () => {
+          socket.end()
+          socket.destroySoon()
+        },
+        destroy: () => socket.destroy()
+      }
+    } else {
+      this.socket = socket
+    }
+  }
+
+  /**
+   * A long connection over WebSocket (`ws://host:port/ws` on the gateway's HTTP port): the same
+   * frames, one per binary message. Uses the platform's WebSocket (browsers, Node 22+; Node 20
+   * with --experimental-websocket) unless one is passed.
+   */
+  static openWebSocket(
+    url: string,
+    options: Omit<FrameConnectionOptions, "host" | "port">,
+    WebSocketImpl: typeof WebSocket = globalThis.WebSocket
+  ): Promise<FrameConnection> {
+    if (WebSocketImpl === undefined) return Promise.reject(new Error("no WebSocket implementation in this runtime"))
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocketImpl(url)
+      socket.binaryType = "arraybuffer"
+      let connection: FrameConnection | undefined
+      const timer = setTimeout(() => {
+        socket.close()
+        reject(new DisconnectedError(`connect to ${url} timed out`))
+      }, options.connectTimeoutMs ?? 5000)
+      socket.onopen = () => {
+        clearTimeout(timer)
+        connection = new FrameConnection({
+          write: (bytes: Uint8Array) => socket.send(bytes as Uint8Array<ArrayBuffer>),
+          end: () => socket.close(1000),
+          destroy: () => socket.close(4000, "dropped")
+        }, { ...options, host: url, port: 0 })
+        resolve(connection)
+      }
+      socket.onmessage = (event) => connection?.onData(new Uint8Array(event.data as ArrayBuffer))
+      socket.onerror = () => {
+        clearTimeout(timer)
+        if (connection === undefined) reject(new DisconnectedError(`cannot connect to ${url}`))
+      }
+      socket.onclose = () => connection?.shutdown(new DisconnectedError("connection closed"))
+    })
   }
 
   static open(options: FrameConnectionOptions): Promise<FrameConnection> {
@@ -110,7 +169,6 @@ export class FrameConnection {
 
   close(): void {
     this.socket.end()
-    this.socket.destroySoon()
     this.shutdown(undefined)
   }
 
@@ -123,7 +181,7 @@ export class FrameConnection {
     return this.closed
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(chunk: Uint8Array): void {
     this.options.onBytes?.("in", chunk.length)
     const { frames, error } = this.decoder.push(chunk)
     for (const frame of frames) {

@@ -7,8 +7,9 @@
  */
 import * as Http from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, FiberSet, Layer } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
+import type { Presence } from "../cluster/Presence.ts"
 import type { CommandSpec } from "../protocol/Command.ts"
 import { recordCommand } from "../metrics/Instruments.ts"
 import { type Codec, Codecs } from "../protocol/Proto.ts"
@@ -16,7 +17,9 @@ import { Status } from "../protocol/Status.ts"
 import type { WeftError } from "../protocol/WeftError.ts"
 import type { Caller } from "./CommandTable.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
+import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
+import { isWebSocketRequest, serveWebSocket, WebSocketConnections } from "./WebSocket.ts"
 import type { Listening } from "./TcpServer.ts"
 
 const PROTOBUF = "application/x-protobuf"
@@ -37,6 +40,7 @@ const refuse = (format: Format, status: number, code: number, message: string, c
 
 export const handleShortRequest = Effect.gen(function*() {
   const request = yield* HttpServerRequest.HttpServerRequest
+  if (isWebSocketRequest(request)) return yield* serveWebSocket(request)
   const config = yield* GatewayConfig
   const commandHandlers = yield* Commands
   const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
@@ -99,14 +103,29 @@ export class HttpShortServer extends Context.Service<HttpShortServer, {
   readonly listening: ReadonlyArray<Listening>
 }>()("weft/gateway/HttpShortServer") {}
 
-export const layer: Layer.Layer<HttpShortServer, unknown, GatewayConfig | Commands> = Layer.effect(
+export const layer: Layer.Layer<
+  HttpShortServer,
+  unknown,
+  GatewayConfig | Commands | ConnectionRegistry | Presence
+> = Layer.effect(
   HttpShortServer,
   Effect.gen(function*() {
     const config = yield* GatewayConfig
     const listening: Array<Listening> = []
     for (const port of config.httpPorts) {
-      const server = yield* NodeHttpServer.make(() => Http.createServer(), { host: config.host, port })
-      yield* server.serve(handleShortRequest)
+      // Long-lived requests (WebSockets, long polls) are cut at shutdown: their clients reconnect.
+      const server = yield* NodeHttpServer.make(() => Http.createServer(), {
+        host: config.host,
+        port,
+        gracefulShutdownTimeout: "500 millis",
+        // The ws server must not wait for its clients when it closes: ours are interrupted below.
+        websocket: { clientTracking: false }
+      })
+      const webSockets = yield* FiberSet.make()
+      yield* server.serve(Effect.provideService(handleShortRequest, WebSocketConnections, webSockets))
+      // Registered last, so it runs first at shutdown: the server waits for open requests,
+      // and a WebSocket is one until it is interrupted.
+      yield* Effect.addFinalizer(() => FiberSet.clear(webSockets))
       const address = server.address
       listening.push({ host: config.host, port: address._tag === "UnixPathAddress" ? port : address.port })
     }
