@@ -7,6 +7,7 @@ import { Context, Effect, Layer } from "effect"
 import type { Sharding } from "effect/cluster"
 import { callActor } from "../actors/ActorCall.ts"
 import { isValidUserId, Session } from "../actors/Session.ts"
+import type { Presence } from "../cluster/Presence.ts"
 import { WeftConfig } from "../cluster/Settings.ts"
 import { Command, type CommandSpec } from "../protocol/Command.ts"
 import { type AuthRequest, type AuthResponse, Codecs, type RegisterRequest, type RegisterResponse } from "../protocol/Proto.ts"
@@ -19,7 +20,9 @@ import * as groups from "./commands/groups.ts"
 import * as logs from "./commands/logs.ts"
 import * as messages from "./commands/messages.ts"
 import * as moments from "./commands/moments.ts"
+import * as poll from "./commands/poll.ts"
 import * as profile from "./commands/profile.ts"
+import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
 
 const ok = { code: 0, message: "" }
@@ -61,7 +64,7 @@ export const make = Effect.gen(function*() {
   const sessions = yield* Session.client
 
   const table: Array<CommandHandler> = []
-  for (const module of [core, devices, contacts, profile, groups, messages, moments, logs]) {
+  for (const module of [core, poll, devices, contacts, profile, groups, messages, moments, logs]) {
     table.push(...(yield* module.handlers))
   }
   const byId = new Map(table.map((entry) => [entry.spec.id as number, entry]))
@@ -124,7 +127,11 @@ export const make = Effect.gen(function*() {
   })
 })
 
-export const layer: Layer.Layer<Commands, never, GatewayConfig | WeftConfig | Sharding.Sharding> = Layer.effect(
+export const layer: Layer.Layer<
+  Commands,
+  never,
+  GatewayConfig | WeftConfig | Sharding.Sharding | ConnectionRegistry | Presence
+> = Layer.effect(
   Commands,
   make
 )

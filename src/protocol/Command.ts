@@ -16,6 +16,7 @@ export const Command = {
   LOGOUT: 8,
   KICKED: 9,
   LIST_DEVICES: 10,
+  POLL: 11,
   FRIEND_REQUEST: 20,
   FRIEND_RESPOND: 21,
   LIST_CONTACTS: 22,

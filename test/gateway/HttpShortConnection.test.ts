@@ -83,6 +83,37 @@ describe("the short connection (HTTP POST /cgi-bin/<command>)", () => {
     expect(asB.base.code).toBe("INVALID_TOKEN")
   })
 
+  it("long polling answers when the log grows, and empty at the timeout", async () => {
+    const a = uniqueUser("nia")
+    const b = uniqueUser("oto")
+    await register(server, a, "password")
+    await register(server, b, "password")
+    const auth = await json("auth", { userId: b, password: "password" })
+    const base = { userId: b, sessionToken: auth.sessionToken }
+
+    const started = Date.now()
+    const empty = await json("poll", { base, cursor: 0, timeoutMs: 300 })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280)
+    expect(empty.changes ?? []).toEqual([])
+
+    const waiting = json("poll", { base, cursor: 0, timeoutMs: 20_000 })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const alice = new WeftClient({ ...server, userId: a, password: "password" })
+    await alice.connect()
+    const sentAt = Date.now()
+    await alice.send(b, "wake up")
+    const woken = await waiting
+    expect(Date.now() - sentAt).toBeLessThan(5_000)
+    expect(woken.changes.map((c: any) => c.message.text)).toEqual(["wake up"])
+
+    // Behind the head: answered at once.
+    const behind = await json("poll", { base, cursor: 0, timeoutMs: 20_000 })
+    expect(behind.changes).toHaveLength(1)
+    const caughtUp = await json("poll", { base, cursor: 1, timeoutMs: 200 })
+    expect(caughtUp.changes ?? []).toEqual([])
+    alice.close()
+  })
+
   it("protocol-level failures use HTTP status codes", async () => {
     expect((await post("nosuchcommand", {})).status).toBe(404)
     expect((await post("sync", "{not json")).status).toBe(400)
