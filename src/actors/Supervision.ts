@@ -2,9 +2,11 @@
  * Supervision of actors. The engine restarts an actor whose handler dies with a defect, after
  * a backoff (`restartPolicy`), and the actor rebuilds its state from storage when it starts
  * again; one actor's crash never touches its neighbours. `supervised` makes that visible:
- * every activation and every crash of an actor type is counted in the metrics.
+ * every activation and every crash of an actor type is counted in the metrics, and so is every
+ * message: its mailbox time, its handling time and its outcome.
  */
-import { Cause, Effect, Metric, Schedule } from "effect"
+import { Cause, Effect, Exit, Metric, Schedule } from "effect"
+import * as Snowflake from "effect/cluster/Snowflake"
 import { Rpc } from "effect/rpc"
 
 /** Backoff between restarts of a crashed actor: 100 ms doubling, at most 5 s apart. */
@@ -20,7 +22,53 @@ export const actorRestarts = Metric.counter("weft_actor_restarts_total", {
   incremental: true
 })
 
+export const actorMessages = Metric.counter("weft_actor_messages_total", {
+  description: "Messages handled by actors, by actor type, message (rpc) and outcome (ok, error, defect)",
+  incremental: true
+})
+
+const secondsBuckets = Metric.exponentialBoundaries({ start: 0.0001, factor: 2, count: 18 })
+
+export const actorQueueTime = Metric.histogram("weft_actor_queue_seconds", {
+  description: "Mailbox time of an actor message: from its send to its handler starting",
+  boundaries: secondsBuckets
+})
+
+export const actorHandleTime = Metric.histogram("weft_actor_handle_seconds", {
+  description: "Time an actor spends handling one message, by actor type and message",
+  boundaries: secondsBuckets
+})
+
 const crashed = (type: string) => Metric.update(Metric.withAttributes(actorRestarts, { type }), 1)
+
+/** Per message: queue time (from the request id, a snowflake holding its send time), handling time, outcome. */
+const measured = (type: string, rpc: string, envelope: unknown, effect: Effect.Effect<unknown, unknown, unknown>) => {
+  const requestId = (envelope as { requestId?: unknown } | undefined)?.requestId
+  const sentAt = typeof requestId === "bigint" ? Snowflake.timestamp(requestId as Snowflake.Snowflake) : undefined
+  const attributes = { type, rpc }
+  return Effect.suspend(() => {
+    const started = performance.now()
+    const queued = sentAt === undefined ? Effect.void : Metric.update(
+      Metric.withAttributes(actorQueueTime, attributes),
+      Math.max(0, Date.now() - sentAt) / 1000
+    )
+    return Effect.andThen(queued, effect).pipe(
+      Effect.onExit((exit) =>
+        Effect.andThen(
+          Metric.update(Metric.withAttributes(actorHandleTime, attributes), (performance.now() - started) / 1000),
+          Metric.update(
+            Metric.withAttributes(actorMessages, {
+              ...attributes,
+              outcome: Exit.isSuccess(exit) ? "ok" : Cause.hasDies(exit.cause) ? "defect" : "error"
+            }),
+            1
+          )
+        )
+      ),
+      Effect.tapCause((cause) => Cause.hasDies(cause) ? crashed(type) : Effect.void)
+    )
+  })
+}
 
 /** Wraps an entity's build: counts activations, and crashes of the build or of any handler. */
 export const supervised = <Handlers extends Record<string, (...args: Array<any>) => any>, E, R>(
@@ -35,9 +83,7 @@ export const supervised = <Handlers extends Record<string, (...args: Array<any>)
       // A handler returns an effect, or an effect wrapped by Rpc.fork and friends.
       wrapped[name] = (...args: Array<any>) =>
         Rpc.wrapMap(handle(...args), (result: any) =>
-          Effect.isEffect(result)
-            ? result.pipe(Effect.tapCause((cause) => Cause.hasDies(cause) ? crashed(type) : Effect.void))
-            : result)
+          Effect.isEffect(result) ? measured(type, name, args[0], result) : result)
     }
     return wrapped as Handlers
   })

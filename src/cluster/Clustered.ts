@@ -19,6 +19,7 @@ import { GatewayConfig } from "../gateway/GatewayConfig.ts"
 import * as HttpServer from "../gateway/HttpServer.ts"
 import * as TcpServer from "../gateway/TcpServer.ts"
 import * as AdminServer from "../metrics/AdminServer.ts"
+import { instrumented } from "../storage/instrumented.ts"
 import { layerRedis } from "../storage/redis.ts"
 import { entities } from "./Engine.ts"
 import * as Presence from "./Presence.ts"
@@ -73,7 +74,7 @@ const membership = (cluster: ClusterSettings, clientOnly: boolean) =>
     }).pipe(Layer.provide([MessageStorage.layerNoop, RedisRunnerStorage.layer(redis, cluster.shardLockExpirationMs)]))
   }))
 
-const storage = (cluster: ClusterSettings) => layerRedis({ url: cluster.redisUrl })
+const storage = (cluster: ClusterSettings) => instrumented(layerRedis({ url: cluster.redisUrl }))
 
 /** A logic runner: the actors of its shards, storage in Redis, pushes to gateways over rpc. */
 export const runner = (settings: WeftSettings, cluster: ClusterSettings) =>

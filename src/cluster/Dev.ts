@@ -9,6 +9,7 @@ import * as HttpServer from "../gateway/HttpServer.ts"
 import * as AdminServer from "../metrics/AdminServer.ts"
 import { GatewayConfig } from "../gateway/GatewayConfig.ts"
 import * as TcpServer from "../gateway/TcpServer.ts"
+import { instrumented } from "../storage/instrumented.ts"
 import { layerMemory } from "../storage/memory.ts"
 import { devEngine } from "./Engine.ts"
 import { WeftConfig, type WeftSettings } from "./Settings.ts"
@@ -25,7 +26,7 @@ export const admin = (settings: WeftSettings) =>
 /** Engine + in-memory storage + the gateway's settings: everything a gateway needs below it. */
 export const engine = (settings: WeftSettings) =>
   devEngine(settings).pipe(
-    Layer.provideMerge(layerMemory),
+    Layer.provideMerge(instrumented(layerMemory)),
     Layer.provideMerge(GatewayConfig.layer(settings.gateway)),
     Layer.provideMerge(WeftConfig.layer(settings))
   )

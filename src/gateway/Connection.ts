@@ -11,7 +11,7 @@ import { encodeFrame, type Frame, FrameDecoder, type FramingError } from "../pro
 import { type AuthRequest, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import { alreadyLoggedIn, notLoggedIn, WeftError } from "../protocol/WeftError.ts"
-import { connectionsClosed, connectionsOpen, recordCommand } from "../metrics/Instruments.ts"
+import { bytesTotal, connectionsClosed, connectionsOpen, recordCommand } from "../metrics/Instruments.ts"
 import { type Caller, encodeResponse } from "./CommandTable.ts"
 import { Presence } from "../cluster/Presence.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
@@ -39,6 +39,8 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
   const connectionId = nextConnectionId++
 
   const write = yield* socket.writer
+  const bytesIn = Metric.withAttributes(bytesTotal, { transport, direction: "in" })
+  const bytesOut = Metric.withAttributes(bytesTotal, { transport, direction: "out" })
   const pull = yield* Socket.readerBytes(socket)
   const outbound = yield* Queue.bounded<Uint8Array, Cause.Done>(config.outboundQueueFrames)
   const closed = yield* Deferred.make<CloseReason>()
@@ -47,7 +49,11 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
   // The writer fiber drains the outbound queue in batches until the queue ends; a socket
   // error ends the connection.
   const writer = yield* Effect.forkIn(
-    Effect.forever(Effect.flatMap(Queue.takeAll(outbound), (frames) => write.writeAll(frames))).pipe(
+    Effect.forever(Effect.flatMap(Queue.takeAll(outbound), (frames) => {
+      let bytes = 0
+      for (const frame of frames) bytes += frame.length
+      return Effect.andThen(write.writeAll(frames), Metric.update(bytesOut, bytes))
+    })).pipe(
       Effect.catch(() => Effect.sync(() => close("peer closed")))
     ),
     scope
@@ -144,6 +150,7 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
       if (next === "idle") return "idle timeout"
       if (next === "closed") return "peer closed"
       for (const chunk of next) {
+        yield* Metric.update(bytesIn, chunk.length)
         const { frames, error } = decoder.push(chunk)
         for (const frame of frames) yield* dispatch(frame)
         if (error !== undefined) {

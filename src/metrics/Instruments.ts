@@ -28,6 +28,12 @@ export const connectionsClosed = Metric.counter("weft_connections_closed_total",
   incremental: true
 })
 
+/** Bytes read from and written to client connections, by transport and direction (in, out). */
+export const bytesTotal = Metric.counter("weft_bytes_total", {
+  description: "Bytes on client connections, by transport and direction",
+  incremental: true
+})
+
 /** Changes pushed to live connections. */
 export const pushesTotal = Metric.counter("weft_pushes_total", {
   description: "Changes pushed to live connections",

@@ -1,0 +1,47 @@
+/**
+ * Storage with its operations measured: latency and errors per operation, whatever the
+ * implementation underneath. `instrumented(layerMemory)` or `instrumented(layerRedis(...))`.
+ */
+import { Effect, Exit, Layer, Metric } from "effect"
+import { Storage } from "./Storage.ts"
+
+export const storageOperations = Metric.counter("weft_storage_operations_total", {
+  description: "Storage operations, by operation and outcome (ok, error)",
+  incremental: true
+})
+
+export const storageLatency = Metric.histogram("weft_storage_operation_seconds", {
+  description: "Latency of storage operations, by operation",
+  boundaries: Metric.exponentialBoundaries({ start: 0.00005, factor: 2, count: 18 })
+})
+
+const measure = <A, E, R>(operation: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.suspend(() => {
+    const started = performance.now()
+    return effect.pipe(
+      Effect.onExit((exit) =>
+        Effect.andThen(
+          Metric.update(Metric.withAttributes(storageLatency, { operation }), (performance.now() - started) / 1000),
+          Metric.update(
+            Metric.withAttributes(storageOperations, { operation, outcome: Exit.isSuccess(exit) ? "ok" : "error" }),
+            1
+          )
+        )
+      )
+    )
+  })
+
+export const instrumented = <E, R>(inner: Layer.Layer<Storage, E, R>): Layer.Layer<Storage, E, R> =>
+  Layer.effect(
+    Storage,
+    Effect.map(Storage, (storage) =>
+      Storage.of({
+        get: (key) => measure("get", storage.get(key)),
+        set: (key, value, options) => measure("set", storage.set(key, value, options)),
+        remove: (key) => measure("remove", storage.remove(key)),
+        increment: (key, by, ttlMs) => measure("increment", storage.increment(key, by, ttlMs)),
+        logHead: (userId) => measure("log_head", storage.logHead(userId)),
+        logAppend: (userId, request) => measure("log_append", storage.logAppend(userId, request)),
+        logRead: (userId, afterSeq, limit) => measure("log_read", storage.logRead(userId, afterSeq, limit))
+      }))
+  ).pipe(Layer.provide(inner))
