@@ -3,25 +3,53 @@
  * (transparent redirection); the caller only sees the actor's own WeftError or, when the
  * engine cannot deliver in time (mailbox full, shard moving, runner gone), UNAVAILABLE,
  * which a client may retry with the same ids.
+ *
+ * Every call is also an edge of the call topology: caller (the calling actor's type, or
+ * "gateway") → callee (`to`, the called actor's type), counted with its latency and outcome.
  */
-import { Duration, Effect } from "effect"
+import { Duration, Effect, Exit, Metric, Option } from "effect"
+import { Entity } from "effect/cluster"
 import { unavailable, WeftError } from "../protocol/WeftError.ts"
 
 export const callTimeout = Duration.seconds(10)
 
+export const callsTotal = Metric.counter("weft_calls_total", {
+  description: "Calls between components (the call topology), by caller, callee and outcome",
+  incremental: true
+})
+
+export const callDuration = Metric.histogram("weft_call_seconds", {
+  description: "Latency of calls between components, by caller and callee",
+  boundaries: Metric.exponentialBoundaries({ start: 0.0001, factor: 2, count: 18 })
+})
+
+const edge = (to: string, started: number, exit: Exit.Exit<unknown, unknown>) =>
+  Effect.flatMap(Effect.serviceOption(Entity.CurrentAddress), (address) => {
+    const from = Option.match(address, { onNone: () => "gateway", onSome: (a) => a.entityType })
+    return Effect.andThen(
+      Metric.update(Metric.withAttributes(callDuration, { from, to }), (performance.now() - started) / 1000),
+      Metric.update(Metric.withAttributes(callsTotal, { from, to, outcome: Exit.isSuccess(exit) ? "ok" : "error" }), 1)
+    )
+  })
+
+/** Calls an actor; `to` names the called actor's type (ChangeLog, Session, ...). */
 export const callActor = <A, E, R>(
   call: Effect.Effect<A, E, R>,
-  what: string
+  to: string
 ): Effect.Effect<A, WeftError, R> =>
-  call.pipe(
-    Effect.timeoutOrElse({
-      duration: callTimeout,
-      orElse: () => Effect.fail(unavailable(`${what}: no answer within ${Duration.format(callTimeout)}`))
-    }),
-    Effect.catch((error: unknown) =>
-      Effect.fail(error instanceof WeftError ? error : unavailable(`${what}: ${describe(error)}`))
+  Effect.suspend(() => {
+    const started = performance.now()
+    return call.pipe(
+      Effect.timeoutOrElse({
+        duration: callTimeout,
+        orElse: () => Effect.fail(unavailable(`${to}: no answer within ${Duration.format(callTimeout)}`))
+      }),
+      Effect.catch((error: unknown) =>
+        Effect.fail(error instanceof WeftError ? error : unavailable(`${to}: ${describe(error)}`))
+      ),
+      Effect.onExit((exit) => edge(to, started, exit))
     )
-  )
+  })
 
 const describe = (error: unknown): string =>
   typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : String(error)

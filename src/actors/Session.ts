@@ -130,7 +130,7 @@ export const layer = (options: SessionOptions) =>
           encodeJson({ device, issuedAtMs: Date.now() }),
           { ttlMs: options.sessionTtlMs }
         )
-        const head = yield* callActor(changeLogs(userId).Head(), "change log")
+        const head = yield* callActor(changeLogs(userId).Head(), "ChangeLog")
         return { sessionToken, seq: head.seq, epoch: head.epoch }
       })
 

@@ -119,7 +119,7 @@ export const make = Effect.gen(function*() {
       if (!isValidUserId(userId) || sessionToken === "") {
         return yield* invalidToken("a user id and a session token are required in the base request")
       }
-      yield* callActor(sessions(userId).Verify({ sessionToken }), "session")
+      yield* callActor(sessions(userId).Verify({ sessionToken }), "Session")
     }),
     byId: (id) => byId.get(id),
     byName: (name) => byName.get(name),

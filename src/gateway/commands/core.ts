@@ -42,7 +42,7 @@ export const handlers = Effect.gen(function*() {
       { id: Command.SYNC, name: "sync", request: Codecs.SyncRequest, response: Codecs.SyncResponse },
       (caller, request) => {
         const limit = request.limit === 0 ? config.maxSyncPage : Math.min(request.limit, config.maxSyncPage)
-        return callActor(changeLogs(caller.userId).Sync({ cursor: request.cursor, limit }), "change log").pipe(
+        return callActor(changeLogs(caller.userId).Sync({ cursor: request.cursor, limit }), "ChangeLog").pipe(
           // Stored changes go to the wire as they are, without a decode and re-encode.
           Effect.map((page) => encodeSyncResponse(page.entries, page.cursor, page.more, page.epoch))
         )

@@ -52,11 +52,11 @@ export const handlers = Effect.gen(function*() {
             kick: () => Deferred.doneUnsafe(woken, Effect.void)
           }).pipe(Scope.provide(scope))
           yield* presence.online(caller.userId).pipe(Scope.provide(scope))
-          const head = yield* callActor(changeLogs(caller.userId).Head(), "change log")
+          const head = yield* callActor(changeLogs(caller.userId).Head(), "ChangeLog")
           if (head.seq <= request.cursor) {
             yield* Deferred.await(woken).pipe(Effect.timeoutOption(timeoutMs))
           }
-          const page = yield* callActor(changeLogs(caller.userId).Sync({ cursor: request.cursor, limit }), "change log")
+          const page = yield* callActor(changeLogs(caller.userId).Sync({ cursor: request.cursor, limit }), "ChangeLog")
           return encodeSyncResponse(page.entries, page.cursor, page.more, page.epoch)
         }))
     )
