@@ -39,8 +39,61 @@ export interface Codec<T> {
   readonly encode: (value: T) => Uint8Array
   /** Throws on bytes that are not a valid encoding of the type. */
   readonly decode: (bytes: Uint8Array) => T
+  /** proto3 JSON in; throws, saying what is wrong, on unknown fields or values of the wrong type. */
   readonly fromJson: (json: unknown) => T
   readonly toJson: (value: T) => unknown
+}
+
+const INTEGER = /^-?\d+$/
+const intTypes = new Set(["int32", "uint32", "sint32", "fixed32", "sfixed32", "int64", "uint64", "sint64", "fixed64", "sfixed64"])
+
+/** Checks one proto3-JSON value against a field's type; returns what is wrong, or undefined. */
+const checkValue = (field: protobuf.Field, value: unknown, path: string): string | undefined => {
+  if (value === null) return undefined
+  const resolved = field.resolvedType
+  if (resolved instanceof protobuf.Type) return checkObject(resolved, value, path)
+  if (resolved instanceof protobuf.Enum) {
+    return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && value in resolved.values)
+      ? undefined
+      : `${path} must be one of ${Object.keys(resolved.values).join(", ")}`
+  }
+  if (field.type === "string") return typeof value === "string" ? undefined : `${path} must be a string`
+  if (field.type === "bool") return typeof value === "boolean" ? undefined : `${path} must be true or false`
+  if (field.type === "bytes") return typeof value === "string" ? undefined : `${path} must be base64 text`
+  if (intTypes.has(field.type)) {
+    const ok = (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && INTEGER.test(value))
+    if (!ok) return `${path} must be an integer`
+    if (field.type.startsWith("u") || field.type.startsWith("fixed")) {
+      if (Number(value) < 0) return `${path} must not be negative`
+    }
+    return undefined
+  }
+  return typeof value === "number" ? undefined : `${path} must be a number`
+}
+
+/** Rejects unknown fields and values of the wrong type, which protobufjs would coerce or drop. */
+const checkObject = (type: protobuf.Type, json: unknown, path: string): string | undefined => {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return `${path || "the body"} must be a JSON object`
+  for (const [key, value] of Object.entries(json)) {
+    const field = type.fields[key] ?? type.fieldsArray.find((f) => f.options?.["json_name"] === key || f.name === key)
+    const where = path === "" ? key : `${path}.${key}`
+    if (field === undefined) return `unknown field ${where} (${type.name} has ${type.fieldsArray.map((f) => f.name).join(", ")})`
+    if (field.repeated) {
+      if (!Array.isArray(value)) return `${where} must be a list`
+      for (let i = 0; i < value.length; i++) {
+        const problem = checkValue(field, value[i], `${where}[${i}]`)
+        if (problem !== undefined) return problem
+      }
+      continue
+    }
+    if (field.map) {
+      if (typeof value !== "object" || value === null) return `${where} must be an object`
+      continue
+    }
+    const problem = checkValue(field, value, where)
+    if (problem !== undefined) return problem
+  }
+  return undefined
 }
 
 export const codec = <T>(name: string): Codec<T> => {
@@ -49,7 +102,11 @@ export const codec = <T>(name: string): Codec<T> => {
     type,
     encode: (value) => type.encode(type.fromObject(value as object)).finish(),
     decode: (bytes) => type.toObject(type.decode(bytes), conversion) as T,
-    fromJson: (json) => type.toObject(type.fromObject(json as object), conversion) as T,
+    fromJson: (json) => {
+      const problem = checkObject(type, json, "")
+      if (problem !== undefined) throw new Error(problem)
+      return type.toObject(type.fromObject(json as object), conversion) as T
+    },
     toJson: (value) => type.toObject(type.fromObject(value as object), { longs: String, enums: String, defaults: false })
   }
 }
