@@ -21,6 +21,9 @@ if (typeof (Map as { groupBy?: unknown }).groupBy !== "function") {
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // One file at a time: the clustered-mode tests run five server processes, and on a 2-core
+    // machine they must not compete with the other files for the CPU.
+    fileParallelism: false,
     // The WebSocket client of Node 20 is behind a flag (on by default from Node 22).
     execArgv: process.versions.node.startsWith("20.") ? ["--experimental-websocket"] : [],
     testTimeout: 60_000,

@@ -7,11 +7,11 @@
  * Every call is also an edge of the call topology: caller (the calling actor's type, or
  * "gateway") → callee (`to`, the called actor's type), counted with its latency and outcome.
  */
-import { Duration, Effect, Exit, Metric, Option } from "effect"
+import { Duration, Effect, Exit, Fiber, Metric, Option } from "effect"
 import { Entity } from "effect/cluster"
 import { unavailable, WeftError } from "../protocol/WeftError.ts"
 
-export const callTimeout = Duration.seconds(10)
+export const callTimeout = Duration.seconds(5)
 
 export const callsTotal = Metric.counter("weft_calls_total", {
   description: "Calls between components (the call topology), by caller, callee and outcome",
@@ -32,22 +32,36 @@ const edge = (to: string, started: number, exit: Exit.Exit<unknown, unknown>) =>
     )
   })
 
-/** Calls an actor; `to` names the called actor's type (ChangeLog, Session, ...). */
+/**
+ * Calls an actor; `to` names the called actor's type (ChangeLog, Session, ...).
+ *
+ * The call runs in a fiber of its own, and the caller stops waiting after `callTimeout`
+ * without waiting for that fiber to wind down: a request already delivered to a runner that
+ * then died may never be answered, and the engine's wait for its reply does not end when
+ * interrupted. The abandoned call is interrupted in the background.
+ */
 export const callActor = <A, E, R>(
   call: Effect.Effect<A, E, R>,
   to: string
 ): Effect.Effect<A, WeftError, R> =>
-  Effect.suspend(() => {
+  Effect.gen(function*() {
     const started = performance.now()
-    return call.pipe(
-      Effect.timeoutOrElse({
-        duration: callTimeout,
-        orElse: () => Effect.fail(unavailable(`${to}: no answer within ${Duration.format(callTimeout)}`))
-      }),
+    const fiber = yield* Effect.forkDetach(call)
+    const exit = yield* Fiber.await(fiber).pipe(
+      Effect.timeoutOption(callTimeout),
+      Effect.onInterrupt(() => Effect.forkDetach(Fiber.interrupt(fiber)))
+    )
+    if (Option.isNone(exit)) {
+      yield* Effect.forkDetach(Fiber.interrupt(fiber))
+      const timedOut = unavailable(`${to}: no answer within ${Duration.format(callTimeout)}`)
+      yield* edge(to, started, Exit.fail(timedOut))
+      return yield* Effect.fail(timedOut)
+    }
+    yield* edge(to, started, exit.value)
+    return yield* exit.value.pipe(
       Effect.catch((error: unknown) =>
         Effect.fail(error instanceof WeftError ? error : unavailable(`${to}: ${describe(error)}`))
-      ),
-      Effect.onExit((exit) => edge(to, started, exit))
+      )
     )
   })
 

@@ -155,6 +155,9 @@ export class FrameConnection {
       const timer = setTimeout(() => {
         this.pending.delete(requestId)
         reject(new DisconnectedError(`no answer to command ${command} within ${this.options.requestTimeoutMs ?? 15000} ms`))
+        // The server answers every request well within this (its own calls give up sooner), so
+        // silence means a half-open connection: drop it, and the client reconnects and resends.
+        this.socket.destroy()
       }, this.options.requestTimeoutMs ?? 15000)
       this.pending.set(requestId, { command, resolve, reject, timer })
       this.writeFrame(encodeFrame(command, requestId, body))

@@ -361,7 +361,8 @@ export class WeftClient {
     }
     if (connection !== this.connection) return
     const push = Codecs.Push.decode(frame.body)
-    if (push.epoch !== this.epochValue || push.change.seq > this.cursorValue + 1 || this.syncing !== undefined) {
+    const epochChanged = push.epoch !== "" && push.epoch !== this.epochValue
+    if (epochChanged || push.change.seq > this.cursorValue + 1 || this.syncing !== undefined) {
       // A gap (or a sync already running): pull instead of trusting the push order.
       this.sync().catch((error) => this.emit("error", error))
       return

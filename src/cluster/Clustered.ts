@@ -76,9 +76,14 @@ const membership = (cluster: ClusterSettings, clientOnly: boolean) =>
 
 const storage = (cluster: ClusterSettings) => instrumented(layerRedis({ url: cluster.redisUrl }))
 
+/** The runner's liveness key in Redis (see RedisRunnerStorage). */
+const liveness = (cluster: ClusterSettings) =>
+  Layer.effectDiscard(Effect.flatMap(RedisClient, (redis) =>
+    RedisRunnerStorage.heartbeat(redis, `${cluster.runnerHost}:${cluster.runnerPort}`, cluster.shardLockExpirationMs)))
+
 /** A logic runner: the actors of its shards, storage in Redis, pushes to gateways over rpc. */
 export const runner = (settings: WeftSettings, cluster: ClusterSettings) =>
-  entities(settings).pipe(
+  Layer.mergeAll(entities(settings), liveness(cluster)).pipe(
     Layer.provide(PushRpc.pusherLayer),
     Layer.provideMerge(membership(cluster, false)),
     Layer.provide(

@@ -4,9 +4,16 @@
  * when a runner dies (kill -9) its locks expire and the survivors acquire its shards. The
  * scripts make "acquire if free, expired or mine" and "extend if mine" atomic.
  *
+ * Liveness: every runner also keeps a key `alive:<address>` fresh (`heartbeat`). A runner whose
+ * key has expired reads as unhealthy to every member, whatever its health flag says. The
+ * engine's own health check runs as a cluster singleton, which may itself have lived on the
+ * runner that died — then nobody would ever mark that runner unhealthy and its shards would
+ * stay unowned. The heartbeat key needs nobody's help to expire.
+ *
  * Keys (one hash tag, so all of them live in one Redis Cluster slot and the scripts can touch
  * them together): {weft-cluster}:runners (hash address -> runner), :health (hash), :machine-id
- * (counter), :shard:<id> (the holder's address, with the lock expiry), :held:<address> (set).
+ * (counter), :shard:<id> (the holder's address, with the lock expiry), :held:<address> (set),
+ * :alive:<address> (the heartbeat).
  */
 import { Effect, Layer } from "effect"
 import { PersistenceError } from "effect/cluster/ClusterError"
@@ -19,6 +26,7 @@ const healthKey = `${prefix}:health`
 const machineIdKey = `${prefix}:machine-id`
 const shardKey = (shardId: string) => `${prefix}:shard:${shardId}`
 const heldKey = (address: string) => `${prefix}:held:${address}`
+const aliveKey = (address: string) => `${prefix}:alive:${address}`
 
 // KEYS: held set. ARGV: address, ttl ms, shard keys...  Reply: the shard keys now held.
 const acquireLua = `
@@ -67,7 +75,9 @@ export const make = (redis: Redis, lockExpirationMs: number): RunnerStorage.Runn
   return RunnerStorage.makeEncoded({
     getRunners: run(async () => {
       const [runners, health] = await Promise.all([redis.hgetall(runnersKey), redis.hgetall(healthKey)])
-      return Object.entries(runners).map(([address, runner]) => [runner, health[address] === "1"] as const)
+      const addresses = Object.keys(runners)
+      const alive = addresses.length === 0 ? [] : await redis.mget(...addresses.map(aliveKey))
+      return addresses.map((address, i) => [runners[address]!, health[address] === "1" && alive[i] !== null] as const)
     }),
     register: (address, runner, healthy) =>
       run(async () => {
@@ -96,6 +106,16 @@ export const make = (redis: Redis, lockExpirationMs: number): RunnerStorage.Runn
       )
   })
 }
+
+/** Keeps this runner's liveness key fresh for as long as the scope lives. */
+export const heartbeat = (redis: Redis, address: string, expirationMs: number) =>
+  Effect.tryPromise(() => redis.set(aliveKey(address), "1", "PX", expirationMs)).pipe(
+    Effect.ignore,
+    Effect.andThen(Effect.sleep(Math.max(100, Math.floor(expirationMs / 5)))),
+    Effect.forever,
+    Effect.forkScoped,
+    Effect.asVoid
+  )
 
 export const layer = (redis: Redis, lockExpirationMs: number): Layer.Layer<RunnerStorage.RunnerStorage> =>
   Layer.succeed(RunnerStorage.RunnerStorage, make(redis, lockExpirationMs))

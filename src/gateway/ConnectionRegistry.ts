@@ -70,7 +70,7 @@ export const make = Effect.sync(() => {
       Effect.suspend(() => {
         const targets = byUser.get(userId)
         if (targets === undefined) return Effect.succeed(0)
-        const frame = encodeFrame(Command.PUSH, 0, encodePush(entry.data, epoch))
+        const frame = encodeFrame(Command.PUSH, 0, encodePush(entry.data))
         for (const target of targets) target.offer(frame)
         return Effect.as(Metric.update(pushesTotal, targets.size), targets.size)
       }),

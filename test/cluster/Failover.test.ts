@@ -92,7 +92,7 @@ describe("clustered mode", () => {
     const users = await newUsers(8)
     const pairs: Array<readonly [WeftClient, string]> = []
     for (let i = 0; i < users.length; i += 2) pairs.push([await online(users[i]!, i % 4 === 0 ? 0 : 1), users[i + 1]!])
-    const stopAt = sleep(12_000)
+    const stopAt = sleep(20_000)
     const stream = steadyStream(pairs, stopAt)
     await sleep(2_000)
     const killedAt = Date.now()
