@@ -1,12 +1,23 @@
 /**
- * The session actor: one per user, owner of the account record and the user's session
- * tokens. Register creates the account; Login checks a password or a resume token and
- * answers with a session token and the head of the user's log, so a login is one round trip.
+ * The session actor: one per user, owner of the account record and the user's sessions.
+ * Register creates the account; Login checks a password or a resume token and answers with a
+ * session token and the head of the user's log, so a login is one round trip.
+ *
+ * A password login creates a session; a resume continues one. The actor is the single writer
+ * of the user's sessions, so the login policy (allow-many, one-per-platform, kick-older) is
+ * applied in the same step that issues the new session: the older sessions it ends are
+ * revoked, told why (a Kicked frame) and closed before the new token is handed out. Logout
+ * ends one session the same way. Each of these steps is a DeviceEvent in the user's own log,
+ * so the user's other devices learn it by sync.
  */
-import { randomBytes } from "node:crypto"
-import { Effect, Schedule, Schema } from "effect"
+import { createHash, randomBytes } from "node:crypto"
+import { Duration, Effect, Option, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
+import { type FeatureSettings, WeftConfig } from "../cluster/Settings.ts"
+import { DeviceEventKind } from "../protocol/devices.ts"
+import { Codecs } from "../protocol/Proto.ts"
+import { Status } from "../protocol/Status.ts"
 import {
   badRequest,
   internal,
@@ -18,8 +29,10 @@ import {
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
 import { callActor } from "./ActorCall.ts"
-import { ChangeLog } from "./ChangeLog.ts"
+import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { dummyVerify, hashPassword, type PasswordHash, verifyPassword } from "./Password.ts"
+import { Pusher } from "./Pusher.ts"
+import { restartPolicy, supervised } from "./Supervision.ts"
 
 export const USER_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/
 
@@ -34,9 +47,45 @@ export interface Account {
 
 export const accountKey = (userId: string) => userKey(userId, "account")
 const sessionKey = (userId: string, token: string) => userKey(userId, "session", token)
+/** The user's sessions (SessionRecord[]): what the login policy and the device list read. */
+const sessionIndexKey = (userId: string) => userKey(userId, "sessions")
 const failedLoginsKey = (userId: string) => userKey(userId, "failed-logins")
 
+/** Sessions kept per user; a login beyond it ends the least recently seen session. */
+export const MAX_SESSIONS_PER_USER = 32
+
+/**
+ * How long after a logout the logged-out session's long connections are kicked, when the
+ * logout came over a long connection: the caller's own connection must write the logout
+ * response before the Kicked frame and the close (see LogoutResponse in devices.proto).
+ */
+export const LOGOUT_KICK_DELAY = Duration.millis(200)
+
+export type LoginPolicy = FeatureSettings["loginPolicy"]
+
 export const DeviceInfo = Schema.Struct({ deviceId: Schema.String, platform: Schema.Number, name: Schema.String })
+type DeviceInfo = typeof DeviceInfo.Type
+
+/** One active session, as stored in the index. The token never leaves this actor except to its device. */
+interface SessionRecord {
+  readonly token: string
+  readonly sessionId: string
+  readonly device: DeviceInfo
+  readonly issuedAtMs: number
+  readonly lastSeenAtMs: number
+}
+
+/** A session as ListDevices shows it: no token. */
+export const DeviceSession = Schema.Struct({
+  device: DeviceInfo,
+  sessionId: Schema.String,
+  issuedAtMs: Schema.Number,
+  lastSeenAtMs: Schema.Number,
+  current: Schema.Boolean
+})
+
+/** The public name of a session: derived from its token, which it does not reveal. */
+export const sessionIdOf = (token: string): string => createHash("sha256").update(token).digest("hex").slice(0, 16)
 
 export const Register = Rpc.make("Register", {
   payload: { password: Schema.String, displayName: Schema.String },
@@ -59,23 +108,51 @@ export const Verify = Rpc.make("Verify", {
   error: WeftError
 })
 
-export const Session = Entity.make("Session", [Register, Login, Verify])
+/**
+ * Ends the session of `sessionToken`: revokes the token and kicks its long connections
+ * (Kicked LOGGED_OUT), after `kickAfterMs` (so the caller's own connection answers first).
+ */
+export const Logout = Rpc.make("Logout", {
+  payload: { sessionToken: Schema.String, kickAfterMs: Schema.Number },
+  error: WeftError
+})
+
+/** The user's active sessions, newest login first; `current` marks the one of `sessionToken`. */
+export const ListDevices = Rpc.make("ListDevices", {
+  payload: { sessionToken: Schema.String },
+  success: Schema.Array(DeviceSession),
+  error: WeftError
+})
+
+export const Session = Entity.make("Session", [Register, Login, Verify, Logout, ListDevices])
 
 export interface SessionOptions {
   readonly sessionTtlMs: number
   /** Failed logins allowed per user per window before RATE_LIMITED. */
   readonly maxFailedLogins: number
   readonly failedLoginWindowMs: number
+  /** What a new login does to older sessions; when absent, settings.features.loginPolicy (WeftConfig). */
+  readonly loginPolicy?: LoginPolicy | undefined
 }
 
 const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
 
+const platformNames: Record<number, string> = { 1: "iOS", 2: "Android", 3: "Web", 4: "Desktop", 5: "CLI" }
+
+/** How a device is named to people: its name, else its platform, else its id. */
+export const deviceLabel = (device: DeviceInfo): string =>
+  device.name || platformNames[device.platform] || device.deviceId || "unknown device"
+
 export const layer = (options: SessionOptions) =>
   Session.toLayer(
-    Effect.gen(function*() {
+    supervised("Session", Effect.gen(function*() {
       const storage = yield* Storage
+      const pusher = yield* Pusher
       const changeLogs = yield* ChangeLog.client
       const userId = (yield* Entity.CurrentAddress).entityId
+      const config = yield* Effect.serviceOption(WeftConfig)
+      const policy: LoginPolicy = options.loginPolicy ??
+        Option.match(config, { onNone: () => "allow-many" as const, onSome: (settings) => settings.features.loginPolicy })
 
       const register = Effect.fn("Session.register")(function*(password: string, displayName: string) {
         if (!isValidUserId(userId)) return yield* badRequest("user id must match [A-Za-z0-9_.-]{1,64}")
@@ -91,6 +168,49 @@ export const layer = (options: SessionOptions) =>
         if (!created) return yield* userExists(`user ${userId} already exists`)
       })
 
+      /** The active sessions: the index without those whose token has expired. */
+      const readIndex = Effect.gen(function*() {
+        const stored = yield* storage.get(sessionIndexKey(userId))
+        const now = Date.now()
+        return stored === undefined
+          ? []
+          : decodeJson<Array<SessionRecord>>(stored).filter((record) => record.lastSeenAtMs + options.sessionTtlMs > now)
+      })
+
+      const writeIndex = (index: ReadonlyArray<SessionRecord>) =>
+        index.length === 0
+          ? storage.remove(sessionIndexKey(userId))
+          : Effect.asVoid(storage.set(sessionIndexKey(userId), encodeJson(index), { ttlMs: options.sessionTtlMs }))
+
+      const writeSession = (record: SessionRecord) =>
+        storage.set(
+          sessionKey(userId, record.token),
+          encodeJson({ device: record.device, issuedAtMs: record.issuedAtMs }),
+          { ttlMs: options.sessionTtlMs }
+        )
+
+      const appendEvent = (
+        kind: number,
+        record: SessionRecord,
+        extra: { readonly reason?: string; readonly byDevice?: DeviceInfo } = {}
+      ) =>
+        callActor(
+          changeLogs(userId).Append({
+            body: encodeChangeBody({
+              device: { kind, device: record.device, sessionId: record.sessionId, reason: extra.reason ?? "", byDevice: extra.byDevice }
+            }),
+            // One event per session and kind, however often a failed step is retried.
+            dedupeKey: `device/${kind}/${record.sessionId}`
+          }),
+          "ChangeLog"
+        )
+
+      /** Tells the session's long connections why they end, and closes them. */
+      const kick = (token: string, code: number, reason: string, after: Duration.Duration = Duration.zero) => {
+        const now = pusher.kick(userId, { sessionToken: token }, Codecs.Kicked.encode({ code, reason }))
+        return Duration.isZero(after) ? now : Effect.asVoid(Effect.forkDetach(Effect.andThen(Effect.sleep(after), now)))
+      }
+
       const checkCredentials = Effect.fn("Session.checkCredentials")(
         function*(password: string | undefined, resumeToken: string | undefined) {
           const failures = Number(new TextDecoder().decode((yield* storage.get(failedLoginsKey(userId))) ?? new Uint8Array()))
@@ -102,7 +222,7 @@ export const layer = (options: SessionOptions) =>
           if (resumeToken !== undefined && resumeToken !== "") {
             const session = yield* storage.get(sessionKey(userId, resumeToken))
             if (session === undefined) return yield* fail(invalidToken("the resume token is unknown, expired or revoked"))
-            return resumeToken
+            return { token: resumeToken, stored: decodeJson<{ device: DeviceInfo; issuedAtMs: number }>(session) }
           }
           if (password === undefined || password === "") return yield* badRequest("a password or a resume token is required")
           const stored = yield* storage.get(accountKey(userId))
@@ -118,31 +238,115 @@ export const layer = (options: SessionOptions) =>
         }
       )
 
+      /** A resume continues its session: seen now, token kept alive; the policy is not applied again. */
+      const resume = Effect.fn("Session.resume")(
+        function*(token: string, stored: { readonly device: DeviceInfo; readonly issuedAtMs: number }) {
+          const index = yield* readIndex
+          const now = Date.now()
+          const known = index.find((record) => record.token === token)
+          const record: SessionRecord = known === undefined
+            ? { token, sessionId: sessionIdOf(token), device: stored.device, issuedAtMs: stored.issuedAtMs, lastSeenAtMs: now }
+            : { ...known, lastSeenAtMs: now }
+          yield* writeSession(record)
+          yield* writeIndex([record, ...index.filter((other) => other.token !== token)])
+        }
+      )
+
+      /**
+       * A new session, and the login policy applied to the older ones in the same step. The
+       * events go to the log first: a step that fails leaves at most events the retry would
+       * write again (and the dedupe keys store once).
+       */
+      const issue = Effect.fn("Session.issue")(function*(device: DeviceInfo) {
+        const index = yield* readIndex
+        const now = Date.now()
+        const token = randomBytes(24).toString("base64url")
+        const fresh: SessionRecord = { token, sessionId: sessionIdOf(token), device, issuedAtMs: now, lastSeenAtMs: now }
+
+        const replaced = policy === "kick-older"
+          ? index
+          : policy === "one-per-platform"
+          ? index.filter((record) => record.device.platform === device.platform)
+          : []
+        const kept = index.filter((record) => !replaced.includes(record))
+        // Beyond the cap, the least recently seen sessions go too.
+        const overflow = [...kept].sort((a, b) => a.lastSeenAtMs - b.lastSeenAtMs).slice(
+          0,
+          Math.max(0, kept.length + 1 - MAX_SESSIONS_PER_USER)
+        )
+        const conflictReason = `signed in on another device (${deviceLabel(device)})`
+        const overflowReason = `signed out: more than ${MAX_SESSIONS_PER_USER} devices signed in`
+
+        for (const record of replaced) {
+          yield* appendEvent(DeviceEventKind.KICKED, record, { reason: conflictReason, byDevice: device })
+        }
+        for (const record of overflow) yield* appendEvent(DeviceEventKind.KICKED, record, { reason: overflowReason })
+        // Scripts and the command line log in for every run and name no platform: not news.
+        if (device.platform !== 0) yield* appendEvent(DeviceEventKind.LOGIN, fresh)
+
+        for (const record of [...replaced, ...overflow]) yield* storage.remove(sessionKey(userId, record.token))
+        yield* writeSession(fresh)
+        yield* writeIndex([fresh, ...kept.filter((record) => !overflow.includes(record))])
+        for (const record of replaced) yield* kick(record.token, Status.CONFLICT, conflictReason)
+        for (const record of overflow) yield* kick(record.token, Status.CONFLICT, overflowReason)
+        return token
+      })
+
       const login = Effect.fn("Session.login")(function*(
         password: string | undefined,
         resumeToken: string | undefined,
-        device: typeof DeviceInfo.Type
+        device: DeviceInfo
       ) {
         const resumed = yield* checkCredentials(password, resumeToken)
-        const sessionToken = resumed ?? randomBytes(24).toString("base64url")
-        yield* storage.set(
-          sessionKey(userId, sessionToken),
-          encodeJson({ device, issuedAtMs: Date.now() }),
-          { ttlMs: options.sessionTtlMs }
-        )
+        let sessionToken: string
+        if (resumed !== undefined) {
+          yield* resume(resumed.token, resumed.stored)
+          sessionToken = resumed.token
+        } else {
+          sessionToken = yield* issue(device)
+        }
         const head = yield* callActor(changeLogs(userId).Head(), "ChangeLog")
         return { sessionToken, seq: head.seq, epoch: head.epoch }
       })
 
+      const logout = Effect.fn("Session.logout")(function*(token: string, kickAfterMs: number) {
+        if (token === "") return yield* invalidToken("no session to log out")
+        const index = yield* readIndex
+        const stored = yield* storage.get(sessionKey(userId, token))
+        const record = index.find((candidate) => candidate.token === token) ?? (stored === undefined ? undefined : {
+          token,
+          sessionId: sessionIdOf(token),
+          ...decodeJson<{ device: DeviceInfo; issuedAtMs: number }>(stored),
+          lastSeenAtMs: Date.now()
+        })
+        if (record !== undefined) yield* appendEvent(DeviceEventKind.LOGOUT, record)
+        yield* storage.remove(sessionKey(userId, token))
+        if (index.some((candidate) => candidate.token === token)) {
+          yield* writeIndex(index.filter((candidate) => candidate.token !== token))
+        }
+        // Even an already expired session's connections are closed: the device asked to leave.
+        yield* kick(token, Status.LOGGED_OUT, "logged out", Duration.millis(Math.max(0, kickAfterMs)))
+      })
+
+      const listDevices = Effect.fn("Session.listDevices")(function*(token: string) {
+        const index = yield* readIndex
+        return [...index]
+          .sort((a, b) => b.issuedAtMs - a.issuedAtMs)
+          .map((record) => ({
+            device: record.device,
+            sessionId: record.sessionId,
+            issuedAtMs: record.issuedAtMs,
+            lastSeenAtMs: record.lastSeenAtMs,
+            current: record.token === token
+          }))
+      })
+
+      const orInternal = <A>(effect: Effect.Effect<A, WeftError | StorageError>) =>
+        effect.pipe(Effect.catchTag("StorageError", (error) => Effect.fail(storageFailed(error))))
+
       return Session.of({
-        Register: ({ payload }) =>
-          register(payload.password, payload.displayName).pipe(
-            Effect.catchTag("StorageError", (error) => Effect.fail(storageFailed(error)))
-          ),
-        Login: ({ payload }) =>
-          login(payload.password, payload.resumeToken, payload.device).pipe(
-            Effect.catchTag("StorageError", (error) => Effect.fail(storageFailed(error)))
-          ),
+        Register: ({ payload }) => orInternal(register(payload.password, payload.displayName)),
+        Login: ({ payload }) => orInternal(login(payload.password, payload.resumeToken, payload.device)),
         Verify: ({ payload }) =>
           storage.get(sessionKey(userId, payload.sessionToken)).pipe(
             Effect.mapError(storageFailed),
@@ -152,11 +356,13 @@ export const layer = (options: SessionOptions) =>
                 : Effect.void
             ),
             Rpc.fork
-          )
+          ),
+        Logout: ({ payload }) => orInternal(logout(payload.sessionToken, payload.kickAfterMs)),
+        ListDevices: ({ payload }) => orInternal(listDevices(payload.sessionToken))
       })
-    }),
+    })),
     {
       maxIdleTime: "1 minute",
-      defectRetryPolicy: Schedule.min([Schedule.exponential("100 millis"), Schedule.spaced("5 seconds")])
+      defectRetryPolicy: restartPolicy
     }
   )

@@ -8,6 +8,7 @@ import { changeJson, commands as coreCommands } from "./commands/core.ts"
 import * as devices from "./commands/devices.ts"
 import * as groups from "./commands/groups.ts"
 import * as logs from "./commands/logs.ts"
+import * as media from "./commands/media.ts"
 import * as messages from "./commands/messages.ts"
 import * as moments from "./commands/moments.ts"
 import * as profile from "./commands/profile.ts"
@@ -20,7 +21,8 @@ export const clientCommands: ReadonlyArray<ClientCommand> = [
   ...groups.commands,
   ...messages.commands,
   ...moments.commands,
-  ...logs.commands
+  ...logs.commands,
+  ...media.commands
 ]
 
 export const clientUsage = [

@@ -5,10 +5,13 @@ import { admin, defaultClusterSettings, gateway, runner } from "../cluster/Clust
 import { withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
-import { count, port, ports, readSettings, redisUrl, text } from "./config.ts"
+import { count, loginPolicy, port, ports, readSettings, redisUrl, type Source, text } from "./config.ts"
 import { explainStartupFailure } from "./dev.ts"
 
-const common = ["redis", "host", "admin-port", "runner-host", "runner-port", "shards"]
+const common = ["redis", "host", "admin-port", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy"]
+
+const peers = (source: Source | undefined): ReadonlyArray<string> =>
+  source === undefined ? [] : source.value.split(",").map((peer) => peer.trim()).filter((peer) => peer !== "")
 
 const launch = (name: string, program: Effect.Effect<void, unknown>) =>
   NodeRuntime.runMain(
@@ -26,7 +29,11 @@ const launch = (name: string, program: Effect.Effect<void, unknown>) =>
 export const runRunner = async (argv: ReadonlyArray<string>) => {
   const get = readSettings(argv, common)
   const host = text(get("host"), "127.0.0.1")
-  const settings = withOverrides({ gateway: { host }, admin: { port: port(get("admin-port"), 0) } })
+  const settings = withOverrides({
+    gateway: { host },
+    admin: { port: port(get("admin-port"), 0), dashboardPeers: peers(get("dashboard-peers")) },
+    features: { loginPolicy: loginPolicy(get("login-policy")) }
+  })
   const cluster = {
     ...defaultClusterSettings,
     redisUrl: redisUrl(get("redis"), defaultClusterSettings.redisUrl),
@@ -46,7 +53,8 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
     gateway: { host, tcpPorts: ports(get("port"), [9300]), httpPorts: ports(get("http-port"), [9380]) },
-    admin: { port: port(get("admin-port"), 0) }
+    admin: { port: port(get("admin-port"), 0), dashboardPeers: peers(get("dashboard-peers")) },
+    features: { loginPolicy: loginPolicy(get("login-policy")) }
   })
   const cluster = {
     ...defaultClusterSettings,

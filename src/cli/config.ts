@@ -70,6 +70,14 @@ export const count = (source: Source | undefined, fallback: number): number => {
   return Number(source.value)
 }
 
+export const loginPolicy = (source: Source | undefined): "allow-many" | "one-per-platform" | "kick-older" => {
+  const value = source?.value ?? "allow-many"
+  if (value !== "allow-many" && value !== "one-per-platform" && value !== "kick-older") {
+    throw new UsageError(`${source?.origin ?? "login-policy"} must be allow-many, one-per-platform or kick-older, got "${value}"`)
+  }
+  return value
+}
+
 export const redisUrl = (source: Source | undefined, fallback: string): string => {
   const value = source?.value ?? fallback
   if (!/^rediss?:\/\/[^/\s]+/.test(value)) {

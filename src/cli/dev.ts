@@ -8,6 +8,7 @@ import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { parsePort } from "./args.ts"
+import { loginPolicy } from "./config.ts"
 
 /** The innermost system error (EADDRINUSE, EACCES, ...) said in one line, naming the address. */
 export const explainStartupFailure = (error: unknown): string => {
@@ -31,7 +32,8 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       host: { type: "string" },
       port: { type: "string" },
       "http-port": { type: "string" },
-      "admin-port": { type: "string" }
+      "admin-port": { type: "string" },
+      "login-policy": { type: "string" }
     },
     strict: true
   })
@@ -42,7 +44,10 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       tcpPorts: [parsePort("--port", values.port, 9300)],
       httpPorts: [parsePort("--http-port", values["http-port"], 9380)]
     },
-    admin: { port: parsePort("--admin-port", values["admin-port"], 9390) }
+    admin: { port: parsePort("--admin-port", values["admin-port"], 9390) },
+    features: {
+      loginPolicy: loginPolicy(values["login-policy"] === undefined ? undefined : { value: values["login-policy"], origin: "--login-policy" })
+    }
   })
 
   const program = Effect.gen(function*() {

@@ -18,6 +18,8 @@ export interface Member {
   /** The client port of a gateway, the cluster port of a runner. */
   readonly port: number
   readonly httpPort: number
+  /** Admin port: /metrics, /healthz, /readyz, and /dashboard adding up every member. */
+  readonly adminPort: number
   process: ChildProcess
   readonly output: () => string
   /** kill -9: no goodbye, as a crash. */
@@ -105,13 +107,22 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
     ))
     await redis?.stop()
   }
+  const runnerCount = options.runners ?? 2
+  const gatewayCount = options.gateways ?? 2
+  const adminPorts: Array<number> = []
+  for (let i = 0; i < runnerCount + gatewayCount; i++) adminPorts.push(await freePort())
   const add = async (role: "runner" | "gateway", index: number) => {
+    const adminPort = adminPorts[role === "runner" ? index : runnerCount + index]!
+    const admin = [
+      "--admin-port", String(adminPort),
+      "--dashboard-peers", adminPorts.filter((p) => p !== adminPort).map((p) => `${host}:${p}`).join(",")
+    ]
     const clusterPort = await freePort()
     const port = role === "runner" ? clusterPort : await freePort()
     const httpPort = role === "runner" ? 0 : await freePort()
     const args = role === "runner"
-      ? ["--redis", redisUrl!, "--runner-port", String(clusterPort)]
-      : [
+      ? ["--redis", redisUrl!, "--runner-port", String(clusterPort), ...admin]
+      : [...admin,
         "--redis", redisUrl!, "--port", String(port), "--http-port", String(httpPort),
         "--push-port", String(await freePort()), "--runner-port", String(clusterPort)
       ]
@@ -122,6 +133,7 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
       name,
       port,
       httpPort,
+      adminPort,
       process: await starter.launch(),
       output: starter.output,
       crash: () => member.process.kill("SIGKILL"),
@@ -135,9 +147,9 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
   }
   try {
     const runners: Array<Member> = []
-    for (let i = 0; i < (options.runners ?? 2); i++) runners.push(await add("runner", i))
+    for (let i = 0; i < runnerCount; i++) runners.push(await add("runner", i))
     const gateways: Array<Member> = []
-    for (let i = 0; i < (options.gateways ?? 2); i++) gateways.push(await add("gateway", i))
+    for (let i = 0; i < gatewayCount; i++) gateways.push(await add("gateway", i))
     return { redisUrl, redis, runners, gateways, stop }
   } catch (error) {
     await stop()
@@ -154,6 +166,7 @@ export const runLocalCluster = async (argv: ReadonlyArray<string>) => {
   for (const gateway of cluster.gateways) {
     console.log(`${gateway.name}: long connections ${host}:${gateway.port}, short connections http://${host}:${gateway.httpPort}`)
   }
+  console.log(`dashboard (all four processes): http://${host}:${cluster.gateways[0]!.adminPort}/dashboard`)
   const first = cluster.gateways[0]!
   console.log(`try it:  npx weft client --server ${host}:${first.port} --user alice --password secret-pw register`)
   console.log("Ctrl-C stops everything")

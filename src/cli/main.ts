@@ -7,7 +7,7 @@ import { runLocalRedisCluster } from "./localRedis.ts"
 import { UsageError } from "./args.ts"
 
 const usage = `usage:
-  weft dev [--host H] [--port N] [--http-port N] [--admin-port N]
+  weft dev [--host H] [--port N] [--http-port N] [--admin-port N] [--login-policy allow-many|one-per-platform|kick-older]
       Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.
   weft runner [--redis URL] [--runner-host H] [--runner-port N] [--admin-port N] [--config FILE]
       Clustered mode: a logic runner hosting the actors of its shards; state in Redis.

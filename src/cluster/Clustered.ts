@@ -120,4 +120,8 @@ export const gateway = (settings: WeftSettings, cluster: ClusterSettings) =>
 export const admin = (settings: WeftSettings, cluster: ClusterSettings) =>
   settings.admin.port === undefined
     ? Layer.empty
-    : AdminServer.layer({ host: settings.gateway.host, port: settings.admin.port }).pipe(Layer.provide(storage(cluster)))
+    : AdminServer.layer({
+      host: settings.gateway.host,
+      port: settings.admin.port,
+      dashboardPeers: settings.admin.dashboardPeers
+    }).pipe(Layer.provide(storage(cluster)))

@@ -21,7 +21,11 @@ export const gateway = Layer.mergeAll(TcpServer.layer, HttpServer.layer).pipe(La
 export const admin = (settings: WeftSettings) =>
   settings.admin.port === undefined
     ? Layer.empty
-    : AdminServer.layer({ host: settings.gateway.host, port: settings.admin.port })
+    : AdminServer.layer({
+      host: settings.gateway.host,
+      port: settings.admin.port,
+      dashboardPeers: settings.admin.dashboardPeers
+    })
 
 /** Engine + in-memory storage + the gateway's settings: everything a gateway needs below it. */
 export const engine = (settings: WeftSettings) =>

@@ -15,6 +15,7 @@ import * as Profiles from "../actors/Profiles.ts"
 import * as Messenger from "../actors/Messenger.ts"
 import * as Pusher from "../actors/Pusher.ts"
 import * as Session from "../actors/Session.ts"
+import * as Uploads from "../actors/Uploads.ts"
 import * as ConnectionRegistry from "../gateway/ConnectionRegistry.ts"
 import type { Storage } from "../storage/Storage.ts"
 import * as Presence from "./Presence.ts"
@@ -30,7 +31,8 @@ export const entities = (settings: WeftSettings) =>
     Profiles.layer(settings),
     Groups.layer(settings),
     Moments.layer(settings),
-    LogReports.layer(settings)
+    LogReports.layer(settings),
+    Uploads.layer(settings)
   )
 
 /**

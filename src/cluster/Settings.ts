@@ -7,6 +7,8 @@ import { defaultGatewaySettings, type GatewaySettings } from "../gateway/Gateway
 export interface AdminSettings {
   /** The admin HTTP port (health, readiness, metrics); undefined for none, 0 for a free one. */
   readonly port: number | undefined
+  /** Admin addresses ("host:port") of other processes whose figures the dashboard adds up. */
+  readonly dashboardPeers: ReadonlyArray<string>
 }
 
 /** Settings of the IM features (contacts, groups, messages, devices, moments, logs). */
@@ -37,7 +39,7 @@ export const defaultSettings: WeftSettings = {
     maxLogReportBytes: 1024 * 1024
   },
   gateway: defaultGatewaySettings,
-  admin: { port: undefined },
+  admin: { port: undefined, dashboardPeers: [] },
   session: {
     sessionTtlMs: 30 * 24 * 3600_000,
     maxFailedLogins: 10,

@@ -18,6 +18,7 @@ import * as core from "./commands/core.ts"
 import * as devices from "./commands/devices.ts"
 import * as groups from "./commands/groups.ts"
 import * as logs from "./commands/logs.ts"
+import * as media from "./commands/media.ts"
 import * as messages from "./commands/messages.ts"
 import * as moments from "./commands/moments.ts"
 import * as poll from "./commands/poll.ts"
@@ -64,7 +65,7 @@ export const make = Effect.gen(function*() {
   const sessions = yield* Session.client
 
   const table: Array<CommandHandler> = []
-  for (const module of [core, poll, devices, contacts, profile, groups, messages, moments, logs]) {
+  for (const module of [core, poll, devices, contacts, profile, groups, messages, moments, logs, media]) {
     table.push(...(yield* module.handlers))
   }
   const byId = new Map(table.map((entry) => [entry.spec.id as number, entry]))

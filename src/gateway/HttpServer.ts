@@ -19,6 +19,7 @@ import type { Caller } from "./CommandTable.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
 import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
+import { routes as extraRoutes } from "./HttpRoutes.ts"
 import { isWebSocketRequest, serveWebSocket, WebSocketConnections } from "./WebSocket.ts"
 import type { Listening } from "./TcpServer.ts"
 
@@ -41,6 +42,8 @@ const refuse = (format: Format, status: number, code: number, message: string, c
 export const handleShortRequest = Effect.gen(function*() {
   const request = yield* HttpServerRequest.HttpServerRequest
   if (isWebSocketRequest(request)) return yield* serveWebSocket(request)
+  const route = extraRoutes.find((candidate) => candidate.matches(request))
+  if (route !== undefined) return yield* route.handle(request)
   const config = yield* GatewayConfig
   const commandHandlers = yield* Commands
   const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()

@@ -1,33 +1,87 @@
 /**
  * The admin port: liveness (`/healthz`), readiness (`/readyz`: storage answers and the
- * listeners are up), and the metrics in Prometheus text format (`/metrics`).
+ * listeners are up), the metrics in Prometheus text format (`/metrics`), and the client log
+ * reports for operators (`/log-reports`: the list as JSON, `?user=U` for one user's;
+ * `/log-reports/<id>`: the gzip blob), read straight from storage.
  */
 import * as Http from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Context, Effect, Layer } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
-import { PrometheusMetrics } from "effect/observability"
+import { listReports, readReport } from "../actors/LogReports.ts"
 import type { Listening } from "../gateway/TcpServer.ts"
 import { Storage } from "../storage/Storage.ts"
+import { dashboardHtml, metricsJson } from "./Dashboard.ts"
+import { prometheusText } from "./Prometheus.ts"
 
 export class AdminServer extends Context.Service<AdminServer, {
   readonly listening: Listening
 }>()("weft/metrics/AdminServer") {}
+
+const storageUnavailable = (error: unknown) =>
+  Effect.succeed(HttpServerResponse.text(`storage failed: ${String(error)}\n`, { status: 503 }))
+
+/** GET /log-reports[?user=U]: every stored report (no blobs), newest first. */
+const logReports = (query: URLSearchParams) =>
+  listReports.pipe(
+    Effect.map((reports) => {
+      const user = query.get("user")
+      return HttpServerResponse.jsonUnsafe(user === null ? reports : reports.filter((report) => report.userId === user))
+    }),
+    Effect.catch(storageUnavailable)
+  )
+
+/** A malformed escape names no report (rather than failing the request). */
+const decodePathPart = (part: string): string => {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return ""
+  }
+}
+
+/** GET /log-reports/<id>: the report's blob as uploaded. */
+const logReport = (id: string) =>
+  readReport(id).pipe(
+    Effect.map((blob) =>
+      blob === undefined
+        ? HttpServerResponse.text("no such log report\n", { status: 404 })
+        : HttpServerResponse.uint8Array(blob, {
+          contentType: "application/gzip",
+          headers: { "content-disposition": `attachment; filename="${id}.log.gz"` }
+        })
+    ),
+    Effect.catch(storageUnavailable)
+  )
 
 const readiness = Effect.gen(function*() {
   const storage = yield* Storage
   yield* storage.get("{weft}:readiness-probe").pipe(Effect.timeout(2000))
 })
 
-export const layer = (options: { readonly host: string; readonly port: number }) =>
+export const layer = (options: {
+  readonly host: string
+  readonly port: number
+  /** Other processes' admin addresses ("host:port") whose figures the dashboard adds up. */
+  readonly dashboardPeers?: ReadonlyArray<string> | undefined
+}) =>
   Layer.effect(
     AdminServer,
     Effect.gen(function*() {
-      const server = yield* NodeHttpServer.make(() => Http.createServer(), options)
+      const server = yield* NodeHttpServer.make(() => Http.createServer(), { host: options.host, port: options.port })
+      const dashboard = dashboardHtml(options.dashboardPeers ?? [])
       yield* server.serve(
         Effect.gen(function*() {
           const request = yield* HttpServerRequest.HttpServerRequest
-          const path = request.url.split("?")[0]
+          const [path = "", search = ""] = request.url.split("?", 2)
+          if (path === "/log-reports" || path.startsWith("/log-reports/")) {
+            if (request.method !== "GET" && request.method !== "HEAD") {
+              return HttpServerResponse.text("use GET\n", { status: 405 })
+            }
+            return path === "/log-reports"
+              ? yield* logReports(new URLSearchParams(search))
+              : yield* logReport(decodePathPart(path.slice("/log-reports/".length)))
+          }
           switch (path) {
             case "/healthz":
               return HttpServerResponse.text("ok\n")
@@ -39,9 +93,18 @@ export const layer = (options: { readonly host: string; readonly port: number })
                 })
               )
             case "/metrics":
-              return HttpServerResponse.text(yield* PrometheusMetrics.format(), {
+              return HttpServerResponse.text(yield* prometheusText, {
                 contentType: "text/plain; version=0.0.4; charset=utf-8"
               })
+            case "/metrics.json":
+              // Readable by the dashboard of another process (clustered mode aggregates them).
+              return HttpServerResponse.text(JSON.stringify(yield* metricsJson), {
+                contentType: "application/json",
+                headers: { "access-control-allow-origin": "*" }
+              })
+            case "/dashboard":
+            case "/":
+              return HttpServerResponse.text(dashboard, { contentType: "text/html; charset=utf-8" })
             default:
               return HttpServerResponse.text("not found\n", { status: 404 })
           }

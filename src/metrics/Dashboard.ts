@@ -12,7 +12,7 @@ export interface MetricPoint {
   readonly attributes: Record<string, string>
   /** Counter count or gauge value. */
   readonly value?: number
-  /** Histogram: cumulative buckets [upper bound, count], count and sum. */
+  /** Histogram: cumulative buckets [upper bound (null: +Inf, as JSON has no Infinity), count], count and sum. */
   readonly buckets?: ReadonlyArray<readonly [number, number]>
   readonly count?: number
   readonly sum?: number
@@ -83,7 +83,7 @@ const merge = (lists) => { const m = new Map(); for (const list of lists) for (c
 const delta = (now, before) => { const b = new Map((before ?? []).map((p) => [key(p), p])); return now.map((p) => { const q = b.get(key(p));
   if (!q) return p; if (p.buckets) return { ...p, count: p.count - q.count, buckets: p.buckets.map(([x, c], i) => [x, c - (q.buckets[i]?.[1] ?? 0)]) };
   return p.type === "counter" ? { ...p, value: p.value - q.value } : p }) };
-const quantile = (hists, q) => { let total = 0; const acc = new Map(); for (const h of hists) { total += h.count; h.buckets.forEach(([b, c]) => acc.set(b, (acc.get(b) ?? 0) + c)) }
+const quantile = (hists, q) => { let total = 0; const acc = new Map(); for (const h of hists) { total += h.count; h.buckets.forEach(([b, c]) => { const bound = b ?? Infinity; acc.set(bound, (acc.get(bound) ?? 0) + c) }) }
   if (total === 0) return 0; const target = total * q; for (const [b, c] of [...acc.entries()].sort((x, y) => x[0] - y[0])) if (c >= target) return b === Infinity ? NaN : b; return NaN };
 const ms = (s) => Number.isNaN(s) ? ">max" : (s * 1000).toFixed(s < 0.001 ? 2 : 1);
 const rows = (id, data) => { document.querySelector("#" + id + " tbody").innerHTML = data.map((r) => "<tr>" + r.map((c) => "<td>" + c + "</td>").join("") + "</tr>").join("") };

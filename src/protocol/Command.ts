@@ -37,7 +37,11 @@ export const Command = {
   LIST_FEED: 61,
   COMMENT_MOMENT: 62,
   LIKE_MOMENT: 63,
-  UPLOAD_LOG: 70
+  UPLOAD_LOG: 70,
+  UPLOAD_INIT: 80,
+  UPLOAD_CHUNK: 81,
+  UPLOAD_COMPLETE: 82,
+  MEDIA_INFO: 83
 } as const
 
 export type CommandId = typeof Command[keyof typeof Command]
