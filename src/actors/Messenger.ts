@@ -1,24 +1,50 @@
 /**
- * The message actor: one per sender. A send is stored in the recipient's log and then in the
- * sender's own log (so the sender's other devices see it) before it is acknowledged. Both
- * appends carry the same dedupe key, "<from>/<client_msg_id>", so a resend after a lost
- * acknowledgement — or after a crash between the two appends — stores nothing twice.
+ * The message actor: one per sender. A 1:1 message is stored in the recipient's log and then
+ * in the sender's own log (so the sender's other devices see it) before it is acknowledged. A
+ * group message goes to the group's actor, which writes it into every member's log (write
+ * fan-out, Groups.ts). Every append carries the same dedupe key, "msg:<from>/<client_msg_id>",
+ * and dedupe is per log, so a resend after a lost acknowledgement — or after a crash half-way
+ * through the appends — stores nothing twice in any log and completes the ones missing.
+ *
+ * After the appends it remembers what the sender may still recall (Conversations.ts recalls).
  */
 import { Effect, Schedule, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
+import { isGroupId } from "../protocol/groups.ts"
+import {
+  MAX_CLIENT_MSG_ID_LENGTH,
+  MAX_DURATION_MS,
+  MAX_FILE_NAME_LENGTH,
+  MAX_MEDIA_ID_LENGTH,
+  MAX_MIME_TYPE_LENGTH,
+  MAX_TEXT_LENGTH,
+  type MessageRecord,
+  messageRecord,
+  MessageType
+} from "../protocol/messages.ts"
 import { Codecs } from "../protocol/Proto.ts"
-import { badRequest, internal, recipientNotFound, WeftError } from "../protocol/WeftError.ts"
-import { Storage } from "../storage/Storage.ts"
+import { badRequest, conflict, internal, notFound, recipientNotFound, WeftError } from "../protocol/WeftError.ts"
+import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/Storage.ts"
 import { callActor } from "./ActorCall.ts"
-import { ChangeLog, encodeChangeBody, type MessageRecord } from "./ChangeLog.ts"
+import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
+import { SENT_RECORD_TTL_MS, type SentRecord, sentRecordKey } from "./Conversations.ts"
+import { Group, MediaRecord } from "./Groups.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
 
-export const MAX_TEXT_LENGTH = 4096
-export const MAX_CLIENT_MSG_ID_LENGTH = 64
+export { MAX_CLIENT_MSG_ID_LENGTH, MAX_TEXT_LENGTH }
 
 export const Send = Rpc.make("Send", {
-  payload: { to: Schema.String, type: Schema.Number, text: Schema.String, clientMsgId: Schema.String },
+  payload: {
+    /** The recipient of a 1:1 message, or "". */
+    to: Schema.String,
+    /** The group of a group message, or "". */
+    groupId: Schema.String,
+    type: Schema.Number,
+    text: Schema.String,
+    clientMsgId: Schema.String,
+    media: Schema.NullOr(MediaRecord)
+  },
   success: Schema.Struct({
     messageId: Schema.String,
     seq: Schema.Number,
@@ -30,47 +56,125 @@ export const Send = Rpc.make("Send", {
 
 export const Messenger = Entity.make("Messenger", [Send])
 
+type SendRequest = typeof Send.payloadSchema.Type
+
+const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+
+/** A client message id names one message: reusing it for another conversation is refused. */
+export const reused = (message: { readonly clientMsgId: string }) =>
+  conflict(`client_msg_id ${JSON.stringify(message.clientMsgId)} was already used for a message to another conversation`)
+
+const isMediaType = (type: number) =>
+  type === MessageType.IMAGE || type === MessageType.VOICE || type === MessageType.VIDEO || type === MessageType.FILE
+
+/** Checks everything that does not need storage: the message's shape and sizes. */
+const validate = (request: SendRequest): Effect.Effect<void, WeftError> => {
+  if ((request.to === "") === (request.groupId === "")) {
+    return Effect.fail(badRequest("exactly one of to and group_id must be set"))
+  }
+  if (request.clientMsgId.length === 0 || request.clientMsgId.length > MAX_CLIENT_MSG_ID_LENGTH) {
+    return Effect.fail(badRequest(`client_msg_id must have 1..${MAX_CLIENT_MSG_ID_LENGTH} characters`))
+  }
+  if (request.type === MessageType.TEXT) {
+    if (request.media !== null) return Effect.fail(badRequest("a text message carries no media"))
+    if (request.text.length === 0 || request.text.length > MAX_TEXT_LENGTH) {
+      return Effect.fail(badRequest(`text must have 1..${MAX_TEXT_LENGTH} characters`))
+    }
+    return Effect.void
+  }
+  if (!isMediaType(request.type)) return Effect.fail(badRequest(`message type ${request.type} is not supported`))
+  if (request.text.length > MAX_TEXT_LENGTH) {
+    return Effect.fail(badRequest(`a caption must have at most ${MAX_TEXT_LENGTH} characters`))
+  }
+  const media = request.media
+  if (media === null) return Effect.fail(badRequest("an image, voice, video or file message needs media"))
+  if (media.mediaId.length === 0 || media.mediaId.length > MAX_MEDIA_ID_LENGTH) {
+    return Effect.fail(badRequest(`media.media_id must have 1..${MAX_MEDIA_ID_LENGTH} characters`))
+  }
+  if (media.mimeType.length === 0 || media.mimeType.length > MAX_MIME_TYPE_LENGTH) {
+    return Effect.fail(badRequest(`media.mime_type must have 1..${MAX_MIME_TYPE_LENGTH} characters`))
+  }
+  if (!Number.isSafeInteger(media.size) || media.size < 1) {
+    return Effect.fail(badRequest("media.size must be a whole number of bytes, at least 1"))
+  }
+  if (media.thumbnailMediaId.length > MAX_MEDIA_ID_LENGTH) {
+    return Effect.fail(badRequest(`media.thumbnail_media_id must have at most ${MAX_MEDIA_ID_LENGTH} characters`))
+  }
+  if (!Number.isInteger(media.durationMs) || media.durationMs < 0 || media.durationMs > MAX_DURATION_MS) {
+    return Effect.fail(badRequest(`media.duration_ms must be 0..${MAX_DURATION_MS}`))
+  }
+  if (media.fileName.length > MAX_FILE_NAME_LENGTH) {
+    return Effect.fail(badRequest(`media.file_name must have at most ${MAX_FILE_NAME_LENGTH} characters`))
+  }
+  return Effect.void
+}
+
 export const layer = Messenger.toLayer(
   Effect.gen(function*() {
     const storage = yield* Storage
     const changeLogs = yield* ChangeLog.client
+    const groups = yield* Group.client
     const from = (yield* Entity.CurrentAddress).entityId
 
-    const send = Effect.fn("Messenger.send")(function*(request: typeof Send.payloadSchema.Type) {
-      if (!isValidUserId(request.to)) return yield* recipientNotFound(`no user ${JSON.stringify(request.to)}`)
-      if (request.type !== 0) return yield* badRequest(`message type ${request.type} is not supported`)
-      if (request.text.length === 0 || request.text.length > MAX_TEXT_LENGTH) {
-        return yield* badRequest(`text must have 1..${MAX_TEXT_LENGTH} characters`)
-      }
-      if (request.clientMsgId.length === 0 || request.clientMsgId.length > MAX_CLIENT_MSG_ID_LENGTH) {
-        return yield* badRequest(`client_msg_id must have 1..${MAX_CLIENT_MSG_ID_LENGTH} characters`)
-      }
-      const exists = yield* storage.get(accountKey(request.to)).pipe(
-        Effect.mapError((error) => internal(`storage ${error.operation} failed`))
-      )
-      if (exists === undefined) return yield* recipientNotFound(`no user ${request.to}`)
+    /** What a recall needs later. The first record wins: a resend does not move sentAtMs. */
+    const remember = (record: SentRecord, clientMsgId: string) =>
+      storage.set(sentRecordKey(from, clientMsgId), encodeJson(record), {
+        ttlMs: SENT_RECORD_TTL_MS,
+        onlyIfAbsent: true
+      }).pipe(Effect.mapError(storageFailed))
 
-      const messageId = `${from}/${request.clientMsgId}`
-      const message: MessageRecord = {
-        messageId,
-        from,
-        to: request.to,
-        type: request.type,
-        text: request.text,
-        clientMsgId: request.clientMsgId,
-        sentAtMs: Date.now()
-      }
-      const dedupeKey = `msg:${messageId}`
+    const sendDirect = Effect.fn("Messenger.sendDirect")(function*(message: MessageRecord) {
+      if (!isValidUserId(message.to)) return yield* recipientNotFound(`no user ${JSON.stringify(message.to)}`)
+      const exists = yield* storage.get(accountKey(message.to)).pipe(Effect.mapError(storageFailed))
+      if (exists === undefined) return yield* recipientNotFound(`no user ${message.to}`)
+      const dedupeKey = `msg:${message.messageId}`
       const delivered = yield* callActor(
-        changeLogs(request.to).Append({ body: encodeChangeBody({ message }), dedupeKey }),
+        changeLogs(message.to).Append({ body: encodeChangeBody({ message }), dedupeKey }),
         "recipient's change log"
       )
       // On a resend the recipient already holds the message: keep its original content.
-      const stored = delivered.duplicate ? (Codecs.Change.decode(delivered.data).message ?? message) : message
-      const own = request.to === from
+      const decoded = delivered.duplicate ? Codecs.Change.decode(delivered.data).message : undefined
+      const stored = decoded ? messageRecord(decoded) : message
+      if (stored.to !== message.to || stored.groupId !== "") return yield* reused(message)
+      const own = message.to === from
         ? delivered
-        : yield* callActor(changeLogs(from).Append({ body: encodeChangeBody({ message: stored }), dedupeKey }), "sender's change log")
-      return { messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
+        : yield* callActor(
+          changeLogs(from).Append({ body: encodeChangeBody({ message: stored }), dedupeKey }),
+          "sender's change log"
+        )
+      yield* remember({ to: message.to, groupId: "", sentAtMs: stored.sentAtMs, groupVersion: 0 }, message.clientMsgId)
+      return { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
+    })
+
+    const sendToGroup = Effect.fn("Messenger.sendToGroup")(function*(message: MessageRecord) {
+      if (!isGroupId(message.groupId)) return yield* notFound(`no group ${JSON.stringify(message.groupId)}`)
+      const posted = yield* callActor(groups(message.groupId).Post({ message }), "Group")
+      yield* remember(
+        { to: "", groupId: message.groupId, sentAtMs: posted.sentAtMs, groupVersion: posted.version },
+        message.clientMsgId
+      )
+      return { messageId: message.messageId, seq: posted.seq, sentAtMs: posted.sentAtMs, duplicate: posted.duplicate }
+    })
+
+    const send = Effect.fn("Messenger.send")(function*(request: SendRequest) {
+      yield* validate(request)
+      const previous = yield* storage.get(sentRecordKey(from, request.clientMsgId)).pipe(Effect.mapError(storageFailed))
+      if (previous !== undefined) {
+        const sent = decodeJson<SentRecord>(previous)
+        if (sent.to !== request.to || sent.groupId !== request.groupId) return yield* reused(request)
+      }
+      const message: MessageRecord = {
+        messageId: `${from}/${request.clientMsgId}`,
+        from,
+        to: request.to,
+        groupId: request.groupId,
+        type: request.type,
+        text: request.text,
+        clientMsgId: request.clientMsgId,
+        sentAtMs: Date.now(),
+        media: request.media
+      }
+      return yield* (request.groupId === "" ? sendDirect(message) : sendToGroup(message))
     })
 
     return Messenger.of({ Send: ({ payload }) => send(payload) })

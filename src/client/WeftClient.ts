@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto"
 import { Command } from "../protocol/Command.ts"
 import type { Frame } from "../protocol/Frame.ts"
 import { type AuthResponse, type Change, type Codec, Codecs, type Kicked, type Message, type SendMessageResponse } from "../protocol/Proto.ts"
+import type { Media } from "../protocol/messages.ts"
 import { Status } from "../protocol/Status.ts"
 import { DisconnectedError, FrameConnection, WeftRequestError } from "./FrameConnection.ts"
 
@@ -59,9 +60,20 @@ export interface ClientEvents {
   error: (error: Error) => void
 }
 
+/** A message to send: 1:1 (`to`) or to a group (`groupId`), text or media (see sync.proto). */
+export interface OutgoingMessage {
+  readonly to?: string | undefined
+  readonly groupId?: string | undefined
+  /** weft.v1.MessageType (MessageType in protocol/messages.ts); TEXT by default. */
+  readonly type?: number | undefined
+  /** The text, or the caption of a media message. */
+  readonly text?: string | undefined
+  /** Required for IMAGE, VOICE, VIDEO and FILE messages. */
+  readonly media?: Media | null | undefined
+}
+
 interface Outgoing {
-  readonly to: string
-  readonly text: string
+  readonly message: OutgoingMessage
   readonly clientMsgId: string
   readonly resolve: (ack: SendMessageResponse) => void
   readonly reject: (error: Error) => void
@@ -157,9 +169,17 @@ export class WeftClient {
 
   /** Sends a text message. Resolves with the server's acknowledgement: the message is stored. */
   send(to: string, text: string, clientMsgId: string = randomUUID()): Promise<SendMessageResponse> {
+    return this.sendMessage({ to, text }, clientMsgId)
+  }
+
+  /**
+   * Sends any message — 1:1 or to a group, text or media — through the outbox: resolves once
+   * the server stored it; kept and resent with the same client message id after a reconnect.
+   */
+  sendMessage(message: OutgoingMessage, clientMsgId: string = randomUUID()): Promise<SendMessageResponse> {
     if (this.stateValue === "closed") return Promise.reject(new Error("client is closed"))
     return new Promise((resolve, reject) => {
-      const outgoing: Outgoing = { to, text, clientMsgId, resolve, reject, inFlight: false }
+      const outgoing: Outgoing = { message, clientMsgId, resolve, reject, inFlight: false }
       this.outbox.push(outgoing)
       if (this.stateValue === "online") this.transmit(outgoing)
     })
@@ -288,10 +308,12 @@ export class WeftClient {
     outgoing.inFlight = true
     connection
       .request(Command.SEND_MESSAGE, Codecs.SendMessageRequest, Codecs.SendMessageResponse, {
-        to: outgoing.to,
-        type: 0,
-        text: outgoing.text,
-        clientMsgId: outgoing.clientMsgId
+        to: outgoing.message.to ?? "",
+        groupId: outgoing.message.groupId ?? "",
+        type: outgoing.message.type ?? 0,
+        text: outgoing.message.text ?? "",
+        clientMsgId: outgoing.clientMsgId,
+        media: outgoing.message.media ?? null
       })
       .then(
         (ack) => {

@@ -6,6 +6,7 @@
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import protobuf from "protobufjs"
+import type { Media } from "./messages.ts"
 
 export const protoDir = fileURLToPath(new URL("../../proto/", import.meta.url))
 
@@ -18,7 +19,8 @@ export const protoFiles = [
   "weft/v1/profile.proto",
   "weft/v1/groups.proto",
   "weft/v1/moments.proto",
-  "weft/v1/logs.proto"
+  "weft/v1/logs.proto",
+  "weft/v1/media.proto"
 ] as const
 
 const loadRoot = (): protobuf.Root => {
@@ -170,11 +172,17 @@ export interface PongResponse {
 export interface Message {
   readonly messageId: string
   readonly from: string
+  /** The recipient of a 1:1 message; empty for a group message. */
   readonly to: string
+  /** weft.v1.MessageType (MessageType in protocol/messages.ts). */
   readonly type: number
   readonly text: string
   readonly clientMsgId: string
   readonly sentAtMs: number
+  /** The group of a group message; empty (or absent) for a 1:1 message. */
+  readonly groupId?: string | undefined
+  /** The media of an IMAGE, VOICE, VIDEO or FILE message. */
+  readonly media?: Media | null | undefined
 }
 
 /**
@@ -218,10 +226,15 @@ export interface Push {
 }
 
 export interface SendMessageRequest {
+  /** The recipient of a 1:1 message; exactly one of `to` and `groupId`. */
   readonly to: string
   readonly type: number
   readonly text: string
   readonly clientMsgId: string
+  /** The group of a group message. */
+  readonly groupId?: string | undefined
+  /** Required for IMAGE, VOICE, VIDEO and FILE messages. */
+  readonly media?: Media | null | undefined
   readonly base?: BaseRequest | null | undefined
 }
 

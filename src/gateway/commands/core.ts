@@ -5,6 +5,7 @@ import { ChangeLog } from "../../actors/ChangeLog.ts"
 import { Messenger } from "../../actors/Messenger.ts"
 import { Command } from "../../protocol/Command.ts"
 import { encodeSyncResponse } from "../../protocol/prebuilt.ts"
+import { mediaRecord } from "../../protocol/messages.ts"
 import { Codecs } from "../../protocol/Proto.ts"
 import { handler } from "../CommandTable.ts"
 import { GatewayConfig } from "../GatewayConfig.ts"
@@ -31,9 +32,11 @@ export const handlers = Effect.gen(function*() {
         callActor(
           messengers(caller.userId).Send({
             to: request.to,
+            groupId: request.groupId ?? "",
             type: request.type,
             text: request.text,
-            clientMsgId: request.clientMsgId
+            clientMsgId: request.clientMsgId,
+            media: mediaRecord(request.media)
           }),
           "messenger"
         ).pipe(Effect.map((sent) => ({ base: ok, ...sent })))

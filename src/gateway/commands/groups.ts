@@ -1,5 +1,98 @@
-/** Commands of the groups feature. (Not built yet: serves nothing.) */
+/**
+ * Commands of the groups feature: create a group, add and remove members, leave, rename, list
+ * members. Each goes to the group's actor (Group, keyed by the group id), which checks the
+ * caller's membership; the caller is always the authenticated user.
+ */
 import { Effect } from "effect"
-import type { CommandHandler } from "../CommandTable.ts"
+import type { Sharding } from "effect/cluster"
+import { callActor } from "../../actors/ActorCall.ts"
+import { Group } from "../../actors/Groups.ts"
+import { Command } from "../../protocol/Command.ts"
+import { GroupCodecs, isGroupId, newGroupId } from "../../protocol/groups.ts"
+import { notFound, type WeftError } from "../../protocol/WeftError.ts"
+import { type CommandHandler, handler } from "../CommandTable.ts"
 
-export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>> = Effect.succeed([])
+const ok = { code: 0, message: "" }
+
+/** A malformed group id names no group. */
+const checkGroupId = (groupId: string): Effect.Effect<string, WeftError> =>
+  isGroupId(groupId) ? Effect.succeed(groupId) : Effect.fail(notFound(`no group ${JSON.stringify(groupId)}`))
+
+export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Sharding.Sharding> = Effect.gen(function*() {
+  const groups = yield* Group.client
+  const call = <A>(groupId: string, rpc: (group: ReturnType<typeof groups>) => Effect.Effect<A, unknown>) =>
+    Effect.flatMap(checkGroupId(groupId), (id) => callActor(rpc(groups(id)), "Group"))
+  return [
+    handler(
+      {
+        id: Command.CREATE_GROUP,
+        name: "creategroup",
+        request: GroupCodecs.CreateGroupRequest,
+        response: GroupCodecs.CreateGroupResponse
+      },
+      (caller, request) =>
+        callActor(
+          groups(newGroupId()).Create({ caller: caller.userId, name: request.name, members: request.members }),
+          "Group"
+        ).pipe(Effect.map((group) => ({ base: ok, group })))
+    ),
+    handler(
+      {
+        id: Command.ADD_MEMBERS,
+        name: "addmembers",
+        request: GroupCodecs.AddMembersRequest,
+        response: GroupCodecs.AddMembersResponse
+      },
+      (caller, request) =>
+        call(request.groupId, (group) => group.AddMembers({ caller: caller.userId, userIds: request.userIds })).pipe(
+          Effect.map((result) => ({ base: ok, ...result }))
+        )
+    ),
+    handler(
+      {
+        id: Command.REMOVE_MEMBER,
+        name: "removemember",
+        request: GroupCodecs.RemoveMemberRequest,
+        response: GroupCodecs.RemoveMemberResponse
+      },
+      (caller, request) =>
+        call(request.groupId, (group) => group.RemoveMember({ caller: caller.userId, userId: request.userId })).pipe(
+          Effect.as({ base: ok })
+        )
+    ),
+    handler(
+      {
+        id: Command.LEAVE_GROUP,
+        name: "leavegroup",
+        request: GroupCodecs.LeaveGroupRequest,
+        response: GroupCodecs.LeaveGroupResponse
+      },
+      (caller, request) =>
+        call(request.groupId, (group) => group.Leave({ caller: caller.userId })).pipe(Effect.as({ base: ok }))
+    ),
+    handler(
+      {
+        id: Command.RENAME_GROUP,
+        name: "renamegroup",
+        request: GroupCodecs.RenameGroupRequest,
+        response: GroupCodecs.RenameGroupResponse
+      },
+      (caller, request) =>
+        call(request.groupId, (group) => group.Rename({ caller: caller.userId, name: request.name })).pipe(
+          Effect.as({ base: ok })
+        )
+    ),
+    handler(
+      {
+        id: Command.LIST_MEMBERS,
+        name: "listmembers",
+        request: GroupCodecs.ListMembersRequest,
+        response: GroupCodecs.ListMembersResponse
+      },
+      (caller, request) =>
+        call(request.groupId, (group) => group.Members({ caller: caller.userId })).pipe(
+          Effect.map((group) => ({ base: ok, group }))
+        )
+    )
+  ]
+})

@@ -1,5 +1,56 @@
-/** Commands of the messages feature. (Not built yet: serves nothing.) */
+/**
+ * Commands of message state: recall a message, mark a conversation read, unread counts. Each
+ * goes to the caller's own Conversations actor (sending itself is SEND_MESSAGE, in core.ts).
+ */
 import { Effect } from "effect"
-import type { CommandHandler } from "../CommandTable.ts"
+import type { Sharding } from "effect/cluster"
+import { callActor } from "../../actors/ActorCall.ts"
+import { Conversations } from "../../actors/Conversations.ts"
+import { Command } from "../../protocol/Command.ts"
+import { MessageCodecs } from "../../protocol/messages.ts"
+import { type CommandHandler, handler } from "../CommandTable.ts"
 
-export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>> = Effect.succeed([])
+const ok = { code: 0, message: "" }
+
+export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Sharding.Sharding> = Effect.gen(function*() {
+  const conversations = yield* Conversations.client
+  return [
+    handler(
+      {
+        id: Command.RECALL_MESSAGE,
+        name: "recallmessage",
+        request: MessageCodecs.RecallMessageRequest,
+        response: MessageCodecs.RecallMessageResponse
+      },
+      (caller, request) =>
+        callActor(conversations(caller.userId).Recall({ messageId: request.messageId }), "Conversations").pipe(
+          Effect.map((recalled) => ({ base: ok, ...recalled }))
+        )
+    ),
+    handler(
+      {
+        id: Command.MARK_READ,
+        name: "markread",
+        request: MessageCodecs.MarkReadRequest,
+        response: MessageCodecs.MarkReadResponse
+      },
+      (caller, request) =>
+        callActor(
+          conversations(caller.userId).MarkRead({ conversation: request.conversation, seq: request.seq }),
+          "Conversations"
+        ).pipe(Effect.map((read) => ({ base: ok, ...read })))
+    ),
+    handler(
+      {
+        id: Command.UNREAD_COUNTS,
+        name: "unreadcounts",
+        request: MessageCodecs.UnreadCountsRequest,
+        response: MessageCodecs.UnreadCountsResponse
+      },
+      (caller) =>
+        callActor(conversations(caller.userId).UnreadCounts(), "Conversations").pipe(
+          Effect.map((counts) => ({ base: ok, ...counts }))
+        )
+    )
+  ]
+})
