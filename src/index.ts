@@ -1,5 +1,9 @@
 /** weft: the public API, one import. */
 export { register, WeftClient } from "./client/WeftClient.ts"
+export * from "./client/devices.ts"
+export * from "./client/groups.ts"
+export * from "./client/logs.ts"
+export * from "./client/messages.ts"
 export type { ClientEvents, ClientOptions, ClientState } from "./client/WeftClient.ts"
 export { DisconnectedError, FrameConnection, WeftRequestError } from "./client/FrameConnection.ts"
 export { Command } from "./protocol/Command.ts"

@@ -8,7 +8,7 @@
  *
  * After the appends it remembers what the sender may still recall (Conversations.ts recalls).
  */
-import { Effect, Schedule, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { isGroupId } from "../protocol/groups.ts"
@@ -27,6 +27,7 @@ import { Codecs } from "../protocol/Proto.ts"
 import { badRequest, conflict, internal, notFound, recipientNotFound, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/Storage.ts"
 import { callActor } from "./ActorCall.ts"
+import { restartPolicy, supervised } from "./Supervision.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { SENT_RECORD_TTL_MS, type SentRecord, sentRecordKey } from "./Conversations.ts"
 import { Group, MediaRecord } from "./Groups.ts"
@@ -110,7 +111,7 @@ const validate = (request: SendRequest): Effect.Effect<void, WeftError> => {
 }
 
 export const layer = Messenger.toLayer(
-  Effect.gen(function*() {
+  supervised("Messenger", Effect.gen(function*() {
     const storage = yield* Storage
     const changeLogs = yield* ChangeLog.client
     const groups = yield* Group.client
@@ -130,7 +131,7 @@ export const layer = Messenger.toLayer(
       const dedupeKey = `msg:${message.messageId}`
       const delivered = yield* callActor(
         changeLogs(message.to).Append({ body: encodeChangeBody({ message }), dedupeKey }),
-        "recipient's change log"
+        "ChangeLog"
       )
       // On a resend the recipient already holds the message: keep its original content.
       const decoded = delivered.duplicate ? Codecs.Change.decode(delivered.data).message : undefined
@@ -140,7 +141,7 @@ export const layer = Messenger.toLayer(
         ? delivered
         : yield* callActor(
           changeLogs(from).Append({ body: encodeChangeBody({ message: stored }), dedupeKey }),
-          "sender's change log"
+          "ChangeLog"
         )
       yield* remember({ to: message.to, groupId: "", sentAtMs: stored.sentAtMs, groupVersion: 0 }, message.clientMsgId)
       return { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
@@ -178,9 +179,6 @@ export const layer = Messenger.toLayer(
     })
 
     return Messenger.of({ Send: ({ payload }) => send(payload) })
-  }),
-  {
-    maxIdleTime: "1 minute",
-    defectRetryPolicy: Schedule.min([Schedule.exponential("100 millis"), Schedule.spaced("5 seconds")])
-  }
+  })),
+  { maxIdleTime: "1 minute", defectRetryPolicy: restartPolicy }
 )

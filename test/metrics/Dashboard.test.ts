@@ -69,7 +69,7 @@ describe("the dashboard", () => {
       [...document.querySelectorAll("#commands tbody tr")].find((row) => row.textContent?.includes("sendmessage"))?.lastElementChild?.textContent)
     expect(Number(laterTotal)).toBeGreaterThan(Number(firstTotal))
     expect(await page.textContent("#statuses tbody")).toContain("OK")
-    expect(await page.textContent("#actors tbody")).toContain("ChangeLog · Append")
+    expect(await page.textContent("#actors tbody")).toContain("Messenger · Send")
     // The call topology: the gateway calls the Messenger, which calls the ChangeLog.
     const edges = await page.$$eval("#topology text.edge", (nodes) => nodes.length)
     expect(edges).toBeGreaterThanOrEqual(2)
