@@ -1,5 +1,5 @@
 /** The admin port's dashboard in a real browser while traffic flows: the numbers move. */
-import { type ChildProcess, spawn } from "node:child_process"
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Browser } from "playwright-core"
@@ -37,6 +37,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   dev?.kill("SIGINT")
+})
+
+describe("the Prometheus exposition", () => {
+  it("passes promtool check metrics, with weft's families described", async () => {
+    await register(tcp, "prom-a", "password")
+    const text = await (await fetch(`http://${admin}/metrics`)).text()
+    expect(text).toContain("# HELP weft_commands_total")
+    const result = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" })
+    expect(result.error, "promtool is installed (Debian package prometheus)").toBeUndefined()
+    expect(result.stdout + result.stderr).toBe("")
+    expect(result.status).toBe(0)
+  })
 })
 
 describe("the dashboard", () => {
