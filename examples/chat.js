@@ -32,23 +32,26 @@ const main = async () => {
   const replies = ["hello alice", "sunny", "bye"]
   let turn = 0
 
+  // Every send, so that both clients hear their last acknowledgements before closing.
+  const sends = []
   const done = new Promise((resolve) => {
-    bob.on("message", async (message) => {
+    bob.on("message", (message) => {
       if (message.from !== "alice") return
       console.log(`bob   <- ${message.text}`)
-      await bob.send("alice", replies[turn])
+      sends.push(bob.send("alice", replies[turn]))
     })
-    alice.on("message", async (message) => {
+    alice.on("message", (message) => {
       if (message.from !== "bob") return
       console.log(`alice <- ${message.text}`)
       turn++
-      if (turn < script.length) await alice.send("bob", script[turn])
+      if (turn < script.length) sends.push(alice.send("bob", script[turn]))
       else resolve()
     })
   })
 
-  await alice.send("bob", script[0])
+  sends.push(alice.send("bob", script[0]))
   await done
+  await Promise.all(sends)
   console.log(`alice's log is at sequence ${alice.cursor}, bob's at ${bob.cursor}`)
   alice.close()
   bob.close()

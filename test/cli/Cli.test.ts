@@ -1,5 +1,8 @@
 /** `weft dev` and `weft client` as separate processes, as a person would run them. */
 import { type ChildProcess, execFile, spawn } from "node:child_process"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
@@ -113,6 +116,26 @@ describe("weft dev and weft client", () => {
     const badPort = await weft("dev", "--port", "99999")
     expect(badPort.code).toBe(2)
     expect(badPort.stderr).toContain("--port must be a port number")
+
+    // Clustered roles: a wrong setting stops start-up naming where it came from.
+    const gatewayPort = await weft("gateway", "--port", "9300,abc")
+    expect(gatewayPort.code).toBe(2)
+    expect(gatewayPort.stderr).toContain('--port must be a port number 0..65535, got "abc"')
+    const fromEnv = await new Promise<Run>((resolve) =>
+      execFile(process.execPath, [bin, "runner"], { env: { ...process.env, WEFT_REDIS: "localhost:6379" } }, (error, _out, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, lines: [], stderr })))
+    expect(fromEnv.code).toBe(2)
+    expect(fromEnv.stderr).toContain("WEFT_REDIS must be a redis:// URL")
+    const config = join(mkdtempSync(join(tmpdir(), "weft-config-")), "weft.json")
+    writeFileSync(config, JSON.stringify({ redis: "redis://127.0.0.1:1", "runner-port": 99999 }))
+    const fromFile = await weft("runner", "--config", config)
+    expect(fromFile.code).toBe(2)
+    expect(fromFile.stderr).toContain(`${config}: runner-port must be a port number`)
+    writeFileSync(config, JSON.stringify({ redis: "redis://127.0.0.1:1", colour: "blue" }))
+    expect((await weft("runner", "--config", config)).stderr).toContain('unknown setting "colour"')
+    const noRedis = await weft("runner", "--redis", "redis://127.0.0.1:1", "--runner-port", "0")
+    expect(noRedis.code).toBe(1)
+    expect(noRedis.stderr).toContain("weft runner: cannot start")
 
     const down = await weft("client", "--server", "127.0.0.1:1", "--user", "ann", "--password", "x", "sync")
     expect(down.code).toBe(1)
