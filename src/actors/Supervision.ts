@@ -8,6 +8,7 @@
 import { Cause, Effect, Exit, Metric, Schedule } from "effect"
 import * as Snowflake from "effect/cluster/Snowflake"
 import { Rpc } from "effect/rpc"
+import { requestIdOf, withRequestId } from "../metrics/RequestId.ts"
 
 /** Backoff between restarts of a crashed actor: 100 ms doubling, at most 5 s apart. */
 export const restartPolicy = Schedule.min([Schedule.exponential("100 millis"), Schedule.spaced("5 seconds")])
@@ -52,7 +53,8 @@ const measured = (type: string, rpc: string, envelope: unknown, effect: Effect.E
       Metric.withAttributes(actorQueueTime, attributes),
       Math.max(0, Date.now() - sentAt) / 1000
     )
-    return Effect.andThen(queued, effect).pipe(
+    const requestId = requestIdOf(envelope)
+    const handled = Effect.andThen(queued, effect).pipe(
       Effect.onExit((exit) =>
         Effect.andThen(
           Metric.update(Metric.withAttributes(actorHandleTime, attributes), (performance.now() - started) / 1000),
@@ -65,8 +67,15 @@ const measured = (type: string, rpc: string, envelope: unknown, effect: Effect.E
           )
         )
       ),
-      Effect.tapCause((cause) => Cause.hasDies(cause) ? crashed(type) : Effect.void)
+      Effect.tapCause((cause) =>
+        Cause.hasDies(cause)
+          ? Effect.andThen(crashed(type), Effect.logError("actor crashed", cause))
+          : Effect.logInfo("actor message failed", Cause.squash(cause))
+      )
     )
+    return requestId === undefined
+      ? Effect.annotateLogs(handled, { actor: type, rpc })
+      : withRequestId(requestId, { actor: type, rpc })(handled)
   })
 }
 

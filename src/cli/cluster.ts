@@ -5,7 +5,7 @@ import { admin, defaultClusterSettings, gateway, runner } from "../cluster/Clust
 import { withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
-import { count, loginPolicy, port, ports, readSettings, redisUrl, type Source, text } from "./config.ts"
+import { count, jsonLogs, loginPolicy, port, ports, readSettings, redisUrl, type Source, text } from "./config.ts"
 import { explainStartupFailure } from "./dev.ts"
 
 const common = ["redis", "host", "admin-port", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy"]
@@ -16,6 +16,7 @@ const peers = (source: Source | undefined): ReadonlyArray<string> =>
 const launch = (name: string, program: Effect.Effect<void, unknown>) =>
   NodeRuntime.runMain(
     program.pipe(
+      Effect.provide(jsonLogs),
       Effect.catchCause((cause) =>
         Effect.sync(() => {
           console.error(`weft ${name}: cannot start: ${explainStartupFailure(Cause.squash(cause))}`)
@@ -45,7 +46,7 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
     console.log(`weft runner: cluster member on ${cluster.runnerHost}:${cluster.runnerPort}, Redis ${cluster.redisUrl}`)
     return yield* Effect.never
   })
-  launch("runner", program.pipe(Effect.provide(Layer.fresh(Layer.mergeAll(runner(settings, cluster), admin(settings, cluster))))))
+  launch("runner", program.pipe(Effect.provide(Layer.fresh(Layer.mergeAll(runner(settings, cluster), admin(settings, cluster, "runner"))))))
 }
 
 export const runGateway = async (argv: ReadonlyArray<string>) => {
@@ -73,5 +74,5 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
     console.log(`weft gateway: pushes from runners on ${cluster.pushHost}:${cluster.pushPort}, Redis ${cluster.redisUrl}`)
     return yield* Effect.never
   })
-  launch("gateway", program.pipe(Effect.provide(Layer.fresh(Layer.mergeAll(gateway(settings, cluster), admin(settings, cluster))))))
+  launch("gateway", program.pipe(Effect.provide(Layer.fresh(Layer.mergeAll(gateway(settings, cluster), admin(settings, cluster, "gateway"))))))
 }

@@ -6,7 +6,11 @@
  */
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
+import { Logger } from "effect"
 import { UsageError } from "./args.ts"
+
+/** Server processes log one JSON object per line, with level, time and annotations (requestId...). */
+export const jsonLogs = Logger.layer([Logger.consoleJson])
 
 export interface Source {
   readonly value: string

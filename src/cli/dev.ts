@@ -8,7 +8,7 @@ import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { parsePort } from "./args.ts"
-import { loginPolicy } from "./config.ts"
+import { jsonLogs, loginPolicy } from "./config.ts"
 
 /** The innermost system error (EADDRINUSE, EACCES, ...) said in one line, naming the address. */
 export const explainStartupFailure = (error: unknown): string => {
@@ -74,6 +74,7 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
   NodeRuntime.runMain(
     program.pipe(
       Effect.provide(Layer.fresh(dev(settings))),
+      Effect.provide(jsonLogs),
       Effect.catchCause((cause) =>
         Effect.sync(() => {
           console.error(`weft dev: cannot start: ${explainStartupFailure(Cause.squash(cause))}`)

@@ -116,12 +116,13 @@ export const gateway = (settings: WeftSettings, cluster: ClusterSettings) =>
     Layer.provideMerge(GatewayConfig.layer(settings.gateway))
   )
 
-/** The admin port of a clustered process; readiness checks Redis storage. */
-export const admin = (settings: WeftSettings, cluster: ClusterSettings) =>
+/** The admin port of a clustered process; readiness checks Redis storage (and shards, on a runner). */
+export const admin = (settings: WeftSettings, cluster: ClusterSettings, role: "runner" | "gateway") =>
   settings.admin.port === undefined
     ? Layer.empty
     : AdminServer.layer({
       host: settings.gateway.host,
       port: settings.admin.port,
-      dashboardPeers: settings.admin.dashboardPeers
+      dashboardPeers: settings.admin.dashboardPeers,
+      requireShards: role === "runner"
     }).pipe(Layer.provide(storage(cluster)))

@@ -24,7 +24,8 @@ export const admin = (settings: WeftSettings) =>
     : AdminServer.layer({
       host: settings.gateway.host,
       port: settings.admin.port,
-      dashboardPeers: settings.admin.dashboardPeers
+      dashboardPeers: settings.admin.dashboardPeers,
+      requireShards: true
     })
 
 /** Engine + in-memory storage + the gateway's settings: everything a gateway needs below it. */

@@ -11,7 +11,8 @@ import { encodeFrame, type Frame, FrameDecoder, type FramingError } from "../pro
 import { type AuthRequest, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import { alreadyLoggedIn, notLoggedIn, WeftError } from "../protocol/WeftError.ts"
-import { bytesTotal, connectionsClosed, connectionsOpen, recordCommand } from "../metrics/Instruments.ts"
+import { bytesTotal, connectionsClosed, connectionsOpen, logFailure, recordCommand } from "../metrics/Instruments.ts"
+import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
 import { type Caller, encodeResponse } from "./CommandTable.ts"
 import { Presence } from "../cluster/Presence.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
@@ -125,13 +126,16 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
     return run.pipe(
       Effect.matchEffect({
         onFailure: (error) =>
-          Effect.andThen(respondError(spec, frame, error), recordCommand(spec.name, transport, error.code, startedAt)),
+          Effect.andThen(respondError(spec, frame, error), recordCommand(spec.name, transport, error.code, startedAt)).pipe(
+            Effect.andThen(logFailure(error))
+          ),
         onSuccess: (value) =>
           Effect.andThen(
             respond(spec, frame, encodeResponse(spec, value)),
             recordCommand(spec.name, transport, 0, startedAt)
           )
-      })
+      }),
+      withRequestId(newRequestId(), { command: spec.name, transport, userId: caller?.userId ?? "" })
     )
   }
 

@@ -12,6 +12,7 @@ import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { Presence } from "../cluster/Presence.ts"
 import type { CommandSpec } from "../protocol/Command.ts"
 import { recordCommand } from "../metrics/Instruments.ts"
+import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
 import { type Codec, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import type { WeftError } from "../protocol/WeftError.ts"
@@ -91,6 +92,7 @@ export const handleShortRequest = Effect.gen(function*() {
     })
   const startedAt = performance.now()
   return yield* run.pipe(
+    withRequestId(newRequestId(), { command: spec.name, transport: "http" }),
     Effect.matchEffect({
       onFailure: (error) =>
         Effect.as(

@@ -6,7 +6,7 @@
  */
 import * as Http from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Metric } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import { listReports, readReport } from "../actors/LogReports.ts"
 import type { Listening } from "../gateway/TcpServer.ts"
@@ -54,16 +54,28 @@ const logReport = (id: string) =>
     Effect.catch(storageUnavailable)
   )
 
-const readiness = Effect.gen(function*() {
-  const storage = yield* Storage
-  yield* storage.get("{weft}:readiness-probe").pipe(Effect.timeout(2000))
-})
+/** Ready: storage answers, and a process that hosts actors holds shards. */
+const readiness = (requireShards: boolean) =>
+  Effect.gen(function*() {
+    const storage = yield* Storage
+    yield* storage.get("{weft}:readiness-probe").pipe(
+      Effect.timeout(2000),
+      Effect.mapError((error) => `storage: ${String(error)}`)
+    )
+    if (requireShards) {
+      const shards = (yield* Metric.snapshot).find((metric) => metric.id === "effect_cluster_shards")
+      const held = shards?.type === "Gauge" ? Number(shards.state.value) : 0
+      if (held === 0) return yield* Effect.fail("this runner holds no shards")
+    }
+  })
 
 export const layer = (options: {
   readonly host: string
   readonly port: number
   /** Other processes' admin addresses ("host:port") whose figures the dashboard adds up. */
   readonly dashboardPeers?: ReadonlyArray<string> | undefined
+  /** This process hosts actors: it is not ready while it holds no shards. */
+  readonly requireShards?: boolean | undefined
 }) =>
   Layer.effect(
     AdminServer,
@@ -86,10 +98,10 @@ export const layer = (options: {
             case "/healthz":
               return HttpServerResponse.text("ok\n")
             case "/readyz":
-              return yield* readiness.pipe(
+              return yield* readiness(options.requireShards ?? false).pipe(
                 Effect.match({
                   onSuccess: () => HttpServerResponse.text("ready\n"),
-                  onFailure: (error) => HttpServerResponse.text(`not ready: storage: ${String(error)}\n`, { status: 503 })
+                  onFailure: (reason) => HttpServerResponse.text(`not ready: ${reason}\n`, { status: 503 })
                 })
               )
             case "/metrics":

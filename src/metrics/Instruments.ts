@@ -40,6 +40,12 @@ export const pushesTotal = Metric.counter("weft_pushes_total", {
   incremental: true
 })
 
+/** A command answered with an error: internal failures at error level, the rest at info. */
+export const logFailure = (error: { readonly code: number; readonly message: string }) =>
+  error.code >= 5000
+    ? Effect.logError("command failed", { status: statusName(error.code), message: error.message })
+    : Effect.logInfo("command refused", { status: statusName(error.code), message: error.message })
+
 /** Records one command: count by status, latency. */
 export const recordCommand = (command: string, transport: string, code: number, startedAt: number) =>
   Effect.andThen(

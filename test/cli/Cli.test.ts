@@ -10,6 +10,7 @@ const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
 
 let dev: ChildProcess
 let server = ""
+let devOutput = ""
 let admin = ""
 
 beforeAll(async () => {
@@ -21,6 +22,7 @@ beforeAll(async () => {
     const timer = setTimeout(() => reject(new Error(`weft dev did not start: ${out}`)), 15_000)
     dev.stdout!.on("data", (chunk) => {
       out += chunk
+      devOutput += chunk
       const match = /long connections \(TCP\) on (\S+:\d+)/.exec(out)
       const adminMatch = /admin \(.*\) on (\S+:\d+)/.exec(out)
       if (match && adminMatch) {
@@ -98,6 +100,19 @@ describe("weft dev and weft client", () => {
     const metrics = await (await fetch(`http://${admin}/metrics`)).text()
     expect(metrics).toMatch(/weft_commands_total\{[^}]*command="sendmessage"[^}]*status="OK"[^}]*\} [1-9]/)
     expect(metrics).toContain("weft_command_duration_seconds_bucket")
+  })
+
+  it("the server logs JSON lines, and a refused command's request id shows in the gateway's and the actor's lines", async () => {
+    await client("ann", "send", "nobody-here", "hello")
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const lines = devOutput.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line))
+    const gateway = lines.find((line) => line.annotations?.command === "sendmessage" && line.level === "INFO" &&
+      JSON.stringify(line.message).includes("RECIPIENT_NOT_FOUND"))
+    expect(gateway, "the gateway logged the refusal").toBeDefined()
+    const requestId = gateway.annotations.requestId
+    expect(requestId).toMatch(/^[0-9a-f]{12}$/)
+    const actor = lines.find((line) => line.annotations?.requestId === requestId && line.annotations?.actor === "Messenger")
+    expect(actor, "the Messenger actor logged under the same request id").toBeDefined()
   })
 
   it("errors exit non-zero with a clear message", async () => {

@@ -77,6 +77,10 @@ describe("clustered mode", () => {
     for (const key of await redis.keys("{weft-cluster}:shard:*")) owners.add((await redis.get(key)) ?? "")
     redis.disconnect()
     expect(owners.size, "both runners hold shards").toBe(2)
+    for (const member of [...cluster.runners, ...cluster.gateways]) {
+      const ready = await fetch(`http://127.0.0.1:${member.adminPort}/readyz`)
+      expect(ready.status, `${member.name} is ready`).toBe(200)
+    }
 
     const received: Array<Message> = []
     for (let i = 0; i < users.length; i += 2) {
@@ -140,7 +144,10 @@ describe("clustered mode", () => {
     const stream = steadyStream(pairs, sleep(9_000))
     await sleep(1_500)
     await redis!.shutdown()
-    await sleep(1_500)
+    const notReady = await fetch(`http://127.0.0.1:${cluster.runners[1]!.adminPort}/readyz`)
+    expect(notReady.status, "a runner without Redis is not ready").toBe(503)
+    expect(await notReady.text()).toContain("storage")
+    await sleep(500)
     await redis!.start()
     await stream.done
     for (const [, to] of pairs) {

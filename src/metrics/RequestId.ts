@@ -1,0 +1,27 @@
+/**
+ * The request id of a protocol command, carried everywhere the command goes: in the log
+ * annotations of the gateway fiber that serves it, and in the headers of every actor call it
+ * makes, so the actors — on this process or another runner — log under the same id.
+ */
+import { randomBytes } from "node:crypto"
+import { Effect } from "effect"
+import { RpcClient } from "effect/rpc"
+
+export const REQUEST_ID_HEADER = "x-weft-request-id"
+
+export const newRequestId = (): string => randomBytes(6).toString("hex")
+
+/** Runs `effect` as part of request `requestId`: its logs and its actor calls carry the id. */
+export const withRequestId = (requestId: string, annotations: Record<string, unknown> = {}) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  effect.pipe(
+    RpcClient.withHeaders({ [REQUEST_ID_HEADER]: requestId }),
+    Effect.annotateLogs({ requestId, ...annotations })
+  )
+
+/** The request id an actor message arrived with, from its envelope's headers. */
+export const requestIdOf = (envelope: unknown): string | undefined => {
+  const headers = (envelope as { headers?: Record<string, string> } | undefined)?.headers
+  const value = headers?.[REQUEST_ID_HEADER]
+  return typeof value === "string" ? value : undefined
+}
