@@ -69,6 +69,15 @@ export class Storage extends Context.Service<Storage, {
   ) => Effect.Effect<AppendResult, StorageError | SequenceConflict>
   /** Entries with seq > afterSeq, oldest first, at most `limit`. */
   readonly logRead: (userId: string, afterSeq: number, limit: number) => Effect.Effect<LogPage, StorageError>
+  /**
+   * Maps (a Redis hash): fields of one key written independently, so several writers may share
+   * a map as long as each field has one writer (e.g. a user's contacts, one field per contact).
+   */
+  readonly mapGet: (key: string, field: string) => Effect.Effect<Uint8Array | undefined, StorageError>
+  readonly mapSet: (key: string, field: string, value: Uint8Array) => Effect.Effect<void, StorageError>
+  readonly mapRemove: (key: string, field: string) => Effect.Effect<void, StorageError>
+  /** Every field of the map with its value, in no particular order; empty for a missing key. */
+  readonly mapEntries: (key: string) => Effect.Effect<ReadonlyArray<readonly [string, Uint8Array]>, StorageError>
 }>()("weft/storage/Storage") {}
 
 /** A key of one user's data: the `{userId}` hash tag keeps all of them in one Redis Cluster slot. */

@@ -42,6 +42,10 @@ export const instrumented = <E, R>(inner: Layer.Layer<Storage, E, R>): Layer.Lay
         increment: (key, by, ttlMs) => measure("increment", storage.increment(key, by, ttlMs)),
         logHead: (userId) => measure("log_head", storage.logHead(userId)),
         logAppend: (userId, request) => measure("log_append", storage.logAppend(userId, request)),
-        logRead: (userId, afterSeq, limit) => measure("log_read", storage.logRead(userId, afterSeq, limit))
+        logRead: (userId, afterSeq, limit) => measure("log_read", storage.logRead(userId, afterSeq, limit)),
+        mapGet: (key, field) => measure("map_get", storage.mapGet(key, field)),
+        mapSet: (key, field, value) => measure("map_set", storage.mapSet(key, field, value)),
+        mapRemove: (key, field) => measure("map_remove", storage.mapRemove(key, field)),
+        mapEntries: (key) => measure("map_entries", storage.mapEntries(key))
       }))
   ).pipe(Layer.provide(inner))

@@ -23,6 +23,7 @@ export const newEpoch = (): string => randomBytes(8).toString("hex")
 export const makeMemory = Effect.gen(function*() {
   const kv = new Map<string, Slot>()
   const logs = new Map<string, Log>()
+  const maps = new Map<string, Map<string, Uint8Array>>()
   const clock = yield* Clock.Clock
   const now = () => clock.currentTimeMillisUnsafe()
 
@@ -79,7 +80,7 @@ export const makeMemory = Effect.gen(function*() {
         kv.set(key, { value, expiresAt: options?.ttlMs === undefined ? Infinity : now() + options.ttlMs })
         return true
       }),
-    remove: (key) => Effect.sync(() => void kv.delete(key)),
+    remove: (key) => Effect.sync(() => void (kv.delete(key), maps.delete(key))),
     increment: (key, by, ttlMs) =>
       Effect.sync(() => {
         const slot = live(key)
@@ -98,7 +99,21 @@ export const makeMemory = Effect.gen(function*() {
         const first = log.entries[0]?.seq ?? 1
         const start = Math.max(0, afterSeq + 1 - first)
         return { entries: log.entries.slice(start, start + Math.max(0, limit)), head: headOf(log) }
-      })
+      }),
+    mapGet: (key, field) => Effect.sync(() => maps.get(key)?.get(field)),
+    mapSet: (key, field, value) =>
+      Effect.sync(() => {
+        const map = maps.get(key) ?? new Map<string, Uint8Array>()
+        map.set(field, value)
+        maps.set(key, map)
+      }),
+    mapRemove: (key, field) =>
+      Effect.sync(() => {
+        const map = maps.get(key)
+        map?.delete(field)
+        if (map?.size === 0) maps.delete(key)
+      }),
+    mapEntries: (key) => Effect.sync(() => [...(maps.get(key) ?? [])])
   })
 })
 

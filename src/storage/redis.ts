@@ -41,6 +41,7 @@ interface Client {
   defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void
   getBuffer(key: string): Promise<Buffer | null>
   call(command: string, ...args: Array<Arg>): Promise<unknown>
+  callBuffer(command: string, ...args: Array<Arg>): Promise<unknown>
   del(...keys: Array<string>): Promise<number>
 }
 type Script = (...args: Array<Arg>) => Promise<unknown>
@@ -231,6 +232,21 @@ export const makeRedis = Effect.fnUntraced(function*(options: RedisStorageOption
         Effect.map((reply) => {
           const all = reply as ReadonlyArray<unknown>
           return { head: parseHead(all), entries: parseEntries(all.slice(2)) }
+        })
+      ),
+    mapGet: (key, field) =>
+      run("mapGet", () => client.callBuffer("HGET", key, field)).pipe(
+        Effect.map((reply) => reply === null ? undefined : toBytes(reply as Buffer))
+      ),
+    mapSet: (key, field, value) => run("mapSet", () => client.call("HSET", key, field, toBuffer(value))).pipe(Effect.asVoid),
+    mapRemove: (key, field) => run("mapRemove", () => client.call("HDEL", key, field)).pipe(Effect.asVoid),
+    mapEntries: (key) =>
+      run("mapEntries", () => client.callBuffer("HGETALL", key)).pipe(
+        Effect.map((reply) => {
+          const flat = reply as ReadonlyArray<Buffer>
+          const entries: Array<readonly [string, Uint8Array]> = []
+          for (let i = 0; i + 1 < flat.length; i += 2) entries.push([text(flat[i]), toBytes(flat[i + 1]!)])
+          return entries
         })
       )
   })

@@ -216,4 +216,37 @@ export const storageContract = (name: string, layer: Layer.Layer<Storage, unknow
         }
         assert.strictEqual((yield* storage.logHead(user)).seq, 10)
       }))
+
+    it.effect("a map keeps its fields apart: set, read back byte for byte, list, remove", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const key = userKey(unique("user"), "contacts")
+        assert.deepStrictEqual(yield* storage.mapEntries(key), [])
+        assert.strictEqual(yield* storage.mapGet(key, "bob"), undefined)
+        yield* storage.mapSet(key, "bob", binary)
+        yield* storage.mapSet(key, "carol", bytes("c1"))
+        yield* storage.mapSet(key, "carol", bytes("c2"))
+        assertBytes(yield* storage.mapGet(key, "bob"), binary)
+        const entries = [...(yield* storage.mapEntries(key))].sort(([a], [b]) => a.localeCompare(b))
+        assert.deepStrictEqual(entries.map(([field]) => field), ["bob", "carol"])
+        assertBytes(entries[0]![1], binary)
+        assertBytes(entries[1]![1], bytes("c2"))
+        yield* storage.mapRemove(key, "bob")
+        yield* storage.mapRemove(key, "nobody") // removing a missing field is not an error
+        assert.strictEqual(yield* storage.mapGet(key, "bob"), undefined)
+        assert.deepStrictEqual((yield* storage.mapEntries(key)).map(([field]) => field), ["carol"])
+        yield* storage.remove(key)
+        assert.deepStrictEqual(yield* storage.mapEntries(key), [])
+      }))
+
+    it.effect("concurrent writers of different fields of one map lose nothing", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const key = userKey(unique("user"), "contacts")
+        const fields = Array.from({ length: 20 }, (_, i) => `peer-${i}`)
+        yield* Effect.forEach(fields, (field) => storage.mapSet(key, field, bytes(field)), { concurrency: "unbounded" })
+        const entries = yield* storage.mapEntries(key)
+        assert.deepStrictEqual(entries.map(([field]) => field).sort(), [...fields].sort())
+        for (const [field, value] of entries) assertBytes(value, bytes(field))
+      }))
   })
