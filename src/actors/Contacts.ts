@@ -1,5 +1,204 @@
-/** The Contacts actors. (Not built yet: registers no entity.) */
-import { Layer } from "effect"
+/**
+ * Contacts. A relation between two users has one owner, the Friendship actor of the pair
+ * (keyed by the two ids, sorted): it is the single writer of both sides — the field of each
+ * user in the other's contact map — and writes every step into both users' logs. Two users
+ * who ask each other at the same moment meet in that one actor, so the second request finds
+ * the first and accepts it; nothing can leave the two sides disagreeing.
+ *
+ * A user's contact map (`{userId}:contacts`, one field per other user) has many writers, one
+ * per pair, each writing its own field only. ContactList reads it for its user; Profiles and
+ * Moments read it with `contactsOf` to know who sees a change.
+ */
+import { Effect, Layer, Schema } from "effect"
+import { Entity } from "effect/cluster"
+import { Rpc } from "effect/rpc"
 import type { WeftSettings } from "../cluster/Settings.ts"
+import { type Contact, type ContactEvent, ContactEventKind, ContactState } from "../protocol/contacts.ts"
+import {
+  badRequest,
+  conflict,
+  internal,
+  invalidUserId,
+  notAContact,
+  notFound,
+  WeftError
+} from "../protocol/WeftError.ts"
+import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
+import { callActor } from "./ActorCall.ts"
+import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
+import { accountKey, isValidUserId } from "./Session.ts"
+import { restartPolicy, supervised } from "./Supervision.ts"
 
-export const layer = (_settings: WeftSettings) => Layer.empty
+/** One side of a relation, stored in the owner's contact map under the other's id. */
+interface ContactRecord {
+  readonly state: number
+  readonly sinceMs: number
+  readonly message: string
+}
+
+export const contactsKey = (userId: string) => userKey(userId, "contacts")
+
+/** The id of the Friendship actor of two users: the same whoever asks. */
+export const pairId = (a: string, b: string): string => (a < b ? `${a}+${b}` : `${b}+${a}`)
+
+const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+
+/** The users who are contacts of `userId` (pending requests left out). */
+export const contactsOf = (userId: string): Effect.Effect<ReadonlyArray<string>, WeftError, Storage> =>
+  Effect.flatMap(Storage, (storage) => storage.mapEntries(contactsKey(userId))).pipe(
+    Effect.map((entries) =>
+      entries.filter(([, value]) => decodeJson<ContactRecord>(value).state === ContactState.CONTACT).map(([peer]) => peer)
+    ),
+    Effect.mapError(storageFailed)
+  )
+
+/** Whether `a` and `b` are contacts. */
+export const areContacts = (a: string, b: string): Effect.Effect<boolean, WeftError, Storage> =>
+  Effect.flatMap(Storage, (storage) => storage.mapGet(contactsKey(a), b)).pipe(
+    Effect.map((value) => value !== undefined && decodeJson<ContactRecord>(value).state === ContactState.CONTACT),
+    Effect.mapError(storageFailed)
+  )
+
+const Pair = { caller: Schema.String, peer: Schema.String }
+
+export const Request = Rpc.make("Request", {
+  payload: { ...Pair, message: Schema.String },
+  success: Schema.Struct({ accepted: Schema.Boolean }),
+  error: WeftError
+})
+
+export const Respond = Rpc.make("Respond", { payload: { ...Pair, accept: Schema.Boolean }, error: WeftError })
+
+export const Remove = Rpc.make("Remove", { payload: Pair, error: WeftError })
+
+export const Friendship = Entity.make("Friendship", [Request, Respond, Remove])
+
+const ContactSchema = Schema.Struct({
+  userId: Schema.String,
+  state: Schema.Number,
+  sinceMs: Schema.Number,
+  message: Schema.String
+})
+
+export const List = Rpc.make("List", { success: Schema.Array(ContactSchema), error: WeftError })
+
+/** One per user: reads the user's contact map (written by the Friendship actors). */
+export const ContactList = Entity.make("ContactList", [List])
+
+const friendshipLayer = Friendship.toLayer(
+  supervised("Friendship", Effect.gen(function*() {
+    const storage = yield* Storage
+    const changeLogs = yield* ChangeLog.client
+
+    const read = (owner: string, peer: string) =>
+      storage.mapGet(contactsKey(owner), peer).pipe(
+        Effect.map((value) => (value === undefined ? undefined : decodeJson<ContactRecord>(value))),
+        Effect.mapError(storageFailed)
+      )
+
+    const write = (owner: string, peer: string, record: ContactRecord | undefined) =>
+      (record === undefined
+        ? storage.mapRemove(contactsKey(owner), peer)
+        : storage.mapSet(contactsKey(owner), peer, encodeJson(record))).pipe(Effect.mapError(storageFailed))
+
+    const append = (owner: string, event: ContactEvent) =>
+      callActor(changeLogs(owner).Append({ body: encodeChangeBody({ contact: event }) }), "ChangeLog")
+
+    /** Stores both sides, then tells both users: `actor` did `kind` (as each of them sees it). */
+    const settle = (
+      actor: string,
+      other: string,
+      sides: { readonly actor: ContactRecord | undefined; readonly other: ContactRecord | undefined },
+      kinds: { readonly actor: number; readonly other: number },
+      message = ""
+    ) =>
+      Effect.gen(function*() {
+        yield* write(actor, other, sides.actor)
+        yield* write(other, actor, sides.other)
+        yield* append(actor, { kind: kinds.actor, peer: other, actor, message })
+        yield* append(other, { kind: kinds.other, peer: actor, actor, message })
+      })
+
+    const contactsNow = (actor: string, other: string) => {
+      const record = { state: ContactState.CONTACT, sinceMs: Date.now(), message: "" }
+      const accepted = ContactEventKind.ACCEPTED
+      return settle(actor, other, { actor: record, other: record }, { actor: accepted, other: accepted })
+    }
+
+    const request = Effect.fn("Friendship.request")(function*(caller: string, peer: string, message: string) {
+      const account = yield* storage.get(accountKey(peer)).pipe(Effect.mapError(storageFailed))
+      if (account === undefined) return yield* notFound(`no user ${peer}`)
+      const mine = yield* read(caller, peer)
+      if (mine?.state === ContactState.CONTACT) return yield* conflict(`${peer} is already your contact`)
+      if (mine?.state === ContactState.REQUEST_SENT) return yield* conflict(`your request to ${peer} is pending`)
+      if (mine?.state === ContactState.REQUEST_RECEIVED) {
+        yield* contactsNow(caller, peer)
+        return { accepted: true }
+      }
+      const sinceMs = Date.now()
+      yield* settle(
+        caller,
+        peer,
+        {
+          actor: { state: ContactState.REQUEST_SENT, sinceMs, message },
+          other: { state: ContactState.REQUEST_RECEIVED, sinceMs, message }
+        },
+        { actor: ContactEventKind.REQUEST_SENT, other: ContactEventKind.REQUEST_RECEIVED },
+        message
+      )
+      return { accepted: false }
+    })
+
+    const respond = Effect.fn("Friendship.respond")(function*(caller: string, peer: string, accept: boolean) {
+      const mine = yield* read(caller, peer)
+      if (mine?.state !== ContactState.REQUEST_RECEIVED) return yield* notFound(`no pending request from ${peer}`)
+      if (accept) return yield* contactsNow(caller, peer)
+      const declined = ContactEventKind.DECLINED
+      yield* settle(caller, peer, { actor: undefined, other: undefined }, { actor: declined, other: declined })
+    })
+
+    const remove = Effect.fn("Friendship.remove")(function*(caller: string, peer: string) {
+      const mine = yield* read(caller, peer)
+      if (mine?.state !== ContactState.CONTACT && mine?.state !== ContactState.REQUEST_SENT) {
+        return yield* notAContact(`${peer} is not your contact`)
+      }
+      const removed = ContactEventKind.REMOVED
+      yield* settle(caller, peer, { actor: undefined, other: undefined }, { actor: removed, other: removed })
+    })
+
+    return Friendship.of({
+      Request: ({ payload }) => request(payload.caller, payload.peer, payload.message),
+      Respond: ({ payload }) => respond(payload.caller, payload.peer, payload.accept),
+      Remove: ({ payload }) => remove(payload.caller, payload.peer)
+    })
+  })),
+  { maxIdleTime: "1 minute", defectRetryPolicy: restartPolicy }
+)
+
+const contactListLayer = ContactList.toLayer(
+  supervised("ContactList", Effect.gen(function*() {
+    const storage = yield* Storage
+    const userId = (yield* Entity.CurrentAddress).entityId
+    return ContactList.of({
+      List: () =>
+        storage.mapEntries(contactsKey(userId)).pipe(
+          Effect.map((entries): Array<Contact> =>
+            entries
+              .map(([peer, value]) => ({ userId: peer, ...decodeJson<ContactRecord>(value) }))
+              .sort((a, b) => (a.userId < b.userId ? -1 : 1))
+          ),
+          Effect.mapError(storageFailed)
+        )
+    })
+  })),
+  { maxIdleTime: "1 minute", defectRetryPolicy: restartPolicy }
+)
+
+/** Checks the peer of a contacts command before it reaches the pair's actor. */
+export const checkPeer = (caller: string, peer: string, action: "request" | "other"): Effect.Effect<string, WeftError> => {
+  if (!isValidUserId(peer)) return Effect.fail(invalidUserId(`${JSON.stringify(peer)} is not a user id`))
+  if (action === "request" && peer === caller) return Effect.fail(badRequest("you cannot ask yourself to be a contact"))
+  return Effect.succeed(peer)
+}
+
+export const layer = (_settings: WeftSettings) => Layer.mergeAll(friendshipLayer, contactListLayer)

@@ -21,3 +21,8 @@ export const parseServer = (value: string | undefined): { host: string; port: nu
   if (match === null) throw new UsageError(`--server must be HOST:PORT, got "${value}"`)
   return { host: match[1]!.replace(/^\[(.*)\]$/, "$1"), port: parsePort("--server port", match[2], 0) }
 }
+
+/** Checks a subcommand's positional arguments: exactly `count`, none empty. */
+export const requireArgs = (name: string, args: ReadonlyArray<string>, count: number, what: string): void => {
+  if (args.length !== count || args.some((arg) => arg === "")) throw new UsageError(`${name} needs ${what}`)
+}
