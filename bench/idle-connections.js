@@ -90,7 +90,7 @@ const positiveInt = (name, text, max) => {
 
 const counts = (positionals.length === 0 ? ["1000", "10000"] : positionals.flatMap((p) => p.split(",")))
   .filter((p) => p !== "")
-  .map((p) => positiveInt("N", p, 100_000))
+  .map((p) => positiveInt("N", p, 250_000))
 const idleSeconds = positiveInt("--idle-seconds", options["idle-seconds"], 600)
 const timeoutSeconds = positiveInt("--timeout-seconds", options["timeout-seconds"], 3600)
 const concurrency = positiveInt("--concurrency", options.concurrency, 2000)
@@ -377,6 +377,13 @@ const fetchMetrics = async (server) => {
 // ---------------------------------------------------------------------------------------------
 // Clients
 
+/**
+ * The source address of connection i of n. One source address has about 28k ephemeral ports
+ * towards one server port, so past 25k connections they are spread over 127.0.0.2, .3, ...
+ * (all of 127.0.0.0/8 is loopback on Linux).
+ */
+const sourceAddress = (i, n) => (n <= 25_000 ? undefined : `127.0.0.${2 + (i % Math.ceil(n / 25_000))}`)
+
 const authFrame = (userId, credential, deviceId) =>
   encodeFrame(
     Command.AUTH,
@@ -389,13 +396,13 @@ const authFrame = (userId, credential, deviceId) =>
  * with { socket } on success or { error }; a success keeps the socket open and `onClose` learns
  * of a later close.
  */
-const connectAndLogin = (port, frame, kind, onClose) =>
+const connectAndLogin = (port, frame, kind, onClose, localAddress) =>
   new Promise((resolve) => {
     const started = performance.now()
     let sentAt = 0
     let settled = false
     const decoder = new FrameDecoder(1024 * 1024)
-    const socket = Net.connect({ host: HOST, port, noDelay: true })
+    const socket = Net.connect({ host: HOST, port, noDelay: true, localAddress })
     const finish = (result) => {
       if (settled) return
       settled = true
@@ -567,7 +574,7 @@ const runScenario = async (kind, n) => {
     let failures = 0
     let lastProgress = Date.now()
     const attempted = await pool(n, concurrency, async (i) => {
-      const r = await connectAndLogin(server.port, frameOf(i), kind, onClose)
+      const r = await connectAndLogin(server.port, frameOf(i), kind, onClose, sourceAddress(i, n))
       if (r.socket) {
         sockets.push(r.socket)
         timings.connect.push(r.connectMs)

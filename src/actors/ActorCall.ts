@@ -10,25 +10,32 @@
 import { Duration, Effect, Exit, Fiber, Metric, Option } from "effect"
 import { Entity } from "effect/cluster"
 import { unavailable, WeftError } from "../protocol/WeftError.ts"
+import { labelled, update } from "../metrics/Instruments.ts"
 
 export const callTimeout = Duration.seconds(5)
 
-export const callsTotal = Metric.counter("weft_calls_total", {
-  description: "Calls between components (the call topology), by caller, callee and outcome",
-  incremental: true
-})
+export const callsTotal = labelled((attributes) =>
+  Metric.counter("weft_calls_total", {
+    description: "Calls between components (the call topology), by caller, callee and outcome",
+    incremental: true,
+    attributes
+  })
+)
 
-export const callDuration = Metric.histogram("weft_call_seconds", {
-  description: "Latency of calls between components, by caller and callee",
-  boundaries: Metric.exponentialBoundaries({ start: 0.0001, factor: 2, count: 18 })
-})
+export const callDuration = labelled((attributes) =>
+  Metric.histogram("weft_call_seconds", {
+    description: "Latency of calls between components, by caller and callee",
+    boundaries: Metric.exponentialBoundaries({ start: 0.0001, factor: 2, count: 18 }),
+    attributes
+  })
+)
 
 const edge = (to: string, started: number, exit: Exit.Exit<unknown, unknown>) =>
   Effect.flatMap(Effect.serviceOption(Entity.CurrentAddress), (address) => {
     const from = Option.match(address, { onNone: () => "gateway", onSome: (a) => a.entityType })
     return Effect.andThen(
-      Metric.update(Metric.withAttributes(callDuration, { from, to }), (performance.now() - started) / 1000),
-      Metric.update(Metric.withAttributes(callsTotal, { from, to, outcome: Exit.isSuccess(exit) ? "ok" : "error" }), 1)
+      update(callDuration({ from, to }), (performance.now() - started) / 1000),
+      update(callsTotal({ from, to, outcome: Exit.isSuccess(exit) ? "ok" : "error" }), 1)
     )
   })
 

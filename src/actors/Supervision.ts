@@ -5,42 +5,73 @@
  * every activation and every crash of an actor type is counted in the metrics, and so is every
  * message: its mailbox time, its handling time and its outcome.
  */
-import { Cause, Effect, Exit, Metric, Schedule } from "effect"
+import { Cause, Effect, Exit, Metric, Schedule, type Scope } from "effect"
 import * as Snowflake from "effect/cluster/Snowflake"
 import { Rpc } from "effect/rpc"
 import { requestIdOf, withRequestId } from "../metrics/RequestId.ts"
+import { isRecording, labelled, modify, update } from "../metrics/Instruments.ts"
 
 /** Backoff between restarts of a crashed actor: 100 ms doubling, at most 5 s apart. */
 export const restartPolicy = Schedule.min([Schedule.exponential("100 millis"), Schedule.spaced("5 seconds")])
 
-export const actorActivations = Metric.counter("weft_actor_activations_total", {
-  description: "Actors started (first activation or restart after a crash), by actor type",
-  incremental: true
-})
+export const actorActivations = labelled((attributes) =>
+  Metric.counter("weft_actor_activations_total", {
+    description: "Actors started (first activation or restart after a crash), by actor type",
+    incremental: true,
+    attributes
+  })
+)
 
-export const actorRestarts = Metric.counter("weft_actor_restarts_total", {
-  description: "Actor crashes that led to a supervised restart, by actor type",
-  incremental: true
-})
+export const actorPassivations = labelled((attributes) =>
+  Metric.counter("weft_actor_passivations_total", {
+    description: "Actors stopped (idle passivation, shard handed to another runner, crash or shutdown), by actor type",
+    incremental: true,
+    attributes
+  })
+)
 
-export const actorMessages = Metric.counter("weft_actor_messages_total", {
-  description: "Messages handled by actors, by actor type, message (rpc) and outcome (ok, error, defect)",
-  incremental: true
-})
+export const actorsLive = labelled((attributes) =>
+  Metric.gauge("weft_actors", {
+    description: "Actors active in this process, by actor type",
+    attributes
+  })
+)
+
+export const actorRestarts = labelled((attributes) =>
+  Metric.counter("weft_actor_restarts_total", {
+    description: "Actor crashes that led to a supervised restart, by actor type",
+    incremental: true,
+    attributes
+  })
+)
+
+export const actorMessages = labelled((attributes) =>
+  Metric.counter("weft_actor_messages_total", {
+    description: "Messages handled by actors, by actor type, message (rpc) and outcome (ok, error, defect)",
+    incremental: true,
+    attributes
+  })
+)
 
 const secondsBuckets = Metric.exponentialBoundaries({ start: 0.0001, factor: 2, count: 18 })
 
-export const actorQueueTime = Metric.histogram("weft_actor_queue_seconds", {
-  description: "Mailbox time of an actor message: from its send to its handler starting",
-  boundaries: secondsBuckets
-})
+export const actorQueueTime = labelled((attributes) =>
+  Metric.histogram("weft_actor_queue_seconds", {
+    description: "Mailbox time of an actor message: from its send to its handler starting",
+    boundaries: secondsBuckets,
+    attributes
+  })
+)
 
-export const actorHandleTime = Metric.histogram("weft_actor_handle_seconds", {
-  description: "Time an actor spends handling one message, by actor type and message",
-  boundaries: secondsBuckets
-})
+export const actorHandleTime = labelled((attributes) =>
+  Metric.histogram("weft_actor_handle_seconds", {
+    description: "Time an actor spends handling one message, by actor type and message",
+    boundaries: secondsBuckets,
+    attributes
+  })
+)
 
-const crashed = (type: string) => Metric.update(Metric.withAttributes(actorRestarts, { type }), 1)
+const crashed = (type: string) => update(actorRestarts({ type }), 1)
 
 /** Per message: queue time (from the request id, a snowflake holding its send time), handling time, outcome. */
 const measured = (type: string, rpc: string, envelope: unknown, effect: Effect.Effect<unknown, unknown, unknown>) => {
@@ -48,18 +79,22 @@ const measured = (type: string, rpc: string, envelope: unknown, effect: Effect.E
   const sentAt = typeof requestId === "bigint" ? Snowflake.timestamp(requestId as Snowflake.Snowflake) : undefined
   const attributes = { type, rpc }
   return Effect.suspend(() => {
+    if (!isRecording()) {
+      const requestId = requestIdOf(envelope)
+      return requestId === undefined ? effect : withRequestId(requestId, { actor: type, rpc })(effect)
+    }
     const started = performance.now()
-    const queued = sentAt === undefined ? Effect.void : Metric.update(
-      Metric.withAttributes(actorQueueTime, attributes),
+    const queued = sentAt === undefined ? Effect.void : update(
+      actorQueueTime(attributes),
       Math.max(0, Date.now() - sentAt) / 1000
     )
     const requestId = requestIdOf(envelope)
     const handled = Effect.andThen(queued, effect).pipe(
       Effect.onExit((exit) =>
         Effect.andThen(
-          Metric.update(Metric.withAttributes(actorHandleTime, attributes), (performance.now() - started) / 1000),
-          Metric.update(
-            Metric.withAttributes(actorMessages, {
+          update(actorHandleTime(attributes), (performance.now() - started) / 1000),
+          update(
+            actorMessages({
               ...attributes,
               outcome: Exit.isSuccess(exit) ? "ok" : Cause.hasDies(exit.cause) ? "defect" : "error"
             }),
@@ -83,9 +118,13 @@ const measured = (type: string, rpc: string, envelope: unknown, effect: Effect.E
 export const supervised = <Handlers extends Record<string, (...args: Array<any>) => any>, E, R>(
   type: string,
   build: Effect.Effect<Handlers, E, R>
-): Effect.Effect<Handlers, E, R> =>
+): Effect.Effect<Handlers, E, R | Scope.Scope> =>
   Effect.gen(function*() {
-    yield* Metric.update(Metric.withAttributes(actorActivations, { type }), 1)
+    yield* update(actorActivations({ type }), 1)
+    const live = actorsLive({ type })
+    yield* modify(live, 1)
+    // The entity's scope closes when the actor stops, whatever the reason.
+    yield* Effect.addFinalizer(() => Effect.andThen(modify(live, -1), update(actorPassivations({ type }), 1)))
     const handlers = yield* build.pipe(Effect.tapCause((cause) => Cause.hasDies(cause) ? crashed(type) : Effect.void))
     const wrapped: Record<string, unknown> = {}
     for (const [name, handle] of Object.entries(handlers)) {

@@ -5,10 +5,11 @@ import { admin, defaultClusterSettings, gateway, runner } from "../cluster/Clust
 import { withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
-import { count, jsonLogs, loginPolicy, port, ports, readSettings, redisUrl, type Source, text } from "./config.ts"
+import { setRecording } from "../metrics/Instruments.ts"
+import { count, jsonLogs, loginPolicy, onOff, port, ports, readSettings, redisUrl, type Source, text } from "./config.ts"
 import { explainStartupFailure } from "./dev.ts"
 
-const common = ["redis", "host", "admin-port", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy"]
+const common = ["redis", "host", "admin-port", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics"]
 
 const peers = (source: Source | undefined): ReadonlyArray<string> =>
   source === undefined ? [] : source.value.split(",").map((peer) => peer.trim()).filter((peer) => peer !== "")
@@ -29,6 +30,7 @@ const launch = (name: string, program: Effect.Effect<void, unknown>) =>
 
 export const runRunner = async (argv: ReadonlyArray<string>) => {
   const get = readSettings(argv, common)
+  setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
     gateway: { host },
@@ -51,6 +53,7 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
 
 export const runGateway = async (argv: ReadonlyArray<string>) => {
   const get = readSettings(argv, [...common, "port", "http-port", "push-host", "push-port"])
+  setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
     gateway: { host, tcpPorts: ports(get("port"), [9300]), httpPorts: ports(get("http-port"), [9380]) },

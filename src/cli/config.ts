@@ -82,6 +82,15 @@ export const loginPolicy = (source: Source | undefined): "allow-many" | "one-per
   return value
 }
 
+/** `on` or `off`: whether the process records its metrics (off only to measure what they cost). */
+export const onOff = (source: Source | undefined, fallback: boolean): boolean => {
+  if (source === undefined) return fallback
+  if (source.value !== "on" && source.value !== "off") {
+    throw new UsageError(`${source.origin} must be on or off, got "${source.value}"`)
+  }
+  return source.value === "on"
+}
+
 export const redisUrl = (source: Source | undefined, fallback: string): string => {
   const value = source?.value ?? fallback
   if (!/^rediss?:\/\/[^/\s]+/.test(value)) {

@@ -8,7 +8,8 @@ import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { parsePort } from "./args.ts"
-import { jsonLogs, loginPolicy } from "./config.ts"
+import { setRecording } from "../metrics/Instruments.ts"
+import { jsonLogs, loginPolicy, onOff } from "./config.ts"
 
 /** The innermost system error (EADDRINUSE, EACCES, ...) said in one line, naming the address. */
 export const explainStartupFailure = (error: unknown): string => {
@@ -33,11 +34,13 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       port: { type: "string" },
       "http-port": { type: "string" },
       "admin-port": { type: "string" },
-      "login-policy": { type: "string" }
+      "login-policy": { type: "string" },
+      metrics: { type: "string" }
     },
     strict: true
   })
   const host = values.host ?? "127.0.0.1"
+  setRecording(onOff(values.metrics === undefined ? undefined : { value: values.metrics, origin: "--metrics" }, true))
   const settings = withOverrides({
     gateway: {
       host,

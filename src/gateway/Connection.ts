@@ -11,7 +11,7 @@ import { encodeFrame, type Frame, FrameDecoder, type FramingError } from "../pro
 import { type AuthRequest, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import { alreadyLoggedIn, notLoggedIn, WeftError } from "../protocol/WeftError.ts"
-import { bytesTotal, connectionsClosed, connectionsOpen, logFailure, recordCommand } from "../metrics/Instruments.ts"
+import { bytesTotal, connectionsClosed, connectionsOpen, logFailure, modify, recordCommand, update } from "../metrics/Instruments.ts"
 import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
 import { type Caller, encodeResponse } from "./CommandTable.ts"
 import { Presence } from "../cluster/Presence.ts"
@@ -40,8 +40,8 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
   const connectionId = nextConnectionId++
 
   const write = yield* socket.writer
-  const bytesIn = Metric.withAttributes(bytesTotal, { transport, direction: "in" })
-  const bytesOut = Metric.withAttributes(bytesTotal, { transport, direction: "out" })
+  const bytesIn = bytesTotal({ transport, direction: "in" })
+  const bytesOut = bytesTotal({ transport, direction: "out" })
   const pull = yield* Socket.readerBytes(socket)
   const outbound = yield* Queue.bounded<Uint8Array, Cause.Done>(config.outboundQueueFrames)
   const closed = yield* Deferred.make<CloseReason>()
@@ -53,7 +53,7 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
     Effect.forever(Effect.flatMap(Queue.takeAll(outbound), (frames) => {
       let bytes = 0
       for (const frame of frames) bytes += frame.length
-      return Effect.andThen(write.writeAll(frames), Metric.update(bytesOut, bytes))
+      return Effect.andThen(write.writeAll(frames), update(bytesOut, bytes))
     })).pipe(
       Effect.catch(() => Effect.sync(() => close("peer closed")))
     ),
@@ -154,7 +154,7 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
       if (next === "idle") return "idle timeout"
       if (next === "closed") return "peer closed"
       for (const chunk of next) {
-        yield* Metric.update(bytesIn, chunk.length)
+        yield* update(bytesIn, chunk.length)
         const { frames, error } = decoder.push(chunk)
         for (const frame of frames) yield* dispatch(frame)
         if (error !== undefined) {
@@ -165,10 +165,10 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
     }
   })
 
-  const open = Metric.withAttributes(connectionsOpen, { transport })
-  yield* Metric.modify(open, 1)
-  const reason = yield* Effect.raceFirst(readLoop, Deferred.await(closed)).pipe(Effect.ensuring(Metric.modify(open, -1)))
-  yield* Metric.update(Metric.withAttributes(connectionsClosed, { transport, reason }), 1)
+  const open = connectionsOpen({ transport })
+  yield* modify(open, 1)
+  const reason = yield* Effect.raceFirst(readLoop, Deferred.await(closed)).pipe(Effect.ensuring(modify(open, -1)))
+  yield* update(connectionsClosed({ transport, reason }), 1)
   // Flush what is queued (the error frame of a framing error, say), but not for long.
   yield* Queue.end(outbound)
   yield* Fiber.await(writer).pipe(Effect.timeoutOption(1000))

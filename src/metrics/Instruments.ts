@@ -5,34 +5,89 @@
 import { Effect, Metric } from "effect"
 import { statusName } from "../protocol/Status.ts"
 
+/**
+ * A metric with labels, one series per combination of label values. Each series is its own metric
+ * object with its labels fixed when it is first used, so an update is a map lookup: no key is
+ * rebuilt per update (which is what `Metric.withAttributes` on a shared metric costs).
+ */
+export const labelled = <M>(make: (attributes: Readonly<Record<string, string>>) => M) => {
+  const series = new Map<string, M>()
+  return (attributes: Readonly<Record<string, string>>): M => {
+    let key = ""
+    for (const name in attributes) key += `${attributes[name]}\u0000`
+    let metric = series.get(key)
+    if (metric === undefined) {
+      metric = make(attributes)
+      series.set(key, metric)
+    }
+    return metric
+  }
+}
+
+let recording = true
+
+/**
+ * Turns recording of weft's own metrics on or off for this process (`--metrics off`). Off exists
+ * to measure what the metrics cost (bench/metrics-overhead.js); /metrics then shows no traffic.
+ */
+export const setRecording = (on: boolean): void => {
+  recording = on
+}
+
+/** Whether this process records its metrics. */
+export const isRecording = (): boolean => recording
+
+/** `Metric.update`, skipped while recording is off. */
+export const update = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): Effect.Effect<void> =>
+  recording ? Metric.update(metric, input) : Effect.void
+
+/** `Metric.modify` (gauges), skipped while recording is off. */
+export const modify = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): Effect.Effect<void> =>
+  recording ? Metric.modify(metric, input) : Effect.void
+
 /** Calls of each protocol command, by command, transport and status. */
-export const commandsTotal = Metric.counter("weft_commands_total", {
-  description: "Protocol commands handled, by command, transport and status code name",
-  incremental: true
-})
+export const commandsTotal = labelled((attributes) =>
+  Metric.counter("weft_commands_total", {
+    description: "Protocol commands handled, by command, transport and status code name",
+    incremental: true,
+    attributes
+  })
+)
 
 /** Latency of each protocol command, in seconds. */
-export const commandDuration = Metric.histogram("weft_command_duration_seconds", {
-  description: "Time from a command's arrival to its response being queued",
-  boundaries: Metric.exponentialBoundaries({ start: 0.0005, factor: 2, count: 16 })
-})
+export const commandDuration = labelled((attributes) =>
+  Metric.histogram("weft_command_duration_seconds", {
+    description: "Time from a command's arrival to its response being queued",
+    boundaries: Metric.exponentialBoundaries({ start: 0.0005, factor: 2, count: 16 }),
+    attributes
+  })
+)
 
 /** Live connections, by transport. */
-export const connectionsOpen = Metric.gauge("weft_connections", {
-  description: "Open client connections, by transport"
-})
+export const connectionsOpen = labelled((attributes) =>
+  Metric.gauge("weft_connections", {
+    description: "Open client connections, by transport",
+    attributes
+  })
+)
 
 /** Connections closed, by reason (peer closed, idle timeout, framing error, slow consumer). */
-export const connectionsClosed = Metric.counter("weft_connections_closed_total", {
-  description: "Client connections closed, by reason",
-  incremental: true
-})
+export const connectionsClosed = labelled((attributes) =>
+  Metric.counter("weft_connections_closed_total", {
+    description: "Client connections closed, by reason",
+    incremental: true,
+    attributes
+  })
+)
 
 /** Bytes read from and written to client connections, by transport and direction (in, out). */
-export const bytesTotal = Metric.counter("weft_bytes_total", {
-  description: "Bytes on client connections, by transport and direction",
-  incremental: true
-})
+export const bytesTotal = labelled((attributes) =>
+  Metric.counter("weft_bytes_total", {
+    description: "Bytes on client connections, by transport and direction",
+    incremental: true,
+    attributes
+  })
+)
 
 /** Changes pushed to live connections. */
 export const pushesTotal = Metric.counter("weft_pushes_total", {
@@ -48,10 +103,10 @@ export const logFailure = (error: { readonly code: number; readonly message: str
 
 /** Records one command: count by status, latency. */
 export const recordCommand = (command: string, transport: string, code: number, startedAt: number) =>
-  Effect.andThen(
+  !recording ? Effect.void : Effect.andThen(
     Metric.update(
-      Metric.withAttributes(commandsTotal, { command, transport, status: statusName(code) }),
+      commandsTotal({ command, transport, status: statusName(code) }),
       1
     ),
-    Metric.update(Metric.withAttributes(commandDuration, { command, transport }), (performance.now() - startedAt) / 1000)
+    Metric.update(commandDuration({ command, transport }), (performance.now() - startedAt) / 1000)
   )

@@ -4,16 +4,23 @@
  */
 import { Effect, Exit, Layer, Metric } from "effect"
 import { Storage } from "./Storage.ts"
+import { labelled, update } from "../metrics/Instruments.ts"
 
-export const storageOperations = Metric.counter("weft_storage_operations_total", {
-  description: "Storage operations, by operation and outcome (ok, error)",
-  incremental: true
-})
+export const storageOperations = labelled((attributes) =>
+  Metric.counter("weft_storage_operations_total", {
+    description: "Storage operations, by operation and outcome (ok, error)",
+    incremental: true,
+    attributes
+  })
+)
 
-export const storageLatency = Metric.histogram("weft_storage_operation_seconds", {
-  description: "Latency of storage operations, by operation",
-  boundaries: Metric.exponentialBoundaries({ start: 0.00005, factor: 2, count: 18 })
-})
+export const storageLatency = labelled((attributes) =>
+  Metric.histogram("weft_storage_operation_seconds", {
+    description: "Latency of storage operations, by operation",
+    boundaries: Metric.exponentialBoundaries({ start: 0.00005, factor: 2, count: 18 }),
+    attributes
+  })
+)
 
 const measure = <A, E, R>(operation: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.suspend(() => {
@@ -21,9 +28,9 @@ const measure = <A, E, R>(operation: string, effect: Effect.Effect<A, E, R>): Ef
     return effect.pipe(
       Effect.onExit((exit) =>
         Effect.andThen(
-          Metric.update(Metric.withAttributes(storageLatency, { operation }), (performance.now() - started) / 1000),
-          Metric.update(
-            Metric.withAttributes(storageOperations, { operation, outcome: Exit.isSuccess(exit) ? "ok" : "error" }),
+          update(storageLatency({ operation }), (performance.now() - started) / 1000),
+          update(
+            storageOperations({ operation, outcome: Exit.isSuccess(exit) ? "ok" : "error" }),
             1
           )
         )

@@ -44,7 +44,7 @@ const append = (userId: string, text: string) =>
       "change log"
     ))
 
-const restarts = Metric.value(Metric.withAttributes(actorRestarts, { type: "ChangeLog" }))
+const restarts = Metric.value(actorRestarts({ type: "ChangeLog" }))
 
 describe("supervision", () => {
   it.live("an actor that crashes while starting is restarted with backoff; its neighbours are untouched", () =>

@@ -1,0 +1,269 @@
+/**
+ * 1:1 messages, weft against the two baselines in the same run.
+ *
+ * 1. Peak: a closed loop — N senders, each sending its next message when the last one is
+ *    acknowledged, each to its own receiver — at a few N (stopping when more senders stop
+ *    helping). The peak is the most messages delivered (pushed to the receiver) per second.
+ * 2. Open loop: constant offered rates (a share of weft's peak, the same rates for every system),
+ *    scheduled on a timer, never waiting for acknowledgements. Latency runs from the *scheduled*
+ *    send time to the push arriving at the receiver (one process, one clock), so a stalled server
+ *    can't hide its queue (no coordinated omission); a message not delivered by the end of the
+ *    drain counts as infinitely late.
+ *
+ * Senders and receivers live in this process (the load generator); the server is a child process.
+ */
+import { performance } from "node:perf_hooks"
+import { cpuMs, progress } from "../lib/servers.js"
+import { round, sleep, summarize, until } from "../lib/stats.js"
+import { systems as known } from "../lib/systems.js"
+
+const TEXT = "hello"
+
+const cpuOf = (pids) => pids.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0)
+const ownCpu = () => {
+  const usage = process.cpuUsage()
+  return (usage.user + usage.system) / 1000
+}
+
+/** Measures CPU (server processes and this one) across `work`, as % of one core. */
+const withCpu = async (pids, work) => {
+  const server0 = cpuOf(pids)
+  const own0 = ownCpu()
+  const t0 = performance.now()
+  const result = await work()
+  const elapsed = performance.now() - t0
+  return { result, serverCpuPct: Math.round(((cpuOf(pids) - server0) / elapsed) * 100), loadgenCpuPct: Math.round(((ownCpu() - own0) / elapsed) * 100) }
+}
+
+let runTag = 0
+const nextTag = () => `${process.pid.toString(36)}${(runTag++).toString(36)}.`
+
+/** Connects pairs [from, to) of sender/receiver users. */
+const connectPairs = async (system, server, pairs, from, to, prefix) => {
+  const users = []
+  for (let i = from; i < to; i++) users.push(`${prefix}s${i}`, `${prefix}r${i}`)
+  await system.prepare(server, users)
+  const created = await Promise.all(
+    Array.from({ length: to - from }, async (_, k) => {
+      const i = from + k
+      const receiver = await system.connect(server, `${prefix}r${i}`, "receiver")
+      const sender = await system.connect(server, `${prefix}s${i}`, "sender")
+      return { sender, receiver, to: `${prefix}r${i}` }
+    })
+  )
+  pairs.push(...created)
+}
+
+const closedLoop = async (pairs, senders, { warmupSeconds, seconds }) => {
+  let running = true
+  let counting = false
+  let delivered = 0
+  let errors = 0
+  let inFlight = 0
+  const acks = []
+  const tag = nextTag()
+  for (const pair of pairs) pair.receiver.onMessage = () => counting && delivered++
+  const loop = (pair, lane) => {
+    let k = 0
+    const next = () => {
+      if (!running) return inFlight--
+      const started = performance.now()
+      pair.sender.send(pair.to, TEXT, `${tag}${lane}.${k++}`, (error) => {
+        if (error) errors++
+        if (counting) acks.push(performance.now() - started)
+        next()
+      })
+    }
+    inFlight++
+    next()
+  }
+  for (let i = 0; i < senders; i++) loop(pairs[i], i)
+  await sleep(warmupSeconds * 1000)
+  counting = true
+  const t0 = performance.now()
+  await sleep(seconds * 1000)
+  counting = false
+  const elapsed = (performance.now() - t0) / 1000
+  running = false
+  await until(() => inFlight === 0, 15_000, "closed loop: outstanding acknowledgements")
+  const ack = summarize(acks)
+  return { deliveredPerSecond: Math.round(delivered / elapsed), ackedPerSecond: Math.round(acks.length / elapsed), ackP50Ms: ack.p50, ackP99Ms: ack.p99, errors }
+}
+
+const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs }) => {
+  const total = Math.ceil(rate * (warmupSeconds + seconds))
+  const firstMeasured = Math.ceil(rate * warmupSeconds)
+  const interval = 1000 / rate
+  const latency = new Float64Array(total).fill(NaN)
+  const ackLatency = []
+  const tag = nextTag()
+  let errors = 0
+  let deliveredMeasured = 0
+  let arrivalsInWindow = 0
+  const start = performance.now() + 20
+  const windowStart = start + warmupSeconds * 1000
+  const windowEnd = windowStart + seconds * 1000
+  const onMessage = (id) => {
+    if (!id.startsWith(tag)) return
+    const i = Number(id.slice(tag.length))
+    if (!(latency[i] !== latency[i])) return // already seen (NaN is the only value not equal to itself)
+    const now = performance.now()
+    latency[i] = now - (start + i * interval)
+    if (i >= firstMeasured) deliveredMeasured++
+    if (now >= windowStart && now < windowEnd) arrivalsInWindow++
+  }
+  for (const pair of pairs) pair.receiver.onMessage = onMessage
+  let next = 0
+  let lagMax = 0
+  await new Promise((resolve) => {
+    const tick = () => {
+      const now = performance.now()
+      while (next < total && start + next * interval <= now) {
+        const i = next++
+        const scheduled = start + i * interval
+        lagMax = Math.max(lagMax, now - scheduled)
+        const pair = pairs[i % pairs.length]
+        pair.sender.send(pair.to, TEXT, `${tag}${i}`, (error) => {
+          if (error) errors++
+          if (i >= firstMeasured) ackLatency.push(performance.now() - scheduled)
+        })
+      }
+      if (next < total) setTimeout(tick, 1)
+      else resolve()
+    }
+    setTimeout(tick, Math.max(0, start - performance.now()))
+  })
+  const measured = total - firstMeasured
+  try {
+    await until(() => deliveredMeasured >= measured, drainMs, "drain", 10)
+  } catch {}
+  const samples = []
+  for (let i = firstMeasured; i < total; i++) if (latency[i] === latency[i]) samples.push(latency[i])
+  const stats = summarize(samples, measured - samples.length)
+  const ack = summarize(ackLatency, measured - ackLatency.length)
+  return {
+    offeredPerSecond: Math.round(rate),
+    deliveredPerSecond: Math.round(arrivalsInWindow / seconds),
+    p50Ms: stats.p50,
+    p99Ms: stats.p99,
+    p999Ms: stats.p999,
+    maxMs: stats.max,
+    ackP99Ms: ack.p99,
+    undelivered: measured - samples.length,
+    errors,
+    sendLagMaxMs: round(lagMax)
+  }
+}
+
+/**
+ * options: systems (names in lib/systems.js), levels (closed-loop sender counts), loads (shares
+ * of the reference peak), referencePeak (default: the first system's peak), ownLoads (shares of
+ * each system's own peak), referenceName (how the reference peak is called in the rows), openPairs,
+ * warmupSeconds, peakSeconds, openSeconds, drainMs, openLoopFor (names of the systems that get
+ * the open loop; default all).
+ */
+export const run = async (options = {}) => {
+  const {
+    systems = ["weft", "net relay", "socket.io relay"],
+    levels = [4, 16, 64],
+    loads = [0.25, 0.5, 1],
+    ownLoads = [],
+    openPairs = 32,
+    warmupSeconds = 1,
+    peakSeconds = 3,
+    openSeconds = 5,
+    drainMs = 5000,
+    scenario = "1:1",
+    referenceName = "weft dev peak",
+    openLoopFor
+  } = options
+  let referencePeak = options.referencePeak
+  const rows = []
+  for (const name of systems) {
+    const system = known[name]
+    if (system === undefined) throw new Error(`unknown system ${name}`)
+    progress(`${scenario}: starting ${name}`)
+    const server = await system.start()
+    try {
+      const pairs = []
+      const prefix = `p${process.pid.toString(36)}${name.replace(/[^a-z]/g, "").slice(0, 6)}`
+      let best
+      for (const senders of levels) {
+        if (pairs.length < senders) {
+          progress(`${scenario}: ${name}: connecting ${senders - pairs.length} more sender/receiver pairs`)
+          await connectPairs(system, server, pairs, pairs.length, senders, prefix)
+        }
+        progress(`${scenario}: ${name}: closed loop, ${senders} senders, ${peakSeconds} s`)
+        const { result, serverCpuPct, loadgenCpuPct } = await withCpu(server.pids, () => closedLoop(pairs, senders, { warmupSeconds, seconds: peakSeconds }))
+        const row = { scenario, system: name, phase: "closed loop", senders, ...result, serverCpuPct, loadgenCpuPct }
+        rows.push(row)
+        progress(`${scenario}: ${name}: ${senders} senders: ${result.deliveredPerSecond} delivered/s, ack p50 ${result.ackP50Ms} ms, server CPU ${serverCpuPct}%`)
+        const improved = best === undefined || result.deliveredPerSecond > best.deliveredPerSecond * 1.1
+        if (best === undefined || result.deliveredPerSecond > best.deliveredPerSecond) best = row
+        if (!improved) break
+      }
+      best.peak = true
+      if (referencePeak === undefined) referencePeak = best.deliveredPerSecond
+      if (openLoopFor !== undefined && !openLoopFor.includes(name)) continue
+      if (pairs.length < openPairs) await connectPairs(system, server, pairs, pairs.length, openPairs, prefix)
+      const rates = [
+        ...loads.map((load) => ({ load: `${Math.round(load * 100)}% of ${referenceName}`, share: load, rate: load * referencePeak })),
+        ...ownLoads.map((load) => ({ load: `${Math.round(load * 100)}% of own peak`, share: load, rate: load * best.deliveredPerSecond }))
+      ]
+      // Lowest rate first: an overloaded phase leaves a backlog that would spoil the next one.
+      rates.sort((a, b) => a.rate - b.rate)
+      for (const { load, share, rate } of rates) {
+        if (rate < 1) continue
+        progress(`${scenario}: ${name}: open loop at ${Math.round(rate)} msg/s (${load}), ${openSeconds} s`)
+        const { result, serverCpuPct, loadgenCpuPct } = await withCpu(server.pids, () =>
+          openLoop(pairs.slice(0, openPairs), rate, { warmupSeconds, seconds: openSeconds, drainMs })
+        )
+        rows.push({ scenario, system: name, phase: "open loop", load, share, senders: openPairs, ...result, serverCpuPct, loadgenCpuPct })
+        progress(`${scenario}: ${name}: offered ${result.offeredPerSecond}/s, delivered ${result.deliveredPerSecond}/s, p50 ${result.p50Ms} p99 ${result.p99Ms} p999 ${result.p999Ms} ms`)
+      }
+      for (const pair of pairs) {
+        pair.sender.close()
+        pair.receiver.close()
+      }
+    } finally {
+      await server.stop()
+    }
+  }
+  return rows
+}
+
+export const tables = (rows) => [
+  {
+    title: "1:1 messages — peak search (closed loop: each sender waits for its acknowledgement)",
+    columns: [
+      { key: "system", title: "system" },
+      { key: "senders", title: "senders" },
+      { key: "deliveredPerSecond", title: "delivered/s" },
+      { key: "ackP50Ms", title: "ack p50 ms" },
+      { key: "ackP99Ms", title: "ack p99 ms" },
+      { key: "errors", title: "errors" },
+      { key: "serverCpuPct", title: "server CPU %" },
+      { key: "loadgenCpuPct", title: "load gen CPU %" },
+      { title: "peak", value: (row) => (row.peak ? "<- peak" : "") }
+    ],
+    rows: rows.filter((row) => row.phase === "closed loop")
+  },
+  {
+    title: "1:1 messages — open loop at constant offered rates (latency: scheduled send -> push at the recipient)",
+    columns: [
+      { key: "system", title: "system" },
+      { key: "load", title: "offered load" },
+      { key: "offeredPerSecond", title: "offered/s" },
+      { key: "deliveredPerSecond", title: "delivered/s" },
+      { key: "p50Ms", title: "p50 ms" },
+      { key: "p99Ms", title: "p99 ms" },
+      { key: "p999Ms", title: "p99.9 ms" },
+      { key: "maxMs", title: "max ms" },
+      { key: "undelivered", title: "undelivered" },
+      { key: "errors", title: "errors" },
+      { key: "serverCpuPct", title: "server CPU %" },
+      { key: "loadgenCpuPct", title: "load gen CPU %" }
+    ],
+    rows: rows.filter((row) => row.phase === "open loop")
+  }
+]
