@@ -4,6 +4,7 @@
  */
 import type { Effect } from "effect"
 import type { HttpServerRequest, HttpServerResponse } from "effect/http"
+import { avatarRoute } from "./AvatarRoutes.ts"
 
 export interface HttpRoute<R = any> {
   readonly matches: (request: HttpServerRequest.HttpServerRequest) => boolean
@@ -11,4 +12,7 @@ export interface HttpRoute<R = any> {
 }
 
 /** Media downloads (media/): filled in by the media module. */
-export const routes: ReadonlyArray<HttpRoute> = []
+export const routes: ReadonlyArray<HttpRoute> = [
+  // GET /avatars/<user id>, POST /avatars (AvatarRoutes.ts).
+  avatarRoute
+]

@@ -3,6 +3,7 @@
  * that record every change they receive, and the short connection (JSON over HTTP).
  */
 import { expect } from "vitest"
+import { acceptFriendRequest, sendFriendRequest } from "../../src/client/contacts.ts"
 import { register, WeftClient, WeftRequestError } from "../../src/client/WeftClient.ts"
 import type { Change } from "../../src/protocol/Proto.ts"
 import { Status } from "../../src/protocol/Status.ts"
@@ -10,6 +11,7 @@ import type { DevServer } from "./DevServer.ts"
 import { uniqueUser, waitFor } from "./wait.ts"
 
 export interface Device {
+  readonly userId: string
   readonly client: WeftClient
   /** Every change applied, pushed or synced, in order. */
   readonly changes: Array<Change>
@@ -36,7 +38,7 @@ export const harness = (server: () => DevServer) => {
     const changes: Array<Change> = []
     client.on("change", (change) => changes.push(change))
     await client.connect()
-    return { client, changes }
+    return { userId, client, changes }
   }
 
   /** POST /cgi-bin/<command> with a JSON body; the HTTP status must be 200. */
@@ -72,6 +74,12 @@ export const harness = (server: () => DevServer) => {
     return device.changes.filter((change) => change[field]).map((change) => change[field])
   }
 
+  /** Makes the two devices' users contacts. */
+  const befriend = async (one: Device, other: Device): Promise<void> => {
+    await sendFriendRequest(one.client, other.userId)
+    await acceptFriendRequest(other.client, one.userId)
+  }
+
   /** The status code of a JSON response (0 for OK; proto3 JSON names the code). */
   const statusOf = (response: any): number => {
     const code = response.base?.code ?? 0
@@ -80,5 +88,5 @@ export const harness = (server: () => DevServer) => {
 
   const closeAll = () => clients.forEach((client) => client.close())
 
-  return { newUser, device, post, httpLogin, httpLog, failure, received, statusOf, closeAll }
+  return { newUser, device, post, httpLogin, httpLog, failure, received, statusOf, befriend, closeAll }
 }
