@@ -12,6 +12,7 @@ import { Effect, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { isGroupId } from "../protocol/groups.ts"
+import { ownerOfMedia } from "../protocol/media.ts"
 import {
   MAX_CLIENT_MSG_ID_LENGTH,
   MAX_DURATION_MS,
@@ -32,6 +33,7 @@ import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { SENT_RECORD_TTL_MS, type SentRecord, sentRecordKey } from "./Conversations.ts"
 import { Group, MediaRecord } from "./Groups.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
+import { Uploads } from "./Uploads.ts"
 
 export { MAX_CLIENT_MSG_ID_LENGTH, MAX_TEXT_LENGTH }
 
@@ -116,6 +118,16 @@ export const layer = Messenger.toLayer(
     const changeLogs = yield* ChangeLog.client
     const groups = yield* Group.client
     const from = (yield* Entity.CurrentAddress).entityId
+    const uploads = yield* Uploads.client
+
+    /** Shares the message's media (ids weft issued; others are opaque) with its recipients. */
+    const shareMedia = (request: SendRequest) =>
+      Effect.forEach([request.media?.mediaId ?? "", request.media?.thumbnailMediaId ?? ""], (mediaId) => {
+        const owner = ownerOfMedia(mediaId)
+        return owner === undefined
+          ? Effect.void
+          : callActor(uploads(owner).Share({ mediaId, by: from, to: request.to, groupId: request.groupId }), "Uploads")
+      }, { discard: true })
 
     /** What a recall needs later. The first record wins: a resend does not move sentAtMs. */
     const remember = (record: SentRecord, clientMsgId: string) =>
@@ -164,6 +176,7 @@ export const layer = Messenger.toLayer(
         const sent = decodeJson<SentRecord>(previous)
         if (sent.to !== request.to || sent.groupId !== request.groupId) return yield* reused(request)
       }
+      yield* shareMedia(request)
       const message: MessageRecord = {
         messageId: `${from}/${request.clientMsgId}`,
         from,

@@ -1,4 +1,7 @@
 /** Everything a weft process can be told, with the defaults of dev mode. */
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { randomBytes } from "node:crypto"
 import { Context, Layer } from "effect"
 import type { ChangeLogOptions } from "../actors/ChangeLog.ts"
 import type { SessionOptions } from "../actors/Session.ts"
@@ -22,8 +25,27 @@ export interface FeatureSettings {
   readonly maxLogReportBytes: number
 }
 
+/** Settings of media uploads and downloads (media/, actors/Uploads.ts; see docs/media.md). */
+export interface MediaSettings {
+  /** The filesystem blob store's directory; every runner and gateway must see the same one. */
+  readonly directory: string
+  /** The largest upload chunk (it must fit in a frame: gateway maxFrameBytes). */
+  readonly chunkBytes: number
+  readonly maxFileBytes: number
+  /** Bytes of media one user may store (uploads in progress count with their full size). */
+  readonly quotaBytes: number
+  /** Uploads in progress per user. */
+  readonly maxPendingUploads: number
+  /** An upload without a chunk for this long is dropped, its partial bytes deleted. */
+  readonly uploadTtlMs: number
+  /** Key of the signed download URLs; set the same one on every gateway of a cluster. */
+  readonly urlSecret: string
+  readonly urlTtlMs: number
+}
+
 export interface WeftSettings {
   readonly features: FeatureSettings
+  readonly media: MediaSettings
   readonly gateway: GatewaySettings
   readonly admin: AdminSettings
   readonly session: SessionOptions
@@ -37,6 +59,17 @@ export const defaultSettings: WeftSettings = {
     maxGroupMembers: 500,
     maxAvatarBytes: 256 * 1024,
     maxLogReportBytes: 1024 * 1024
+  },
+  media: {
+    directory: Path.join(Os.tmpdir(), "weft-media"),
+    chunkBytes: 8 * 1024,
+    maxFileBytes: 100 * 1024 * 1024,
+    quotaBytes: 1024 * 1024 * 1024,
+    maxPendingUploads: 32,
+    uploadTtlMs: 24 * 3600_000,
+    // Per process unless configured: good for dev mode, not for several gateways.
+    urlSecret: randomBytes(32).toString("hex"),
+    urlTtlMs: 3600_000
   },
   gateway: defaultGatewaySettings,
   admin: { port: undefined, dashboardPeers: [] },
@@ -53,6 +86,7 @@ export const defaultSettings: WeftSettings = {
 export interface SettingsOverrides {
   readonly gateway?: Partial<GatewaySettings>
   readonly features?: Partial<FeatureSettings>
+  readonly media?: Partial<MediaSettings>
   readonly admin?: Partial<AdminSettings>
   readonly session?: Partial<SessionOptions>
   readonly changeLog?: Partial<WeftSettings["changeLog"]>
@@ -61,6 +95,7 @@ export interface SettingsOverrides {
 export const withOverrides = (overrides: SettingsOverrides = {}): WeftSettings => ({
   gateway: { ...defaultSettings.gateway, ...overrides.gateway },
   features: { ...defaultSettings.features, ...overrides.features },
+  media: { ...defaultSettings.media, ...overrides.media },
   admin: { ...defaultSettings.admin, ...overrides.admin },
   session: { ...defaultSettings.session, ...overrides.session },
   changeLog: { ...defaultSettings.changeLog, ...overrides.changeLog }

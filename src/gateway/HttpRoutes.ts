@@ -4,6 +4,7 @@
  */
 import type { Effect } from "effect"
 import type { HttpServerRequest, HttpServerResponse } from "effect/http"
+import { mediaRoute } from "../media/Download.ts"
 import { avatarRoute } from "./AvatarRoutes.ts"
 
 export interface HttpRoute<R = any> {
@@ -13,6 +14,8 @@ export interface HttpRoute<R = any> {
 
 /** Media downloads (media/): filled in by the media module. */
 export const routes: ReadonlyArray<HttpRoute> = [
+  // GET /media/<id>[/thumb]: downloads with Range (media/Download.ts).
+  mediaRoute,
   // GET /avatars/<user id>, POST /avatars (AvatarRoutes.ts).
   avatarRoute
 ]

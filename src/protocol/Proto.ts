@@ -200,6 +200,7 @@ export interface Change {
   readonly profile?: any
   readonly group?: any
   readonly moment?: any
+  readonly mediaReady?: any
 }
 
 export interface SyncRequest {
