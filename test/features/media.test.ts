@@ -3,10 +3,12 @@
  * instant re-upload, thumbnail-first messages as the recipient sees them, downloads with
  * Range, many users uploading at once, and every refusal (each leaving no blob behind).
  */
+import { execFile } from "node:child_process"
 import { createHash, randomBytes } from "node:crypto"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   downloadMedia,
@@ -404,6 +406,54 @@ describe("abandoned uploads", () => {
     } finally {
       await short.stop()
       await Fs.rm(own, { recursive: true, force: true })
+    }
+  })
+})
+
+describe("weft client send-file and download", () => {
+  const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
+  const weft = (user: string, ...args: Array<string>) =>
+    new Promise<{ code: number; lines: Array<any>; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [bin, "client", "--server", `127.0.0.1:${server.port}`, "--user", user, "--password", "password", ...args],
+        { timeout: 20_000 },
+        (error, stdout, stderr) =>
+          resolve({
+            code: error ? (typeof error.code === "number" ? error.code : 1) : 0,
+            lines: stdout.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line)),
+            stderr
+          })
+      )
+    })
+
+  it("sends an image thumbnail first with progress on stderr, and the recipient downloads both", async () => {
+    const [a, b] = [await newUser("cli"), await newUser("clo")]
+    const work = await Fs.mkdtemp(Path.join(Os.tmpdir(), "weft-media-cli-"))
+    try {
+      const image = randomBytes(100_000)
+      const thumb = randomBytes(2_000)
+      await Fs.writeFile(Path.join(work, "photo.jpg"), image)
+      await Fs.writeFile(Path.join(work, "small.jpg"), thumb)
+      const sent = await weft(a, "send-file", b, Path.join(work, "photo.jpg"), "--thumbnail", Path.join(work, "small.jpg"))
+      expect(sent.code).toBe(0)
+      expect(sent.stderr).toContain("photo.jpg: 100000/100000 bytes (100%)")
+      expect(sent.lines[0]).toMatchObject({ size: image.length, sha256: sha(image), mimeType: "image/jpeg" })
+      const { mediaId, thumbnailMediaId } = sent.lines[0]
+      expect(thumbnailMediaId).not.toBe("")
+
+      const http = `127.0.0.1:${server.httpPort}`
+      const original = await weft(b, "download", mediaId, Path.join(work, "got.jpg"), "--http", http)
+      expect(original.lines[0]).toMatchObject({ mediaId, size: image.length })
+      expect(sha(await Fs.readFile(Path.join(work, "got.jpg")))).toBe(sha(image))
+      await weft(b, "download", mediaId, Path.join(work, "got-thumb.jpg"), "--thumb", "--http", http)
+      expect(sha(await Fs.readFile(Path.join(work, "got-thumb.jpg")))).toBe(sha(thumb))
+
+      const refused = await weft(await newUser("cle"), "download", mediaId, Path.join(work, "no.jpg"), "--http", http)
+      expect(refused.code).not.toBe(0)
+      expect(refused.stderr).toContain("FORBIDDEN")
+    } finally {
+      await Fs.rm(work, { recursive: true, force: true })
     }
   })
 })
