@@ -49,6 +49,7 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
     },
     admin: { port: parsePort("--admin-port", values["admin-port"], 9390) },
     features: {
+      webChat: true,
       loginPolicy: loginPolicy(values["login-policy"] === undefined ? undefined : { value: values["login-policy"], origin: "--login-policy" })
     }
   })
@@ -67,6 +68,8 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       `weft dev: admin (/healthz /readyz /metrics) on ${admin.listening.host}:${admin.listening.port}`
     )
     console.log("weft dev: storage is in memory; Ctrl-C stops the server")
+    const page = http.listening[0]
+    if (page !== undefined) console.log(`weft dev: web chat: open http://${page.host}:${page.port}/chat in a browser`)
     console.log(
       `try it:  npx weft client --server ${server} --user alice --password secret-pw register && ` +
         `npx weft client --server ${server} --user alice --password secret-pw send alice "hello"`

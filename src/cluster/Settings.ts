@@ -23,6 +23,8 @@ export interface FeatureSettings {
   readonly maxGroupMembers: number
   readonly maxAvatarBytes: number
   readonly maxLogReportBytes: number
+  /** Serve the web chat page (GET /chat) and the browser SDK (/web/...) from the HTTP port(s); dev mode does. */
+  readonly webChat: boolean
 }
 
 /** Settings of media uploads and downloads (media/, actors/Uploads.ts; see docs/media.md). */
@@ -58,7 +60,8 @@ export const defaultSettings: WeftSettings = {
     loginPolicy: "allow-many",
     maxGroupMembers: 500,
     maxAvatarBytes: 256 * 1024,
-    maxLogReportBytes: 1024 * 1024
+    maxLogReportBytes: 1024 * 1024,
+    webChat: false
   },
   media: {
     directory: Path.join(Os.tmpdir(), "weft-media"),

@@ -5,6 +5,7 @@
 import type { Effect } from "effect"
 import type { HttpServerRequest, HttpServerResponse } from "effect/http"
 import { mediaRoute } from "../media/Download.ts"
+import { webChatRoute } from "../web/WebRoutes.ts"
 import { avatarRoute } from "./AvatarRoutes.ts"
 
 export interface HttpRoute<R = any> {
@@ -16,6 +17,8 @@ export interface HttpRoute<R = any> {
 export const routes: ReadonlyArray<HttpRoute> = [
   // GET /media/<id>[/thumb]: downloads with Range (media/Download.ts).
   mediaRoute,
+  // The web chat page and the browser SDK (web/), when features.webChat is on.
+  webChatRoute,
   // GET /avatars/<user id>, POST /avatars (AvatarRoutes.ts).
   avatarRoute
 ]

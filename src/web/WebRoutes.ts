@@ -1,0 +1,65 @@
+/**
+ * The web chat page and the browser SDK on the gateway's HTTP port(s), when the settings ask
+ * for it (features.webChat; dev mode does): `GET /chat` (and `/` redirects there), the SDK and
+ * page scripts compiled to dist/ under `/web/js/`, protobufjs's browser build at
+ * `/web/protobuf.min.js` and the schema as JSON at `/web/schema.json`. Nothing from a CDN.
+ */
+import { readFile } from "node:fs/promises"
+import { createRequire } from "node:module"
+import { fileURLToPath } from "node:url"
+import { Effect } from "effect"
+import { type HttpServerRequest, HttpServerResponse } from "effect/http"
+import { WeftConfig } from "../cluster/Settings.ts"
+import type { HttpRoute } from "../gateway/HttpRoutes.ts"
+import { root } from "../protocol/Proto.ts"
+import { chatPageHtml } from "./ChatPage.ts"
+
+/** The compiled scripts: the same dist/ whether this module runs from src/ or from dist/. */
+const distDir = fileURLToPath(new URL("../../dist/", import.meta.url))
+const protobufBrowserBuild = createRequire(import.meta.url).resolve("protobufjs/dist/protobuf.min.js")
+
+/** The only compiled files a browser may fetch: the browser SDK, the page, and what they import. */
+const BROWSER_SCRIPT = /^(web\/(sdk|chat)\/[A-Za-z]+\.js|protocol\/(Frame|Command|Status)\.js)$/
+
+const JAVASCRIPT = "text/javascript; charset=utf-8"
+const noCache = { "cache-control": "no-cache" }
+
+let schemaJson: string | undefined
+
+const pathOf = (request: HttpServerRequest.HttpServerRequest) => request.url.split("?")[0]!
+
+const notFound = (what: string) => HttpServerResponse.text(`not found: ${what}\n`, { status: 404 })
+
+const file = (path: string, contentType: string, missing: string) =>
+  Effect.tryPromise(() => readFile(path)).pipe(
+    Effect.map((bytes) => HttpServerResponse.uint8Array(new Uint8Array(bytes), { contentType, headers: noCache })),
+    Effect.orElseSucceed(() => notFound(missing))
+  )
+
+const serve = (path: string): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+  if (path === "/") return Effect.succeed(HttpServerResponse.redirect("/chat"))
+  if (path === "/chat") return Effect.succeed(HttpServerResponse.html(chatPageHtml))
+  if (path === "/web/protobuf.min.js") return file(protobufBrowserBuild, JAVASCRIPT, "protobufjs's browser build")
+  if (path === "/web/schema.json") {
+    schemaJson ??= JSON.stringify(root.toJSON())
+    return Effect.succeed(HttpServerResponse.text(schemaJson, { contentType: "application/json", headers: noCache }))
+  }
+  const script = path.slice("/web/js/".length)
+  if (path.startsWith("/web/js/") && BROWSER_SCRIPT.test(script)) {
+    return file(`${distDir}${script}`, JAVASCRIPT, `${path} (build it: npx tsc -p .)`)
+  }
+  return Effect.succeed(notFound(path))
+}
+
+export const webChatRoute: HttpRoute<WeftConfig> = {
+  matches: (request) => {
+    const path = pathOf(request)
+    return request.method === "GET" && (path === "/" || path === "/chat" || path.startsWith("/web/"))
+  },
+  handle: (request) =>
+    Effect.gen(function*() {
+      const settings = yield* WeftConfig
+      if (!settings.features.webChat) return notFound("the web chat page is off (features.webChat)")
+      return yield* serve(pathOf(request))
+    })
+}

@@ -1,0 +1,183 @@
+/**
+ * The web chat page's behaviour (markup in ../ChatPage.ts): sign in or register, conversations
+ * from the user's log, a conversation view, send, live updates — all through the browser SDK.
+ * `?transport=http` (or `ws`) forces a transport; the session survives a reload of the tab.
+ */
+import { register, type TransportKind, WeftBrowserClient } from "../sdk/WeftBrowserClient.ts"
+import { randomId } from "../sdk/Outbox.ts"
+import { Conversations, type Entry } from "./Conversations.ts"
+
+const SESSION_KEY = "weft.session"
+
+interface SavedSession {
+  readonly userId: string
+  readonly token: string
+  readonly deviceId: string
+}
+
+const element = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T
+const input = (id: string) => element<HTMLInputElement>(id)
+
+const params = new URLSearchParams(location.search)
+const transport = (params.get("transport") ?? "auto") as "auto" | TransportKind
+
+let client: WeftBrowserClient | undefined
+let conversations: Conversations | undefined
+let open: string | undefined
+
+const setStatus = (state: string) => {
+  const status = element("status")
+  status.dataset["state"] = state
+  status.textContent = state === "online" ? `online · ${client?.transport === "http" ? "HTTP" : "WebSocket"}` : state
+  status.dataset["transport"] = state === "online" ? client?.transport ?? "" : ""
+}
+
+const showError = (id: string, error: unknown) => {
+  element(id).textContent = error instanceof Error ? error.message : String(error)
+}
+
+const renderConversations = () => {
+  const list = element("conversations")
+  list.replaceChildren()
+  for (const conversation of conversations?.list() ?? []) {
+    const item = document.createElement("li")
+    item.dataset["peer"] = conversation.id
+    item.classList.toggle("active", conversation.id === open)
+    const peer = document.createElement("span")
+    peer.className = "peer"
+    peer.textContent = conversation.id
+    if (conversation.unread > 0) {
+      const badge = document.createElement("span")
+      badge.className = "badge"
+      badge.textContent = String(conversation.unread)
+      peer.append(badge)
+    }
+    const preview = document.createElement("span")
+    preview.className = "preview"
+    preview.textContent = conversation.entries.at(-1)?.text ?? ""
+    item.append(peer, preview)
+    item.onclick = () => openConversation(conversation.id)
+    list.append(item)
+  }
+}
+
+const renderMessage = (entry: Entry) => {
+  const bubble = document.createElement("div")
+  bubble.className = `msg ${entry.state}${entry.from === conversations?.me ? " mine" : ""}`
+  bubble.dataset["id"] = entry.messageId
+  const text = document.createElement("span")
+  text.className = "text"
+  text.textContent = entry.text
+  const meta = document.createElement("span")
+  meta.className = "meta"
+  const time = new Date(entry.sentAtMs).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
+  meta.textContent = `${entry.from} · ${entry.state === "pending" ? "sending…" : entry.state === "failed" ? "not sent" : time}`
+  bubble.append(text, meta)
+  return bubble
+}
+
+const renderMessages = () => {
+  const box = element("messages")
+  element("title").textContent = open ?? ""
+  element("composer").hidden = open === undefined
+  if (open === undefined || conversations === undefined) return
+  box.replaceChildren(...conversations.get(open).entries.map(renderMessage))
+  box.scrollTop = box.scrollHeight
+}
+
+const openConversation = (id: string) => {
+  if (conversations === undefined || id === "") return
+  open = id
+  conversations.get(id).unread = 0
+  renderConversations()
+  renderMessages()
+  input("text").focus()
+}
+
+const start = async (userId: string, credentials: { password?: string; resumeToken?: string; deviceId?: string }) => {
+  const next = new WeftBrowserClient({ userId, transport, deviceName: navigator.userAgent.slice(0, 64), ...credentials })
+  conversations = new Conversations(userId)
+  open = undefined
+  client = next
+  next.on("state", setStatus)
+  next.on("change", (change) => {
+    const touched = conversations?.apply(change, open)
+    if (touched === undefined) return
+    renderConversations()
+    if (touched === open) renderMessages()
+  })
+  next.on("kicked", (kicked) => signOut(`signed out: ${kicked.reason}`))
+  next.on("error", (error) => showError("chat-error", error))
+  await next.connect()
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ userId, token: next.sessionToken ?? "", deviceId: next.deviceId } satisfies SavedSession))
+  element("login").hidden = true
+  element("chat").hidden = false
+  element("logout").hidden = false
+  element("me").textContent = userId
+  setStatus(next.state)
+  renderConversations()
+}
+
+const signOut = (why = "") => {
+  // Log out revokes the session token; a failed call still leaves this tab signed out.
+  client?.logout().catch(() => {})
+  client = undefined
+  sessionStorage.removeItem(SESSION_KEY)
+  element("login").hidden = false
+  element("chat").hidden = true
+  element("logout").hidden = true
+  element("me").textContent = ""
+  element("login-error").textContent = why
+  setStatus("offline")
+}
+
+const signIn = async (registerFirst: boolean) => {
+  const userId = input("user").value.trim()
+  const password = input("password").value
+  element("login-error").textContent = ""
+  try {
+    if (registerFirst) await register(location.origin, userId, password)
+    await start(userId, { password })
+  } catch (error) {
+    client?.close()
+    showError("login-error", error)
+  }
+}
+
+element("login").onsubmit = (event) => {
+  event.preventDefault()
+  void signIn(false)
+}
+element("register").onclick = () => {
+  if (element<HTMLFormElement>("login").reportValidity()) void signIn(true)
+}
+element("logout").onclick = () => signOut()
+element("start").onsubmit = (event) => {
+  event.preventDefault()
+  openConversation(input("peer").value.trim())
+  input("peer").value = ""
+}
+element("composer").onsubmit = (event) => {
+  event.preventDefault()
+  const text = input("text").value
+  const to = open
+  if (client === undefined || conversations === undefined || to === undefined || text.trim() === "") return
+  input("text").value = ""
+  element("chat-error").textContent = ""
+  const clientMsgId = randomId()
+  const entry = conversations.addPending(to, clientMsgId, text)
+  renderConversations()
+  renderMessages()
+  client.send(to, text, clientMsgId).catch((error) => {
+    entry.state = "failed"
+    showError("chat-error", error)
+    renderMessages()
+  })
+}
+
+// A reload of the tab resumes the session with its token: no password asked again.
+const saved = sessionStorage.getItem(SESSION_KEY)
+if (saved !== null) {
+  const session = JSON.parse(saved) as SavedSession
+  start(session.userId, { resumeToken: session.token, deviceId: session.deviceId }).catch((error) => signOut(String(error)))
+}

@@ -1,0 +1,394 @@
+/**
+ * The weft client SDK for browsers: one logged-in user over a WebSocket, or over HTTP short
+ * connections with long polling when no WebSocket gets through. The protocol is the Node SDK's
+ * (client/WeftClient.ts): login in one round trip (a resume token first), changes applied once
+ * in sequence order, a sync by cursor on a gap or after a reconnect, an outbox resent with the
+ * same client message ids, reconnect with exponential backoff and jitter. No Node modules.
+ */
+import { Command } from "../../protocol/Command.ts"
+import type { Frame } from "../../protocol/Frame.ts"
+import type { AuthResponse, Change, Kicked, Message, Push, SendMessageResponse, SyncResponse } from "../../protocol/Proto.ts"
+import { Status } from "../../protocol/Status.ts"
+import { HttpTransport } from "./HttpTransport.ts"
+import { Schema } from "./Schema.ts"
+import { type Answer, type CommandSpec, Commands, DisconnectedError, type Transport, type TransportKind, WeftRequestError } from "./Transport.ts"
+import { WebSocketTransport } from "./WebSocketTransport.ts"
+import { Outbox, type OutgoingMessage, randomId } from "./Outbox.ts"
+
+export { Commands, DisconnectedError, Schema, WeftRequestError }
+export type { CommandSpec, OutgoingMessage, TransportKind }
+
+export interface BrowserClientOptions {
+  /** The gateway's HTTP origin, e.g. "http://127.0.0.1:9380" (default: the page's origin). */
+  readonly server?: string | undefined
+  /** The schema (default: loaded from the server at connect). */
+  readonly schema?: Schema | undefined
+  readonly userId: string
+  readonly password?: string | undefined
+  readonly resumeToken?: string | undefined
+  readonly deviceId?: string | undefined
+  readonly deviceName?: string | undefined
+  /** The highest sequence already applied (default 0: the whole history), or "head". */
+  readonly cursor?: number | "head" | undefined
+  readonly epoch?: string | undefined
+  /** "auto" (default): WebSocket, else HTTP long polling. "ws" or "http" force one. */
+  readonly transport?: "auto" | TransportKind | undefined
+  readonly reconnect?: boolean | undefined
+  readonly maxBackoffMs?: number | undefined
+  readonly heartbeatMs?: number | undefined
+  readonly connectTimeoutMs?: number | undefined
+  readonly requestTimeoutMs?: number | undefined
+  /** How long one long poll may wait for news (HTTP transport). */
+  readonly pollTimeoutMs?: number | undefined
+}
+
+export type ClientState = "connecting" | "online" | "offline" | "closed"
+
+export interface ClientEvents {
+  change: (change: Change) => void
+  message: (message: Message, seq: number) => void
+  state: (state: ClientState) => void
+  kicked: (kicked: Kicked) => void
+  reset: (epoch: string) => void
+  error: (error: Error) => void
+}
+
+/** Registers a new account over a short connection; needs no login. */
+export const register = async (server: string, userId: string, password: string, displayName = "", schema?: Schema) => {
+  const transport = new HttpTransport({ server, schema: schema ?? await Schema.load(server), requestTimeoutMs: 15_000, onClose: () => {} })
+  await transport.request(Commands.register, { userId, password, displayName })
+}
+
+export class WeftBrowserClient {
+  private transportValue: Transport | undefined
+  private readonly listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
+    change: new Set(), message: new Set(), state: new Set(), kicked: new Set(), reset: new Set(), error: new Set()
+  }
+  private readonly outbox = new Outbox((outgoing) => this.transmitAll(outgoing))
+  private readonly server: string
+  private schema: Schema | undefined
+  private cursorValue: number
+  private epochValue: string | undefined
+  private token: string | undefined
+  private stateValue: ClientState = "offline"
+  private startAtHead: boolean
+  private attempt = 0
+  private heartbeatTimer: ReturnType<typeof setTimeout> | undefined
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  private syncing: Promise<void> | undefined
+  private firstLogin: ((error?: Error) => void) | undefined
+  readonly deviceId: string
+
+  constructor(private readonly options: BrowserClientOptions) {
+    this.server = options.server ?? globalThis.location.origin
+    this.schema = options.schema
+    this.startAtHead = options.cursor === "head"
+    this.cursorValue = typeof options.cursor === "number" ? options.cursor : 0
+    this.epochValue = options.epoch
+    this.token = options.resumeToken
+    this.deviceId = options.deviceId ?? `web-${randomId()}`
+  }
+
+  on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): () => void {
+    this.listeners[event].add(listener)
+    return () => this.listeners[event].delete(listener)
+  }
+
+  /** The highest sequence applied; keep it (with `epoch`) to resume without a full sync. */
+  get cursor(): number {
+    return this.cursorValue
+  }
+  get epoch(): string | undefined {
+    return this.epochValue
+  }
+  /** The session token: pass it as `resumeToken` to log in again without the password. */
+  get sessionToken(): string | undefined {
+    return this.token
+  }
+  get state(): ClientState {
+    return this.stateValue
+  }
+  /** The transport in use while online: "ws" or "http". */
+  get transport(): TransportKind | undefined {
+    return this.transportValue?.kind
+  }
+  get unacknowledged(): number {
+    return this.outbox.size
+  }
+
+  /** Connects and logs in; resolves once online and synced. The first login must succeed. */
+  connect(): Promise<void> {
+    if (this.stateValue !== "offline") return Promise.reject(new Error(`cannot connect while ${this.stateValue}`))
+    return new Promise((resolve, reject) => {
+      this.firstLogin = (error) => (error ? reject(error) : resolve())
+      void this.establish()
+    })
+  }
+
+  /** Sends a text message; resolves once the server stored it. */
+  send(to: string, text: string, clientMsgId: string = randomId()): Promise<SendMessageResponse> {
+    return this.sendMessage({ to, text }, clientMsgId)
+  }
+
+  /** Any message, through the outbox: kept and resent with the same client message id until acknowledged. */
+  sendMessage(message: OutgoingMessage, clientMsgId: string = randomId()): Promise<SendMessageResponse> {
+    if (this.stateValue === "closed") return Promise.reject(new Error("client is closed"))
+    return this.outbox.add(message, clientMsgId, this.stateValue === "online")
+  }
+
+  /** Any command (`{ id, name, request, response }` type names of the schema); needs to be online. */
+  call<Res extends Answer>(command: CommandSpec, request: object): Promise<Res> {
+    const transport = this.transportValue
+    if (transport === undefined || this.stateValue !== "online") return Promise.reject(new DisconnectedError("offline"))
+    return transport.request<Res>(command, request)
+  }
+
+  /** Pulls every change after the cursor; called by itself on gaps and reconnects. */
+  sync(): Promise<void> {
+    this.syncing ??= this.syncPages().finally(() => (this.syncing = undefined))
+    return this.syncing
+  }
+
+  /** Closes for good; unacknowledged sends are rejected. */
+  close(): void {
+    this.setState("closed")
+    this.stopTimers()
+    this.transportValue?.close()
+    this.transportValue = undefined
+    this.outbox.rejectAll(new Error("client closed"))
+  }
+
+  /** Ends the session on the server (the token stops working on every device using it), then closes. */
+  async logout(): Promise<void> {
+    try {
+      if (this.stateValue === "online") await this.call(Commands.logout, {})
+    } finally {
+      this.close()
+    }
+  }
+
+  /** Cuts the transport as a failing network would; the client reconnects by itself. */
+  dropConnection(): void {
+    const transport = this.transportValue
+    transport?.close()
+    if (transport !== undefined) this.onDisconnect(transport)
+  }
+
+  private async establish(): Promise<void> {
+    this.setState("connecting")
+    try {
+      this.schema ??= await Schema.load(this.server)
+      const transport = await this.openTransport(this.schema)
+      if (this.stateValue === "closed") return transport.close()
+      this.transportValue = transport
+      const auth = await this.login(transport)
+      this.attempt = 0
+      if (this.epochValue !== undefined && this.epochValue !== auth.epoch) {
+        this.cursorValue = 0
+        this.emit("reset", auth.epoch)
+      }
+      this.epochValue = auth.epoch
+      if (this.startAtHead) {
+        this.startAtHead = false
+        this.cursorValue = auth.currentSeq
+      }
+      this.setState("online")
+      if (auth.currentSeq > this.cursorValue) await this.sync()
+      if (transport instanceof HttpTransport) void this.pollLoop(transport)
+      else this.startHeartbeat(transport, auth)
+      this.outbox.resendAll()
+      this.firstLogin?.()
+      this.firstLogin = undefined
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error))
+      if (this.firstLogin !== undefined || isFatal(failure)) {
+        this.firstLogin?.(failure)
+        this.firstLogin = undefined
+        this.emit("error", failure)
+        this.transportValue?.close()
+        this.transportValue = undefined
+        this.stopTimers()
+        this.outbox.rejectAll(failure)
+        this.setState(isFatal(failure) ? "closed" : "offline")
+        return
+      }
+      this.transportValue?.close()
+      this.transportValue = undefined
+      this.scheduleReconnect()
+    }
+  }
+
+  /** A WebSocket if one opens (unless HTTP is forced), else the short connection. */
+  private async openTransport(schema: Schema): Promise<Transport> {
+    const mode = this.options.transport ?? "auto"
+    const requestTimeoutMs = this.options.requestTimeoutMs ?? 15_000
+    let transport: Transport | undefined
+    const onClose = () => transport !== undefined && this.onDisconnect(transport)
+    if (mode !== "http") {
+      try {
+        transport = await WebSocketTransport.open({
+          url: `${this.server.replace(/^http/, "ws")}/ws`,
+          schema,
+          connectTimeoutMs: this.options.connectTimeoutMs ?? 5000,
+          requestTimeoutMs,
+          onPush: (frame) => this.onPush(transport!, frame),
+          onClose
+        })
+        return transport
+      } catch (error) {
+        if (mode === "ws") throw error
+      }
+    }
+    transport = new HttpTransport({ server: this.server, schema, requestTimeoutMs, onClose })
+    return transport
+  }
+
+  private async login(transport: Transport): Promise<AuthResponse> {
+    const device = { deviceId: this.deviceId, platform: 3, name: this.options.deviceName ?? "browser" }
+    let auth: AuthResponse | undefined
+    if (this.token !== undefined) {
+      try {
+        auth = await transport.request<AuthResponse>(Commands.auth, { userId: this.options.userId, resumeToken: this.token, device })
+      } catch (error) {
+        if (!(error instanceof WeftRequestError && error.code === Status.INVALID_TOKEN) || !this.options.password) throw error
+        this.token = undefined
+      }
+    }
+    auth ??= await transport.request<AuthResponse>(Commands.auth, { userId: this.options.userId, password: this.options.password, device })
+    this.token = auth.sessionToken
+    transport.authenticate({ userId: this.options.userId, sessionToken: auth.sessionToken, deviceId: this.deviceId })
+    return auth
+  }
+
+  private transmitAll(outgoing: { message: OutgoingMessage; clientMsgId: string }): Promise<SendMessageResponse> {
+    const transport = this.transportValue
+    if (transport === undefined || this.stateValue !== "online") return Promise.reject(new DisconnectedError("offline"))
+    const { message, clientMsgId } = outgoing
+    return transport.request<SendMessageResponse>(Commands.sendMessage, {
+      to: message.to ?? "", groupId: message.groupId ?? "", type: message.type ?? 0, text: message.text ?? "", clientMsgId, media: message.media ?? null
+    })
+  }
+
+  private async syncPages(): Promise<void> {
+    let more = true
+    while (more) {
+      const transport = this.transportValue
+      if (transport === undefined) return
+      const page = await transport.request<SyncResponse>(Commands.sync, { cursor: this.cursorValue, limit: 0 })
+      more = this.applyPage(page)
+    }
+  }
+
+  /** Applies a sync or poll page; true if more pages follow. */
+  private applyPage(page: SyncResponse): boolean {
+    if (this.epochValue !== undefined && page.epoch !== "" && page.epoch !== this.epochValue) {
+      this.epochValue = page.epoch
+      this.cursorValue = 0
+      this.emit("reset", page.epoch)
+      return true
+    }
+    for (const change of page.changes) this.apply(change)
+    return page.more
+  }
+
+  /** Long polling: each answer brings the changes after the cursor, or nothing at its timeout. */
+  private async pollLoop(transport: HttpTransport): Promise<void> {
+    const timeoutMs = this.options.pollTimeoutMs ?? 25_000
+    while (this.transportValue === transport && this.stateValue === "online") {
+      try {
+        const page = await transport.request<SyncResponse>(Commands.poll, { cursor: this.cursorValue, limit: 0, timeoutMs }, timeoutMs)
+        if (this.transportValue === transport) this.applyPage(page)
+      } catch (error) {
+        // A broken transport reports itself (onDisconnect); anything else is worth saying.
+        if (!(error instanceof DisconnectedError)) this.emit("error", error as Error)
+        if (this.transportValue === transport && !(error instanceof DisconnectedError)) await new Promise((r) => setTimeout(r, 1000))
+      }
+    }
+  }
+
+  private apply(change: Change): void {
+    if (change.seq <= this.cursorValue) return
+    this.cursorValue = change.seq
+    this.emit("change", change)
+    if (change.message) this.emit("message", change.message, change.seq)
+  }
+
+  private onPush(transport: Transport, frame: Frame): void {
+    if (transport !== this.transportValue || this.schema === undefined) return
+    if (frame.command === Command.KICKED) {
+      const kicked = this.schema.codec<Kicked>("Kicked").decode(frame.body)
+      this.close()
+      this.emit("kicked", kicked)
+    } else if (frame.command === Command.ERROR) {
+      const error = this.schema.codec<{ code: number; message: string }>("ErrorFrame").decode(frame.body)
+      this.emit("error", new WeftRequestError(error.code, error.message))
+    } else if (frame.command === Command.PUSH) {
+      const push = this.schema.codec<Push>("Push").decode(frame.body)
+      const epochChanged = push.epoch !== "" && push.epoch !== this.epochValue
+      // A gap (or a sync already running): pull instead of trusting the push order.
+      if (epochChanged || push.change.seq > this.cursorValue + 1 || this.syncing !== undefined) {
+        this.sync().catch((error) => this.emit("error", error))
+      } else {
+        this.apply(push.change)
+      }
+    }
+  }
+
+  private onDisconnect(transport: Transport): void {
+    if (transport !== this.transportValue) return
+    this.transportValue = undefined
+    this.stopTimers()
+    if (this.stateValue === "closed") return
+    this.setState("offline")
+    this.scheduleReconnect()
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stateValue === "closed" || this.options.reconnect === false || this.reconnectTimer !== undefined) {
+      this.setState(this.stateValue === "closed" ? "closed" : "offline")
+      return
+    }
+    this.setState("offline")
+    const ceiling = Math.min(this.options.maxBackoffMs ?? 10_000, 100 * 2 ** this.attempt)
+    this.attempt++
+    // Jitter: pages dropped by the same gateway restart don't all come back at once.
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2)
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined
+      void this.establish()
+    }, delay)
+  }
+
+  private startHeartbeat(transport: Transport, auth: AuthResponse): void {
+    const interval = this.options.heartbeatMs ?? auth.heartbeatMinSeconds * 1000
+    const beat = () => {
+      if (transport !== this.transportValue) return
+      transport.request(Commands.ping, {}).then(
+        () => transport === this.transportValue && (this.heartbeatTimer = setTimeout(beat, interval)),
+        () => this.dropConnection()
+      )
+    }
+    this.heartbeatTimer = setTimeout(beat, interval)
+  }
+
+  private stopTimers(): void {
+    clearTimeout(this.heartbeatTimer)
+    clearTimeout(this.reconnectTimer)
+    this.heartbeatTimer = this.reconnectTimer = undefined
+  }
+
+  private setState(state: ClientState): void {
+    if (this.stateValue === state || this.stateValue === "closed") return
+    this.stateValue = state
+    this.emit("state", state)
+  }
+
+  private emit<K extends keyof ClientEvents>(event: K, ...args: Parameters<ClientEvents[K]>): void {
+    for (const listener of this.listeners[event]) (listener as (...a: Parameters<ClientEvents[K]>) => void)(...args)
+  }
+}
+
+/** Failures that reconnecting cannot fix: the credentials are wrong. */
+const isFatal = (error: Error) =>
+  error instanceof WeftRequestError &&
+  (error.code === Status.WRONG_CREDENTIALS || error.code === Status.INVALID_TOKEN || error.code === Status.INVALID_USER_ID)

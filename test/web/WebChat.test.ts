@@ -1,0 +1,234 @@
+/**
+ * The web chat page in a real browser (Debian's chromium, headless): people sign up, chat both
+ * ways live, with each other and with a Node SDK user; a page forced to HTTP long polling
+ * still chats; a gateway restart loses nothing.
+ */
+import { join } from "node:path"
+import type { Browser, Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { register, WeftClient } from "../../src/client/WeftClient.ts"
+import type { Message } from "../../src/protocol/Proto.ts"
+import { artifactsDir, launchBrowser } from "../support/browser.ts"
+import { type DevServer, startDevServer } from "../support/DevServer.ts"
+import { uniqueUser, waitFor } from "../support/wait.ts"
+
+let server: DevServer
+let browser: Browser
+const PASSWORD = "secret-pw"
+
+beforeAll(async () => {
+  server = await startDevServer({ gateway: { httpPorts: [0] }, features: { webChat: true } })
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+const pageUrl = (query = "") => `http://127.0.0.1:${server.httpPort}/chat${query}`
+
+/** A new tab that signs up `userId` through the page's form; `setup` runs before the page loads. */
+const signUp = async (userId: string, query = "", setup?: (page: Page) => Promise<void>): Promise<Page> => {
+  const page = await browser.newPage()
+  page.on("pageerror", (error) => console.error(`page error (${userId}):`, error))
+  await setup?.(page)
+  await page.goto(pageUrl(query))
+  await page.fill("#user", userId)
+  await page.fill("#password", PASSWORD)
+  await page.click("#register")
+  await page.waitForSelector("#status[data-state=online]")
+  return page
+}
+
+const openChat = async (page: Page, peer: string) => {
+  await page.fill("#peer", peer)
+  await page.press("#peer", "Enter")
+}
+
+const say = async (page: Page, text: string) => {
+  await page.fill("#text", text)
+  await page.press("#text", "Enter")
+}
+
+/** Waits until the open conversation shows `text` as a stored message. */
+const shows = (page: Page, text: string) => page.locator("#messages .msg.stored", { hasText: text }).waitFor()
+
+/** Logs out through the page: the session token stops working (and a waiting long poll ends). */
+const logOut = async (page: Page) => {
+  const session = JSON.parse((await page.evaluate(() => sessionStorage.getItem("weft.session")))!)
+  await page.click("#logout")
+  await page.waitForSelector("#login:not([hidden])")
+  const response = await fetch(`http://127.0.0.1:${server.httpPort}/cgi-bin/sync`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ base: { userId: session.userId, sessionToken: session.token }, cursor: 0 })
+  })
+  expect((await response.json()).base.code).toBe("INVALID_TOKEN")
+}
+
+const nodeUser = async (userId: string) => {
+  const tcp = { host: server.host, port: server.port }
+  await register(tcp, userId, PASSWORD)
+  const client = new WeftClient({ ...tcp, userId, password: PASSWORD })
+  const received: Array<Message> = []
+  client.on("message", (message) => message.from !== userId && received.push(message))
+  await client.connect()
+  return { client, received, userId }
+}
+
+describe("the web chat page", () => {
+  it("two pages chat both ways live over WebSocket, and a Node SDK user chats with a page", async () => {
+    const alice = uniqueUser("alice")
+    const bob = uniqueUser("bob")
+    const carol = uniqueUser("carol")
+    const pageA = await signUp(alice)
+    const pageB = await signUp(bob)
+    expect(await pageA.getAttribute("#status", "data-transport")).toBe("ws")
+
+    await openChat(pageA, bob)
+    await say(pageA, "hello bob, from a browser")
+    await shows(pageA, "hello bob, from a browser")
+    // Bob did nothing: the conversation arrives by push, with an unread badge.
+    await pageB.locator(`#conversations li[data-peer="${alice}"] .badge`, { hasText: "1" }).waitFor()
+    await pageB.click(`#conversations li[data-peer="${alice}"]`)
+    await shows(pageB, "hello bob, from a browser")
+    await say(pageB, "hi alice, bob here")
+    await shows(pageA, "hi alice, bob here")
+
+    const terminal = await nodeUser(carol)
+    await terminal.client.send(alice, "hello from the terminal")
+    await pageA.click(`#conversations li[data-peer="${carol}"]`)
+    await shows(pageA, "hello from the terminal")
+    await say(pageA, "hello carol, from the page")
+    await waitFor("carol gets the page's answer", () => terminal.received.some((m) => m.text === "hello carol, from the page"))
+    expect(terminal.received.map((m) => [m.from, m.text])).toEqual([[alice, "hello carol, from the page"]])
+
+    // Each message once, in order, on both sides.
+    await pageA.click(`#conversations li[data-peer="${bob}"]`)
+    expect(await pageA.$$eval("#messages .msg .text", (nodes) => nodes.map((n) => n.textContent))).toEqual([
+      "hello bob, from a browser",
+      "hi alice, bob here"
+    ])
+    await pageA.screenshot({ path: join(artifactsDir, "webchat.png") })
+    terminal.client.close()
+    await pageA.close()
+    await pageB.close()
+  })
+
+  it("a message typed while the gateway is down is delivered once it is back, once", async () => {
+    const fay = uniqueUser("fay")
+    const gus = uniqueUser("gus")
+    const page = await signUp(fay)
+    const terminal = await nodeUser(gus)
+    await openChat(page, gus)
+
+    await server.stopGateway()
+    await page.waitForSelector("#status:not([data-state=online])")
+    await say(page, "sent while offline")
+    await page.locator("#messages .msg.pending", { hasText: "sent while offline" }).waitFor()
+    await server.startGateway()
+
+    await shows(page, "sent while offline")
+    await waitFor("gus gets it", () => terminal.received.length > 0, 20_000)
+    await page.waitForSelector("#status[data-state=online]")
+    await terminal.client.sync()
+    expect(terminal.received.map((m) => m.text)).toEqual(["sent while offline"])
+    expect(await page.$$eval("#messages .msg", (nodes) => nodes.length)).toBe(1)
+    terminal.client.close()
+    await page.close()
+  })
+
+  const chatsOverHttp = async (page: Page, pageUser: string) => {
+    expect(await page.getAttribute("#status", "data-transport")).toBe("http")
+    const terminal = await nodeUser(uniqueUser("erin"))
+    await terminal.client.send(pageUser, "are you there over http?")
+    await page.click(`#conversations li[data-peer="${terminal.userId}"]`)
+    await shows(page, "are you there over http?")
+    await say(page, "yes, polling")
+    await shows(page, "yes, polling")
+    await waitFor("the terminal user gets the answer", () => terminal.received.some((m) => m.text === "yes, polling"))
+    await terminal.client.send(pageUser, "second one")
+    await shows(page, "second one")
+    terminal.client.close()
+    await logOut(page)
+  }
+
+  it("a page forced to HTTP sends by short connections and receives by long polling, without a WebSocket", async () => {
+    const dave = uniqueUser("dave")
+    const sockets: Array<string> = []
+    const page = await signUp(dave, "?transport=http", async (page) => {
+      page.on("websocket", (socket) => sockets.push(socket.url()))
+    })
+    await chatsOverHttp(page, dave)
+    expect(sockets).toEqual([])
+    await page.close()
+  })
+
+  it("a page whose WebSocket is refused falls back to HTTP by itself and chats", async () => {
+    const finn = uniqueUser("finn")
+    let refused = 0
+    const page = await signUp(finn, "", async (page) => {
+      // A proxy that lets plain HTTP through but not WebSockets.
+      await page.routeWebSocket(/\/ws$/, (socket) => {
+        refused++
+        return socket.close({ code: 1008, reason: "blocked" })
+      })
+    })
+    await chatsOverHttp(page, finn)
+    expect(refused).toBeGreaterThan(0)
+    await page.close()
+  })
+
+  it("a reload resumes the session with its token: no password asked, history shown", async () => {
+    const hal = uniqueUser("hal")
+    const page = await signUp(hal)
+    await openChat(page, hal)
+    await say(page, "note to self")
+    await shows(page, "note to self")
+    await page.reload()
+    await page.waitForSelector("#status[data-state=online]")
+    expect(await page.isHidden("#login")).toBe(true)
+    await page.click(`#conversations li[data-peer="${hal}"]`)
+    await shows(page, "note to self")
+    await page.close()
+  })
+
+  it("a wrong password or a taken user id is told on the form", async () => {
+    const ida = uniqueUser("ida")
+    const first = await signUp(ida)
+    await first.close()
+    const page = await browser.newPage()
+    await page.goto(pageUrl())
+    await page.fill("#user", ida)
+    await page.fill("#password", "not-the-password")
+    await page.click("#signin")
+    await page.locator("#login-error", { hasText: "WRONG_CREDENTIALS" }).waitFor()
+    await page.click("#register")
+    await page.locator("#login-error", { hasText: "USER_EXISTS" }).waitFor()
+    expect(await page.isVisible("#login")).toBe(true)
+    await page.close()
+  })
+})
+
+describe("what the gateway serves for the page", () => {
+  it("serves only the browser scripts, never other compiled server code", async () => {
+    const get = (path: string) => fetch(`http://127.0.0.1:${server.httpPort}${path}`)
+    expect((await get("/web/js/web/sdk/WeftBrowserClient.js")).status).toBe(200)
+    expect((await get("/web/js/protocol/Frame.js")).status).toBe(200)
+    for (const path of ["/web/js/protocol/Proto.js", "/web/js/web/WebRoutes.js", "/web/js/cli/main.js", "/web/js/web/sdk/../../cli/main.js"]) {
+      expect((await get(path)).status, path).toBe(404)
+    }
+    const redirect = await get("/")
+    expect(redirect.url).toBe(pageUrl())
+  })
+
+  it("a gateway without features.webChat serves no page", async () => {
+    const plain = await startDevServer({ gateway: { httpPorts: [0] } })
+    try {
+      const response = await fetch(`http://127.0.0.1:${plain.httpPort}/chat`)
+      expect(response.status).toBe(404)
+    } finally {
+      await plain.stop()
+    }
+  })
+})
