@@ -24,6 +24,17 @@ export class DisconnectedError extends Error {
   }
 }
 
+/** A response body decoded, with a non-zero status in its base response thrown as a WeftRequestError. */
+export const checkedResponse = <Res extends { readonly base?: { readonly code: number; readonly message: string } | null }>(
+  codec: Codec<Res>,
+  body: Uint8Array
+): Res => {
+  const response = codec.decode(body)
+  const code = response.base?.code ?? 0
+  if (code !== 0) throw new WeftRequestError(code, response.base?.message ?? "")
+  return response
+}
+
 interface Pending {
   readonly command: number
   readonly resolve: (body: Uint8Array) => void
@@ -58,8 +69,11 @@ export class FrameConnection {
   private nextRequestId = 1
   private closed = false
   private readonly socket: Pipe
+  /** How the frames travel: a TCP socket or a WebSocket. */
+  readonly transport: "tcp" | "ws"
 
   private constructor(socket: Net.Socket | Pipe, private readonly options: FrameConnectionOptions) {
+    this.transport = socket instanceof Net.Socket ? "tcp" : "ws"
     if (socket instanceof Net.Socket) {
       socket.on("data", (chunk) => this.onData(chunk))
       socket.on("close", () => this.shutdown(new DisconnectedError("connection closed")))
@@ -138,27 +152,26 @@ export class FrameConnection {
     command: number,
     requestCodec: Codec<Req>,
     responseCodec: Codec<Res>,
-    request: Req
+    request: Req,
+    timeoutMs?: number
   ): Promise<Res> {
-    const body = await this.requestRaw(command, requestCodec.encode(request))
-    const response = responseCodec.decode(body)
-    const code = response.base?.code ?? 0
-    if (code !== 0) throw new WeftRequestError(code, response.base?.message ?? "")
-    return response
+    return checkedResponse(responseCodec, await this.requestRaw(command, requestCodec.encode(request), timeoutMs))
   }
 
-  requestRaw(command: number, body: Uint8Array): Promise<Uint8Array> {
+  /** `timeoutMs` overrides the connection's request timeout (a ping waits less). */
+  requestRaw(command: number, body: Uint8Array, timeoutMs?: number): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new DisconnectedError())
+    const timeout = timeoutMs ?? this.options.requestTimeoutMs ?? 15000
     const requestId = this.nextRequestId
     this.nextRequestId = this.nextRequestId >= 0xffffffff ? 1 : this.nextRequestId + 1
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId)
-        reject(new DisconnectedError(`no answer to command ${command} within ${this.options.requestTimeoutMs ?? 15000} ms`))
+        reject(new DisconnectedError(`no answer to command ${command} within ${timeout} ms`))
         // The server answers every request well within this (its own calls give up sooner), so
         // silence means a half-open connection: drop it, and the client reconnects and resends.
-        this.socket.destroy()
-      }, this.options.requestTimeoutMs ?? 15000)
+        this.destroy()
+      }, timeout)
       this.pending.set(requestId, { command, resolve, reject, timer })
       this.writeFrame(encodeFrame(command, requestId, body))
     })
@@ -178,6 +191,8 @@ export class FrameConnection {
   /** Drops the connection without a goodbye, as a dying network would. */
   destroy(): void {
     this.socket.destroy()
+    // A half-open WebSocket may take long to report its close: the connection ends now.
+    this.shutdown(new DisconnectedError("connection dropped"))
   }
 
   get isClosed(): boolean {

@@ -1,27 +1,69 @@
 /**
- * The weft client SDK (Node): one logged-in user on one long connection that keeps itself
- * alive. It logs in in one round trip, applies pushed changes in sequence order, syncs when
- * it sees a gap or after a reconnect, and resends messages whose acknowledgement it never
- * saw (same client message id, so the server stores them once).
+ * The weft client SDK (Node): one logged-in user on one connection that keeps itself alive.
+ * It finds its way in by racing the endpoints it knows (TCP, then WebSocket, then HTTP with long
+ * polling; see Routing.ts), logs in in one round trip, applies pushed changes in sequence order,
+ * syncs when it sees a gap or after a reconnect, and resends messages whose acknowledgement it
+ * never saw (same client message id, so the server stores them once) — whichever transport it
+ * ends up on. On long connections it pings on an adaptive schedule (Heartbeat.ts).
  */
 import { randomUUID } from "node:crypto"
 import { Command } from "../protocol/Command.ts"
 import type { Frame } from "../protocol/Frame.ts"
-import { type AuthResponse, type Change, type Codec, Codecs, type Kicked, type Message, type SendMessageResponse } from "../protocol/Proto.ts"
+import {
+  type AuthResponse,
+  type Change,
+  type Codec,
+  codec,
+  Codecs,
+  type Kicked,
+  type Message,
+  type SendMessageResponse,
+  type SyncResponse
+} from "../protocol/Proto.ts"
 import type { Media } from "../protocol/messages.ts"
+import { MAX_REPORTED_TIMES, RouteCodecs, TransportId, type TransportName, transportName } from "../protocol/routes.ts"
 import { Status } from "../protocol/Status.ts"
+import { type BackoffSchedule, defaultBackoff, reconnectDelay } from "./Backoff.ts"
 import { DisconnectedError, FrameConnection, WeftRequestError } from "./FrameConnection.ts"
+import { AdaptiveHeartbeat, type HeartbeatSchedule } from "./Heartbeat.ts"
+import { HttpLink } from "./HttpLink.ts"
+import { type Endpoint, memoryRouteStore, type RouteState, type RouteStore } from "./RouteStore.ts"
+import { type Measurement, planWaves, raceEndpoints } from "./Routing.ts"
 
 export { DisconnectedError, WeftRequestError }
+export type { Endpoint }
+
+/** A long connection (TCP or WebSocket) or the HTTP-only link: the same requests on each. */
+type Link = FrameConnection | HttpLink
+
+const PollRequest = codec<{ readonly cursor: number; readonly limit: number; readonly timeoutMs: number }>("PollRequest")
 
 export interface ClientOptions {
-  readonly host: string
-  readonly port: number
+  /** The gateway's TCP long-connection address (tried first when no endpoint worked before). */
+  readonly host?: string | undefined
+  readonly port?: number | undefined
+  /** The gateway's HTTP port on `host`: WebSocket (GET /ws) and HTTP (POST /cgi-bin/...) endpoints. */
+  readonly httpPort?: number | undefined
   /**
-   * More gateways to use when one stops answering: the client moves to the next endpoint on
-   * each failed connect or lost connection (host/port is the first).
+   * More TCP gateways to use when one stops answering (raced with the other TCP endpoints).
    */
   readonly fallbacks?: ReadonlyArray<{ readonly host: string; readonly port: number }> | undefined
+  /** Endpoints of any transport, besides host/port; the route list the server hands out is added. */
+  readonly endpoints?: ReadonlyArray<Endpoint> | undefined
+  /** Use only this transport (default: TCP, then WebSocket, then HTTP, as they get through). */
+  readonly transport?: TransportName | undefined
+  /** Where the last working endpoint, the route list and learned heartbeats are kept between runs. */
+  readonly routeStore?: RouteStore | undefined
+  /** The network the device is on (chosen by the app): the learned heartbeat is kept per network. */
+  readonly network?: string | undefined
+  /** How long a wave of the endpoint race runs before the next transport joins (default 300 ms). */
+  readonly raceStaggerMs?: number | undefined
+  /** Idle time after which measured connect times are reported to the server (default 10 s). */
+  readonly reportAfterIdleMs?: number | undefined
+  /** Longest wait of one long poll on HTTP (default 25 s). */
+  readonly pollTimeoutMs?: number | undefined
+  /** WebSocket implementation (default: the platform's). */
+  readonly webSocket?: typeof WebSocket | undefined
   readonly userId: string
   readonly password?: string | undefined
   readonly resumeToken?: string | undefined
@@ -35,9 +77,17 @@ export interface ClientOptions {
   /** Reconnect after a lost connection (default true), with exponential backoff and jitter. */
   readonly reconnect?: boolean | undefined
   readonly maxBackoffMs?: number | undefined
-  /** Heartbeat interval; defaults to the server's advertised minimum. */
+  /** A fixed heartbeat interval (no adaptation). */
   readonly heartbeatMs?: number | undefined
+  /** The adaptive heartbeat's schedule; defaults to the bounds the server advertises at login. */
+  readonly heartbeat?: HeartbeatSchedule | undefined
   readonly requestTimeoutMs?: number | undefined
+}
+
+/** One heartbeat's outcome: the silence it followed and whether the pong came back. */
+export interface HeartbeatEvent {
+  readonly intervalMs: number
+  readonly ok: boolean
 }
 
 export type ClientState = "connecting" | "online" | "offline" | "closed"
@@ -58,6 +108,9 @@ export interface ClientEvents {
   /** The server's log epoch changed: history was lost; the cursor restarted from 0. */
   reset: (epoch: string) => void
   error: (error: Error) => void
+  /** Logged in through this endpoint (after each connect). */
+  connected: (endpoint: Endpoint) => void
+  heartbeat: (beat: HeartbeatEvent) => void
 }
 
 /** A message to send: 1:1 (`to`) or to a group (`groupId`), text or media (see sync.proto). */
@@ -100,7 +153,7 @@ export const register = async (
 }
 
 export class WeftClient {
-  private connection: FrameConnection | undefined
+  private connection: Link | undefined
   private listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
     change: new Set(),
     message: new Set(),
@@ -108,20 +161,28 @@ export class WeftClient {
     reset: new Set(),
     error: new Set(),
     kicked: new Set(),
-    unsolicited: new Set()
+    unsolicited: new Set(),
+    connected: new Set(),
+    heartbeat: new Set()
   }
   private readonly outbox: Array<Outgoing> = []
   private cursorValue: number
   private epochValue: string | undefined
   private token: string | undefined
   private stateValue: ClientState = "offline"
-  private heartbeat: ReturnType<typeof setInterval> | undefined
+  private heartbeat: ReturnType<typeof setTimeout> | undefined
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  private reportTimer: ReturnType<typeof setTimeout> | undefined
   private attempt = 0
   private syncing: Promise<void> | undefined
   private readonly deviceId: string
   private firstLogin: ((error?: Error) => void) | undefined
   private startAtHead: boolean
+  private readonly store: RouteStore
+  private routeState: RouteState
+  private endpointInUse: Endpoint | undefined
+  private measurements: Array<Measurement> = []
+  private pacer: AdaptiveHeartbeat | undefined
 
   constructor(private readonly options: ClientOptions) {
     this.startAtHead = options.cursor === "head"
@@ -129,6 +190,11 @@ export class WeftClient {
     this.epochValue = options.epoch
     this.token = options.resumeToken
     this.deviceId = options.deviceId ?? randomUUID()
+    this.store = options.routeStore ?? memoryRouteStore()
+    this.routeState = this.store.load() ?? {}
+    if (this.configuredEndpoints().length === 0 && (this.routeState.routes ?? []).length === 0) {
+      throw new Error("a client needs host and port, or endpoints")
+    }
   }
 
   on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): () => void {
@@ -151,6 +217,16 @@ export class WeftClient {
 
   get state(): ClientState {
     return this.stateValue
+  }
+
+  /** The endpoint of the current connection (undefined while offline). */
+  get endpoint(): Endpoint | undefined {
+    return this.connection === undefined ? undefined : this.endpointInUse
+  }
+
+  /** The current heartbeat interval of the long connection, as learned so far. */
+  get heartbeatIntervalMs(): number | undefined {
+    return this.pacer?.intervalMs
   }
 
   /** Messages sent but not yet acknowledged. */
@@ -201,6 +277,12 @@ export class WeftClient {
     return connection.request(command, requestCodec, responseCodec, request)
   }
 
+  /** The server's route list, best first (also remembered for the next connects). */
+  async routes(): Promise<ReadonlyArray<Endpoint>> {
+    const response = await this.call(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {})
+    return this.learnRoutes(response.endpoints)
+  }
+
   /** Pulls every change after the cursor. Called automatically on gaps and reconnects. */
   sync(): Promise<void> {
     if (this.syncing === undefined) {
@@ -225,19 +307,33 @@ export class WeftClient {
 
   private async establish(): Promise<void> {
     this.setState("connecting")
+    let link: Link | undefined
     try {
-      const connection = await FrameConnection.open({
-        host: this.endpoint.host,
-        port: this.endpoint.port,
-        requestTimeoutMs: this.options.requestTimeoutMs,
-        onPush: (frame) => this.onPush(connection, frame),
-        onClose: () => this.onDisconnect(connection)
+      const won = await raceEndpoints<Link>({
+        waves: planWaves([...this.configuredEndpoints(), ...(this.routeState.routes ?? [])], {
+          lastGood: this.routeState.lastGood ?? this.primaryEndpoint(),
+          transport: this.options.transport
+        }),
+        staggerMs: this.options.raceStaggerMs ?? 300,
+        attempt: (endpoint) => this.attemptEndpoint(endpoint),
+        close: (loser) => loser.close(),
+        measured: (measurement) => {
+          this.measurements.push(measurement)
+          if (this.measurements.length > MAX_REPORTED_TIMES) this.measurements.shift()
+        }
       })
-      if (this.stateValue === "closed") return connection.close()
-      this.connection = connection
-      const auth = await this.login(connection)
+      link = won.link
+      if (this.stateValue === "closed") return link.close()
+      this.connection = link
+      this.endpointInUse = won.endpoint
+      const auth = await this.login(link)
       this.attempt = 0
-      this.startHeartbeat(connection, auth)
+      this.saveRouteState({ lastGood: stripWeight(won.endpoint) })
+      if (link instanceof HttpLink) {
+        void this.pollLoop(link)
+      } else {
+        this.startHeartbeat(link, auth)
+      }
       if (this.epochValue !== undefined && this.epochValue !== auth.epoch) {
         this.cursorValue = 0
         this.emit("reset", auth.epoch)
@@ -248,8 +344,10 @@ export class WeftClient {
         this.cursorValue = auth.currentSeq
       }
       this.setState("online")
+      this.emit("connected", won.endpoint)
       if (auth.currentSeq > this.cursorValue) await this.sync()
       for (const outgoing of this.outbox) if (!outgoing.inFlight) this.transmit(outgoing)
+      this.scheduleReport()
       this.firstLogin?.()
       this.firstLogin = undefined
     } catch (error) {
@@ -265,16 +363,47 @@ export class WeftClient {
         this.setState(isFatal(failure) ? "closed" : "offline")
         return
       }
-      this.connection?.destroy()
+      if (link !== undefined && link === this.connection) this.connection = undefined
+      link?.destroy()
       this.scheduleReconnect()
     }
   }
 
-  private async login(connection: FrameConnection): Promise<AuthResponse> {
+  /** Opens a link to one endpoint and asks it for the route list: the round trip the race times. */
+  private async attemptEndpoint(endpoint: Endpoint): Promise<Link> {
+    const handlers = {
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      onPush: (frame: Frame) => this.onPush(link, frame),
+      onClose: () => this.onDisconnect(link)
+    }
+    let link: Link
+    if (endpoint.transport === "tcp") {
+      link = await FrameConnection.open({ host: endpoint.host, port: endpoint.port, ...handlers })
+    } else if (endpoint.transport === "ws") {
+      const url = `ws://${endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}/ws`
+      link = await FrameConnection.openWebSocket(url, handlers, this.options.webSocket)
+    } else {
+      link = new HttpLink({ host: endpoint.host, port: endpoint.port, ...handlers })
+    }
+    try {
+      const routes = await link.request(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {})
+      this.learnRoutes(routes.endpoints)
+    } catch (error) {
+      // A server without route lists still answered the round trip.
+      if (!(error instanceof WeftRequestError && error.code === Status.UNKNOWN_COMMAND)) {
+        link.close()
+        throw error
+      }
+    }
+    return link
+  }
+
+  private async login(connection: Link): Promise<AuthResponse> {
     const device = { deviceId: this.deviceId, platform: 0, name: "" }
     if (this.token !== undefined) {
       try {
         return this.loggedIn(
+          connection,
           await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, {
             userId: this.options.userId,
             resumeToken: this.token,
@@ -289,6 +418,7 @@ export class WeftClient {
       }
     }
     return this.loggedIn(
+      connection,
       await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, {
         userId: this.options.userId,
         password: this.options.password,
@@ -297,8 +427,11 @@ export class WeftClient {
     )
   }
 
-  private loggedIn(auth: AuthResponse): AuthResponse {
+  private loggedIn(connection: Link, auth: AuthResponse): AuthResponse {
     this.token = auth.sessionToken
+    if (connection instanceof HttpLink) {
+      connection.setSession({ userId: this.options.userId, sessionToken: auth.sessionToken, deviceId: this.deviceId })
+    }
     return auth
   }
 
@@ -347,14 +480,43 @@ export class WeftClient {
         cursor: this.cursorValue,
         limit: 0
       })
-      if (this.epochValue !== undefined && page.epoch !== this.epochValue) {
-        this.epochValue = page.epoch
-        this.cursorValue = 0
-        this.emit("reset", page.epoch)
-        continue
+      more = this.applyPage(page)
+    }
+  }
+
+  /** Applies a page of the log (sync or poll); answers whether more is waiting. */
+  private applyPage(page: SyncResponse): boolean {
+    if (this.epochValue !== undefined && page.epoch !== this.epochValue) {
+      this.epochValue = page.epoch
+      this.cursorValue = 0
+      this.emit("reset", page.epoch)
+      return true
+    }
+    for (const change of page.changes) this.apply(change)
+    return page.more
+  }
+
+  /**
+   * The push path of the HTTP-only link: one long poll after another, from the cursor. A poll
+   * that cannot get through ends the link (HttpLink), and the client looks for a way in again.
+   */
+  private async pollLoop(link: HttpLink): Promise<void> {
+    const timeoutMs = this.options.pollTimeoutMs ?? 25_000
+    while (link === this.connection && !link.isClosed) {
+      try {
+        const page = await link.request(Command.POLL, PollRequest, Codecs.SyncResponse, {
+          cursor: this.cursorValue,
+          limit: 0,
+          timeoutMs
+        }, timeoutMs + 10_000)
+        if (link !== this.connection) return
+        this.applyPage(page)
+      } catch (error) {
+        if (link !== this.connection || error instanceof DisconnectedError) return
+        this.emit("error", error as Error)
+        if (!isRetryable(error as Error)) return link.destroy()
+        await new Promise((resolve) => setTimeout(resolve, 500))
       }
-      for (const change of page.changes) this.apply(change)
-      more = page.more
     }
   }
 
@@ -365,7 +527,7 @@ export class WeftClient {
     if (change.message) this.emit("message", change.message, change.seq)
   }
 
-  private onPush(connection: FrameConnection, frame: Frame): void {
+  private onPush(connection: Link, frame: Frame): void {
     if (frame.command === Command.ERROR) {
       const error = Codecs.ErrorFrame.decode(frame.body)
       this.emit("error", new WeftRequestError(error.code, error.message))
@@ -392,7 +554,7 @@ export class WeftClient {
     this.apply(push.change)
   }
 
-  private onDisconnect(connection: FrameConnection): void {
+  private onDisconnect(connection: Link): void {
     if (connection !== this.connection) return
     this.connection = undefined
     this.stopTimers()
@@ -401,44 +563,124 @@ export class WeftClient {
     this.scheduleReconnect()
   }
 
-  private endpointIndex = 0
+  /** The endpoints given in the options, before any route list. */
+  private configuredEndpoints(): ReadonlyArray<Endpoint> {
+    const { host, port, httpPort } = this.options
+    const configured: Array<Endpoint> = []
+    if (host !== undefined && port !== undefined) configured.push({ host, port, transport: "tcp" })
+    for (const fallback of this.options.fallbacks ?? []) configured.push({ ...fallback, transport: "tcp" })
+    if (host !== undefined && httpPort !== undefined) {
+      configured.push({ host, port: httpPort, transport: "ws" }, { host, port: httpPort, transport: "http" })
+    }
+    configured.push(...(this.options.endpoints ?? []))
+    return configured
+  }
 
-  /** The gateway the next connection goes to. */
-  private get endpoint(): { readonly host: string; readonly port: number } {
-    const all = [{ host: this.options.host, port: this.options.port }, ...(this.options.fallbacks ?? [])]
-    return all[this.endpointIndex % all.length]!
+  /** host/port, tried before the others when no endpoint has worked yet. */
+  private primaryEndpoint(): Endpoint | undefined {
+    const { host, port } = this.options
+    return host === undefined || port === undefined ? undefined : { host, port, transport: "tcp" }
+  }
+
+  private learnRoutes(wire: ReadonlyArray<{ address: string; port: number; transport: number; weight: number }>) {
+    const routes: Array<Endpoint> = []
+    for (const endpoint of wire) {
+      const transport = transportName(endpoint.transport)
+      if (transport !== undefined) routes.push({ host: endpoint.address, port: endpoint.port, transport, weight: endpoint.weight })
+    }
+    this.saveRouteState({ routes })
+    return routes
+  }
+
+  private saveRouteState(change: Partial<RouteState>): void {
+    this.routeState = { ...this.routeState, ...change }
+    this.store.save(this.routeState)
   }
 
   private scheduleReconnect(): void {
-    this.endpointIndex++
     if (this.stateValue === "closed" || this.options.reconnect === false || this.reconnectTimer !== undefined) {
       if (this.options.reconnect === false && this.stateValue !== "closed") this.setState("offline")
       return
     }
     this.setState("offline")
-    const ceiling = Math.min(this.options.maxBackoffMs ?? 10_000, 100 * 2 ** this.attempt)
-    this.attempt++
-    // Full jitter: clients dropped by the same gateway restart don't come back in step.
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2)
+    const schedule: BackoffSchedule = { ...defaultBackoff, maxMs: this.options.maxBackoffMs ?? defaultBackoff.maxMs }
+    const delay = reconnectDelay(this.attempt++, schedule)
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined
       void this.establish()
     }, delay)
   }
 
+  /**
+   * Pings after each interval of the adaptive schedule; a ping with no pong in time means the
+   * connection is half-open: the schedule backs off, and the client drops it and reconnects.
+   */
   private startHeartbeat(connection: FrameConnection, auth: AuthResponse): void {
-    if (this.heartbeat !== undefined) clearInterval(this.heartbeat)
-    const interval = this.options.heartbeatMs ?? auth.heartbeatMinSeconds * 1000
-    this.heartbeat = setInterval(() => {
-      connection.request(Command.PING, Codecs.PingRequest, Codecs.PongResponse, {}).catch(() => connection.destroy())
-    }, interval)
+    const network = this.options.network ?? "default"
+    const fixed = this.options.heartbeatMs
+    const schedule: HeartbeatSchedule = this.options.heartbeat ??
+      (fixed !== undefined
+        ? { minMs: fixed, maxMs: fixed }
+        : { minMs: auth.heartbeatMinSeconds * 1000, maxMs: auth.heartbeatMaxSeconds * 1000 })
+    const pacer = this.pacer?.schedule === schedule
+      ? this.pacer
+      : new AdaptiveHeartbeat(schedule, fixed === undefined ? this.routeState.heartbeats?.[network] : undefined)
+    this.pacer = pacer
+    const remember = () => this.saveRouteState({ heartbeats: { ...this.routeState.heartbeats, [network]: pacer.learned } })
+    const beat = () => {
+      const intervalMs = pacer.intervalMs
+      this.heartbeat = setTimeout(() => {
+        connection.request(Command.PING, Codecs.PingRequest, Codecs.PongResponse, {}, pacer.pongTimeoutMs).then(
+          () => {
+            if (connection !== this.connection) return
+            pacer.succeeded()
+            remember()
+            this.emit("heartbeat", { intervalMs, ok: true })
+            beat()
+          },
+          () => {
+            // The timed-out ping has already dropped the connection; only closing the client is no failure.
+            if (this.stateValue === "closed") return
+            pacer.failed()
+            remember()
+            this.emit("heartbeat", { intervalMs, ok: false })
+            connection.destroy()
+          }
+        )
+      }, intervalMs)
+    }
+    if (this.heartbeat !== undefined) clearTimeout(this.heartbeat)
+    beat()
+  }
+
+  /** Reports the race measurements once the client has been idle for a while. */
+  private scheduleReport(): void {
+    if (this.reportTimer !== undefined) clearTimeout(this.reportTimer)
+    this.reportTimer = setTimeout(() => {
+      this.reportTimer = undefined
+      const connection = this.connection
+      if (connection === undefined || this.measurements.length === 0) return
+      if (this.outbox.length > 0 || this.syncing !== undefined) return this.scheduleReport()
+      const times = this.measurements.splice(0).map(({ endpoint, connectMs, failed }) => ({
+        address: endpoint.host,
+        port: endpoint.port,
+        transport: TransportId[endpoint.transport],
+        connectMs: Math.min(connectMs, 120_000),
+        failed
+      }))
+      connection
+        .request(Command.REPORT_CONNECT_TIMES, RouteCodecs.ReportConnectTimesRequest, RouteCodecs.ReportConnectTimesResponse, { times })
+        .catch(() => {})
+    }, this.options.reportAfterIdleMs ?? 10_000)
   }
 
   private stopTimers(): void {
-    if (this.heartbeat !== undefined) clearInterval(this.heartbeat)
+    if (this.heartbeat !== undefined) clearTimeout(this.heartbeat)
     this.heartbeat = undefined
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer)
     this.reconnectTimer = undefined
+    if (this.reportTimer !== undefined) clearTimeout(this.reportTimer)
+    this.reportTimer = undefined
   }
 
   private setState(state: ClientState): void {
@@ -452,6 +694,8 @@ export class WeftClient {
     for (const listener of this.listeners[event]) (listener as (...a: Parameters<ClientEvents[K]>) => void)(...args)
   }
 }
+
+const stripWeight = ({ host, port, transport }: Endpoint): Endpoint => ({ host, port, transport })
 
 const isRetryable = (error: Error) =>
   error instanceof WeftRequestError && (error.code === Status.UNAVAILABLE || error.code === Status.INTERNAL)

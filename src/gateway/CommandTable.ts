@@ -18,7 +18,12 @@ export interface CommandHandler<Req = any, Res = any> {
   readonly spec: CommandSpec<Req, Res>
   /** The response message, or the response already encoded (for bodies built from stored bytes). */
   readonly handle: (caller: Caller, request: Req) => Effect.Effect<Res | Uint8Array, WeftError>
+  /** Allowed before a login (the route list): the caller is then `anonymousCaller`. */
+  readonly beforeLogin?: boolean | undefined
 }
+
+/** Who asks a command allowed before login when nobody is logged in. */
+export const anonymousCaller = (transport: string): Caller => ({ userId: "", deviceId: "", sessionToken: "", transport })
 
 export const handler = <Req, Res>(
   spec: CommandSpec<Req, Res>,

@@ -23,8 +23,10 @@ import * as messages from "./commands/messages.ts"
 import * as moments from "./commands/moments.ts"
 import * as poll from "./commands/poll.ts"
 import * as profile from "./commands/profile.ts"
+import * as routes from "./commands/routes.ts"
 import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
+import * as Routes from "./Routes.ts"
 
 const ok = { code: 0, message: "" }
 
@@ -65,7 +67,7 @@ export const make = Effect.gen(function*() {
   const sessions = yield* Session.client
 
   const table: Array<CommandHandler> = []
-  for (const module of [core, poll, devices, contacts, profile, groups, messages, moments, logs, media]) {
+  for (const module of [core, poll, devices, contacts, profile, groups, messages, moments, logs, media, routes]) {
     table.push(...(yield* module.handlers))
   }
   const byId = new Map(table.map((entry) => [entry.spec.id as number, entry]))
@@ -128,11 +130,12 @@ export const make = Effect.gen(function*() {
   })
 })
 
+/** The command table, with the route table it shares with the listeners (which announce themselves). */
 export const layer: Layer.Layer<
-  Commands,
+  Commands | Routes.Routes,
   never,
   GatewayConfig | WeftConfig | Sharding.Sharding | ConnectionRegistry | Presence
 > = Layer.effect(
   Commands,
   make
-)
+).pipe(Layer.provideMerge(Routes.layer))

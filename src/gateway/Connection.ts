@@ -13,7 +13,7 @@ import { Status } from "../protocol/Status.ts"
 import { alreadyLoggedIn, notLoggedIn, WeftError } from "../protocol/WeftError.ts"
 import { bytesTotal, connectionsClosed, connectionsOpen, logFailure, modify, recordCommand, update } from "../metrics/Instruments.ts"
 import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
-import { type Caller, encodeResponse } from "./CommandTable.ts"
+import { anonymousCaller, type Caller, encodeResponse } from "./CommandTable.ts"
 import { Presence } from "../cluster/Presence.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
 import { ConnectionRegistry } from "./ConnectionRegistry.ts"
@@ -120,7 +120,9 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
       : spec.id === Command.AUTH
       ? login(request)
       : caller === undefined
-      ? Effect.fail(notLoggedIn(`${spec.name} needs a login first (send AUTH)`))
+      ? entry!.beforeLogin
+        ? entry!.handle(anonymousCaller(transport), request)
+        : Effect.fail(notLoggedIn(`${spec.name} needs a login first (send AUTH)`))
       : entry!.handle(caller, request)
     const startedAt = performance.now()
     return run.pipe(

@@ -1,5 +1,15 @@
 /** Settings of the connection layer, with the defaults dev mode uses. */
 import { Context, Layer } from "effect"
+import type { TransportName } from "../protocol/routes.ts"
+
+/** An endpoint handed to clients in the route list (COMMAND_ROUTE_LIST). */
+export interface AdvertisedEndpoint {
+  readonly address: string
+  readonly port: number
+  readonly transport: TransportName
+  /** Relative preference before any report, 1..1000 (default 100). */
+  readonly weight?: number | undefined
+}
 
 export interface GatewaySettings {
   readonly host: string
@@ -20,6 +30,12 @@ export interface GatewaySettings {
   readonly outboundQueueFrames: number
   /** Largest sync page. */
   readonly maxSyncPage: number
+  /**
+   * What the route list offers clients (addresses they can reach: a public IP, a load
+   * balancer). Empty: this gateway's own listeners on `host` (TCP ports; WebSocket and HTTP on
+   * the HTTP ports).
+   */
+  readonly advertisedEndpoints: ReadonlyArray<AdvertisedEndpoint>
 }
 
 export const defaultGatewaySettings: GatewaySettings = {
@@ -32,7 +48,8 @@ export const defaultGatewaySettings: GatewaySettings = {
   idleGraceMs: 15_000,
   loginTimeoutMs: 10_000,
   outboundQueueFrames: 1024,
-  maxSyncPage: 200
+  maxSyncPage: 200,
+  advertisedEndpoints: []
 }
 
 export class GatewayConfig extends Context.Service<GatewayConfig, GatewaySettings>()("weft/gateway/GatewayConfig") {

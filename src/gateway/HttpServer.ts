@@ -16,11 +16,12 @@ import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
 import { type Codec, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import type { WeftError } from "../protocol/WeftError.ts"
-import type { Caller } from "./CommandTable.ts"
+import { anonymousCaller, type Caller } from "./CommandTable.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
 import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
 import { routes as extraRoutes } from "./HttpRoutes.ts"
+import { announce } from "./Routes.ts"
 import { isWebSocketRequest, serveWebSocket, WebSocketConnections } from "./WebSocket.ts"
 import type { Listening } from "./TcpServer.ts"
 
@@ -82,6 +83,9 @@ export const handleShortRequest = Effect.gen(function*() {
     ? commandHandlers.register(decoded)
     : spec === authSpec
     ? Effect.map(commandHandlers.auth(decoded), (authenticated) => authenticated.response)
+    : entry!.beforeLogin
+    ? Effect.map(entry!.handle(anonymousCaller("http"), decoded), (value) =>
+      value instanceof Uint8Array ? spec.response.decode(value) : value)
     : Effect.gen(function*() {
       const base = decoded.base ?? {}
       yield* commandHandlers.verify(base.userId ?? "", base.sessionToken ?? "")
@@ -134,6 +138,7 @@ export const layer: Layer.Layer<
       const address = server.address
       listening.push({ host: config.host, port: address._tag === "UnixPathAddress" ? port : address.port })
     }
+    yield* announce(["ws", "http"], listening)
     return HttpShortServer.of({ listening })
   })
 )

@@ -10,6 +10,7 @@ import { Commands } from "./Commands.ts"
 import { serveConnection } from "./Connection.ts"
 import { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
+import { announce } from "./Routes.ts"
 
 export interface Listening {
   readonly host: string
@@ -38,6 +39,7 @@ export const layer: Layer.Layer<TcpServer, SocketServerError, GatewayConfig | Co
           )
         )
       }
+      yield* announce(["tcp"], listening)
       return TcpServer.of({ listening })
     })
   )

@@ -41,7 +41,9 @@ export const Command = {
   UPLOAD_INIT: 80,
   UPLOAD_CHUNK: 81,
   UPLOAD_COMPLETE: 82,
-  MEDIA_INFO: 83
+  MEDIA_INFO: 83,
+  ROUTE_LIST: 90,
+  REPORT_CONNECT_TIMES: 91
 } as const
 
 export type CommandId = typeof Command[keyof typeof Command]

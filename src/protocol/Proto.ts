@@ -20,7 +20,8 @@ export const protoFiles = [
   "weft/v1/groups.proto",
   "weft/v1/moments.proto",
   "weft/v1/logs.proto",
-  "weft/v1/media.proto"
+  "weft/v1/media.proto",
+  "weft/v1/routes.proto"
 ] as const
 
 const loadRoot = (): protobuf.Root => {

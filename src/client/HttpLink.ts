@@ -1,0 +1,127 @@
+/**
+ * The HTTP-only way in, for networks that let neither TCP nor WebSocket through: every request
+ * is a `POST /cgi-bin/<command>` (protobuf) carrying the session in its base request, and pushes
+ * come by long polling (COMMAND_POLL, driven by WeftClient). It offers the same `request` as a
+ * FrameConnection, so the client above does not care which way it is connected.
+ */
+import { Command } from "../protocol/Command.ts"
+import { type BaseRequest, type Codec, Codecs } from "../protocol/Proto.ts"
+import { Status } from "../protocol/Status.ts"
+import { checkedResponse, DisconnectedError, WeftRequestError } from "./FrameConnection.ts"
+
+const PROTOBUF = "application/x-protobuf"
+
+/** The short-connection path of each command: its name in lower case without underscores. */
+const commandNames = new Map<number, string>(
+  Object.entries(Command).map(([name, id]) => [id, name.toLowerCase().replaceAll("_", "")])
+)
+
+/** `base` is field 15 of every request that needs a login; appended bytes merge into the message. */
+const BASE_FIELD_TAG = (15 << 3) | 2
+
+const withBase = (body: Uint8Array, base: BaseRequest): Uint8Array => {
+  const encoded = Codecs.BaseRequest.encode(base)
+  const length: Array<number> = []
+  for (let n = encoded.length; ; n >>>= 7) {
+    if (n < 0x80) {
+      length.push(n)
+      break
+    }
+    length.push((n & 0x7f) | 0x80)
+  }
+  const out = new Uint8Array(body.length + 1 + length.length + encoded.length)
+  out.set(body, 0)
+  out[body.length] = BASE_FIELD_TAG
+  out.set(length, body.length + 1)
+  out.set(encoded, body.length + 1 + length.length)
+  return out
+}
+
+export interface HttpLinkOptions {
+  readonly host: string
+  readonly port: number
+  readonly requestTimeoutMs?: number | undefined
+  /** Called once, when the link is closed or a request could not reach the server. */
+  readonly onClose: (error: Error | undefined) => void
+}
+
+export class HttpLink {
+  readonly transport = "http" as const
+  private session: BaseRequest | undefined
+  private closed = false
+  private readonly inFlight = new Set<AbortController>()
+
+  constructor(private readonly options: HttpLinkOptions) {}
+
+  /** Who the following requests come from (after AUTH). */
+  setSession(session: BaseRequest): void {
+    this.session = session
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  async request<Req, Res extends { readonly base?: { readonly code: number; readonly message: string } | null }>(
+    command: number,
+    requestCodec: Codec<Req>,
+    responseCodec: Codec<Res>,
+    request: Req,
+    timeoutMs?: number
+  ): Promise<Res> {
+    return checkedResponse(responseCodec, await this.requestRaw(command, requestCodec.encode(request), timeoutMs))
+  }
+
+  async requestRaw(command: number, body: Uint8Array, timeoutMs?: number): Promise<Uint8Array> {
+    if (this.closed) throw new DisconnectedError()
+    const name = commandNames.get(command)
+    if (name === undefined) throw new WeftRequestError(Status.UNKNOWN_COMMAND, `unknown command ${command}`)
+    const signed = this.session !== undefined && command !== Command.AUTH && command !== Command.REGISTER
+      ? withBase(body, this.session)
+      : body
+    const controller = new AbortController()
+    this.inFlight.add(controller)
+    const timeout = timeoutMs ?? this.options.requestTimeoutMs ?? 15_000
+    const timer = setTimeout(() => controller.abort(), timeout)
+    try {
+      const response = await fetch(`http://${this.options.host}:${this.options.port}/cgi-bin/${name}`, {
+        method: "POST",
+        headers: { "content-type": PROTOBUF },
+        body: signed as Uint8Array<ArrayBuffer>,
+        signal: controller.signal
+      })
+      const bytes = new Uint8Array(await response.arrayBuffer())
+      if (!response.ok) {
+        const error = Codecs.ErrorFrame.decode(bytes)
+        throw new WeftRequestError(error.code, error.message)
+      }
+      return bytes
+    } catch (error) {
+      if (error instanceof WeftRequestError) throw error
+      const reason = controller.signal.aborted && !this.closed
+        ? `no answer to ${name} within ${timeout} ms`
+        : `cannot reach ${this.options.host}:${this.options.port}: ${String((error as Error)?.message ?? error)}`
+      // A request that cannot get through means this way in is gone: the client picks another.
+      this.shutdown(new DisconnectedError(reason))
+      throw new DisconnectedError(reason)
+    } finally {
+      clearTimeout(timer)
+      this.inFlight.delete(controller)
+    }
+  }
+
+  close(): void {
+    this.shutdown(undefined)
+  }
+
+  destroy(): void {
+    this.shutdown(new DisconnectedError("dropped"))
+  }
+
+  private shutdown(error: Error | undefined): void {
+    if (this.closed) return
+    this.closed = true
+    for (const controller of this.inFlight) controller.abort()
+    this.options.onClose(error)
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * What the SDK remembers between runs about reaching the server: the endpoint that last worked
+ * (tried first next time), the route list the server handed out, and the heartbeat learned per
+ * network. The store is pluggable (an app keeps it wherever it keeps settings); a JSON file
+ * suits the CLI (FileRouteStore.ts).
+ */
+import type { TransportName } from "../protocol/routes.ts"
+import type { LearnedHeartbeat } from "./Heartbeat.ts"
+
+export interface Endpoint {
+  readonly host: string
+  readonly port: number
+  readonly transport: TransportName
+  /** The server's ranking (higher first within a transport); absent for configured endpoints. */
+  readonly weight?: number | undefined
+}
+
+export interface RouteState {
+  readonly lastGood?: Endpoint | undefined
+  readonly routes?: ReadonlyArray<Endpoint> | undefined
+  /** Learned heartbeat per network key (chosen by the app: "wifi:home", "cell:310-260", ...). */
+  readonly heartbeats?: Readonly<Record<string, LearnedHeartbeat>> | undefined
+}
+
+export interface RouteStore {
+  load(): RouteState | undefined
+  save(state: RouteState): void
+}
+
+export const endpointKey = (endpoint: Endpoint): string => `${endpoint.transport}://${endpoint.host}:${endpoint.port}`
+
+/** Kept for the life of the process (several clients may share one). */
+export const memoryRouteStore = (initial?: RouteState): RouteStore => {
+  let state = initial
+  return {
+    load: () => state,
+    save: (next) => void (state = next)
+  }
+}

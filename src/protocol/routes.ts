@@ -1,0 +1,56 @@
+/** The messages of smart routing (proto/weft/v1/routes.proto). */
+import { type BaseRequest, type BaseResponse, codec } from "./Proto.ts"
+
+export type TransportName = "tcp" | "ws" | "http"
+
+/** weft.v1.Transport values. */
+export const TransportId: Readonly<Record<TransportName, number>> = { tcp: 1, ws: 2, http: 3 }
+
+export const transportName = (id: number): TransportName | undefined =>
+  id === 1 ? "tcp" : id === 2 ? "ws" : id === 3 ? "http" : undefined
+
+export interface WireEndpoint {
+  readonly address: string
+  readonly port: number
+  readonly transport: number
+  readonly weight: number
+}
+
+export interface RouteListRequest {
+  readonly base?: BaseRequest | null | undefined
+}
+
+export interface RouteListResponse {
+  readonly base: BaseResponse
+  readonly endpoints: ReadonlyArray<WireEndpoint>
+}
+
+export interface ConnectTime {
+  readonly address: string
+  readonly port: number
+  readonly transport: number
+  readonly connectMs: number
+  readonly failed: boolean
+}
+
+export interface ReportConnectTimesRequest {
+  readonly times: ReadonlyArray<ConnectTime>
+  readonly base?: BaseRequest | null | undefined
+}
+
+export interface ReportConnectTimesResponse {
+  readonly base: BaseResponse
+  readonly accepted: number
+  readonly ignored: number
+}
+
+/** Bounds of a report (see routes.proto). */
+export const MAX_REPORTED_TIMES = 32
+export const MAX_CONNECT_MS = 120_000
+
+export const RouteCodecs = {
+  RouteListRequest: codec<RouteListRequest>("RouteListRequest"),
+  RouteListResponse: codec<RouteListResponse>("RouteListResponse"),
+  ReportConnectTimesRequest: codec<ReportConnectTimesRequest>("ReportConnectTimesRequest"),
+  ReportConnectTimesResponse: codec<ReportConnectTimesResponse>("ReportConnectTimesResponse")
+} as const
