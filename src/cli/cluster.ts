@@ -2,17 +2,23 @@
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Layer } from "effect"
 import { admin, defaultClusterSettings, gateway, runner } from "../cluster/Clustered.ts"
-import { withOverrides } from "../cluster/Settings.ts"
+import { defaultSettings, withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { setRecording } from "../metrics/Instruments.ts"
 import { count, jsonLogs, loginPolicy, onOff, port, ports, readSettings, redisUrl, type Source, text } from "./config.ts"
 import { explainStartupFailure } from "./dev.ts"
 
-const common = ["redis", "host", "admin-port", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics"]
+const common = ["redis", "host", "admin-port", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret"]
 
 const peers = (source: Source | undefined): ReadonlyArray<string> =>
   source === undefined ? [] : source.value.split(",").map((peer) => peer.trim()).filter((peer) => peer !== "")
+
+/** Media: the blob directory every runner and gateway shares, and the key of signed download URLs. */
+const media = (get: (flag: string) => Source | undefined) => ({
+  directory: text(get("media-dir"), defaultSettings.media.directory),
+  urlSecret: text(get("media-url-secret"), defaultSettings.media.urlSecret)
+})
 
 const launch = (name: string, program: Effect.Effect<void, unknown>) =>
   NodeRuntime.runMain(
@@ -35,7 +41,8 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
   const settings = withOverrides({
     gateway: { host },
     admin: { port: port(get("admin-port"), 0), dashboardPeers: peers(get("dashboard-peers")) },
-    features: { loginPolicy: loginPolicy(get("login-policy")) }
+    features: { loginPolicy: loginPolicy(get("login-policy")) },
+    media: media(get)
   })
   const cluster = {
     ...defaultClusterSettings,
@@ -58,7 +65,8 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
   const settings = withOverrides({
     gateway: { host, tcpPorts: ports(get("port"), [9300]), httpPorts: ports(get("http-port"), [9380]) },
     admin: { port: port(get("admin-port"), 0), dashboardPeers: peers(get("dashboard-peers")) },
-    features: { loginPolicy: loginPolicy(get("login-policy")) }
+    features: { loginPolicy: loginPolicy(get("login-policy")) },
+    media: media(get)
   })
   const cluster = {
     ...defaultClusterSettings,
