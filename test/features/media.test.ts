@@ -9,6 +9,7 @@ import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { Context, Effect, Exit, Layer, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   downloadMedia,
@@ -21,12 +22,19 @@ import {
   waitOnline
 } from "../../src/client/media.ts"
 import { register, WeftClient, WeftRequestError } from "../../src/client/WeftClient.ts"
+import { gateway } from "../../src/cluster/Dev.ts"
+import { devEngine } from "../../src/cluster/Engine.ts"
+import { WeftConfig, withOverrides } from "../../src/cluster/Settings.ts"
+import { GatewayConfig } from "../../src/gateway/GatewayConfig.ts"
+import { TcpServer } from "../../src/gateway/TcpServer.ts"
 import { signedPath } from "../../src/media/SignedUrl.ts"
 import { Command } from "../../src/protocol/Command.ts"
 import { MediaCodecs, MediaKind } from "../../src/protocol/media.ts"
 import { MessageType } from "../../src/protocol/messages.ts"
 import type { Change } from "../../src/protocol/Proto.ts"
 import { Status } from "../../src/protocol/Status.ts"
+import { layerMemory } from "../../src/storage/memory.ts"
+import type { Storage } from "../../src/storage/Storage.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { uniqueUser, waitFor } from "../support/wait.ts"
 
@@ -52,7 +60,7 @@ afterAll(async () => {
 
 const clients: Array<WeftClient> = []
 
-const online = async (userId: string, options: { reconnect?: boolean; on?: DevServer } = {}) => {
+const online = async (userId: string, options: { reconnect?: boolean; on?: { host: string; port: number } } = {}) => {
   const on = options.on ?? server
   const client = new WeftClient({ host: on.host, port: on.port, userId, password: "password", reconnect: options.reconnect ?? false })
   clients.push(client)
@@ -377,6 +385,53 @@ describe("bad input: a clear status, and no blob left behind", () => {
     expect((await failure(forward)).code).toBe(Status.FORBIDDEN)
     const pending = await init(alice, randomBytes(CHUNK))
     expect((await failure(chunk(mallory, pending.uploadId, 0, randomBytes(10)))).code).toBe(Status.NOT_FOUND)
+  })
+})
+
+describe("upload state outlives its actor", () => {
+  it("a whole new engine (actors and gateway) on the same storage and blob directory resumes at the acknowledged offset", async () => {
+    const settings = withOverrides({ media: { directory, chunkBytes: CHUNK } })
+    const storageScope = Effect.runSync(Scope.make())
+    const storage = await Effect.runPromise(Layer.buildWithScope(layerMemory, storageScope))
+    /** Actors, sharding and a gateway, built fresh over the shared storage. */
+    const startEngine = async () => {
+      const scope = Effect.runSync(Scope.make())
+      const context = await Effect.runPromise(Layer.buildWithScope(
+        gateway.pipe(
+          Layer.provideMerge(devEngine(settings)),
+          Layer.provideMerge(GatewayConfig.layer(settings.gateway)),
+          Layer.provideMerge(WeftConfig.layer(settings)),
+          Layer.provide(Layer.succeedContext(storage as Context.Context<Storage>))
+        ),
+        scope
+      ))
+      const port = Context.get(context, TcpServer).listening[0]!.port
+      return { host: "127.0.0.1", port, stop: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+    }
+    try {
+      const first = await startEngine()
+      const a = uniqueUser("rex")
+      await register(first, a, "password")
+      const before = await online(a, { on: first })
+      const file = randomBytes(10 * CHUNK + 7)
+      const started = await init(before, file)
+      let offset = 0
+      for (let i = 0; i < 4; i++) offset = (await chunk(before, started.uploadId, offset, file.subarray(offset, offset + CHUNK))).nextOffset
+      await first.stop()
+
+      const second = await startEngine()
+      try {
+        const after = await online(a, { on: second })
+        const resumed = await init(after, file)
+        expect(resumed).toMatchObject({ mediaId: started.mediaId, nextOffset: 4 * CHUNK })
+        while (offset < file.length) offset = (await chunk(after, started.uploadId, offset, file.subarray(offset, offset + CHUNK))).nextOffset
+        expect((await complete(after, started.uploadId)).media).toMatchObject({ ready: true, sha256: sha(file) })
+      } finally {
+        await second.stop()
+      }
+    } finally {
+      await Effect.runPromise(Scope.close(storageScope, Exit.void))
+    }
   })
 })
 
