@@ -5,6 +5,10 @@
  * who ask each other at the same moment meet in that one actor, so the second request finds
  * the first and accepts it; nothing can leave the two sides disagreeing.
  *
+ * A change is stored as pending (both sides and both events) before it is carried out, so a
+ * change a failure cut short is finished before the pair's next request, and the log appends
+ * carry a dedupe key per change, so nothing is written twice.
+ *
  * A user's contact map (`{userId}:contacts`, one field per other user) has many writers, one
  * per pair, each writing its own field only. ContactList reads it for its user; Profiles and
  * Moments read it with `contactsOf` to know who sees a change.
@@ -101,8 +105,45 @@ const friendshipLayer = Friendship.toLayer(
         ? storage.mapRemove(contactsKey(owner), peer)
         : storage.mapSet(contactsKey(owner), peer, encodeJson(record))).pipe(Effect.mapError(storageFailed))
 
-    const append = (owner: string, event: ContactEvent) =>
-      callActor(changeLogs(owner).Append({ body: encodeChangeBody({ contact: event }) }), "ChangeLog")
+    // The change in flight: stored before it is carried out and cleared after, so a change cut
+    // short (a crash between the writes) is finished before the pair's next request. The log
+    // appends carry a dedupe key per change, so finishing twice writes nothing twice.
+    const [low, high] = (yield* Entity.CurrentAddress).entityId.split("+") as [string, string]
+    const pendingKey = userKey(low, "friendship", high)
+
+    interface Pending {
+      readonly version: number
+      readonly sides: ReadonlyArray<readonly [owner: string, peer: string, record: ContactRecord | undefined]>
+      readonly events: ReadonlyArray<readonly [owner: string, event: ContactEvent]>
+      readonly done: boolean
+    }
+
+    const readPending = storage.get(pendingKey).pipe(
+      Effect.map((value) => (value === undefined ? undefined : decodeJson<Pending>(value))),
+      Effect.mapError(storageFailed)
+    )
+
+    const savePending = (pending: Pending) =>
+      storage.set(pendingKey, encodeJson(pending)).pipe(Effect.mapError(storageFailed))
+
+    const carryOut = (pending: Pending) =>
+      Effect.gen(function*() {
+        for (const [owner, peer, record] of pending.sides) yield* write(owner, peer, record)
+        for (const [owner, event] of pending.events) {
+          yield* callActor(
+            changeLogs(owner).Append({
+              body: encodeChangeBody({ contact: event }),
+              dedupeKey: `contact:${low}+${high}:${pending.version}`
+            }),
+            "ChangeLog"
+          )
+        }
+        yield* savePending({ ...pending, done: true })
+      })
+
+    /** Finishes a change a failure cut short, if any; answers the pair's version. */
+    const finishPending = Effect.flatMap(readPending, (pending) =>
+      pending === undefined ? Effect.succeed(0) : Effect.as(pending.done ? Effect.void : carryOut(pending), pending.version))
 
     /** Stores both sides, then tells both users: `actor` did `kind` (as each of them sees it). */
     const settle = (
@@ -113,10 +154,17 @@ const friendshipLayer = Friendship.toLayer(
       message = ""
     ) =>
       Effect.gen(function*() {
-        yield* write(actor, other, sides.actor)
-        yield* write(other, actor, sides.other)
-        yield* append(actor, { kind: kinds.actor, peer: other, actor, message })
-        yield* append(other, { kind: kinds.other, peer: actor, actor, message })
+        const pending: Pending = {
+          version: (yield* finishPending) + 1,
+          sides: [[actor, other, sides.actor], [other, actor, sides.other]],
+          events: [
+            [actor, { kind: kinds.actor, peer: other, actor, message }],
+            [other, { kind: kinds.other, peer: actor, actor, message }]
+          ],
+          done: false
+        }
+        yield* savePending(pending)
+        yield* carryOut(pending)
       })
 
     const contactsNow = (actor: string, other: string) => {
@@ -167,9 +215,9 @@ const friendshipLayer = Friendship.toLayer(
     })
 
     return Friendship.of({
-      Request: ({ payload }) => request(payload.caller, payload.peer, payload.message),
-      Respond: ({ payload }) => respond(payload.caller, payload.peer, payload.accept),
-      Remove: ({ payload }) => remove(payload.caller, payload.peer)
+      Request: ({ payload }) => Effect.andThen(finishPending, request(payload.caller, payload.peer, payload.message)),
+      Respond: ({ payload }) => Effect.andThen(finishPending, respond(payload.caller, payload.peer, payload.accept)),
+      Remove: ({ payload }) => Effect.andThen(finishPending, remove(payload.caller, payload.peer))
     })
   })),
   { maxIdleTime: "1 minute", defectRetryPolicy: restartPolicy }

@@ -3,9 +3,13 @@
  * avatar. Every change goes into the user's own log and the log of each contact (as a
  * ProfileChanged with the whole profile), so every device that shows the user learns it by sync.
  *
- * The avatar image is kept in storage beside the profile (it is small: features.maxAvatarBytes)
- * and served by the gateway's `GET /avatars/<user id>` through this actor, so a gateway needs
- * no storage of its own.
+ * A change is stored as not yet announced, written into the logs (with a dedupe key per
+ * version), then marked announced; a change a failure left unannounced is announced before the
+ * actor does anything else, so no contact misses it and none gets it twice.
+ *
+ * The avatar image is kept in storage beside the profile (it is small: features.maxAvatarBytes),
+ * one key per version, and served by the gateway's `GET /avatars/<user id>` through this actor,
+ * so a gateway needs no storage of its own.
  */
 import { Effect, Schema } from "effect"
 import { Entity } from "effect/cluster"
@@ -66,10 +70,13 @@ interface ProfileRecord {
   readonly avatarType: string
   readonly version: number
   readonly updatedAtMs: number
+  /** False while the change is not yet in every log it goes to. */
+  readonly announced?: boolean | undefined
 }
 
 const profileKey = (userId: string) => userKey(userId, "profile")
-const avatarKey = (userId: string) => userKey(userId, "avatar")
+/** One key per avatar version: a new image never overwrites the one the profile still names. */
+const avatarKey = (userId: string, version: number) => userKey(userId, "avatar", String(version))
 
 /** How many logs are written at once when a change goes to the contacts. */
 const FAN_OUT_CONCURRENCY = 16
@@ -122,23 +129,44 @@ export const layer = (settings: WeftSettings) =>
         return record
       })
 
-      /** Stores the next profile, then tells the user's devices and every contact. */
-      const commit = (changes: Partial<ProfileRecord>) =>
+      const save = (next: ProfileRecord) =>
+        storage.set(profileKey(userId), encodeJson(next)).pipe(
+          Effect.mapError(storageFailed),
+          Effect.tap(() => Effect.sync(() => (record = next)))
+        )
+
+      /** Tells the user's devices and every contact; the dedupe key makes a second telling a no-op. */
+      const announce = (current: ProfileRecord) =>
         Effect.gen(function*() {
-          const current = yield* existing
-          const next = { ...current, ...changes, version: current.version + 1, updatedAtMs: Date.now() }
-          yield* storage.set(profileKey(userId), encodeJson(next)).pipe(Effect.mapError(storageFailed))
-          record = next
-          const profile = view(next)
-          const body = encodeChangeBody({ profile: { profile } })
-          const dedupeKey = `profile:${userId}:${next.version}`
+          const body = encodeChangeBody({ profile: { profile: view(current) } })
+          const dedupeKey = `profile:${userId}:${current.version}`
           const targets = [userId, ...(yield* contactsOf(userId))]
           yield* Effect.forEach(
             targets,
             (target) => callActor(changeLogs(target).Append({ body, dedupeKey }), "ChangeLog"),
             { concurrency: FAN_OUT_CONCURRENCY, discard: true }
           )
-          return profile
+          yield* save({ ...current, announced: true })
+        })
+
+      /**
+       * The profile, with any change a failure left unannounced announced first (it is stored
+       * as not announced until every log has it).
+       */
+      const settled = Effect.gen(function*() {
+        const current = yield* existing
+        if (current.announced === false) yield* announce(current)
+        return current
+      })
+
+      /** Stores the next profile, then announces it. */
+      const commit = (changes: Partial<ProfileRecord>) =>
+        Effect.gen(function*() {
+          const current = yield* settled
+          const next = { ...current, ...changes, version: current.version + 1, updatedAtMs: Date.now(), announced: false }
+          yield* save(next)
+          yield* announce(next)
+          return view(next)
         })
 
       const update = Effect.fn("Profile.update")(function*(displayName: string | undefined, signature: string | undefined) {
@@ -151,7 +179,7 @@ export const layer = (settings: WeftSettings) =>
         if (signature !== undefined && signature.length > MAX_SIGNATURE_LENGTH) {
           return yield* badRequest(`a signature has at most ${MAX_SIGNATURE_LENGTH} characters`)
         }
-        const current = yield* existing
+        const current = yield* settled
         const next = { displayName: displayName ?? current.displayName, signature: signature ?? current.signature }
         if (next.displayName === current.displayName && next.signature === current.signature) return view(current)
         return yield* commit(next)
@@ -159,21 +187,24 @@ export const layer = (settings: WeftSettings) =>
 
       const setAvatar = Effect.fn("Profile.setAvatar")(function*(image: Uint8Array, contentType: string) {
         yield* checkAvatar(settings.features.maxAvatarBytes, contentType, image)
-        const current = yield* existing
-        yield* storage.set(avatarKey(userId), image).pipe(Effect.mapError(storageFailed))
-        return yield* commit({ avatarVersion: current.avatarVersion + 1, avatarType: contentType })
+        const current = yield* settled
+        const version = current.avatarVersion + 1
+        yield* storage.set(avatarKey(userId, version), image).pipe(Effect.mapError(storageFailed))
+        const profile = yield* commit({ avatarVersion: version, avatarType: contentType })
+        yield* storage.remove(avatarKey(userId, current.avatarVersion)).pipe(Effect.ignore)
+        return profile
       })
 
       const avatar = Effect.gen(function*() {
-        const current = record
-        if (current === undefined || current.avatarVersion === 0) return yield* notFound(`${userId} has no avatar`)
-        const image = yield* storage.get(avatarKey(userId)).pipe(Effect.mapError(storageFailed))
+        const current = yield* existing
+        if (current.avatarVersion === 0) return yield* notFound(`${userId} has no avatar`)
+        const image = yield* storage.get(avatarKey(userId, current.avatarVersion)).pipe(Effect.mapError(storageFailed))
         if (image === undefined) return yield* notFound(`${userId} has no avatar`)
         return { image, contentType: current.avatarType, version: current.avatarVersion }
       })
 
       return Profile.of({
-        Get: () => Effect.map(existing, view),
+        Get: () => Effect.map(settled, view),
         Update: ({ payload }) => update(payload.displayName, payload.signature),
         SetAvatar: ({ payload }) => setAvatar(payload.image, payload.contentType),
         Avatar: () => avatar
