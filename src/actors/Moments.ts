@@ -4,6 +4,9 @@
  * like is written into the author's log and the log of each of the author's contacts (the
  * people who can see the post), so they learn of it by sync.
  *
+ * A change is stored together with the event that tells of it and announced after; one that a
+ * failure cut short is announced by the next request that touches the post.
+ *
  * The feed is read, not written: LIST_FEED asks the caller's own actor, which merges the
  * indexes of the caller and of the caller's contacts of the moment, newest first. A contact
  * removed stops seeing the author's posts at once, with nothing to clean up.
@@ -81,6 +84,10 @@ interface PostIndex {
 interface StoredPost {
   readonly moment: Moment
   readonly nextComment: number
+  /** Counts the post's changes (1: posted); each change's events share the dedupe key of its version. */
+  readonly version: number
+  /** The change's event, until it is in every log it goes to. */
+  readonly unannounced?: MomentEvent | undefined
 }
 
 const indexKey = (userId: string) => userKey(userId, "moments")
@@ -145,16 +152,39 @@ export const layer = (_settings: WeftSettings) =>
       const savePost = (stored: StoredPost, n: number) =>
         storage.set(postKey(userId, n), encodeJson(stored)).pipe(Effect.mapError(storageFailed))
 
-      /** Writes the event into the author's log and every contact's. */
-      const fanOut = (event: MomentEvent, dedupeKey?: string) =>
+      /**
+       * Writes the post's unannounced event into the author's log and every contact's, then
+       * marks it announced. A change is stored with its event first, so one that a failure cut
+       * short is announced by the next request that touches the post (the dedupe key of its
+       * version keeps every log from getting it twice).
+       */
+      const announce = (stored: StoredPost, n: number) =>
         Effect.gen(function*() {
-          const body = encodeChangeBody({ moment: event })
+          if (stored.unannounced === undefined) return stored
+          const body = encodeChangeBody({ moment: stored.unannounced })
+          const dedupeKey = `moment:${stored.moment.postId}:v${stored.version}`
           const targets = [userId, ...(yield* contactsOf(userId))]
           yield* Effect.forEach(
             targets,
             (target) => callActor(changeLogs(target).Append({ body, dedupeKey }), "ChangeLog"),
             { concurrency: FAN_OUT_CONCURRENCY, discard: true }
           )
+          const announced = { ...stored, unannounced: undefined }
+          yield* savePost(announced, n)
+          return announced
+        })
+
+      /** Stores the post's next state with the event that tells of it, then announces it. */
+      const change = (stored: StoredPost, n: number, moment: Moment, event: Omit<MomentEvent, "postId" | "author">) =>
+        Effect.gen(function*() {
+          const next: StoredPost = {
+            ...stored,
+            moment,
+            version: stored.version + 1,
+            unannounced: { ...event, postId: moment.postId, author: userId }
+          }
+          yield* savePost(next, n)
+          return yield* announce(next, n)
         })
 
       const post = Effect.fn("Moments.post")(function*(text: string, media: ReadonlyArray<MomentMedia>, clientPostId: string) {
@@ -163,10 +193,12 @@ export const layer = (_settings: WeftSettings) =>
         const index = yield* readIndex(userId)
         const seen = clientPostId === "" ? undefined : index.clientPostIds[clientPostId]
         const n = seen ?? index.next
-        let moment = seen === undefined ? undefined : (yield* readPost(userId, seen))?.moment
-        if (moment === undefined) {
-          moment = { postId: postId(userId, n), author: userId, text, media, postedAtMs: Date.now(), comments: [], likes: [] }
-          yield* savePost({ moment, nextComment: 1 }, n)
+        let stored = seen === undefined ? undefined : yield* readPost(userId, seen)
+        if (stored === undefined) {
+          const moment = { postId: postId(userId, n), author: userId, text, media, postedAtMs: Date.now(), comments: [], likes: [] }
+          const event = { kind: MomentEventKind.POSTED, postId: moment.postId, author: userId, actor: userId, moment }
+          stored = { moment, nextComment: 1, version: 1, unannounced: event }
+          yield* savePost(stored, n)
           const next: PostIndex = {
             next: n + 1,
             posts: [...index.posts, [n, moment.postedAtMs]],
@@ -174,17 +206,17 @@ export const layer = (_settings: WeftSettings) =>
           }
           yield* storage.set(indexKey(userId), encodeJson(next)).pipe(Effect.mapError(storageFailed))
         }
-        // A resend completes a fan-out a failure interrupted; the dedupe key keeps it single.
-        const event = { kind: MomentEventKind.POSTED, postId: moment.postId, author: userId, actor: userId, moment }
-        yield* fanOut(event, `moment:${moment.postId}`)
-        return { moment, duplicate: seen !== undefined }
+        // A resend also finishes the announcement a failure cut short.
+        yield* announce(stored, n)
+        return { moment: stored.moment, duplicate: seen !== undefined }
       })
 
       /** The post, for someone who can see it: its author or a contact of the author. */
       const visiblePost = (caller: string, n: number) =>
         Effect.gen(function*() {
-          const stored = yield* readPost(userId, n)
-          if (stored === undefined) return yield* notFound(`no moment ${postId(userId, n)}`)
+          const found = yield* readPost(userId, n)
+          if (found === undefined) return yield* notFound(`no moment ${postId(userId, n)}`)
+          const stored = yield* announce(found, n)
           if (caller !== userId && !(yield* areContacts(userId, caller))) {
             return yield* notAContact(`only ${userId} and their contacts can see ${postId(userId, n)}`)
           }
@@ -206,8 +238,11 @@ export const layer = (_settings: WeftSettings) =>
           atMs: Date.now()
         }
         const moment = { ...stored.moment, comments: [...stored.moment.comments, added] }
-        yield* savePost({ moment, nextComment: stored.nextComment + 1 }, n)
-        yield* fanOut({ kind: MomentEventKind.COMMENTED, postId: moment.postId, author: userId, actor: caller, comment: added })
+        yield* change({ ...stored, nextComment: stored.nextComment + 1 }, n, moment, {
+          kind: MomentEventKind.COMMENTED,
+          actor: caller,
+          comment: added
+        })
         return added
       })
 
@@ -216,9 +251,8 @@ export const layer = (_settings: WeftSettings) =>
         const likes = stored.moment.likes
         if (likes.includes(caller) !== unlike) return likes
         const next = unlike ? likes.filter((user) => user !== caller) : [...likes, caller]
-        yield* savePost({ ...stored, moment: { ...stored.moment, likes: next } }, n)
         const kind = unlike ? MomentEventKind.UNLIKED : MomentEventKind.LIKED
-        yield* fanOut({ kind, postId: stored.moment.postId, author: userId, actor: caller })
+        yield* change(stored, n, { ...stored.moment, likes: next }, { kind, actor: caller })
         return next
       })
 
