@@ -122,6 +122,31 @@ describe("over the long connection", () => {
   })
 })
 
+describe("a request belongs to its two users", () => {
+  it("nobody else can accept or decline it, over either connection; it stays pending for its recipient", async () => {
+    const [a, b, c] = [await newUser("mo"), await newUser("ned"), await newUser("oz")]
+    const mo = await device(a)
+    const oz = await device(c)
+    await sendFriendRequest(mo.client, b, "for ned only")
+    expect(await failure(acceptFriendRequest(oz.client, a))).toBe(Status.NOT_FOUND)
+    expect(await failure(declineFriendRequest(oz.client, a))).toBe(Status.NOT_FOUND)
+    const baseC = await httpLogin(c)
+    expect(statusOf(await post("friendrespond", { base: baseC, userId: a, accept: true }))).toBe(Status.NOT_FOUND)
+    // Oz's token does not let him act as Ned.
+    const asNed = { userId: b, sessionToken: baseC.sessionToken }
+    expect(statusOf(await post("friendrespond", { base: asNed, userId: a, accept: true }))).toBe(Status.INVALID_TOKEN)
+
+    expect(await listContacts(oz.client)).toEqual([])
+    expect(await httpLog(baseC)).toEqual([])
+    const baseB = await httpLogin(b)
+    expect((await post("listcontacts", { base: baseB })).contacts).toMatchObject([
+      { userId: a, state: "CONTACT_STATE_REQUEST_RECEIVED", message: "for ned only" }
+    ])
+    expect(statusOf(await post("friendrespond", { base: baseB, userId: a, accept: true }))).toBe(Status.OK)
+    expect(await listContacts(mo.client)).toMatchObject([{ userId: b, state: ContactState.CONTACT }])
+  })
+})
+
 describe("over the short connection", () => {
   it("friendrequest, friendrespond, listcontacts and removecontact, each step in both users' logs", async () => {
     const [a, b] = [await newUser("ivy"), await newUser("jo")]
