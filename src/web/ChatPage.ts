@@ -19,14 +19,16 @@ input{font:inherit;padding:.45em .6em;border:1px solid #c4cad4;border-radius:6px
 #login h2{margin:0 0 .3em;font-size:1.2em}#login .row{display:flex;gap:.6em}#login .row button{flex:1}
 .error{color:#c0392b;min-height:1.2em;font-size:.9em}
 #chat{flex:1;display:flex;min-height:0}
-aside{width:17em;background:#fff;border-right:1px solid #d8dde5;display:flex;flex-direction:column}
-#start{display:flex;gap:.4em;padding:.7em}#start input{flex:1}
+aside{width:18em;background:#fff;border-right:1px solid #d8dde5;display:flex;flex-direction:column}
+#start{display:grid;grid-template-columns:1fr 1fr;gap:.4em;padding:.7em}#start input{grid-column:1/3}#start button{white-space:nowrap;padding:.45em .5em}
 aside h3{margin:.4em .9em;font-size:.8em;text-transform:uppercase;color:#6b7280}
-#conversations{list-style:none;margin:0;padding:0;overflow-y:auto;flex:1}
-#conversations li{padding:.6em .9em;cursor:pointer;border-bottom:1px solid #f0f2f5;display:flex;flex-direction:column}
-#conversations li.active{background:#e4ecfb}#conversations li:hover{background:#f3f6fb}
-#conversations .peer{font-weight:600;display:flex;justify-content:space-between}
-#conversations .preview{color:#6b7280;font-size:.85em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.people{list-style:none;margin:0;padding:0;overflow-y:auto}#conversations{flex:1}
+.people:empty::after{content:"none yet";display:block;padding:.2em .9em .6em;color:#9aa1ad;font-size:.85em}
+.people li{padding:.6em .9em;cursor:pointer;border-bottom:1px solid #f0f2f5;display:flex;flex-direction:column}
+.people li.active{background:#dbe6fb}.people li:hover{background:#f3f6fb}
+.people .peer{font-weight:600;display:flex;justify-content:space-between}
+.people .preview{color:#6b7280;font-size:.85em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.actions{display:flex;gap:.4em;margin-top:.3em}.actions button{padding:.2em .7em;font-size:.85em}
 .badge{background:#2f6fde;color:#fff;border-radius:1em;font-size:.75em;padding:0 .5em}
 main{flex:1;display:flex;flex-direction:column;min-width:0}
 #title{padding:.7em 1em;background:#fff;border-bottom:1px solid #d8dde5;font-weight:600;min-height:2.6em}
@@ -50,9 +52,11 @@ main{flex:1;display:flex;flex-direction:column;min-width:0}
 </form>
 <div id="chat" hidden>
  <aside>
-  <form id="start"><input id="peer" placeholder="start chat with user id"><button type="submit">Chat</button></form>
+  <form id="start"><input id="peer" placeholder="someone's user id"><button type="submit">Chat</button><button id="add-contact" type="button" class="plain">Add contact</button></form>
+  <h3>Contacts</h3>
+  <ul id="contacts" class="people"></ul>
   <h3>Conversations</h3>
-  <ul id="conversations"></ul>
+  <ul id="conversations" class="people"></ul>
  </aside>
  <main>
   <div id="title"></div>

@@ -115,6 +115,30 @@ describe("the web chat page", () => {
     await pageB.close()
   })
 
+  it("contacts: a request from one page shows live on the other, is accepted there, and both can chat from the list", async () => {
+    const jo = uniqueUser("jo")
+    const kai = uniqueUser("kai")
+    const pageJo = await signUp(jo)
+    const pageKai = await signUp(kai)
+    await pageJo.fill("#peer", kai)
+    await pageJo.click("#add-contact")
+    await pageJo.locator(`#contacts li[data-user="${kai}"]`, { hasText: "request sent" }).waitFor()
+    await pageKai.click(`#contacts li[data-user="${jo}"] button.accept`)
+    // Both lists follow the log: the contact events reach each page by push.
+    await pageKai.locator(`#contacts li[data-user="${jo}"][data-state="1"]`).waitFor()
+    await pageJo.locator(`#contacts li[data-user="${kai}"][data-state="1"]`).waitFor()
+    await pageJo.click(`#contacts li[data-user="${kai}"]`)
+    await say(pageJo, "we are contacts now")
+    await pageKai.click(`#contacts li[data-user="${jo}"]`)
+    await shows(pageKai, "we are contacts now")
+
+    await pageJo.fill("#peer", kai)
+    await pageJo.click("#add-contact")
+    await pageJo.locator("#chat-error", { hasText: "CONFLICT" }).waitFor()
+    await pageJo.close()
+    await pageKai.close()
+  })
+
   it("a message typed while the gateway is down is delivered once it is back, once", async () => {
     const fay = uniqueUser("fay")
     const gus = uniqueUser("gus")

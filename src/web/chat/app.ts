@@ -5,6 +5,8 @@
  */
 import { register, type TransportKind, WeftBrowserClient } from "../sdk/WeftBrowserClient.ts"
 import { randomId } from "../sdk/Outbox.ts"
+import { sendFriendRequest } from "../sdk/contacts.ts"
+import { type ContactListView, refreshContacts } from "./ContactList.ts"
 import { Conversations, type Entry } from "./Conversations.ts"
 
 const SESSION_KEY = "weft.session"
@@ -85,6 +87,12 @@ const renderMessages = () => {
   box.scrollTop = box.scrollHeight
 }
 
+const contactsView: ContactListView = {
+  list: element("contacts"),
+  openChat: (userId) => openConversation(userId),
+  showError: (error) => showError("chat-error", error)
+}
+
 const openConversation = (id: string) => {
   if (conversations === undefined || id === "") return
   open = id
@@ -101,6 +109,7 @@ const start = async (userId: string, credentials: { password?: string; resumeTok
   client = next
   next.on("state", setStatus)
   next.on("change", (change) => {
+    if (change.contact) void refreshContacts(next, contactsView)
     const touched = conversations?.apply(change, open)
     if (touched === undefined) return
     renderConversations()
@@ -116,6 +125,7 @@ const start = async (userId: string, credentials: { password?: string; resumeTok
   element("me").textContent = userId
   setStatus(next.state)
   renderConversations()
+  await refreshContacts(next, contactsView)
 }
 
 const signOut = (why = "") => {
@@ -156,6 +166,14 @@ element("start").onsubmit = (event) => {
   event.preventDefault()
   openConversation(input("peer").value.trim())
   input("peer").value = ""
+}
+element("add-contact").onclick = () => {
+  const userId = input("peer").value.trim()
+  if (client === undefined || userId === "") return
+  element("chat-error").textContent = ""
+  sendFriendRequest(client, userId).then(() => {
+    input("peer").value = ""
+  }, (error) => showError("chat-error", error))
 }
 element("composer").onsubmit = (event) => {
   event.preventDefault()
