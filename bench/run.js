@@ -10,6 +10,7 @@
  *   metrics-overhead  the 1:1 closed loop with weft's metrics on and off (--metrics off), alternating
  *   group-fanout      one message to groups of 10 / 100 / 500 members, the same three systems
  *   login-storm       10k resume-token logins and 200 password logins from 2 client processes
+ *   media-upload      8 MB in acknowledged 8 KB chunks: long connection vs short connection
  *   cluster           1:1 on the local cluster (Redis, 2 runners, 2 gateways)
  *   idle-connections  memory per idle connection at 1k / 3k / 10k (bench/idle-connections.js)
  *   profile           when a 1:1 target is missed: a CPU profile of weft dev under the 1:1 load
@@ -86,6 +87,7 @@ const steps = [
   { name: "metrics-overhead", limit: 180, options: quick ? { rounds: 2, peakSeconds: 2 } : {} },
   { name: "group-fanout", limit: 180, options: quick ? { sizes: [10, 100], messages: { 10: 100, 100: 30 } } : { messages: { 10: 300, 100: 100, 500: 30 } } },
   { name: "login-storm", limit: 150, options: quick ? { resumeLogins: 2000, passwordLogins: 50 } : {} },
+  { name: "media-upload", limit: 120, options: quick ? { megabytes: 2, runs: 1 } : {} },
   { name: "cluster", limit: 150, options: quick ? { levels: [16], openSeconds: 3 } : {} },
   { name: "idle-connections", limit: 300, external: true },
   { name: "profile", limit: 90, options: quick ? { seconds: 4 } : {}, onlyIfMissed: true }
