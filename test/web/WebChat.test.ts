@@ -7,6 +7,7 @@ import { join } from "node:path"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
+import { Command } from "../../src/protocol/Command.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
 import { artifactsDir, launchBrowser } from "../support/browser.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
@@ -200,6 +201,111 @@ describe("the web chat page", () => {
     })
     await chatsOverHttp(page, finn)
     expect(refused).toBeGreaterThan(0)
+    await page.close()
+  })
+
+  it("a lost acknowledgement: the page resends with the same client message id, and the message is stored once", async () => {
+    const lia = uniqueUser("lia")
+    const mo = uniqueUser("mo")
+    let dropNextSendAck = false
+    const sends: Array<string> = []
+    const page = await signUp(lia, "", async (page) => {
+      // A network that delivers the page's SEND_MESSAGE but loses the answer, then the connection.
+      await page.routeWebSocket(/\/ws$/, (socket) => {
+        const upstream = socket.connectToServer()
+        socket.onMessage((frame) => {
+          const bytes = frame as Buffer
+          if (bytes.readUInt16BE(5) === Command.SEND_MESSAGE) sends.push(bytes.subarray(11).toString("hex"))
+          upstream.send(frame)
+        })
+        upstream.onMessage((frame) => {
+          const bytes = frame as Buffer
+          if (dropNextSendAck && bytes.readUInt16BE(5) === Command.SEND_MESSAGE && bytes.readUInt32BE(7) !== 0) {
+            dropNextSendAck = false
+            void socket.close({ code: 4000, reason: "network lost" })
+            void upstream.close()
+            return
+          }
+          socket.send(frame)
+        })
+      })
+    })
+    const terminal = await nodeUser(mo)
+    await openChat(page, mo)
+    dropNextSendAck = true
+    await say(page, "only once, please")
+    await shows(page, "only once, please")
+    await page.waitForSelector("#status[data-state=online]")
+    expect(dropNextSendAck).toBe(false)
+    await waitFor("the resend after the reconnect", () => sends.length === 2)
+    await say(page, "and the next one")
+    await shows(page, "and the next one")
+    await waitFor("mo gets both", () => terminal.received.length >= 2)
+    await terminal.client.sync()
+    expect(terminal.received.map((m) => m.text)).toEqual(["only once, please", "and the next one"])
+    // The resend was the same request, client message id included.
+    expect(sends).toHaveLength(3)
+    expect(sends[1]).toBe(sends[0])
+    expect(await page.$$eval("#messages .msg .text", (nodes) => nodes.map((n) => n.textContent))).toEqual([
+      "only once, please",
+      "and the next one"
+    ])
+    terminal.client.close()
+    await page.close()
+  })
+
+  it("a page whose WebSocket breaks and stays blocked moves to HTTP, losing and repeating nothing", async () => {
+    const ned = uniqueUser("ned")
+    const ola = uniqueUser("ola")
+    let blocked = false
+    let cut = (): void => {}
+    const page = await signUp(ned, "", async (page) => {
+      await page.routeWebSocket(/\/ws$/, (socket) => {
+        if (blocked) return socket.close({ code: 1008, reason: "blocked" })
+        const upstream = socket.connectToServer()
+        cut = () => {
+          void socket.close({ code: 4000, reason: "network lost" })
+          void upstream.close()
+        }
+      })
+    })
+    const terminal = await nodeUser(ola)
+    await terminal.client.send(ned, "before the switch")
+    await page.click(`#conversations li[data-peer="${ola}"]`)
+    await shows(page, "before the switch")
+    expect(await page.getAttribute("#status", "data-transport")).toBe("ws")
+
+    blocked = true
+    cut()
+    await terminal.client.send(ned, "during the switch")
+    await say(page, "typed during the switch")
+    await page.waitForSelector("#status[data-transport=http]")
+    await terminal.client.send(ned, "after the switch")
+    await shows(page, "after the switch")
+    await shows(page, "typed during the switch")
+    await waitFor("ola gets the page's message", () => terminal.received.length >= 1)
+    await terminal.client.sync()
+    expect(terminal.received.map((m) => m.text)).toEqual(["typed during the switch"])
+    const shown = await page.$$eval("#messages .msg .text", (nodes) => nodes.map((n) => n.textContent))
+    expect([...shown].sort()).toEqual(["after the switch", "before the switch", "during the switch", "typed during the switch"])
+    terminal.client.close()
+    await logOut(page)
+    await page.close()
+  })
+
+  it("a page on HTTP whose session is ended elsewhere is signed out, not left polling", async () => {
+    const pia = uniqueUser("pia")
+    const page = await signUp(pia, "?transport=http")
+    const session = JSON.parse((await page.evaluate(() => sessionStorage.getItem("weft.session")))!)
+    const logout = await fetch(`http://127.0.0.1:${server.httpPort}/cgi-bin/logout`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ base: { userId: pia, sessionToken: session.token } })
+    })
+    expect((await logout.json()).base).toEqual({})
+    await page.locator("#login-error", { hasText: "signed out" }).waitFor()
+    expect(await page.isVisible("#login")).toBe(true)
+    expect(await page.getAttribute("#status", "data-state")).toBe("offline")
     await page.close()
   })
 

@@ -299,6 +299,12 @@ export class WeftBrowserClient {
         const page = await transport.request<SyncResponse>(Commands.poll, { cursor: this.cursorValue, limit: 0, timeoutMs }, timeoutMs)
         if (this.transportValue === transport) this.applyPage(page)
       } catch (error) {
+        if (error instanceof WeftRequestError && isFatal(error)) {
+          // The session was ended (logout elsewhere, a login policy): what a kick says on a socket.
+          this.close()
+          this.emit("kicked", { code: error.code, reason: error.message })
+          return
+        }
         // A broken transport reports itself (onDisconnect); anything else is worth saying.
         if (!(error instanceof DisconnectedError)) this.emit("error", error as Error)
         if (this.transportValue === transport && !(error instanceof DisconnectedError)) await new Promise((r) => setTimeout(r, 1000))
