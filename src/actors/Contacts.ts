@@ -63,6 +63,28 @@ export const areContacts = (a: string, b: string): Effect.Effect<boolean, WeftEr
     Effect.mapError(storageFailed)
   )
 
+/** How many logs are written at once when a change goes to a user's contacts. */
+const FAN_OUT_CONCURRENCY = 16
+
+/**
+ * For an actor that changes what a user's contacts see (profiles, moments): appends a change to
+ * the user's own log and to the log of each of the user's contacts of the moment, with one
+ * dedupe key for all of them (so writing it again after a failure writes nothing twice).
+ */
+export const makeTellContacts = Effect.gen(function*() {
+  const storage = yield* Storage
+  const changeLogs = yield* ChangeLog.client
+  return (userId: string, body: Uint8Array, dedupeKey: string): Effect.Effect<void, WeftError> =>
+    Effect.gen(function*() {
+      const targets = [userId, ...(yield* Effect.provideService(contactsOf(userId), Storage, storage))]
+      yield* Effect.forEach(
+        targets,
+        (target) => callActor(changeLogs(target).Append({ body, dedupeKey }), "ChangeLog"),
+        { concurrency: FAN_OUT_CONCURRENCY, discard: true }
+      )
+    })
+})
+
 const Pair = { caller: Schema.String, peer: Schema.String }
 
 export const Request = Rpc.make("Request", {

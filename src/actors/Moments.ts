@@ -26,9 +26,8 @@ import {
 } from "../protocol/moments.ts"
 import { badRequest, internal, notAContact, notFound, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { callActor } from "./ActorCall.ts"
-import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
-import { areContacts, contactsOf } from "./Contacts.ts"
+import { encodeChangeBody } from "./ChangeLog.ts"
+import { areContacts, contactsOf, makeTellContacts } from "./Contacts.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 
 const MediaSchema = Schema.Struct({ mediaId: Schema.String, mimeType: Schema.String, thumbnailMediaId: Schema.String })
@@ -93,7 +92,8 @@ interface StoredPost {
 const indexKey = (userId: string) => userKey(userId, "moments")
 const postKey = (userId: string, n: number) => userKey(userId, "moment", String(n))
 
-const FAN_OUT_CONCURRENCY = 16
+/** How many indexes and posts a feed page reads at once. */
+const READ_CONCURRENCY = 16
 
 const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
 
@@ -134,7 +134,7 @@ export const layer = (_settings: WeftSettings) =>
   Moments.toLayer(
     supervised("Moments", Effect.gen(function*() {
       const storage = yield* Storage
-      const changeLogs = yield* ChangeLog.client
+      const tellContacts = yield* makeTellContacts
       const userId = (yield* Entity.CurrentAddress).entityId
 
       const readIndex = (author: string) =>
@@ -162,13 +162,7 @@ export const layer = (_settings: WeftSettings) =>
         Effect.gen(function*() {
           if (stored.unannounced === undefined) return stored
           const body = encodeChangeBody({ moment: stored.unannounced })
-          const dedupeKey = `moment:${stored.moment.postId}:v${stored.version}`
-          const targets = [userId, ...(yield* contactsOf(userId))]
-          yield* Effect.forEach(
-            targets,
-            (target) => callActor(changeLogs(target).Append({ body, dedupeKey }), "ChangeLog"),
-            { concurrency: FAN_OUT_CONCURRENCY, discard: true }
-          )
+          yield* tellContacts(userId, body, `moment:${stored.moment.postId}:v${stored.version}`)
           const announced = { ...stored, unannounced: undefined }
           yield* savePost(announced, n)
           return announced
@@ -269,13 +263,13 @@ export const layer = (_settings: WeftSettings) =>
           }
           authors = [author]
         }
-        const indexes = yield* Effect.forEach(authors, readIndex, { concurrency: FAN_OUT_CONCURRENCY })
+        const indexes = yield* Effect.forEach(authors, readIndex, { concurrency: READ_CONCURRENCY })
         const entries = authors
           .flatMap((who, i) => indexes[i]!.posts.map(([n, postedAtMs]) => ({ author: who, n, postedAtMs })))
           .filter((entry) => after === undefined || newerFirst(after, entry) < 0)
           .sort(newerFirst)
         const page = entries.slice(0, pageSize)
-        const posts = yield* Effect.forEach(page, (entry) => readPost(entry.author, entry.n), { concurrency: FAN_OUT_CONCURRENCY })
+        const posts = yield* Effect.forEach(page, (entry) => readPost(entry.author, entry.n), { concurrency: READ_CONCURRENCY })
         return {
           moments: posts.flatMap((stored) => (stored === undefined ? [] : [stored.moment])),
           nextPageToken: entries.length > page.length ? pageToken(page[page.length - 1]!) : ""

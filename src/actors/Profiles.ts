@@ -25,9 +25,8 @@ import {
 } from "../protocol/profile.ts"
 import { badRequest, internal, notFound, tooLarge, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { callActor } from "./ActorCall.ts"
-import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
-import { contactsOf } from "./Contacts.ts"
+import { encodeChangeBody } from "./ChangeLog.ts"
+import { makeTellContacts } from "./Contacts.ts"
 import { type Account, accountKey } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 
@@ -78,9 +77,6 @@ const profileKey = (userId: string) => userKey(userId, "profile")
 /** One key per avatar version: a new image never overwrites the one the profile still names. */
 const avatarKey = (userId: string, version: number) => userKey(userId, "avatar", String(version))
 
-/** How many logs are written at once when a change goes to the contacts. */
-const FAN_OUT_CONCURRENCY = 16
-
 const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
 
 /** Checks an avatar before anything is stored; the same checks serve every way of uploading. */
@@ -98,7 +94,7 @@ export const layer = (settings: WeftSettings) =>
   Profile.toLayer(
     supervised("Profile", Effect.gen(function*() {
       const storage = yield* Storage
-      const changeLogs = yield* ChangeLog.client
+      const tellContacts = yield* makeTellContacts
       const userId = (yield* Entity.CurrentAddress).entityId
 
       /** The stored profile, or the one every account starts with; undefined for no account. */
@@ -138,14 +134,7 @@ export const layer = (settings: WeftSettings) =>
       /** Tells the user's devices and every contact; the dedupe key makes a second telling a no-op. */
       const announce = (current: ProfileRecord) =>
         Effect.gen(function*() {
-          const body = encodeChangeBody({ profile: { profile: view(current) } })
-          const dedupeKey = `profile:${userId}:${current.version}`
-          const targets = [userId, ...(yield* contactsOf(userId))]
-          yield* Effect.forEach(
-            targets,
-            (target) => callActor(changeLogs(target).Append({ body, dedupeKey }), "ChangeLog"),
-            { concurrency: FAN_OUT_CONCURRENCY, discard: true }
-          )
+          yield* tellContacts(userId, encodeChangeBody({ profile: { profile: view(current) } }), `profile:${userId}:${current.version}`)
           yield* save({ ...current, announced: true })
         })
 
