@@ -144,17 +144,26 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
   const decoder = new FrameDecoder(config.maxFrameBytes)
   const idleMs = idleTimeoutMs(config)
 
+  // The silence allowed before the next frame: the login timeout until logged in, then the idle
+  // timeout. One Node timer per connection, re-armed as bytes arrive (not a fiber per read).
+  const onSilence = () => close("idle timeout")
+  let silence = setTimeout(onSilence, config.loginTimeoutMs).unref()
+  let loggedInTimer = false
+  const heard = () => {
+    if (!loggedInTimer && caller !== undefined) {
+      loggedInTimer = true
+      clearTimeout(silence)
+      silence = setTimeout(onSilence, idleMs).unref()
+    } else {
+      silence.refresh()
+    }
+  }
+
   const readLoop: Effect.Effect<CloseReason> = Effect.gen(function*() {
     while (true) {
-      const next = yield* pull.pipe(
-        Effect.timeoutOrElse({
-          duration: caller === undefined ? config.loginTimeoutMs : idleMs,
-          orElse: () => Effect.succeed("idle" as const)
-        }),
-        Effect.catch(() => Effect.succeed("closed" as const))
-      )
-      if (next === "idle") return "idle timeout"
+      const next = yield* pull.pipe(Effect.catch(() => Effect.succeed("closed" as const)))
       if (next === "closed") return "peer closed"
+      heard()
       for (const chunk of next) {
         yield* update(bytesIn, chunk.length)
         const { frames, error } = decoder.push(chunk)
@@ -164,12 +173,20 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
           return "framing error"
         }
       }
+      // Again after answering: a login just made switches to the idle timeout.
+      heard()
     }
   })
 
   const open = connectionsOpen({ transport })
   yield* modify(open, 1)
-  const reason = yield* Effect.raceFirst(readLoop, Deferred.await(closed)).pipe(Effect.ensuring(modify(open, -1)))
+  // The reader runs beside this fiber; whichever ends first (the reader, or close() from a kick,
+  // a slow consumer, the writer or the silence timer) decides the reason.
+  const reader = yield* Effect.forkIn(Effect.onExit(readLoop, (exit) => Deferred.done(closed, exit)), scope)
+  const reason = yield* Deferred.await(closed).pipe(
+    Effect.ensuring(Effect.andThen(Effect.sync(() => clearTimeout(silence)), Fiber.interrupt(reader))),
+    Effect.ensuring(modify(open, -1))
+  )
   yield* update(connectionsClosed({ transport, reason }), 1)
   // Flush what is queued (the error frame of a framing error, say), but not for long.
   yield* Queue.end(outbound)
