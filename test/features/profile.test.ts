@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { getProfile, setAvatar, setProfile } from "../../src/client/profile.ts"
+import { register } from "../../src/client/WeftClient.ts"
+import { ProfileCodecs } from "../../src/protocol/profile.ts"
 import { Status } from "../../src/protocol/Status.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { harness } from "../support/Harness.ts"
@@ -141,6 +143,38 @@ describe("over the short connection", () => {
     expect(fetched.headers.get("content-type")).toBe("image/png")
     expect(Buffer.from(await fetched.arrayBuffer())).toEqual(png)
     expect((await httpLog(base)).at(-1).profile.profile.avatarUrl).toBe(`/avatars/${a}?v=1`)
+  })
+
+  it("with a limit above the frame size, a large avatar goes by POST /avatars; as a command it is too large a frame", async () => {
+    // A server of its own, whose avatars may be larger than a frame (64 KiB by default).
+    const roomy = await startDevServer({ gateway: { httpPorts: [0] }, features: { maxAvatarBytes: 100_000 } })
+    try {
+      const at = (path: string) => `http://127.0.0.1:${roomy.httpPort}${path}`
+      const a = "kay"
+      await register(roomy, a, "password")
+      const auth = await (await fetch(at("/cgi-bin/auth"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ userId: a, password: "password" })
+      })).json()
+      const base = { userId: a, sessionToken: auth.sessionToken as string }
+      const large = Buffer.concat([png, Buffer.alloc(80_000, 7)])
+      const asCommand = await fetch(at("/cgi-bin/setavatar"), {
+        method: "POST",
+        headers: { "content-type": "application/x-protobuf" },
+        body: ProfileCodecs.SetAvatarRequest.encode({ base: { ...base, deviceId: "" }, image: large, contentType: "image/png" })
+      })
+      expect(asCommand.status).toBe(413)
+      const response = await fetch(at("/avatars"), {
+        method: "POST",
+        headers: { "content-type": "image/png", authorization: `Bearer ${a}:${base.sessionToken}` },
+        body: large
+      })
+      expect(statusOf(await response.json())).toBe(Status.OK)
+      expect(Buffer.from(await (await fetch(at(`/avatars/${a}`))).arrayBuffer())).toEqual(large)
+    } finally {
+      await roomy.stop()
+    }
   })
 
   it("refusals: status codes in the body, 413 for an image over the limit, 404 for no avatar; nothing stored", async () => {
