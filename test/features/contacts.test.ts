@@ -3,6 +3,7 @@
  * connection (SDK) and the short connection (HTTP); every step in both users' logs, seen by
  * each of their devices; and the refusals, which change nothing.
  */
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   acceptFriendRequest,
@@ -13,6 +14,7 @@ import {
 } from "../../src/client/contacts.ts"
 import { ContactEventKind, ContactState } from "../../src/protocol/contacts.ts"
 import { Status } from "../../src/protocol/Status.ts"
+import { encodeJson, userKey } from "../../src/storage/Storage.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { harness } from "../support/Harness.ts"
 
@@ -192,5 +194,39 @@ describe("over the short connection", () => {
     expect(response.status).toBe(400)
     expect((await response.json()).message).toContain("unknown field friend")
     expect(await httpLog(base)).toEqual([])
+  })
+})
+
+describe("a change cut short", () => {
+  it("is finished before the pair's next request: both sides and both logs", async () => {
+    const [a, b] = [await newUser("pat"), await newUser("quin")]
+    const pat = await device(a)
+    const quin = await device(b)
+    await sendFriendRequest(pat.client, b)
+    // What a crash right after Quin's acceptance was stored, before it was carried out, leaves.
+    const contact = { state: ContactState.CONTACT, sinceMs: Date.now(), message: "" }
+    const accepted = (peer: string) => ({ kind: ContactEventKind.ACCEPTED, peer, actor: b, message: "" })
+    const pending = {
+      version: 2,
+      sides: [[b, a, contact], [a, b, contact]],
+      events: [[b, accepted(a)], [a, accepted(b)]],
+      done: false
+    }
+    const [low, high] = a < b ? [a, b] : [b, a]
+    await Effect.runPromise(server.storage.set(userKey(low, "friendship", high), encodeJson(pending)))
+
+    // Pat's removal finds them contacts: the acceptance is finished first.
+    await removeContact(pat.client, b)
+    expect((await received(pat, "contact", 3)).map((event) => event.kind)).toEqual([
+      ContactEventKind.REQUEST_SENT,
+      ContactEventKind.ACCEPTED,
+      ContactEventKind.REMOVED
+    ])
+    expect((await received(quin, "contact", 3)).map((event) => event.kind)).toEqual([
+      ContactEventKind.REQUEST_RECEIVED,
+      ContactEventKind.ACCEPTED,
+      ContactEventKind.REMOVED
+    ])
+    expect(await listContacts(quin.client)).toEqual([])
   })
 })

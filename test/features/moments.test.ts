@@ -3,11 +3,13 @@
  * the long connection (SDK) and the short connection (HTTP); who learns of what by sync (the
  * author and the author's contacts, never a stranger); and the refusals, which store nothing.
  */
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { removeContact } from "../../src/client/contacts.ts"
 import { commentMoment, likeMoment, listFeed, postMoment } from "../../src/client/moments.ts"
 import { type Moment, MomentEventKind } from "../../src/protocol/moments.ts"
 import { Status } from "../../src/protocol/Status.ts"
+import { encodeJson, userKey } from "../../src/storage/Storage.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { type Device, harness } from "../support/Harness.ts"
 
@@ -198,5 +200,35 @@ describe("over the short connection", () => {
     expect((await post("listfeed", { base: baseB })).moments ?? []).toEqual([])
     expect(await httpLog(baseB)).toEqual([])
     expect((await post("listfeed", { base: baseA })).moments).toEqual([moment])
+  })
+})
+
+describe("a change cut short", () => {
+  it("a post stored but not yet announced is announced by the next request on it, before that one", async () => {
+    const [a, b] = [await newUser("tam"), await newUser("uma")]
+    const tam = await device(a)
+    const uma = await device(b)
+    await befriend(tam, uma)
+    // What a crash right after a post was stored, before any log had it, leaves behind.
+    const moment = { postId: `${a}/1`, author: a, text: "lost?", media: [], postedAtMs: Date.now(), comments: [], likes: [] }
+    const posted = { kind: MomentEventKind.POSTED, postId: moment.postId, author: a, actor: a, moment }
+    await Effect.runPromise(Effect.all([
+      server.storage.set(userKey(a, "moment", "1"), encodeJson({ moment, nextComment: 1, version: 1, unannounced: posted })),
+      server.storage.set(userKey(a, "moments"), encodeJson({ next: 2, posts: [[1, moment.postedAtMs]], clientPostIds: {} }))
+    ]))
+
+    expect(await likeMoment(uma.client, moment.postId)).toEqual([b])
+    for (const who of [tam, uma]) {
+      const events = await received(who, "moment", 2)
+      expect(events.map((event) => event.kind)).toEqual([MomentEventKind.POSTED, MomentEventKind.LIKED])
+      expect(events[0].moment).toMatchObject({ postId: moment.postId, text: "lost?" })
+    }
+    await commentMoment(tam.client, moment.postId, "not lost")
+    await received(uma, "moment", 3)
+    expect(momentKinds(uma)).toEqual([
+      MomentEventKind.POSTED,
+      MomentEventKind.LIKED,
+      MomentEventKind.COMMENTED
+    ])
   })
 })

@@ -4,11 +4,13 @@
  * image) and fetching it by its URL; the change in the user's and the contacts' logs (not in
  * strangers'); and the refusals, which change nothing.
  */
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { getProfile, setAvatar, setProfile } from "../../src/client/profile.ts"
 import { register } from "../../src/client/WeftClient.ts"
 import { ProfileCodecs } from "../../src/protocol/profile.ts"
 import { Status } from "../../src/protocol/Status.ts"
+import { encodeJson, userKey } from "../../src/storage/Storage.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { harness } from "../support/Harness.ts"
 
@@ -201,5 +203,24 @@ describe("over the short connection", () => {
     expect(profile.avatarUrl ?? "").toBe("")
     expect(profile.version).toBe("1") // proto3 JSON writes 64-bit integers as strings
     expect(await httpLog(base)).toEqual([])
+  })
+})
+
+describe("a change cut short", () => {
+  it("is announced to the contacts before the profile is next used", async () => {
+    const [a, b] = [await newUser("ray"), await newUser("sol")]
+    const ray = await device(a)
+    const sol = await device(b)
+    await befriend(ray, sol)
+    // What a crash right after a change was stored, before any log had it, leaves behind.
+    const stored = { displayName: "Ray", signature: "", avatarVersion: 0, avatarType: "", version: 2, updatedAtMs: 1, announced: false }
+    await Effect.runPromise(server.storage.set(userKey(a, "profile"), encodeJson(stored)))
+
+    expect(await getProfile(sol.client, a)).toMatchObject({ displayName: "Ray", version: 2 })
+    expect((await received(sol, "profile", 1))[0].profile).toMatchObject({ userId: a, displayName: "Ray", version: 2 })
+    expect((await received(ray, "profile", 1))[0].profile).toMatchObject({ displayName: "Ray" })
+    // Announced once: the next change is the only other one.
+    await setProfile(ray.client, { signature: "back" })
+    expect((await received(sol, "profile", 2)).map((event) => event.profile.version)).toEqual([2, 3])
   })
 })

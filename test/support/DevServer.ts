@@ -8,6 +8,7 @@ import { type SettingsOverrides, withOverrides } from "../../src/cluster/Setting
 import { GatewayConfig } from "../../src/gateway/GatewayConfig.ts"
 import { HttpShortServer } from "../../src/gateway/HttpServer.ts"
 import { TcpServer } from "../../src/gateway/TcpServer.ts"
+import { Storage } from "../../src/storage/Storage.ts"
 
 export interface DevServer {
   readonly host: string
@@ -18,6 +19,8 @@ export interface DevServer {
   readonly stopGateway: () => Promise<void>
   readonly startGateway: () => Promise<void>
   readonly stop: () => Promise<void>
+  /** The engine's storage, for tests that set up what a crash would leave behind. */
+  readonly storage: Storage["Service"]
 }
 
 export const startDevServer = async (overrides: SettingsOverrides = {}): Promise<DevServer> => {
@@ -26,6 +29,7 @@ export const startDevServer = async (overrides: SettingsOverrides = {}): Promise
   const engineContext = await Effect.runPromise(Layer.buildWithScope(engine(settings), engineScope))
   let gatewayScope: Scope.Closeable | undefined
   const server: DevServer = {
+    storage: Context.get(engineContext, Storage),
     host: "127.0.0.1",
     port: 0,
     httpPort: 0,
