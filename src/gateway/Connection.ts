@@ -31,7 +31,8 @@ const framingErrorFrame = (error: FramingError) =>
 
 let nextConnectionId = 1
 
-export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket, transport: string) {
+/** Serves one connection of `transport` ("tcp", "ws") accepted on the listening `port`. */
+export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket, transport: string, port: number) {
   const config = yield* GatewayConfig
   const commands = yield* Commands
   const registry = yield* ConnectionRegistry
@@ -178,7 +179,7 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
     }
   })
 
-  const open = connectionsOpen({ transport })
+  const open = connectionsOpen({ transport, port: String(port) })
   yield* modify(open, 1)
   // The reader runs beside this fiber; whichever ends first (the reader, or close() from a kick,
   // a slow consumer, the writer or the silence timer) decides the reason.

@@ -43,6 +43,10 @@ const refuse = (format: Format, status: number, code: number, message: string, c
 
 export const handleShortRequest = Effect.gen(function*() {
   const request = yield* HttpServerRequest.HttpServerRequest
+  const src: any = (request as any).source
+  src.on("close", () => console.log("REQ CLOSE", request.url, Date.now()))
+  ;(request as any).response?.on?.("close", () => console.log("RES CLOSE", Date.now()))
+  console.log("keys", Object.keys(request as any))
   if (isWebSocketRequest(request)) return yield* serveWebSocket(request)
   const route = extraRoutes.find((candidate) => candidate.matches(request))
   if (route !== undefined) return yield* route.handle(request)
@@ -130,13 +134,14 @@ export const layer: Layer.Layer<
         // The ws server must not wait for its clients when it closes: ours are interrupted below.
         websocket: { clientTracking: false }
       })
+      const address = server.address
+      const bound = address._tag === "UnixPathAddress" ? port : address.port
       const webSockets = yield* FiberSet.make()
-      yield* server.serve(Effect.provideService(handleShortRequest, WebSocketConnections, webSockets))
+      yield* server.serve(Effect.provideService(handleShortRequest, WebSocketConnections, { fibers: webSockets, port: bound }))
       // Registered last, so it runs first at shutdown: the server waits for open requests,
       // and a WebSocket is one until it is interrupted.
       yield* Effect.addFinalizer(() => FiberSet.clear(webSockets))
-      const address = server.address
-      listening.push({ host: config.host, port: address._tag === "UnixPathAddress" ? port : address.port })
+      listening.push({ host: config.host, port: bound })
     }
     yield* announce(["ws", "http"], listening)
     return HttpShortServer.of({ listening })

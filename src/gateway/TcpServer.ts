@@ -30,10 +30,11 @@ export const layer: Layer.Layer<TcpServer, SocketServerError, GatewayConfig | Co
       for (const port of config.tcpPorts) {
         const server = yield* NodeSocketServer.make({ host: config.host, port })
         const address = server.address
-        listening.push({ host: config.host, port: address._tag === "UnixPathAddress" ? port : address.port })
+        const bound = address._tag === "UnixPathAddress" ? port : address.port
+        listening.push({ host: config.host, port: bound })
         yield* Effect.forkScoped(
           server.run((socket) =>
-            Effect.scoped(serveConnection(socket, "tcp")).pipe(
+            Effect.scoped(serveConnection(socket, "tcp", bound)).pipe(
               Effect.tap((closed) => Effect.logDebug("connection closed", closed))
             )
           )

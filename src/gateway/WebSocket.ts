@@ -12,7 +12,11 @@ import { serveConnection } from "./Connection.ts"
  * request that upgraded: stopping the listener interrupts them first, so a gateway restart does
  * not wait for its WebSocket clients to hang up.
  */
-export class WebSocketConnections extends Context.Service<WebSocketConnections, FiberSet.FiberSet<unknown, unknown>>()(
+export class WebSocketConnections extends Context.Service<WebSocketConnections, {
+  readonly fibers: FiberSet.FiberSet<unknown, unknown>
+  /** The listener's port, for the metrics. */
+  readonly port: number
+}>()(
   "weft/gateway/WebSocketConnections"
 ) {}
 
@@ -25,7 +29,7 @@ export const serveWebSocket = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.gen(function*() {
     const socket = yield* request.upgrade
     const connections = yield* WebSocketConnections
-    const fiber = yield* FiberSet.run(connections, Effect.scoped(serveConnection(socket, "ws")))
+    const fiber = yield* FiberSet.run(connections.fibers, Effect.scoped(serveConnection(socket, "ws", connections.port)))
     yield* Fiber.await(fiber)
     return HttpServerResponse.empty()
   }).pipe(Effect.catchTag("HttpServerError", () => Effect.succeed(HttpServerResponse.empty({ status: 400 }))))

@@ -66,7 +66,7 @@ svg text{font:12px system-ui}
 <div class="grid">
  <div><h2>Commands</h2><table id="commands"><thead><tr><th>command</th><th>req/s</th><th>p50 ms</th><th>p99 ms</th><th>total</th></tr></thead><tbody></tbody></table></div>
  <div><h2>Status codes</h2><table id="statuses"><thead><tr><th>status</th><th>total</th><th>per s</th></tr></thead><tbody></tbody></table></div>
- <div><h2>Connections by transport</h2><table id="transports"><thead><tr><th>transport</th><th>open</th></tr></thead><tbody></tbody></table></div>
+ <div><h2>Connections by transport and port</h2><table id="transports"><thead><tr><th>transport :port</th><th>open</th></tr></thead><tbody></tbody></table></div>
  <div><h2>Actors</h2><table id="actors"><thead><tr><th>actor · message</th><th>msg/s</th><th>queue p99 ms</th><th>handle p99 ms</th></tr></thead><tbody></tbody></table></div>
  <div><h2>Storage</h2><table id="storage"><thead><tr><th>operation</th><th>ops/s</th><th>p99 ms</th><th>errors</th></tr></thead><tbody></tbody></table></div>
  <div><h2>Call topology</h2><svg id="topology" width="460" height="340"></svg></div>
@@ -109,7 +109,7 @@ async function tick() {
   rows("commands", [...group(now, "weft_commands_total", (p) => p.attributes.command)].sort().map(([c, ps]) => [c,
     (sum(d, "weft_commands_total", (p) => p.attributes.command === c) / secs).toFixed(1), ms(quantile(lat.get(c) ?? [], 0.5)), ms(quantile(lat.get(c) ?? [], 0.99)), ps.reduce((a, p) => a + p.value, 0)]));
   rows("statuses", [...group(now, "weft_commands_total", (p) => p.attributes.status)].sort().map(([s, ps]) => [s, ps.reduce((a, p) => a + p.value, 0), (sum(d, "weft_commands_total", (p) => p.attributes.status === s) / secs).toFixed(1)]));
-  rows("transports", [...group(now, "weft_connections", (p) => p.attributes.transport)].map(([t, ps]) => [t, ps.reduce((a, p) => a + p.value, 0)]));
+  rows("transports", [...group(now, "weft_connections", (p) => p.attributes.transport + " :" + p.attributes.port)].sort().map(([t, ps]) => [t, ps.reduce((a, p) => a + p.value, 0)]));
   const queue = group(d, "weft_actor_queue_seconds", (p) => p.attributes.type + " · " + p.attributes.rpc), handle = group(d, "weft_actor_handle_seconds", (p) => p.attributes.type + " · " + p.attributes.rpc);
   rows("actors", [...group(now, "weft_actor_messages_total", (p) => p.attributes.type + " · " + p.attributes.rpc)].sort().map(([k]) => [k,
     (sum(d, "weft_actor_messages_total", (p) => p.attributes.type + " · " + p.attributes.rpc === k) / secs).toFixed(1), ms(quantile(queue.get(k) ?? [], 0.99)), ms(quantile(handle.get(k) ?? [], 0.99))]));

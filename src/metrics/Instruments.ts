@@ -63,10 +63,10 @@ export const commandDuration = labelled((attributes) =>
   })
 )
 
-/** Live connections, by transport. */
+/** Live connections, by transport and listening port. */
 export const connectionsOpen = labelled((attributes) =>
   Metric.gauge("weft_connections", {
-    description: "Open client connections, by transport",
+    description: "Open client connections, by transport and listening port",
     attributes
   })
 )

@@ -100,6 +100,9 @@ describe("weft dev and weft client", () => {
     const metrics = await (await fetch(`http://${admin}/metrics`)).text()
     expect(metrics).toMatch(/weft_commands_total\{[^}]*command="sendmessage"[^}]*status="OK"[^}]*\} [1-9]/)
     expect(metrics).toContain("weft_command_duration_seconds_bucket")
+    // Connections are counted per listening port; actors live now, by type.
+    expect(metrics).toMatch(new RegExp(`weft_connections\\{[^}]*transport="tcp"[^}]*port="${server.split(":")[1]}"`))
+    expect(metrics).toMatch(/weft_actors\{[^}]*type="ChangeLog"[^}]*\} [1-9]/)
   })
 
   it("the server logs JSON lines, and a refused command's request id shows in the gateway's and the actor's lines", async () => {
