@@ -122,12 +122,13 @@ const friendshipLayer = Friendship.toLayer(
         Effect.mapError(storageFailed)
       )
 
-    const write = (owner: string, peer: string, record: ContactRecord | undefined) =>
-      (record === undefined
+    // No record (null once it has been through JSON): the two have nothing between them.
+    const write = (owner: string, peer: string, record: ContactRecord | undefined | null) =>
+      (record === undefined || record === null
         ? storage.mapRemove(contactsKey(owner), peer)
         : storage.mapSet(contactsKey(owner), peer, encodeJson(record))).pipe(Effect.mapError(storageFailed))
 
-    // The change in flight: stored before it is carried out and cleared after, so a change cut
+    // The change in flight: stored before it is carried out and marked done after, so a change cut
     // short (a crash between the writes) is finished before the pair's next request. The log
     // appends carry a dedupe key per change, so finishing twice writes nothing twice.
     const [low, high] = (yield* Entity.CurrentAddress).entityId.split("+") as [string, string]

@@ -229,4 +229,29 @@ describe("a change cut short", () => {
     ])
     expect(await listContacts(quin.client)).toEqual([])
   })
+
+  it("a removal cut short is finished too: no side is left behind", async () => {
+    const [a, b] = [await newUser("val"), await newUser("wes")]
+    const val = await device(a)
+    const wes = await device(b)
+    await sendFriendRequest(val.client, b)
+    await acceptFriendRequest(wes.client, a)
+    const removed = (peer: string) => ({ kind: ContactEventKind.REMOVED, peer, actor: a, message: "" })
+    const pending = { version: 3, sides: [[a, b, undefined], [b, a, undefined]], events: [[a, removed(b)], [b, removed(a)]], done: false }
+    const [low, high] = a < b ? [a, b] : [b, a]
+    await Effect.runPromise(server.storage.set(userKey(low, "friendship", high), encodeJson(pending)))
+
+    // Wes's answer to a request that is not there still finishes the removal first.
+    expect(await failure(acceptFriendRequest(wes.client, a))).toBe(Status.NOT_FOUND)
+    expect(await listContacts(val.client)).toEqual([])
+    expect(await listContacts(wes.client)).toEqual([])
+    expect(await sendFriendRequest(wes.client, a)).toBe(false)
+    expect((await received(val, "contact", 4)).map((event) => event.kind)).toEqual([
+      ContactEventKind.REQUEST_SENT,
+      ContactEventKind.ACCEPTED,
+      ContactEventKind.REMOVED,
+      ContactEventKind.REQUEST_RECEIVED
+    ])
+    expect(await listContacts(val.client)).toMatchObject([{ userId: b, state: ContactState.REQUEST_RECEIVED }])
+  })
 })
