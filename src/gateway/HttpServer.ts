@@ -43,10 +43,6 @@ const refuse = (format: Format, status: number, code: number, message: string, c
 
 export const handleShortRequest = Effect.gen(function*() {
   const request = yield* HttpServerRequest.HttpServerRequest
-  const src: any = (request as any).source
-  src.on("close", () => console.log("REQ CLOSE", request.url, Date.now()))
-  ;(request as any).response?.on?.("close", () => console.log("RES CLOSE", Date.now()))
-  console.log("keys", Object.keys(request as any))
   if (isWebSocketRequest(request)) return yield* serveWebSocket(request)
   const route = extraRoutes.find((candidate) => candidate.matches(request))
   if (route !== undefined) return yield* route.handle(request)
