@@ -1,7 +1,8 @@
 /** `weft client`: drive a server from a shell; one JSON object per output line. */
 import { parseArgs } from "node:util"
 import { register, WeftClient } from "../client/WeftClient.ts"
-import { parseServer, UsageError } from "./args.ts"
+import { fileRouteStore } from "../client/FileRouteStore.ts"
+import { parsePort, parseServer, UsageError } from "./args.ts"
 import type { ClientCommand } from "./ClientCommand.ts"
 import * as contacts from "./commands/contacts.ts"
 import { changeJson, commands as coreCommands } from "./commands/core.ts"
@@ -12,6 +13,7 @@ import * as media from "./commands/media.ts"
 import * as messages from "./commands/messages.ts"
 import * as moments from "./commands/moments.ts"
 import * as profile from "./commands/profile.ts"
+import * as routes from "./commands/routes.ts"
 
 export const clientCommands: ReadonlyArray<ClientCommand> = [
   ...coreCommands,
@@ -22,7 +24,8 @@ export const clientCommands: ReadonlyArray<ClientCommand> = [
   ...messages.commands,
   ...moments.commands,
   ...logs.commands,
-  ...media.commands
+  ...media.commands,
+  ...routes.commands
 ]
 
 export const clientUsage = [
@@ -32,7 +35,7 @@ export const clientUsage = [
 
 const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n")
 
-const GLOBAL_FLAGS = new Set(["--server", "--user", "--password", "--device"])
+const GLOBAL_FLAGS = new Set(["--server", "--user", "--password", "--device", "--transport", "--http-port", "--routes-file"])
 
 /** Splits `--server X --user U ... <command> args --flag v` into the global flags and the rest. */
 const splitGlobal = (argv: ReadonlyArray<string>) => {
@@ -52,6 +55,30 @@ const splitGlobal = (argv: ReadonlyArray<string>) => {
   return { global, rest }
 }
 
+/**
+ * Where to connect: --server is a TCP endpoint, or the forced --transport's endpoint (ws and
+ * http: the gateway's HTTP port); --http-port adds the WebSocket and HTTP fallbacks on the same
+ * host; --routes-file remembers the endpoint that worked and the server's route list.
+ */
+const connectionOptions = (server: { host: string; port: number }, global: Record<string, string>) => {
+  const transport = global["transport"]
+  if (transport !== undefined && transport !== "tcp" && transport !== "ws" && transport !== "http") {
+    throw new UsageError(`--transport must be tcp, ws or http, got "${transport}"`)
+  }
+  if (transport === "ws" && typeof globalThis.WebSocket !== "function") {
+    throw new UsageError("--transport ws needs Node 22 or later (on Node 20: NODE_OPTIONS=--experimental-websocket)")
+  }
+  const httpPort = global["http-port"] === undefined ? undefined : parsePort("--http-port", global["http-port"], 0)
+  const routesFile = global["routes-file"]
+  return {
+    transport,
+    endpoints: [{ ...server, transport: transport ?? "tcp" }],
+    httpPort,
+    host: server.host,
+    routeStore: routesFile === undefined ? undefined : fileRouteStore(routesFile)
+  } as const
+}
+
 export const runClient = async (argv: ReadonlyArray<string>) => {
   const { global, rest } = splitGlobal(argv)
   const server = parseServer(global["server"])
@@ -61,9 +88,10 @@ export const runClient = async (argv: ReadonlyArray<string>) => {
   if (password === undefined) throw new UsageError("--password is required")
   const [name, ...tail] = rest
   if (name === undefined) throw new UsageError("a client command is required")
+  const connection = connectionOptions(server, global)
 
   if (name === "register") {
-    await register(server, user, password)
+    await register({ ...server, transport: connection.transport }, user, password)
     return print({ registered: user })
   }
   const command = clientCommands.find((candidate) => candidate.name === name)
@@ -77,7 +105,7 @@ export const runClient = async (argv: ReadonlyArray<string>) => {
 
   const cursor = command.cursor?.(flags) ?? "head"
   const client = new WeftClient({
-    ...server,
+    ...connection,
     userId: user,
     password,
     deviceId: global["device"],

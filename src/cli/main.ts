@@ -18,7 +18,11 @@ const usage = `usage:
       Redis (started if none answers), two runners and two gateways on loopback, until Ctrl-C.
   weft local-redis-cluster
       A three-master Redis Cluster on loopback, until Ctrl-C.
-  weft client --server HOST:PORT --user U --password P [--device D] <command>
+  weft client --server HOST:PORT --user U --password P [--device D] [--transport tcp|ws|http]
+              [--http-port N] [--routes-file FILE] <command>
+      --server is the TCP port, or the HTTP port with --transport ws|http (which forces that
+      transport); --http-port adds WebSocket and HTTP fallbacks; --routes-file remembers the
+      endpoint that worked and the server's route list between runs.
 ${clientUsage}
   Every client command prints one JSON object per line; errors go to stderr with exit code 1.`
 

@@ -24,7 +24,7 @@ import type { Media } from "../protocol/messages.ts"
 import { MAX_REPORTED_TIMES, RouteCodecs, TransportId, type TransportName, transportName } from "../protocol/routes.ts"
 import { Status } from "../protocol/Status.ts"
 import { type BackoffSchedule, defaultBackoff, reconnectDelay } from "./Backoff.ts"
-import { DisconnectedError, FrameConnection, WeftRequestError } from "./FrameConnection.ts"
+import { DisconnectedError, FrameConnection, type FrameConnectionOptions, WeftRequestError } from "./FrameConnection.ts"
 import { AdaptiveHeartbeat, type HeartbeatSchedule } from "./Heartbeat.ts"
 import { HttpLink } from "./HttpLink.ts"
 import { type Endpoint, memoryRouteStore, type RouteState, type RouteStore } from "./RouteStore.ts"
@@ -35,6 +35,20 @@ export type { Endpoint }
 
 /** A long connection (TCP or WebSocket) or the HTTP-only link: the same requests on each. */
 type Link = FrameConnection | HttpLink
+
+/** Opens a link of the endpoint's transport (no request sent yet). */
+const openLink = async (
+  endpoint: Endpoint,
+  handlers: Omit<FrameConnectionOptions, "host" | "port">,
+  webSocket?: typeof WebSocket
+): Promise<Link> => {
+  if (endpoint.transport === "tcp") return FrameConnection.open({ host: endpoint.host, port: endpoint.port, ...handlers })
+  if (endpoint.transport === "ws") {
+    const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host
+    return FrameConnection.openWebSocket(`ws://${host}:${endpoint.port}/ws`, handlers, webSocket)
+  }
+  return new HttpLink({ host: endpoint.host, port: endpoint.port, ...handlers })
+}
 
 const PollRequest = codec<{ readonly cursor: number; readonly limit: number; readonly timeoutMs: number }>("PollRequest")
 
@@ -133,14 +147,17 @@ interface Outgoing {
   inFlight: boolean
 }
 
-/** Registers a new account; needs no login. */
+/** Registers a new account; needs no login. Over TCP unless another transport is given. */
 export const register = async (
-  options: { readonly host: string; readonly port: number },
+  options: { readonly host: string; readonly port: number; readonly transport?: TransportName | undefined },
   userId: string,
   password: string,
   displayName = ""
 ): Promise<void> => {
-  const connection = await FrameConnection.open({ ...options, onPush: () => {}, onClose: () => {} })
+  const connection = await openLink({ host: options.host, port: options.port, transport: options.transport ?? "tcp" }, {
+    onPush: () => {},
+    onClose: () => {}
+  })
   try {
     await connection.request(Command.REGISTER, Codecs.RegisterRequest, Codecs.RegisterResponse, {
       userId,
@@ -376,15 +393,7 @@ export class WeftClient {
       onPush: (frame: Frame) => this.onPush(link, frame),
       onClose: () => this.onDisconnect(link)
     }
-    let link: Link
-    if (endpoint.transport === "tcp") {
-      link = await FrameConnection.open({ host: endpoint.host, port: endpoint.port, ...handlers })
-    } else if (endpoint.transport === "ws") {
-      const url = `ws://${endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}/ws`
-      link = await FrameConnection.openWebSocket(url, handlers, this.options.webSocket)
-    } else {
-      link = new HttpLink({ host: endpoint.host, port: endpoint.port, ...handlers })
-    }
+    const link: Link = await openLink(endpoint, handlers, this.options.webSocket)
     try {
       const routes = await link.request(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {})
       this.learnRoutes(routes.endpoints)

@@ -4,6 +4,11 @@
  * and its re-ranking by reported connect times, the adaptive heartbeat, and reconnect jitter.
  * The "network" is a set of TCP relays (test/support/TcpProxy.ts) in front of a real gateway.
  */
+import { execFile } from "node:child_process"
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { backoffCeiling, reconnectDelay } from "../../src/client/Backoff.ts"
 import { FrameConnection } from "../../src/client/FrameConnection.ts"
@@ -216,6 +221,60 @@ describe("smart routing", () => {
     })
     const json = (await response.json()) as { endpoints: Array<{ port: number; transport: string }> }
     expect(json.endpoints).toContainEqual(expect.objectContaining({ port: proxies.plain!.port, transport: "TRANSPORT_HTTP" }))
+  })
+})
+
+describe("weft client --transport and routes", () => {
+  beforeAll(() => behindRelays({ listed: { transport: "http" } }))
+  const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
+  const weft = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+    new Promise<{ code: number; lines: Array<any>; stderr: string }>((resolve) =>
+      execFile(process.execPath, [bin, "client", ...args], { timeout: 20_000, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+        resolve({
+          code: error === null ? 0 : Number(error.code ?? 1),
+          lines: stdout.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line)),
+          stderr
+        }))
+    )
+
+  it("prints the route list as JSON lines and works over each forced transport", async () => {
+    const [a, b] = [uniqueUser("cli"), uniqueUser("cli")]
+    const http = `127.0.0.1:${server.httpPort}`
+    const as = (user: string) => ["--user", user, "--password", "password"]
+    expect((await weft(["--server", http, "--transport", "http", ...as(a), "register"])).lines).toEqual([{ registered: a }])
+    expect((await weft(["--server", `127.0.0.1:${server.port}`, ...as(b), "register"])).lines).toEqual([{ registered: b }])
+
+    const routes = await weft(["--server", http, "--transport", "http", ...as(a), "routes"])
+    expect(routes.code).toBe(0)
+    expect(routes.lines).toContainEqual({ address: "127.0.0.1", port: proxies.listed!.port, transport: "http", weight: expect.any(Number) })
+
+    const overHttp = await weft(["--server", http, "--transport", "http", ...as(a), "send", b, "over http"])
+    const overWs = await weft(["--server", http, "--transport", "ws", ...as(a), "send", b, "over ws"], {
+      NODE_OPTIONS: "--experimental-websocket --no-warnings"
+    })
+    expect([overHttp.code, overHttp.stderr, overWs.code, overWs.stderr]).toEqual([0, "", 0, ""])
+    const synced = await weft(["--server", `127.0.0.1:${server.port}`, "--transport", "tcp", ...as(b), "sync"])
+    expect(synced.lines.map((line) => line.message.text)).toEqual(["over http", "over ws"])
+
+    const wrong = await weft(["--server", http, "--transport", "quic", ...as(a), "routes"])
+    expect(wrong.code).not.toBe(0)
+    expect(wrong.stderr).toContain("--transport must be tcp, ws or http")
+  })
+
+  it("with the TCP port refused, falls back and remembers the way in a routes file", async () => {
+    const a = uniqueUser("cli")
+    await register(server, a, "password")
+    const file = join(mkdtempSync(join(tmpdir(), "weft-routes-")), "routes.json")
+    const refused = await startTcpProxy({ target: toTcp })
+    await refused.close()
+    const args = ["--server", `127.0.0.1:${refused.port}`, "--http-port", String(server.httpPort), "--routes-file", file]
+    const run = await weft([...args, "--user", a, "--password", "password", "routes"], {
+      NODE_OPTIONS: "--experimental-websocket --no-warnings"
+    })
+    expect(run.code).toBe(0)
+    const state = JSON.parse(readFileSync(file, "utf8"))
+    expect(state.lastGood).toEqual({ host: "127.0.0.1", port: server.httpPort, transport: "ws" })
+    expect(state.routes).toContainEqual(expect.objectContaining({ port: proxies.listed!.port, transport: "http" }))
   })
 })
 
