@@ -6,7 +6,7 @@ import { defaultSettings, withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { count, jsonLogs, loginPolicy, onOff, port, ports, readSettings, redisUrl, type Source, text } from "./config.ts"
+import { advertisedEndpoints, count, jsonLogs, loginPolicy, onOff, port, ports, readSettings, redisUrl, type Source, text } from "./config.ts"
 import { explainStartupFailure } from "./dev.ts"
 
 const common = ["redis", "host", "admin-port", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret"]
@@ -59,11 +59,16 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
 }
 
 export const runGateway = async (argv: ReadonlyArray<string>) => {
-  const get = readSettings(argv, [...common, "port", "http-port", "push-host", "push-port"])
+  const get = readSettings(argv, [...common, "port", "http-port", "push-host", "push-port", "advertise"])
   setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
-    gateway: { host, tcpPorts: ports(get("port"), [9300]), httpPorts: ports(get("http-port"), [9380]) },
+    gateway: {
+      host,
+      tcpPorts: ports(get("port"), [9300]),
+      httpPorts: ports(get("http-port"), [9380]),
+      advertisedEndpoints: advertisedEndpoints(get("advertise"))
+    },
     admin: { port: port(get("admin-port"), 0), dashboardPeers: peers(get("dashboard-peers")) },
     features: { loginPolicy: loginPolicy(get("login-policy")) },
     media: media(get)

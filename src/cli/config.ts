@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { Logger } from "effect"
+import type { AdvertisedEndpoint } from "../gateway/GatewayConfig.ts"
 import { UsageError } from "./args.ts"
 
 /** Server processes log one JSON object per line, with level, time and annotations (requestId...). */
@@ -97,4 +98,23 @@ export const redisUrl = (source: Source | undefined, fallback: string): string =
     throw new UsageError(`${source?.origin ?? "redis"} must be a redis:// URL, got "${value}"`)
   }
   return value
+}
+
+/**
+ * Endpoints the route list hands out: `tcp://203.0.113.7:9300,ws://203.0.113.7:443,http://203.0.113.7:80`,
+ * each optionally `?weight=N` (1..1000, default 100).
+ */
+export const advertisedEndpoints = (source: Source | undefined): ReadonlyArray<AdvertisedEndpoint> => {
+  if (source === undefined) return []
+  return source.value.split(",").map((part) => part.trim()).filter((part) => part !== "").map((part) => {
+    const match = /^(tcp|ws|http):\/\/(\[[^\]]+\]|[^:/?]+):(\d{1,5})(?:\?weight=(\d{1,4}))?$/.exec(part)
+    const weight = match?.[4] === undefined ? undefined : Number(match[4])
+    if (match === null || Number(match[3]) > 65535 || Number(match[3]) === 0 || (weight !== undefined && (weight < 1 || weight > 1000))) {
+      throw new UsageError(
+        `${source.origin}: "${part}" is not an endpoint like tcp://203.0.113.7:9300 (transport tcp, ws or http; port 1..65535; optional ?weight=1..1000)`
+      )
+    }
+    const address = match[2]!.replace(/^\[(.*)\]$/, "$1")
+    return { transport: match[1] as "tcp" | "ws" | "http", address, port: Number(match[3]), weight }
+  })
 }

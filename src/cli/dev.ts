@@ -9,7 +9,7 @@ import { TcpServer } from "../gateway/TcpServer.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { parsePort } from "./args.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { jsonLogs, loginPolicy, onOff } from "./config.ts"
+import { advertisedEndpoints, jsonLogs, loginPolicy, onOff } from "./config.ts"
 
 /** The innermost system error (EADDRINUSE, EACCES, ...) said in one line, naming the address. */
 export const explainStartupFailure = (error: unknown): string => {
@@ -35,7 +35,8 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       "http-port": { type: "string" },
       "admin-port": { type: "string" },
       "login-policy": { type: "string" },
-      metrics: { type: "string" }
+      metrics: { type: "string" },
+      advertise: { type: "string" }
     },
     strict: true
   })
@@ -45,7 +46,10 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
     gateway: {
       host,
       tcpPorts: [parsePort("--port", values.port, 9300)],
-      httpPorts: [parsePort("--http-port", values["http-port"], 9380)]
+      httpPorts: [parsePort("--http-port", values["http-port"], 9380)],
+      advertisedEndpoints: advertisedEndpoints(
+        values.advertise === undefined ? undefined : { value: values.advertise, origin: "--advertise" }
+      )
     },
     admin: { port: parsePort("--admin-port", values["admin-port"], 9390) },
     features: {

@@ -8,10 +8,12 @@ import { UsageError } from "./args.ts"
 
 const usage = `usage:
   weft dev [--host H] [--port N] [--http-port N] [--admin-port N] [--login-policy allow-many|one-per-platform|kick-older]
+           [--advertise tcp://IP:PORT,ws://IP:PORT,http://IP:PORT]
       Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.
   weft runner [--redis URL] [--runner-host H] [--runner-port N] [--admin-port N] [--config FILE]
       Clustered mode: a logic runner hosting the actors of its shards; state in Redis.
   weft gateway [--redis URL] [--port N,N] [--http-port N,N] [--push-port N] [--admin-port N] [--config FILE]
+               [--advertise tcp://IP:PORT,ws://IP:PORT?weight=N,...]
       Clustered mode: a gateway holding connections and forwarding to the runners.
       Every flag can also come from WEFT_<FLAG> (e.g. WEFT_REDIS) or the --config JSON file.
   weft local-cluster [--redis URL]

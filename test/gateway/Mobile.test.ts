@@ -261,6 +261,15 @@ describe("weft client --transport and routes", () => {
     expect(wrong.stderr).toContain("--transport must be tcp, ws or http")
   })
 
+  it("a gateway refuses to start with an advertised endpoint it cannot parse, and names it", async () => {
+    const started = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(process.execPath, [bin, "dev", "--port", "0", "--http-port", "0", "--admin-port", "0", "--advertise", "tcp://10.0.0.1:9300,udp://10.0.0.1:53"], { timeout: 20_000 }, (error, _stdout, stderr) =>
+        resolve({ code: error === null ? 0 : Number(error.code ?? 1), stderr }))
+    )
+    expect(started.code).not.toBe(0)
+    expect(started.stderr).toContain(`--advertise: "udp://10.0.0.1:53" is not an endpoint`)
+  })
+
   it("with the TCP port refused, falls back and remembers the way in a routes file", async () => {
     const a = uniqueUser("cli")
     await register(server, a, "password")
