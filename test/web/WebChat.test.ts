@@ -37,8 +37,18 @@ const signUp = async (userId: string, query = "", setup?: (page: Page) => Promis
   await page.fill("#user", userId)
   await page.fill("#password", PASSWORD)
   await page.click("#register")
-  await page.waitForSelector("#status[data-state=online]")
+  await signedIn(page)
   return page
+}
+
+/** Waits until the page shows the chat (logged in and synced); says what the page says if not. */
+const signedIn = async (page: Page) => {
+  try {
+    await page.waitForSelector("#chat:not([hidden])", { timeout: 15_000 })
+  } catch (error) {
+    const said = await page.evaluate(() => [document.getElementById("login-error")?.textContent, document.getElementById("chat-error")?.textContent])
+    throw new Error(`the page did not sign in: ${JSON.stringify(said)} (${String(error)})`)
+  }
 }
 
 const openChat = async (page: Page, peer: string) => {
@@ -293,6 +303,41 @@ describe("the web chat page", () => {
     await page.close()
   })
 
+  it("a page on HTTP moves back to the WebSocket once one gets through, losing and repeating nothing", async () => {
+    const quin = uniqueUser("quin")
+    const rae = uniqueUser("rae")
+    let blocked = true
+    const page = await signUp(quin, "", async (page) => {
+      await page.routeWebSocket(/\/ws$/, (socket) => {
+        if (blocked) return socket.close({ code: 1008, reason: "blocked" })
+        socket.connectToServer()
+      })
+    })
+    expect(await page.getAttribute("#status", "data-transport")).toBe("http")
+    const terminal = await nodeUser(rae)
+    await terminal.client.send(quin, "while on http")
+    await page.click(`#conversations li[data-peer="${rae}"]`)
+    await shows(page, "while on http")
+
+    blocked = false
+    await terminal.client.send(quin, "around the move")
+    await say(page, "typed around the move")
+    await page.waitForSelector("#status[data-transport=ws]")
+    // The page remembers what worked: the next start tries the WebSocket first.
+    expect(await page.evaluate(() => localStorage.getItem("weft.transport"))).toBe("ws")
+    await terminal.client.send(quin, "after the move")
+    await shows(page, "after the move")
+    await shows(page, "typed around the move")
+    await say(page, "over the websocket")
+    await waitFor("rae gets both", () => terminal.received.length >= 2)
+    await terminal.client.sync()
+    expect(terminal.received.map((m) => m.text)).toEqual(["typed around the move", "over the websocket"])
+    const shown = await page.$$eval("#messages .msg .text", (nodes) => nodes.map((n) => n.textContent))
+    expect([...shown].sort()).toEqual(["after the move", "around the move", "over the websocket", "typed around the move", "while on http"])
+    terminal.client.close()
+    await page.close()
+  })
+
   it("a page on HTTP whose session is ended elsewhere is signed out, not left polling", async () => {
     const pia = uniqueUser("pia")
     const page = await signUp(pia, "?transport=http")
@@ -316,7 +361,7 @@ describe("the web chat page", () => {
     await say(page, "note to self")
     await shows(page, "note to self")
     await page.reload()
-    await page.waitForSelector("#status[data-state=online]")
+    await signedIn(page)
     expect(await page.isHidden("#login")).toBe(true)
     await page.click(`#conversations li[data-peer="${hal}"]`)
     await shows(page, "note to self")

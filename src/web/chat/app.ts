@@ -10,6 +10,8 @@ import { type ContactListView, refreshContacts } from "./ContactList.ts"
 import { Conversations, type Entry } from "./Conversations.ts"
 
 const SESSION_KEY = "weft.session"
+/** The transport that worked last, tried first next time (the page moves to the WebSocket when it can). */
+const TRANSPORT_KEY = "weft.transport"
 
 interface SavedSession {
   readonly userId: string
@@ -103,11 +105,16 @@ const openConversation = (id: string) => {
 }
 
 const start = async (userId: string, credentials: { password?: string; resumeToken?: string; deviceId?: string }) => {
-  const next = new WeftBrowserClient({ userId, transport, deviceName: navigator.userAgent.slice(0, 64), ...credentials })
+  const preferTransport = (localStorage.getItem(TRANSPORT_KEY) ?? undefined) as TransportKind | undefined
+  const next = new WeftBrowserClient({ userId, transport, preferTransport, deviceName: navigator.userAgent.slice(0, 64), ...credentials })
   conversations = new Conversations(userId)
   open = undefined
   client = next
   next.on("state", setStatus)
+  next.on("transport", (kind) => {
+    if (transport === "auto") localStorage.setItem(TRANSPORT_KEY, kind)
+    setStatus(next.state)
+  })
   next.on("change", (change) => {
     if (change.contact) void refreshContacts(next, contactsView)
     const touched = conversations?.apply(change, open)

@@ -12,7 +12,9 @@ import { Status } from "../../protocol/Status.ts"
 import { HttpTransport } from "./HttpTransport.ts"
 import { Schema } from "./Schema.ts"
 import { type Answer, type CommandSpec, Commands, DisconnectedError, type Transport, type TransportKind, WeftRequestError } from "./Transport.ts"
-import { WebSocketTransport } from "./WebSocketTransport.ts"
+import type { WebSocketTransport } from "./WebSocketTransport.ts"
+import { Connector } from "./Connector.ts"
+import { LogCursor } from "./LogCursor.ts"
 import { Outbox, type OutgoingMessage, randomId } from "./Outbox.ts"
 
 export { Commands, DisconnectedError, Schema, WeftRequestError }
@@ -31,8 +33,13 @@ export interface BrowserClientOptions {
   /** The highest sequence already applied (default 0: the whole history), or "head". */
   readonly cursor?: number | "head" | undefined
   readonly epoch?: string | undefined
-  /** "auto" (default): WebSocket, else HTTP long polling. "ws" or "http" force one. */
+  /**
+   * "auto" (default): WebSocket, else HTTP long polling, moving back to the WebSocket when it
+   * gets through again. "ws" or "http" force one.
+   */
   readonly transport?: "auto" | TransportKind | undefined
+  /** In "auto" mode, the transport to try first: the one that worked last time (keep `transport`). */
+  readonly preferTransport?: TransportKind | undefined
   readonly reconnect?: boolean | undefined
   readonly maxBackoffMs?: number | undefined
   readonly heartbeatMs?: number | undefined
@@ -48,6 +55,8 @@ export interface ClientEvents {
   change: (change: Change) => void
   message: (message: Message, seq: number) => void
   state: (state: ClientState) => void
+  /** The client is online over this transport (after a login, a fallback or a move back to the WebSocket). */
+  transport: (transport: TransportKind) => void
   kicked: (kicked: Kicked) => void
   reset: (epoch: string) => void
   error: (error: Error) => void
@@ -62,19 +71,19 @@ export const register = async (server: string, userId: string, password: string,
 export class WeftBrowserClient {
   private transportValue: Transport | undefined
   private readonly listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
-    change: new Set(), message: new Set(), state: new Set(), kicked: new Set(), reset: new Set(), error: new Set()
+    change: new Set(), message: new Set(), state: new Set(), transport: new Set(), kicked: new Set(), reset: new Set(), error: new Set()
   }
   private readonly outbox = new Outbox((outgoing) => this.transmitAll(outgoing))
   private readonly server: string
   private schema: Schema | undefined
-  private cursorValue: number
-  private epochValue: string | undefined
+  private readonly log: LogCursor
   private token: string | undefined
   private stateValue: ClientState = "offline"
-  private startAtHead: boolean
   private attempt = 0
   private heartbeatTimer: ReturnType<typeof setTimeout> | undefined
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  private upgradeTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly connector: Connector
   private syncing: Promise<void> | undefined
   private firstLogin: ((error?: Error) => void) | undefined
   readonly deviceId: string
@@ -82,10 +91,23 @@ export class WeftBrowserClient {
   constructor(private readonly options: BrowserClientOptions) {
     this.server = options.server ?? globalThis.location.origin
     this.schema = options.schema
-    this.startAtHead = options.cursor === "head"
-    this.cursorValue = typeof options.cursor === "number" ? options.cursor : 0
-    this.epochValue = options.epoch
+    this.log = new LogCursor(options.cursor, options.epoch, {
+      change: (change) => {
+        this.emit("change", change)
+        if (change.message) this.emit("message", change.message, change.seq)
+      },
+      reset: (epoch) => this.emit("reset", epoch)
+    })
     this.token = options.resumeToken
+    this.connector = new Connector({
+      server: this.server,
+      mode: options.transport ?? "auto",
+      preferred: options.preferTransport,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+      onPush: (transport, frame) => this.onPush(transport, frame),
+      onClose: (transport) => this.onDisconnect(transport)
+    })
     this.deviceId = options.deviceId ?? `web-${randomId()}`
   }
 
@@ -96,10 +118,10 @@ export class WeftBrowserClient {
 
   /** The highest sequence applied; keep it (with `epoch`) to resume without a full sync. */
   get cursor(): number {
-    return this.cursorValue
+    return this.log.cursor
   }
   get epoch(): string | undefined {
-    return this.epochValue
+    return this.log.epoch
   }
   /** The session token: pass it as `resumeToken` to log in again without the password. */
   get sessionToken(): string | undefined {
@@ -178,24 +200,21 @@ export class WeftBrowserClient {
     this.setState("connecting")
     try {
       this.schema ??= await Schema.load(this.server)
-      const transport = await this.openTransport(this.schema)
+      const transport = await this.connector.open(this.schema)
       if (this.stateValue === "closed") return transport.close()
       this.transportValue = transport
       const auth = await this.login(transport)
       this.attempt = 0
-      if (this.epochValue !== undefined && this.epochValue !== auth.epoch) {
-        this.cursorValue = 0
-        this.emit("reset", auth.epoch)
-      }
-      this.epochValue = auth.epoch
-      if (this.startAtHead) {
-        this.startAtHead = false
-        this.cursorValue = auth.currentSeq
-      }
+      const behind = this.log.loggedIn(auth)
       this.setState("online")
-      if (auth.currentSeq > this.cursorValue) await this.sync()
-      if (transport instanceof HttpTransport) void this.pollLoop(transport)
-      else this.startHeartbeat(transport, auth)
+      this.wentOnline(transport)
+      if (behind) await this.sync()
+      if (transport instanceof HttpTransport) {
+        void this.pollLoop(transport)
+        this.scheduleUpgrade(transport, 1000)
+      } else {
+        this.startHeartbeat(transport, auth)
+      }
       this.outbox.resendAll()
       this.firstLogin?.()
       this.firstLogin = undefined
@@ -218,29 +237,42 @@ export class WeftBrowserClient {
     }
   }
 
-  /** A WebSocket if one opens (unless HTTP is forced), else the short connection. */
-  private async openTransport(schema: Schema): Promise<Transport> {
-    const mode = this.options.transport ?? "auto"
-    const requestTimeoutMs = this.options.requestTimeoutMs ?? 15_000
-    let transport: Transport | undefined
-    const onClose = () => transport !== undefined && this.onDisconnect(transport)
-    if (mode !== "http") {
-      try {
-        transport = await WebSocketTransport.open({
-          url: `${this.server.replace(/^http/, "ws")}/ws`,
-          schema,
-          connectTimeoutMs: this.options.connectTimeoutMs ?? 5000,
-          requestTimeoutMs,
-          onPush: (frame) => this.onPush(transport!, frame),
-          onClose
-        })
-        return transport
-      } catch (error) {
-        if (mode === "ws") throw error
-      }
+  private wentOnline(transport: Transport): void {
+    this.connector.worked(transport.kind)
+    this.emit("transport", transport.kind)
+  }
+
+  /** On HTTP in "auto" mode: try the WebSocket again after 1 s, then less and less often (at most every minute). */
+  private scheduleUpgrade(http: HttpTransport, delayMs: number): void {
+    if (!this.connector.mayUpgrade) return
+    this.upgradeTimer = setTimeout(() => void this.upgrade(http, delayMs), delayMs)
+  }
+
+  /**
+   * Moves from HTTP to a WebSocket that opened: logs in on it (resume token), swaps, then syncs
+   * and resends what HTTP left unacknowledged — the cursor and the client message ids make the
+   * move lose and repeat nothing.
+   */
+  private async upgrade(http: HttpTransport, delayMs: number): Promise<void> {
+    let socket: WebSocketTransport | undefined
+    try {
+      if (this.schema === undefined || this.transportValue !== http) return
+      socket = await this.connector.openWebSocket(this.schema)
+      const auth = await this.login(socket)
+      await this.syncing?.catch(() => {})
+      if (this.transportValue !== http || this.stateValue !== "online") return socket.close()
+      this.transportValue = socket
+      http.close()
+      this.wentOnline(socket)
+      this.startHeartbeat(socket, auth)
+      await this.sync()
+      this.outbox.resendAll()
+    } catch {
+      // Not through yet: stay on HTTP and try later. (A socket that broke after the move reconnects by itself.)
+      if (socket !== undefined && socket === this.transportValue) return
+      socket?.close()
+      if (this.transportValue === http) this.scheduleUpgrade(http, Math.min(delayMs * 2, 60_000))
     }
-    transport = new HttpTransport({ server: this.server, schema, requestTimeoutMs, onClose })
-    return transport
   }
 
   private async login(transport: Transport): Promise<AuthResponse> {
@@ -274,21 +306,9 @@ export class WeftBrowserClient {
     while (more) {
       const transport = this.transportValue
       if (transport === undefined) return
-      const page = await transport.request<SyncResponse>(Commands.sync, { cursor: this.cursorValue, limit: 0 })
-      more = this.applyPage(page)
+      const page = await transport.request<SyncResponse>(Commands.sync, { cursor: this.log.cursor, limit: 0 })
+      more = this.log.applyPage(page)
     }
-  }
-
-  /** Applies a sync or poll page; true if more pages follow. */
-  private applyPage(page: SyncResponse): boolean {
-    if (this.epochValue !== undefined && page.epoch !== "" && page.epoch !== this.epochValue) {
-      this.epochValue = page.epoch
-      this.cursorValue = 0
-      this.emit("reset", page.epoch)
-      return true
-    }
-    for (const change of page.changes) this.apply(change)
-    return page.more
   }
 
   /** Long polling: each answer brings the changes after the cursor, or nothing at its timeout. */
@@ -296,8 +316,8 @@ export class WeftBrowserClient {
     const timeoutMs = this.options.pollTimeoutMs ?? 25_000
     while (this.transportValue === transport && this.stateValue === "online") {
       try {
-        const page = await transport.request<SyncResponse>(Commands.poll, { cursor: this.cursorValue, limit: 0, timeoutMs }, timeoutMs)
-        if (this.transportValue === transport) this.applyPage(page)
+        const page = await transport.request<SyncResponse>(Commands.poll, { cursor: this.log.cursor, limit: 0, timeoutMs }, timeoutMs)
+        if (this.transportValue === transport) this.log.applyPage(page)
       } catch (error) {
         if (error instanceof WeftRequestError && isFatal(error)) {
           // The session was ended (logout elsewhere, a login policy): what a kick says on a socket.
@@ -312,13 +332,6 @@ export class WeftBrowserClient {
     }
   }
 
-  private apply(change: Change): void {
-    if (change.seq <= this.cursorValue) return
-    this.cursorValue = change.seq
-    this.emit("change", change)
-    if (change.message) this.emit("message", change.message, change.seq)
-  }
-
   private onPush(transport: Transport, frame: Frame): void {
     if (transport !== this.transportValue || this.schema === undefined) return
     if (frame.command === Command.KICKED) {
@@ -330,13 +343,8 @@ export class WeftBrowserClient {
       this.emit("error", new WeftRequestError(error.code, error.message))
     } else if (frame.command === Command.PUSH) {
       const push = this.schema.codec<Push>("Push").decode(frame.body)
-      const epochChanged = push.epoch !== "" && push.epoch !== this.epochValue
       // A gap (or a sync already running): pull instead of trusting the push order.
-      if (epochChanged || push.change.seq > this.cursorValue + 1 || this.syncing !== undefined) {
-        this.sync().catch((error) => this.emit("error", error))
-      } else {
-        this.apply(push.change)
-      }
+      if (this.syncing !== undefined || !this.log.applyPush(push)) this.sync().catch((error) => this.emit("error", error))
     }
   }
 
@@ -371,7 +379,7 @@ export class WeftBrowserClient {
       if (transport !== this.transportValue) return
       transport.request(Commands.ping, {}).then(
         () => transport === this.transportValue && (this.heartbeatTimer = setTimeout(beat, interval)),
-        () => this.dropConnection()
+        () => transport === this.transportValue && this.dropConnection()
       )
     }
     this.heartbeatTimer = setTimeout(beat, interval)
@@ -380,7 +388,8 @@ export class WeftBrowserClient {
   private stopTimers(): void {
     clearTimeout(this.heartbeatTimer)
     clearTimeout(this.reconnectTimer)
-    this.heartbeatTimer = this.reconnectTimer = undefined
+    clearTimeout(this.upgradeTimer)
+    this.heartbeatTimer = this.reconnectTimer = this.upgradeTimer = undefined
   }
 
   private setState(state: ClientState): void {
