@@ -385,6 +385,50 @@ describe("the web chat page", () => {
   })
 })
 
+describe("the browser SDK used directly by a page script (as docs/web.md shows)", () => {
+  it("registers, logs in, sends and receives; a resumed client with a cursor gets only what is new", async () => {
+    const sal = uniqueUser("sal")
+    const tom = uniqueUser("tom")
+    const terminal = await nodeUser(tom)
+    const page = await browser.newPage()
+    await page.goto(pageUrl())
+    // A module script of the page imports the SDK, as in docs/web.md.
+    await page.addScriptTag({ type: "module", content: `import * as sdk from "/web/js/web/sdk/WeftBrowserClient.js"; window.sdk = sdk` })
+    await page.waitForFunction(() => "sdk" in window)
+    const first = await page.evaluate(async ({ sal, tom }) => {
+      const { register, WeftBrowserClient } = (window as any).sdk
+      await register(location.origin, sal, "sal-password")
+      const client = new WeftBrowserClient({ userId: sal, password: "sal-password" })
+      const texts: Array<string> = []
+      client.on("message", (message: { text: string }) => texts.push(message.text))
+      await client.connect()
+      const ack = await client.send(tom, "hi from a script")
+      const state = { transport: client.transport, token: client.sessionToken, cursor: client.cursor, seq: ack.seq, texts }
+      client.close()
+      return state
+    }, { sal, tom })
+    expect(first.transport).toBe("ws")
+    expect(first.texts).toEqual(["hi from a script"])
+    await waitFor("tom gets it", () => terminal.received.length === 1)
+    await terminal.client.send(sal, "news while sal was away")
+
+    const resumed = await page.evaluate(async ({ sal, token, cursor }) => {
+      const { WeftBrowserClient } = (window as any).sdk
+      const client = new WeftBrowserClient({ userId: sal, resumeToken: token, cursor, transport: "http" })
+      const texts: Array<string> = []
+      client.on("message", (message: { text: string }) => texts.push(message.text))
+      await client.connect()
+      const state = { token: client.sessionToken, transport: client.transport, texts }
+      await client.logout()
+      return state
+    }, { sal, token: first.token!, cursor: first.cursor })
+    // The same session (no password sent), and only the change after the cursor.
+    expect(resumed).toEqual({ token: first.token, transport: "http", texts: ["news while sal was away"] })
+    terminal.client.close()
+    await page.close()
+  })
+})
+
 describe("what the gateway serves for the page", () => {
   it("serves only the browser scripts, never other compiled server code", async () => {
     const get = (path: string) => fetch(`http://127.0.0.1:${server.httpPort}${path}`)
