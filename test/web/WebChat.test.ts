@@ -3,7 +3,9 @@
  * ways live, with each other and with a Node SDK user; a page forced to HTTP long polling
  * still chats; a gateway restart loses nothing.
  */
+import { execFile, spawn } from "node:child_process"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
@@ -448,6 +450,54 @@ describe("what the gateway serves for the page", () => {
       expect(response.status).toBe(404)
     } finally {
       await plain.stop()
+    }
+  })
+})
+
+describe("the README's 'Chat in a browser'", () => {
+  const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
+  const weft = (...args: Array<string>) =>
+    new Promise<Array<any>>((resolve, reject) => {
+      execFile(process.execPath, [bin, ...args], { timeout: 20_000 }, (error, stdout, stderr) =>
+        error ? reject(new Error(`weft ${args.join(" ")}: ${stderr}`)) : resolve(stdout.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l))))
+    })
+
+  it("weft dev prints the page's address; a page opened there chats with weft client processes", async () => {
+    const dev = spawn(process.execPath, [bin, "dev", "--port", "0", "--http-port", "0", "--admin-port", "0"], { stdio: ["ignore", "pipe", "inherit"] })
+    try {
+      const { url, tcp } = await new Promise<{ url: string; tcp: string }>((resolve, reject) => {
+        let out = ""
+        dev.stdout!.on("data", (chunk) => {
+          out += chunk
+          const page = /web chat: open (http:\/\/\S+\/chat) in a browser/.exec(out)
+          const tcp = /long connections \(TCP\) on (\S+:\d+)/.exec(out)
+          if (page && tcp) resolve({ url: page[1]!, tcp: tcp[1]! })
+        })
+        dev.once("exit", (code) => reject(new Error(`weft dev exited with ${code}: ${out}`)))
+      })
+      const ada = uniqueUser("ada")
+      const ben = uniqueUser("ben")
+      const page = await browser.newPage()
+      await page.goto(url)
+      await page.fill("#user", ada)
+      await page.fill("#password", "secret-pw")
+      await page.click("#register")
+      await signedIn(page)
+      const client = (...args: Array<string>) => weft("client", "--server", tcp, "--user", ben, "--password", "secret-pw", ...args)
+      expect(await client("register")).toEqual([{ registered: ben }])
+      await client("send", ada, "hello ada, from a terminal")
+      await page.click(`#conversations li[data-peer="${ben}"]`)
+      await shows(page, "hello ada, from a terminal")
+      await say(page, "hi ben, from the browser")
+      await shows(page, "hi ben, from the browser")
+      const synced = await client("sync")
+      expect(synced.map((change) => [change.message.from, change.message.text])).toEqual([
+        [ben, "hello ada, from a terminal"],
+        [ada, "hi ben, from the browser"]
+      ])
+      await page.close()
+    } finally {
+      dev.kill("SIGINT")
     }
   })
 })
