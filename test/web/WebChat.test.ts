@@ -8,6 +8,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { createGroup, renameGroup, sendToGroup } from "../../src/client/groups.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { Command } from "../../src/protocol/Command.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
@@ -150,6 +151,26 @@ describe("the web chat page", () => {
     await pageJo.locator("#chat-error", { hasText: "CONFLICT" }).waitFor()
     await pageJo.close()
     await pageKai.close()
+  })
+
+  it("a group a terminal user made shows by its name; the page chats in it", async () => {
+    const uma = uniqueUser("uma")
+    const vic = uniqueUser("vic")
+    const page = await signUp(vic)
+    const terminal = await nodeUser(uma)
+    const group = await createGroup(terminal.client, "hiking club", [vic])
+    await sendToGroup(terminal.client, group.groupId, "saturday at nine?")
+    await page.click(`#conversations li[data-peer="${group.groupId}"]`)
+    expect(await page.textContent("#title")).toBe("hiking club")
+    await shows(page, "saturday at nine?")
+    await say(page, "count me in")
+    await shows(page, "count me in")
+    await waitFor("uma gets the answer in the group", () => terminal.received.some((m) => m.text === "count me in"))
+    expect(terminal.received.find((m) => m.text === "count me in")).toMatchObject({ from: vic, groupId: group.groupId, to: "" })
+    await renameGroup(terminal.client, group.groupId, "hiking & coffee")
+    await page.locator("#title", { hasText: "hiking & coffee" }).waitFor()
+    terminal.client.close()
+    await page.close()
   })
 
   it("a message typed while the gateway is down is delivered once it is back, once", async () => {

@@ -1,3 +1,6 @@
+/** Group ids start with "g:" (protocol/groups.ts); user ids never do. */
+export const isGroup = (conversation: string): boolean => conversation.startsWith("g:")
+
 /**
  * What the chat page shows, rebuilt from the user's log: conversations (1:1 by the other user,
  * groups by group id), their messages in log order, and messages still on their way.
@@ -14,7 +17,10 @@ export interface Entry {
 }
 
 export interface Conversation {
+  /** The other user's id, or the group id ("g:..."). */
   readonly id: string
+  /** What to call it: the user id, or the group's name. */
+  title: string
   readonly entries: Array<Entry>
   unread: number
 }
@@ -33,7 +39,7 @@ export class Conversations {
   get(id: string): Conversation {
     let conversation = this.byId.get(id)
     if (conversation === undefined) {
-      conversation = { id, entries: [], unread: 0 }
+      conversation = { id, title: id, entries: [], unread: 0 }
       this.byId.set(id, conversation)
     }
     return conversation
@@ -48,6 +54,11 @@ export class Conversations {
   /** Applies one change of the log; returns the conversation it touched, if any. */
   apply(change: Change, open: string | undefined): string | undefined {
     if (change.message) return this.addMessage(change.message, open)
+    if (change.group) {
+      // Group events name the group (created, renamed, joined): the conversation shows the name.
+      this.get(change.group.groupId).title = change.group.name || change.group.groupId
+      return change.group.groupId
+    }
     if (change.recalled) {
       const id = change.recalled.groupId || (change.recalled.from === this.me ? change.recalled.to : change.recalled.from)
       const entry = this.byId.get(id)?.entries.find((e) => e.messageId === change.recalled.messageId)

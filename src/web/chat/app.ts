@@ -7,7 +7,7 @@ import { register, type TransportKind, WeftBrowserClient } from "../sdk/WeftBrow
 import { randomId } from "../sdk/Outbox.ts"
 import { sendFriendRequest } from "../sdk/contacts.ts"
 import { type ContactListView, refreshContacts } from "./ContactList.ts"
-import { Conversations, type Entry } from "./Conversations.ts"
+import { Conversations, type Entry, isGroup } from "./Conversations.ts"
 
 const SESSION_KEY = "weft.session"
 /** The transport that worked last, tried first next time (the page moves to the WebSocket when it can). */
@@ -49,7 +49,7 @@ const renderConversations = () => {
     item.classList.toggle("active", conversation.id === open)
     const peer = document.createElement("span")
     peer.className = "peer"
-    peer.textContent = conversation.id
+    peer.textContent = conversation.title
     if (conversation.unread > 0) {
       const badge = document.createElement("span")
       badge.className = "badge"
@@ -82,7 +82,7 @@ const renderMessage = (entry: Entry) => {
 
 const renderMessages = () => {
   const box = element("messages")
-  element("title").textContent = open ?? ""
+  element("title").textContent = open === undefined ? "" : conversations?.get(open).title ?? open
   element("composer").hidden = open === undefined
   if (open === undefined || conversations === undefined) return
   box.replaceChildren(...conversations.get(open).entries.map(renderMessage))
@@ -193,7 +193,7 @@ element("composer").onsubmit = (event) => {
   const entry = conversations.addPending(to, clientMsgId, text)
   renderConversations()
   renderMessages()
-  client.send(to, text, clientMsgId).catch((error) => {
+  client.sendMessage(isGroup(to) ? { groupId: to, text } : { to, text }, clientMsgId).catch((error) => {
     entry.state = "failed"
     showError("chat-error", error)
     renderMessages()
