@@ -76,6 +76,8 @@ export interface ClientOptions {
   readonly reportAfterIdleMs?: number | undefined
   /** Longest wait of one long poll on HTTP (default 25 s). */
   readonly pollTimeoutMs?: number | undefined
+  /** On HTTP, how long before trying TCP and WebSocket again (default 60 s, doubling while they fail). */
+  readonly upgradeAfterMs?: number | undefined
   /** WebSocket implementation (default: the platform's). */
   readonly webSocket?: typeof WebSocket | undefined
   readonly userId: string
@@ -145,6 +147,8 @@ interface Outgoing {
   readonly resolve: (ack: SendMessageResponse) => void
   readonly reject: (error: Error) => void
   inFlight: boolean
+  /** The link of the attempt in flight. */
+  link?: Link | undefined
 }
 
 /** Registers a new account; needs no login. Over TCP unless another transport is given. */
@@ -190,6 +194,8 @@ export class WeftClient {
   private heartbeat: ReturnType<typeof setTimeout> | undefined
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private reportTimer: ReturnType<typeof setTimeout> | undefined
+  private upgradeTimer: ReturnType<typeof setTimeout> | undefined
+  private upgradeDelayMs: number
   private attempt = 0
   private syncing: Promise<void> | undefined
   private readonly deviceId: string
@@ -207,6 +213,7 @@ export class WeftClient {
     this.epochValue = options.epoch
     this.token = options.resumeToken
     this.deviceId = options.deviceId ?? randomUUID()
+    this.upgradeDelayMs = options.upgradeAfterMs ?? 60_000
     this.store = options.routeStore ?? memoryRouteStore()
     this.routeState = this.store.load() ?? {}
     if (this.configuredEndpoints().length === 0 && (this.routeState.routes ?? []).length === 0) {
@@ -326,45 +333,13 @@ export class WeftClient {
     this.setState("connecting")
     let link: Link | undefined
     try {
-      const won = await raceEndpoints<Link>({
-        waves: planWaves([...this.configuredEndpoints(), ...(this.routeState.routes ?? [])], {
-          lastGood: this.routeState.lastGood ?? this.primaryEndpoint(),
-          transport: this.options.transport
-        }),
-        staggerMs: this.options.raceStaggerMs ?? 300,
-        attempt: (endpoint) => this.attemptEndpoint(endpoint),
-        close: (loser) => loser.close(),
-        measured: (measurement) => {
-          this.measurements.push(measurement)
-          if (this.measurements.length > MAX_REPORTED_TIMES) this.measurements.shift()
-        }
-      })
+      const won = await this.race(this.options.transport === undefined ? undefined : [this.options.transport])
       link = won.link
       if (this.stateValue === "closed") return link.close()
       this.connection = link
       this.endpointInUse = won.endpoint
       const auth = await this.login(link)
-      this.attempt = 0
-      this.saveRouteState({ lastGood: stripWeight(won.endpoint) })
-      if (link instanceof HttpLink) {
-        void this.pollLoop(link)
-      } else {
-        this.startHeartbeat(link, auth)
-      }
-      if (this.epochValue !== undefined && this.epochValue !== auth.epoch) {
-        this.cursorValue = 0
-        this.emit("reset", auth.epoch)
-      }
-      this.epochValue = auth.epoch
-      if (this.startAtHead) {
-        this.startAtHead = false
-        this.cursorValue = auth.currentSeq
-      }
-      this.setState("online")
-      this.emit("connected", won.endpoint)
-      if (auth.currentSeq > this.cursorValue) await this.sync()
-      for (const outgoing of this.outbox) if (!outgoing.inFlight) this.transmit(outgoing)
-      this.scheduleReport()
+      await this.startSession(link, won.endpoint, auth, false)
       this.firstLogin?.()
       this.firstLogin = undefined
     } catch (error) {
@@ -383,6 +358,83 @@ export class WeftClient {
       if (link !== undefined && link === this.connection) this.connection = undefined
       link?.destroy()
       this.scheduleReconnect()
+    }
+  }
+
+  /** Races the known endpoints (of the given transports only, if given); see Routing.ts. */
+  private race(transports?: ReadonlyArray<TransportName>): Promise<{ readonly endpoint: Endpoint; readonly link: Link }> {
+    const candidates = [...this.configuredEndpoints(), ...(this.routeState.routes ?? [])]
+    return raceEndpoints<Link>({
+      waves: planWaves(candidates.filter((endpoint) => transports === undefined || transports.includes(endpoint.transport)), {
+        lastGood: this.routeState.lastGood ?? this.primaryEndpoint()
+      }),
+      staggerMs: this.options.raceStaggerMs ?? 300,
+      attempt: (endpoint) => this.attemptEndpoint(endpoint),
+      close: (loser) => loser.close(),
+      measured: (measurement) => {
+        this.measurements.push(measurement)
+        if (this.measurements.length > MAX_REPORTED_TIMES) this.measurements.shift()
+      }
+    })
+  }
+
+  /**
+   * Everything after a login on the client's (new) connection: pushes or polls, heartbeat, the
+   * sync from the cursor (always after a switch of link: pushes that came before it were not
+   * applied), then the resend of the outbox.
+   */
+  private async startSession(link: Link, endpoint: Endpoint, auth: AuthResponse, switched: boolean): Promise<void> {
+    this.attempt = 0
+    this.saveRouteState({ lastGood: stripWeight(endpoint) })
+    if (link instanceof HttpLink) {
+      void this.pollLoop(link)
+    } else {
+      this.startHeartbeat(link, auth)
+    }
+    if (this.epochValue !== undefined && this.epochValue !== auth.epoch) {
+      this.cursorValue = 0
+      this.emit("reset", auth.epoch)
+    }
+    this.epochValue = auth.epoch
+    if (this.startAtHead) {
+      this.startAtHead = false
+      this.cursorValue = auth.currentSeq
+    }
+    this.setState("online")
+    this.emit("connected", endpoint)
+    if (switched || auth.currentSeq > this.cursorValue) await this.sync()
+    for (const outgoing of this.outbox) if (!outgoing.inFlight) this.transmit(outgoing)
+    this.scheduleReport()
+    this.scheduleUpgrade()
+  }
+
+  /** On HTTP, tries TCP and WebSocket again from time to time: a long connection is cheaper. */
+  private scheduleUpgrade(): void {
+    if (!(this.connection instanceof HttpLink) || this.options.transport !== undefined) return
+    if (this.upgradeTimer !== undefined) clearTimeout(this.upgradeTimer)
+    this.upgradeTimer = setTimeout(() => {
+      this.upgradeTimer = undefined
+      void this.upgrade()
+    }, this.upgradeDelayMs)
+  }
+
+  private async upgrade(): Promise<void> {
+    const current = this.connection
+    if (!(current instanceof HttpLink) || this.stateValue !== "online") return
+    let won: { readonly endpoint: Endpoint; readonly link: Link } | undefined
+    try {
+      won = await this.race(["tcp", "ws"])
+      const auth = await this.login(won.link)
+      if (this.connection !== current || this.stateValue !== "online") return won.link.close()
+      this.connection = won.link
+      this.endpointInUse = won.endpoint
+      this.upgradeDelayMs = this.options.upgradeAfterMs ?? 60_000
+      current.close()
+      await this.startSession(won.link, won.endpoint, auth, true)
+    } catch {
+      if (won !== undefined && won.link !== this.connection) won.link.close()
+      this.upgradeDelayMs = Math.min(this.upgradeDelayMs * 2, 10 * 60_000)
+      this.scheduleUpgrade()
     }
   }
 
@@ -448,6 +500,7 @@ export class WeftClient {
     const connection = this.connection
     if (connection === undefined) return
     outgoing.inFlight = true
+    outgoing.link = connection
     connection
       .request(Command.SEND_MESSAGE, Codecs.SendMessageRequest, Codecs.SendMessageResponse, {
         to: outgoing.message.to ?? "",
@@ -463,10 +516,17 @@ export class WeftClient {
           outgoing.resolve(ack)
         },
         (error: Error) => {
+          // A later attempt on another link owns this message now.
+          if (outgoing.link !== connection) return
           outgoing.inFlight = false
+          outgoing.link = undefined
           // Lost or refused for now: kept, and resent after the next login.
           if (error instanceof DisconnectedError || isRetryable(error)) {
             if (isRetryable(error)) setTimeout(() => this.stateValue === "online" && this.transmit(outgoing), 500)
+            // Lost with a link the client has since replaced (an upgrade): resend on the new one.
+            else if (this.stateValue === "online" && this.connection !== undefined && this.connection !== connection) {
+              this.transmit(outgoing)
+            }
             return
           }
           this.removeOutgoing(outgoing)
@@ -690,6 +750,8 @@ export class WeftClient {
     this.reconnectTimer = undefined
     if (this.reportTimer !== undefined) clearTimeout(this.reportTimer)
     this.reportTimer = undefined
+    if (this.upgradeTimer !== undefined) clearTimeout(this.upgradeTimer)
+    this.upgradeTimer = undefined
   }
 
   private setState(state: ClientState): void {

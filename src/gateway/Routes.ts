@@ -34,6 +34,8 @@ const reliability = (stats: Stats | undefined) => ((stats?.successes ?? 0) + 1) 
 export const rankWeight = (base: number, stats: Stats | undefined): number =>
   Math.max(1, Math.min(1000, Math.round(base * 4 * speed(stats) * reliability(stats))))
 
+const WILDCARDS = new Set(["", "0.0.0.0", "::", "[::]"])
+
 /** Older reports fade: each new one keeps this share of the past. */
 const DECAY = 0.8
 
@@ -49,6 +51,8 @@ export const make = Effect.gen(function*() {
     announce: (transports, listening) =>
       Effect.sync(() => {
         for (const { host, port } of listening) {
+          // A wildcard is no address a client can use: such a gateway needs advertised endpoints.
+          if (WILDCARDS.has(host)) continue
           for (const transport of transports) announced.push({ address: host, port, transport })
         }
       }),

@@ -24,7 +24,9 @@ import { uniqueUser, waitFor } from "../support/wait.ts"
 
 /** A gateway behind relays; `advertised` names the relays its route list hands out. */
 const servers: Array<DevServer> = []
+/** The relays of the current describe block, by name (each block starts its own). */
 const proxies: Record<string, TcpProxy> = {}
+const allProxies: Array<TcpProxy> = []
 const clients: Array<WeftClient> = []
 let server: DevServer
 
@@ -42,6 +44,7 @@ const behindRelays = async (relays: Record<string, { transport: Endpoint["transp
       delayMs: relay.delayMs,
       natIdleMs: relay.natIdleMs
     })
+    allProxies.push(proxies[name]!)
   }
   // The gateway hands out the relays, as an operator would hand out public addresses.
   const advertised = Object.entries(relays).map(([name, relay]) => ({
@@ -56,7 +59,7 @@ const behindRelays = async (relays: Record<string, { transport: Endpoint["transp
 
 afterAll(async () => {
   for (const client of clients) client.close()
-  for (const proxy of Object.values(proxies)) await proxy.close()
+  for (const proxy of allProxies) await proxy.close()
   for (const gateway of servers) await gateway.stop()
 })
 
@@ -158,6 +161,49 @@ describe("falling back from TCP to WebSocket to HTTP", () => {
     await forced.connect()
     expect(forced.endpoint?.transport).toBe("http")
     forced.close()
+  })
+})
+
+describe("moving back up from HTTP", () => {
+  beforeAll(() => behindRelays({ tcp: { transport: "tcp" }, ws: { transport: "ws" }, http: { transport: "http" } }))
+
+  it("a client on long polling moves back to TCP once it gets through, losing and repeating nothing", async () => {
+    const [a, b] = [await newUser("climber"), await newUser("peer")]
+    await proxies.tcp!.refuse()
+    await proxies.ws!.refuse()
+    const climber = client(a, { endpoints: [via("tcp", "tcp"), via("ws", "ws"), via("http", "http")], upgradeAfterMs: 200 })
+    const bob = client(b, { ...toTcp() })
+    const bobGot: Array<string> = []
+    bob.on("message", (message) => bobGot.push(message.text))
+    const transports: Array<string> = []
+    climber.on("connected", (endpoint) => transports.push(endpoint.transport))
+    await bob.connect()
+    await climber.connect()
+    expect(climber.endpoint?.transport).toBe("http")
+
+    // Messages keep going out while TCP comes back and the client moves over.
+    const sent: Array<string> = []
+    const acks: Array<Promise<unknown>> = []
+    await proxies.tcp!.accept()
+    for (let i = 0; i < 20 && climber.endpoint?.transport !== "tcp"; i++) {
+      sent.push(`climb-${i}`)
+      acks.push(climber.send(b, `climb-${i}`))
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    await waitFor("the move to TCP", () => climber.endpoint?.transport === "tcp")
+    sent.push("on tcp")
+    acks.push(climber.send(b, "on tcp"))
+    await Promise.all(acks)
+    await waitFor("every message at bob", () => bobGot.length >= sent.length)
+    expect(texts(bobGot)).toEqual(texts(sent))
+    expect(transports).toEqual(["http", "tcp"])
+
+    // Pushes now come over TCP.
+    const got: Array<string> = []
+    climber.on("message", (message) => got.push(message.text))
+    await bob.send(a, "to the climber")
+    await waitFor("the push over TCP", () => got.includes("to the climber"))
+    await proxies.ws!.accept()
   })
 })
 
