@@ -173,6 +173,40 @@ describe("the web chat page", () => {
     await page.close()
   })
 
+  it("unread counts are the server's: they survive a reload, and reading on one device clears them on the other", async () => {
+    const wes = uniqueUser("wes")
+    const xan = uniqueUser("xan")
+    const page = await signUp(wes)
+    const terminal = await nodeUser(xan)
+    const badge = (on: Page) => on.locator(`#conversations li[data-peer="${xan}"] .badge`)
+    await terminal.client.send(wes, "one")
+    await terminal.client.send(wes, "two")
+    await badge(page).filter({ hasText: "2" }).waitFor()
+    await page.click(`#conversations li[data-peer="${xan}"]`)
+    await shows(page, "two")
+    await openChat(page, wes)
+    await terminal.client.send(wes, "three")
+    await badge(page).filter({ hasText: "1" }).waitFor()
+
+    // Three messages in the history, one unread: the reloaded page asks the server.
+    await page.reload()
+    await signedIn(page)
+    await badge(page).filter({ hasText: "1" }).waitFor()
+    const laptop = await browser.newPage()
+    await laptop.goto(pageUrl())
+    await laptop.fill("#user", wes)
+    await laptop.fill("#password", PASSWORD)
+    await laptop.click("#signin")
+    await signedIn(laptop)
+    await badge(laptop).filter({ hasText: "1" }).waitFor()
+    await laptop.click(`#conversations li[data-peer="${xan}"]`)
+    await shows(laptop, "three")
+    await badge(page).waitFor({ state: "detached" })
+    terminal.client.close()
+    await laptop.close()
+    await page.close()
+  })
+
   it("a message typed while the gateway is down is delivered once it is back, once", async () => {
     const fay = uniqueUser("fay")
     const gus = uniqueUser("gus")
@@ -512,10 +546,12 @@ describe("the README's 'Chat in a browser'", () => {
       await say(page, "hi ben, from the browser")
       await shows(page, "hi ben, from the browser")
       const synced = await client("sync")
-      expect(synced.map((change) => [change.message.from, change.message.text])).toEqual([
+      expect(synced.filter((change) => change.message).map((change) => [change.message.from, change.message.text])).toEqual([
         [ben, "hello ada, from a terminal"],
         [ada, "hi ben, from the browser"]
       ])
+      // Opening the conversation read it: ben's log says so.
+      expect(synced.find((change) => change.read)?.read).toMatchObject({ reader: ada, peer: ben })
       await page.close()
     } finally {
       dev.kill("SIGINT")

@@ -30,6 +30,12 @@ export class Conversations {
 
   constructor(readonly me: string) {}
 
+  /** Takes the server's unread counts (the same on all the user's devices) over the page's own. */
+  setUnread(counts: ReadonlyArray<{ readonly conversation: string; readonly count: number }>): void {
+    for (const conversation of this.byId.values()) conversation.unread = 0
+    for (const { conversation, count } of counts) this.get(conversation).unread = count
+  }
+
   /** Newest activity first. */
   list(): Array<Conversation> {
     const last = (c: Conversation) => c.entries.at(-1)?.sentAtMs ?? Number.MAX_SAFE_INTEGER

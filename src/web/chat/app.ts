@@ -6,6 +6,7 @@
 import { register, type TransportKind, WeftBrowserClient } from "../sdk/WeftBrowserClient.ts"
 import { randomId } from "../sdk/Outbox.ts"
 import { sendFriendRequest } from "../sdk/contacts.ts"
+import { markRead, unreadCounts } from "../sdk/messages.ts"
 import { type ContactListView, refreshContacts } from "./ContactList.ts"
 import { Conversations, type Entry, isGroup } from "./Conversations.ts"
 
@@ -28,6 +29,8 @@ const transport = (params.get("transport") ?? "auto") as "auto" | TransportKind
 let client: WeftBrowserClient | undefined
 let conversations: Conversations | undefined
 let open: string | undefined
+/** True once the first sync is done: history replayed at login is not news. */
+let live = false
 
 const setStatus = (state: string) => {
   const status = element("status")
@@ -95,10 +98,29 @@ const contactsView: ContactListView = {
   showError: (error) => showError("chat-error", error)
 }
 
+/** Unread counts from the server: right after login, and when another device of the user read something. */
+const refreshUnread = async () => {
+  if (client === undefined || conversations === undefined) return
+  try {
+    conversations.setUnread(await unreadCounts(client))
+  } catch (error) {
+    return showError("chat-error", error)
+  }
+  if (open !== undefined && conversations.get(open).unread > 0) void readOpenConversation()
+  renderConversations()
+}
+
+/** Everything in the open conversation is read, on every device of the user. */
+const readOpenConversation = async () => {
+  if (client === undefined || conversations === undefined || open === undefined) return
+  conversations.get(open).unread = 0
+  await markRead(client, open).catch((error) => showError("chat-error", error))
+}
+
 const openConversation = (id: string) => {
   if (conversations === undefined || id === "") return
   open = id
-  conversations.get(id).unread = 0
+  void readOpenConversation()
   renderConversations()
   renderMessages()
   input("text").focus()
@@ -109,6 +131,7 @@ const start = async (userId: string, credentials: { password?: string; resumeTok
   const next = new WeftBrowserClient({ userId, transport, preferTransport, deviceName: navigator.userAgent.slice(0, 64), ...credentials })
   conversations = new Conversations(userId)
   open = undefined
+  live = false
   client = next
   next.on("state", setStatus)
   next.on("transport", (kind) => {
@@ -117,10 +140,13 @@ const start = async (userId: string, credentials: { password?: string; resumeTok
   })
   next.on("change", (change) => {
     if (change.contact) void refreshContacts(next, contactsView)
+    if (change.read && change.read.reader === userId && live) void refreshUnread()
     const touched = conversations?.apply(change, open)
     if (touched === undefined) return
     renderConversations()
-    if (touched === open) renderMessages()
+    if (touched !== open) return
+    renderMessages()
+    if (change.message && change.message.from !== userId) void readOpenConversation()
   })
   next.on("kicked", (kicked) => signOut(`signed out: ${kicked.reason}`))
   next.on("error", (error) => showError("chat-error", error))
@@ -133,6 +159,8 @@ const start = async (userId: string, credentials: { password?: string; resumeTok
   setStatus(next.state)
   renderConversations()
   await refreshContacts(next, contactsView)
+  await refreshUnread()
+  live = true
 }
 
 const signOut = (why = "") => {
