@@ -73,7 +73,7 @@ export class WeftBrowserClient {
   private readonly listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
     change: new Set(), message: new Set(), state: new Set(), transport: new Set(), kicked: new Set(), reset: new Set(), error: new Set()
   }
-  private readonly outbox = new Outbox((outgoing) => this.transmitAll(outgoing))
+  private readonly outbox = new Outbox((outgoing) => this.transmit(outgoing))
   private readonly server: string
   private schema: Schema | undefined
   private readonly log: LogCursor
@@ -292,7 +292,7 @@ export class WeftBrowserClient {
     return auth
   }
 
-  private transmitAll(outgoing: { message: OutgoingMessage; clientMsgId: string }): Promise<SendMessageResponse> {
+  private transmit(outgoing: { message: OutgoingMessage; clientMsgId: string }): Promise<SendMessageResponse> {
     const transport = this.transportValue
     if (transport === undefined || this.stateValue !== "online") return Promise.reject(new DisconnectedError("offline"))
     const { message, clientMsgId } = outgoing
