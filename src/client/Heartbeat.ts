@@ -77,3 +77,47 @@ export class AdaptiveHeartbeat {
     return Math.max(this.schedule.minMs, Math.min(this.schedule.maxMs, ms))
   }
 }
+
+/** One heartbeat's outcome: the silence it followed and whether the pong came back. */
+export interface HeartbeatEvent {
+  readonly intervalMs: number
+  readonly ok: boolean
+}
+
+/**
+ * Pings after each interval of the pacer's schedule until stopped (the returned function).
+ * `ping` resolves on a pong; each outcome goes to the pacer, then to `onBeat`. A failed ping
+ * ends the loop: the caller drops the connection and a new one starts its own loop.
+ */
+export const pingOnSchedule = (
+  pacer: AdaptiveHeartbeat,
+  ping: (timeoutMs: number) => Promise<unknown>,
+  onBeat: (beat: HeartbeatEvent) => void
+): (() => void) => {
+  let stopped = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const next = () => {
+    const intervalMs = pacer.intervalMs
+    timer = setTimeout(() => {
+      ping(pacer.pongTimeoutMs).then(
+        () => {
+          if (stopped) return
+          pacer.succeeded()
+          onBeat({ intervalMs, ok: true })
+          next()
+        },
+        () => {
+          // Counted even if stopped meanwhile: a ping that timed out has dropped its connection,
+          // which stops the loop before this runs.
+          pacer.failed()
+          onBeat({ intervalMs, ok: false })
+        }
+      )
+    }, intervalMs)
+  }
+  next()
+  return () => {
+    stopped = true
+    clearTimeout(timer)
+  }
+}

@@ -9,147 +9,24 @@
 import { randomUUID } from "node:crypto"
 import { Command } from "../protocol/Command.ts"
 import type { Frame } from "../protocol/Frame.ts"
-import {
-  type AuthResponse,
-  type Change,
-  type Codec,
-  codec,
-  Codecs,
-  type Kicked,
-  type Message,
-  type SendMessageResponse,
-  type SyncResponse
-} from "../protocol/Proto.ts"
-import type { Media } from "../protocol/messages.ts"
-import { MAX_REPORTED_TIMES, RouteCodecs, TransportId, type TransportName, transportName } from "../protocol/routes.ts"
+import { type AuthResponse, type Change, type Codec, codec, Codecs, type SendMessageResponse, type SyncResponse } from "../protocol/Proto.ts"
+import { RouteCodecs, type TransportName } from "../protocol/routes.ts"
 import { Status } from "../protocol/Status.ts"
 import { type BackoffSchedule, defaultBackoff, reconnectDelay } from "./Backoff.ts"
-import { DisconnectedError, FrameConnection, type FrameConnectionOptions, WeftRequestError } from "./FrameConnection.ts"
-import { AdaptiveHeartbeat, type HeartbeatSchedule } from "./Heartbeat.ts"
+import type { ClientEvents, ClientOptions, ClientState, OutgoingMessage } from "./ClientOptions.ts"
+import { DisconnectedError, type FrameConnection, WeftRequestError } from "./FrameConnection.ts"
+import { AdaptiveHeartbeat, type HeartbeatSchedule, pingOnSchedule } from "./Heartbeat.ts"
 import { HttpLink } from "./HttpLink.ts"
-import { type Endpoint, memoryRouteStore, type RouteState, type RouteStore } from "./RouteStore.ts"
-import { type Measurement, planWaves, raceEndpoints } from "./Routing.ts"
+import { type Link, openLink } from "./Links.ts"
+import { isRetryable, Outbox } from "./Outbox.ts"
+import { Router } from "./Router.ts"
+import type { Endpoint } from "./RouteStore.ts"
 
 export { DisconnectedError, WeftRequestError }
-export type { Endpoint }
-
-/** A long connection (TCP or WebSocket) or the HTTP-only link: the same requests on each. */
-type Link = FrameConnection | HttpLink
-
-/** Opens a link of the endpoint's transport (no request sent yet). */
-const openLink = async (
-  endpoint: Endpoint,
-  handlers: Omit<FrameConnectionOptions, "host" | "port">,
-  webSocket?: typeof WebSocket
-): Promise<Link> => {
-  if (endpoint.transport === "tcp") return FrameConnection.open({ host: endpoint.host, port: endpoint.port, ...handlers })
-  if (endpoint.transport === "ws") {
-    const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host
-    return FrameConnection.openWebSocket(`ws://${host}:${endpoint.port}/ws`, handlers, webSocket)
-  }
-  return new HttpLink({ host: endpoint.host, port: endpoint.port, ...handlers })
-}
+export type { ClientEvents, ClientOptions, ClientState, Endpoint, OutgoingMessage }
+export type { HeartbeatEvent } from "./Heartbeat.ts"
 
 const PollRequest = codec<{ readonly cursor: number; readonly limit: number; readonly timeoutMs: number }>("PollRequest")
-
-export interface ClientOptions {
-  /** The gateway's TCP long-connection address (tried first when no endpoint worked before). */
-  readonly host?: string | undefined
-  readonly port?: number | undefined
-  /** The gateway's HTTP port on `host`: WebSocket (GET /ws) and HTTP (POST /cgi-bin/...) endpoints. */
-  readonly httpPort?: number | undefined
-  /**
-   * More TCP gateways to use when one stops answering (raced with the other TCP endpoints).
-   */
-  readonly fallbacks?: ReadonlyArray<{ readonly host: string; readonly port: number }> | undefined
-  /** Endpoints of any transport, besides host/port; the route list the server hands out is added. */
-  readonly endpoints?: ReadonlyArray<Endpoint> | undefined
-  /** Use only this transport (default: TCP, then WebSocket, then HTTP, as they get through). */
-  readonly transport?: TransportName | undefined
-  /** Where the last working endpoint, the route list and learned heartbeats are kept between runs. */
-  readonly routeStore?: RouteStore | undefined
-  /** The network the device is on (chosen by the app): the learned heartbeat is kept per network. */
-  readonly network?: string | undefined
-  /** How long a wave of the endpoint race runs before the next transport joins (default 300 ms). */
-  readonly raceStaggerMs?: number | undefined
-  /** Idle time after which measured connect times are reported to the server (default 10 s). */
-  readonly reportAfterIdleMs?: number | undefined
-  /** Longest wait of one long poll on HTTP (default 25 s). */
-  readonly pollTimeoutMs?: number | undefined
-  /** On HTTP, how long before trying TCP and WebSocket again (default 60 s, doubling while they fail). */
-  readonly upgradeAfterMs?: number | undefined
-  /** WebSocket implementation (default: the platform's). */
-  readonly webSocket?: typeof WebSocket | undefined
-  readonly userId: string
-  readonly password?: string | undefined
-  readonly resumeToken?: string | undefined
-  readonly deviceId?: string | undefined
-  /**
-   * Where to resume the log from: the highest sequence already applied (default 0: the whole
-   * history), or "head" to skip history and receive only what happens from now on.
-   */
-  readonly cursor?: number | "head" | undefined
-  readonly epoch?: string | undefined
-  /** Reconnect after a lost connection (default true), with exponential backoff and jitter. */
-  readonly reconnect?: boolean | undefined
-  readonly maxBackoffMs?: number | undefined
-  /** A fixed heartbeat interval (no adaptation). */
-  readonly heartbeatMs?: number | undefined
-  /** The adaptive heartbeat's schedule; defaults to the bounds the server advertises at login. */
-  readonly heartbeat?: HeartbeatSchedule | undefined
-  readonly requestTimeoutMs?: number | undefined
-}
-
-/** One heartbeat's outcome: the silence it followed and whether the pong came back. */
-export interface HeartbeatEvent {
-  readonly intervalMs: number
-  readonly ok: boolean
-}
-
-export type ClientState = "connecting" | "online" | "offline" | "closed"
-
-export interface ClientEvents {
-  /** Every change of the user's log, once, in sequence order. */
-  change: (change: Change) => void
-  /** A change that is a message (sent or received by this user). */
-  message: (message: Message, seq: number) => void
-  state: (state: ClientState) => void
-  /**
-   * The server ended this session (logout, or a newer login under the login policy). The
-   * client closes for good: reconnecting would need a new login.
-   */
-  kicked: (kicked: Kicked) => void
-  /** A frame the server sent unasked that this client does not handle itself. */
-  unsolicited: (command: number, body: Uint8Array) => void
-  /** The server's log epoch changed: history was lost; the cursor restarted from 0. */
-  reset: (epoch: string) => void
-  error: (error: Error) => void
-  /** Logged in through this endpoint (after each connect). */
-  connected: (endpoint: Endpoint) => void
-  heartbeat: (beat: HeartbeatEvent) => void
-}
-
-/** A message to send: 1:1 (`to`) or to a group (`groupId`), text or media (see sync.proto). */
-export interface OutgoingMessage {
-  readonly to?: string | undefined
-  readonly groupId?: string | undefined
-  /** weft.v1.MessageType (MessageType in protocol/messages.ts); TEXT by default. */
-  readonly type?: number | undefined
-  /** The text, or the caption of a media message. */
-  readonly text?: string | undefined
-  /** Required for IMAGE, VOICE, VIDEO and FILE messages. */
-  readonly media?: Media | null | undefined
-}
-
-interface Outgoing {
-  readonly message: OutgoingMessage
-  readonly clientMsgId: string
-  readonly resolve: (ack: SendMessageResponse) => void
-  readonly reject: (error: Error) => void
-  inFlight: boolean
-  /** The link of the attempt in flight. */
-  link?: Link | undefined
-}
 
 /** Registers a new account; needs no login. Over TCP unless another transport is given. */
 export const register = async (
@@ -186,12 +63,12 @@ export class WeftClient {
     connected: new Set(),
     heartbeat: new Set()
   }
-  private readonly outbox: Array<Outgoing> = []
+  private readonly outbox = new Outbox(() => (this.stateValue === "online" ? this.connection : undefined))
   private cursorValue: number
   private epochValue: string | undefined
   private token: string | undefined
   private stateValue: ClientState = "offline"
-  private heartbeat: ReturnType<typeof setTimeout> | undefined
+  private stopPinging: (() => void) | undefined
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private reportTimer: ReturnType<typeof setTimeout> | undefined
   private upgradeTimer: ReturnType<typeof setTimeout> | undefined
@@ -201,10 +78,8 @@ export class WeftClient {
   private readonly deviceId: string
   private firstLogin: ((error?: Error) => void) | undefined
   private startAtHead: boolean
-  private readonly store: RouteStore
-  private routeState: RouteState
+  private readonly router: Router
   private endpointInUse: Endpoint | undefined
-  private measurements: Array<Measurement> = []
   private pacer: AdaptiveHeartbeat | undefined
 
   constructor(private readonly options: ClientOptions) {
@@ -214,11 +89,7 @@ export class WeftClient {
     this.token = options.resumeToken
     this.deviceId = options.deviceId ?? randomUUID()
     this.upgradeDelayMs = options.upgradeAfterMs ?? 60_000
-    this.store = options.routeStore ?? memoryRouteStore()
-    this.routeState = this.store.load() ?? {}
-    if (this.configuredEndpoints().length === 0 && (this.routeState.routes ?? []).length === 0) {
-      throw new Error("a client needs host and port, or endpoints")
-    }
+    this.router = new Router(options)
   }
 
   on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): () => void {
@@ -255,7 +126,7 @@ export class WeftClient {
 
   /** Messages sent but not yet acknowledged. */
   get unacknowledged(): number {
-    return this.outbox.length
+    return this.outbox.size
   }
 
   /** Connects and logs in; resolves once online and synced. The first login must succeed. */
@@ -278,11 +149,7 @@ export class WeftClient {
    */
   sendMessage(message: OutgoingMessage, clientMsgId: string = randomUUID()): Promise<SendMessageResponse> {
     if (this.stateValue === "closed") return Promise.reject(new Error("client is closed"))
-    return new Promise((resolve, reject) => {
-      const outgoing: Outgoing = { message, clientMsgId, resolve, reject, inFlight: false }
-      this.outbox.push(outgoing)
-      if (this.stateValue === "online") this.transmit(outgoing)
-    })
+    return this.outbox.add(message, clientMsgId)
   }
 
   /**
@@ -304,7 +171,7 @@ export class WeftClient {
   /** The server's route list, best first (also remembered for the next connects). */
   async routes(): Promise<ReadonlyArray<Endpoint>> {
     const response = await this.call(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {})
-    return this.learnRoutes(response.endpoints)
+    return this.router.learn(response.endpoints)
   }
 
   /** Pulls every change after the cursor. Called automatically on gaps and reconnects. */
@@ -321,7 +188,7 @@ export class WeftClient {
     this.stopTimers()
     this.connection?.close()
     this.connection = undefined
-    for (const outgoing of this.outbox.splice(0)) outgoing.reject(new Error("client closed"))
+    this.outbox.rejectAll(new Error("client closed"))
   }
 
   /** Cuts the connection as a failing network would; the client reconnects by itself. */
@@ -333,7 +200,10 @@ export class WeftClient {
     this.setState("connecting")
     let link: Link | undefined
     try {
-      const won = await this.race(this.options.transport === undefined ? undefined : [this.options.transport])
+      const won = await this.router.race(
+        (endpoint) => this.attemptEndpoint(endpoint),
+        this.options.transport === undefined ? undefined : [this.options.transport]
+      )
       link = won.link
       if (this.stateValue === "closed") return link.close()
       this.connection = link
@@ -351,7 +221,7 @@ export class WeftClient {
         this.connection?.close()
         this.connection = undefined
         this.stopTimers()
-        for (const outgoing of this.outbox.splice(0)) outgoing.reject(failure)
+        this.outbox.rejectAll(failure)
         this.setState(isFatal(failure) ? "closed" : "offline")
         return
       }
@@ -361,23 +231,6 @@ export class WeftClient {
     }
   }
 
-  /** Races the known endpoints (of the given transports only, if given); see Routing.ts. */
-  private race(transports?: ReadonlyArray<TransportName>): Promise<{ readonly endpoint: Endpoint; readonly link: Link }> {
-    const candidates = [...this.configuredEndpoints(), ...(this.routeState.routes ?? [])]
-    return raceEndpoints<Link>({
-      waves: planWaves(candidates.filter((endpoint) => transports === undefined || transports.includes(endpoint.transport)), {
-        lastGood: this.routeState.lastGood ?? this.primaryEndpoint()
-      }),
-      staggerMs: this.options.raceStaggerMs ?? 300,
-      attempt: (endpoint) => this.attemptEndpoint(endpoint),
-      close: (loser) => loser.close(),
-      measured: (measurement) => {
-        this.measurements.push(measurement)
-        if (this.measurements.length > MAX_REPORTED_TIMES) this.measurements.shift()
-      }
-    })
-  }
-
   /**
    * Everything after a login on the client's (new) connection: pushes or polls, heartbeat, the
    * sync from the cursor (always after a switch of link: pushes that came before it were not
@@ -385,7 +238,7 @@ export class WeftClient {
    */
   private async startSession(link: Link, endpoint: Endpoint, auth: AuthResponse, switched: boolean): Promise<void> {
     this.attempt = 0
-    this.saveRouteState({ lastGood: stripWeight(endpoint) })
+    this.router.worked(endpoint)
     if (link instanceof HttpLink) {
       void this.pollLoop(link)
     } else {
@@ -403,7 +256,7 @@ export class WeftClient {
     this.setState("online")
     this.emit("connected", endpoint)
     if (switched || auth.currentSeq > this.cursorValue) await this.sync()
-    for (const outgoing of this.outbox) if (!outgoing.inFlight) this.transmit(outgoing)
+    this.outbox.flush()
     this.scheduleReport()
     this.scheduleUpgrade()
   }
@@ -423,7 +276,7 @@ export class WeftClient {
     if (!(current instanceof HttpLink) || this.stateValue !== "online") return
     let won: { readonly endpoint: Endpoint; readonly link: Link } | undefined
     try {
-      won = await this.race(["tcp", "ws"])
+      won = await this.router.race((endpoint) => this.attemptEndpoint(endpoint), ["tcp", "ws"])
       const auth = await this.login(won.link)
       if (this.connection !== current || this.stateValue !== "online") return won.link.close()
       this.connection = won.link
@@ -448,7 +301,7 @@ export class WeftClient {
     const link: Link = await openLink(endpoint, handlers, this.options.webSocket)
     try {
       const routes = await link.request(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {})
-      this.learnRoutes(routes.endpoints)
+      this.router.learn(routes.endpoints)
     } catch (error) {
       // A server without route lists still answered the round trip.
       if (!(error instanceof WeftRequestError && error.code === Status.UNKNOWN_COMMAND)) {
@@ -494,50 +347,6 @@ export class WeftClient {
       connection.setSession({ userId: this.options.userId, sessionToken: auth.sessionToken, deviceId: this.deviceId })
     }
     return auth
-  }
-
-  private transmit(outgoing: Outgoing): void {
-    const connection = this.connection
-    if (connection === undefined) return
-    outgoing.inFlight = true
-    outgoing.link = connection
-    connection
-      .request(Command.SEND_MESSAGE, Codecs.SendMessageRequest, Codecs.SendMessageResponse, {
-        to: outgoing.message.to ?? "",
-        groupId: outgoing.message.groupId ?? "",
-        type: outgoing.message.type ?? 0,
-        text: outgoing.message.text ?? "",
-        clientMsgId: outgoing.clientMsgId,
-        media: outgoing.message.media ?? null
-      })
-      .then(
-        (ack) => {
-          this.removeOutgoing(outgoing)
-          outgoing.resolve(ack)
-        },
-        (error: Error) => {
-          // A later attempt on another link owns this message now.
-          if (outgoing.link !== connection) return
-          outgoing.inFlight = false
-          outgoing.link = undefined
-          // Lost or refused for now: kept, and resent after the next login.
-          if (error instanceof DisconnectedError || isRetryable(error)) {
-            if (isRetryable(error)) setTimeout(() => this.stateValue === "online" && this.transmit(outgoing), 500)
-            // Lost with a link the client has since replaced (an upgrade): resend on the new one.
-            else if (this.stateValue === "online" && this.connection !== undefined && this.connection !== connection) {
-              this.transmit(outgoing)
-            }
-            return
-          }
-          this.removeOutgoing(outgoing)
-          outgoing.reject(error)
-        }
-      )
-  }
-
-  private removeOutgoing(outgoing: Outgoing): void {
-    const index = this.outbox.indexOf(outgoing)
-    if (index >= 0) this.outbox.splice(index, 1)
   }
 
   private async syncPages(): Promise<void> {
@@ -632,40 +441,6 @@ export class WeftClient {
     this.scheduleReconnect()
   }
 
-  /** The endpoints given in the options, before any route list. */
-  private configuredEndpoints(): ReadonlyArray<Endpoint> {
-    const { host, port, httpPort } = this.options
-    const configured: Array<Endpoint> = []
-    if (host !== undefined && port !== undefined) configured.push({ host, port, transport: "tcp" })
-    for (const fallback of this.options.fallbacks ?? []) configured.push({ ...fallback, transport: "tcp" })
-    if (host !== undefined && httpPort !== undefined) {
-      configured.push({ host, port: httpPort, transport: "ws" }, { host, port: httpPort, transport: "http" })
-    }
-    configured.push(...(this.options.endpoints ?? []))
-    return configured
-  }
-
-  /** host/port, tried before the others when no endpoint has worked yet. */
-  private primaryEndpoint(): Endpoint | undefined {
-    const { host, port } = this.options
-    return host === undefined || port === undefined ? undefined : { host, port, transport: "tcp" }
-  }
-
-  private learnRoutes(wire: ReadonlyArray<{ address: string; port: number; transport: number; weight: number }>) {
-    const routes: Array<Endpoint> = []
-    for (const endpoint of wire) {
-      const transport = transportName(endpoint.transport)
-      if (transport !== undefined) routes.push({ host: endpoint.address, port: endpoint.port, transport, weight: endpoint.weight })
-    }
-    this.saveRouteState({ routes })
-    return routes
-  }
-
-  private saveRouteState(change: Partial<RouteState>): void {
-    this.routeState = { ...this.routeState, ...change }
-    this.store.save(this.routeState)
-  }
-
   private scheduleReconnect(): void {
     if (this.stateValue === "closed" || this.options.reconnect === false || this.reconnectTimer !== undefined) {
       if (this.options.reconnect === false && this.stateValue !== "closed") this.setState("offline")
@@ -693,33 +468,20 @@ export class WeftClient {
         : { minMs: auth.heartbeatMinSeconds * 1000, maxMs: auth.heartbeatMaxSeconds * 1000 })
     const pacer = this.pacer?.schedule === schedule
       ? this.pacer
-      : new AdaptiveHeartbeat(schedule, fixed === undefined ? this.routeState.heartbeats?.[network] : undefined)
+      : new AdaptiveHeartbeat(schedule, fixed === undefined ? this.router.heartbeat(network) : undefined)
     this.pacer = pacer
-    const remember = () => this.saveRouteState({ heartbeats: { ...this.routeState.heartbeats, [network]: pacer.learned } })
-    const beat = () => {
-      const intervalMs = pacer.intervalMs
-      this.heartbeat = setTimeout(() => {
-        connection.request(Command.PING, Codecs.PingRequest, Codecs.PongResponse, {}, pacer.pongTimeoutMs).then(
-          () => {
-            if (connection !== this.connection) return
-            pacer.succeeded()
-            remember()
-            this.emit("heartbeat", { intervalMs, ok: true })
-            beat()
-          },
-          () => {
-            // The timed-out ping has already dropped the connection; only closing the client is no failure.
-            if (this.stateValue === "closed") return
-            pacer.failed()
-            remember()
-            this.emit("heartbeat", { intervalMs, ok: false })
-            connection.destroy()
-          }
-        )
-      }, intervalMs)
-    }
-    if (this.heartbeat !== undefined) clearTimeout(this.heartbeat)
-    beat()
+    this.stopPinging?.()
+    this.stopPinging = pingOnSchedule(
+      pacer,
+      (timeoutMs) => connection.request(Command.PING, Codecs.PingRequest, Codecs.PongResponse, {}, timeoutMs),
+      (beat) => {
+        if (this.stateValue === "closed") return
+        this.router.rememberHeartbeat(network, pacer.learned)
+        this.emit("heartbeat", beat)
+        // No pong: the connection is presumed half-open (the timed-out ping has dropped it already).
+        if (!beat.ok) connection.destroy()
+      }
+    )
   }
 
   /** Reports the race measurements once the client has been idle for a while. */
@@ -728,15 +490,9 @@ export class WeftClient {
     this.reportTimer = setTimeout(() => {
       this.reportTimer = undefined
       const connection = this.connection
-      if (connection === undefined || this.measurements.length === 0) return
-      if (this.outbox.length > 0 || this.syncing !== undefined) return this.scheduleReport()
-      const times = this.measurements.splice(0).map(({ endpoint, connectMs, failed }) => ({
-        address: endpoint.host,
-        port: endpoint.port,
-        transport: TransportId[endpoint.transport],
-        connectMs: Math.min(connectMs, 120_000),
-        failed
-      }))
+      if (connection === undefined || !this.router.hasMeasurements) return
+      if (this.outbox.size > 0 || this.syncing !== undefined) return this.scheduleReport()
+      const times = this.router.takeReport()
       connection
         .request(Command.REPORT_CONNECT_TIMES, RouteCodecs.ReportConnectTimesRequest, RouteCodecs.ReportConnectTimesResponse, { times })
         .catch(() => {})
@@ -744,8 +500,8 @@ export class WeftClient {
   }
 
   private stopTimers(): void {
-    if (this.heartbeat !== undefined) clearTimeout(this.heartbeat)
-    this.heartbeat = undefined
+    this.stopPinging?.()
+    this.stopPinging = undefined
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer)
     this.reconnectTimer = undefined
     if (this.reportTimer !== undefined) clearTimeout(this.reportTimer)
@@ -765,11 +521,6 @@ export class WeftClient {
     for (const listener of this.listeners[event]) (listener as (...a: Parameters<ClientEvents[K]>) => void)(...args)
   }
 }
-
-const stripWeight = ({ host, port, transport }: Endpoint): Endpoint => ({ host, port, transport })
-
-const isRetryable = (error: Error) =>
-  error instanceof WeftRequestError && (error.code === Status.UNAVAILABLE || error.code === Status.INTERNAL)
 
 /** Failures that reconnecting cannot fix: the credentials are wrong. */
 const isFatal = (error: Error) =>

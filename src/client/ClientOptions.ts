@@ -1,0 +1,89 @@
+/** What a WeftClient is told (its options) and what it tells (its events). */
+import type { Media } from "../protocol/messages.ts"
+import type { Change, Kicked, Message } from "../protocol/Proto.ts"
+import type { TransportName } from "../protocol/routes.ts"
+import type { HeartbeatEvent, HeartbeatSchedule } from "./Heartbeat.ts"
+import type { Endpoint, RouteStore } from "./RouteStore.ts"
+
+export interface ClientOptions {
+  /** The gateway's TCP long-connection address (tried first when no endpoint worked before). */
+  readonly host?: string | undefined
+  readonly port?: number | undefined
+  /** The gateway's HTTP port on `host`: WebSocket (GET /ws) and HTTP (POST /cgi-bin/...) endpoints. */
+  readonly httpPort?: number | undefined
+  /**
+   * More TCP gateways to use when one stops answering (raced with the other TCP endpoints).
+   */
+  readonly fallbacks?: ReadonlyArray<{ readonly host: string; readonly port: number }> | undefined
+  /** Endpoints of any transport, besides host/port; the route list the server hands out is added. */
+  readonly endpoints?: ReadonlyArray<Endpoint> | undefined
+  /** Use only this transport (default: TCP, then WebSocket, then HTTP, as they get through). */
+  readonly transport?: TransportName | undefined
+  /** Where the last working endpoint, the route list and learned heartbeats are kept between runs. */
+  readonly routeStore?: RouteStore | undefined
+  /** The network the device is on (chosen by the app): the learned heartbeat is kept per network. */
+  readonly network?: string | undefined
+  /** How long a wave of the endpoint race runs before the next transport joins (default 300 ms). */
+  readonly raceStaggerMs?: number | undefined
+  /** Idle time after which measured connect times are reported to the server (default 10 s). */
+  readonly reportAfterIdleMs?: number | undefined
+  /** Longest wait of one long poll on HTTP (default 25 s). */
+  readonly pollTimeoutMs?: number | undefined
+  /** On HTTP, how long before trying TCP and WebSocket again (default 60 s, doubling while they fail). */
+  readonly upgradeAfterMs?: number | undefined
+  /** WebSocket implementation (default: the platform's). */
+  readonly webSocket?: typeof WebSocket | undefined
+  readonly userId: string
+  readonly password?: string | undefined
+  readonly resumeToken?: string | undefined
+  readonly deviceId?: string | undefined
+  /**
+   * Where to resume the log from: the highest sequence already applied (default 0: the whole
+   * history), or "head" to skip history and receive only what happens from now on.
+   */
+  readonly cursor?: number | "head" | undefined
+  readonly epoch?: string | undefined
+  /** Reconnect after a lost connection (default true), with exponential backoff and jitter. */
+  readonly reconnect?: boolean | undefined
+  readonly maxBackoffMs?: number | undefined
+  /** A fixed heartbeat interval (no adaptation). */
+  readonly heartbeatMs?: number | undefined
+  /** The adaptive heartbeat's schedule; defaults to the bounds the server advertises at login. */
+  readonly heartbeat?: HeartbeatSchedule | undefined
+  readonly requestTimeoutMs?: number | undefined
+}
+
+export type ClientState = "connecting" | "online" | "offline" | "closed"
+
+export interface ClientEvents {
+  /** Every change of the user's log, once, in sequence order. */
+  change: (change: Change) => void
+  /** A change that is a message (sent or received by this user). */
+  message: (message: Message, seq: number) => void
+  state: (state: ClientState) => void
+  /**
+   * The server ended this session (logout, or a newer login under the login policy). The
+   * client closes for good: reconnecting would need a new login.
+   */
+  kicked: (kicked: Kicked) => void
+  /** A frame the server sent unasked that this client does not handle itself. */
+  unsolicited: (command: number, body: Uint8Array) => void
+  /** The server's log epoch changed: history was lost; the cursor restarted from 0. */
+  reset: (epoch: string) => void
+  error: (error: Error) => void
+  /** Logged in through this endpoint (after each connect). */
+  connected: (endpoint: Endpoint) => void
+  heartbeat: (beat: HeartbeatEvent) => void
+}
+
+/** A message to send: 1:1 (`to`) or to a group (`groupId`), text or media (see sync.proto). */
+export interface OutgoingMessage {
+  readonly to?: string | undefined
+  readonly groupId?: string | undefined
+  /** weft.v1.MessageType (MessageType in protocol/messages.ts); TEXT by default. */
+  readonly type?: number | undefined
+  /** The text, or the caption of a media message. */
+  readonly text?: string | undefined
+  /** Required for IMAGE, VOICE, VIDEO and FILE messages. */
+  readonly media?: Media | null | undefined
+}

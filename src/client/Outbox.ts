@@ -1,0 +1,96 @@
+/**
+ * Messages on their way to the server. Each is kept, under its client message id, until the
+ * server acknowledges it, and is sent again on the next link after a loss; the server stores a
+ * client message id once, so a resend never duplicates.
+ */
+import { Command } from "../protocol/Command.ts"
+import { Codecs, type SendMessageResponse } from "../protocol/Proto.ts"
+import { Status } from "../protocol/Status.ts"
+import type { OutgoingMessage } from "./ClientOptions.ts"
+import { DisconnectedError, WeftRequestError } from "./FrameConnection.ts"
+import type { Link } from "./Links.ts"
+
+/** Failures of the server that the same request may get past later. */
+export const isRetryable = (error: Error) =>
+  error instanceof WeftRequestError && (error.code === Status.UNAVAILABLE || error.code === Status.INTERNAL)
+
+interface Outgoing {
+  readonly message: OutgoingMessage
+  readonly clientMsgId: string
+  readonly resolve: (ack: SendMessageResponse) => void
+  readonly reject: (error: Error) => void
+  /** The link of the attempt in flight, if any. */
+  link: Link | undefined
+}
+
+export class Outbox {
+  private readonly entries: Array<Outgoing> = []
+
+  /** `onlineLink`: the logged-in link to send on, or undefined while there is none. */
+  constructor(private readonly onlineLink: () => Link | undefined) {}
+
+  /** Messages not yet acknowledged. */
+  get size(): number {
+    return this.entries.length
+  }
+
+  /** Keeps the message until acknowledged; sends it at once when online. */
+  add(message: OutgoingMessage, clientMsgId: string): Promise<SendMessageResponse> {
+    return new Promise((resolve, reject) => {
+      const outgoing: Outgoing = { message, clientMsgId, resolve, reject, link: undefined }
+      this.entries.push(outgoing)
+      this.transmit(outgoing)
+    })
+  }
+
+  /** Sends every message that is not in flight (after a login). */
+  flush(): void {
+    for (const outgoing of this.entries) if (outgoing.link === undefined) this.transmit(outgoing)
+  }
+
+  rejectAll(error: Error): void {
+    for (const outgoing of this.entries.splice(0)) outgoing.reject(error)
+  }
+
+  private transmit(outgoing: Outgoing): void {
+    const link = this.onlineLink()
+    if (link === undefined) return
+    outgoing.link = link
+    link
+      .request(Command.SEND_MESSAGE, Codecs.SendMessageRequest, Codecs.SendMessageResponse, {
+        to: outgoing.message.to ?? "",
+        groupId: outgoing.message.groupId ?? "",
+        type: outgoing.message.type ?? 0,
+        text: outgoing.message.text ?? "",
+        clientMsgId: outgoing.clientMsgId,
+        media: outgoing.message.media ?? null
+      })
+      .then(
+        (ack) => {
+          this.remove(outgoing)
+          outgoing.resolve(ack)
+        },
+        (error: Error) => {
+          // A later attempt on another link owns this message now.
+          if (outgoing.link !== link) return
+          outgoing.link = undefined
+          if (isRetryable(error)) {
+            setTimeout(() => outgoing.link === undefined && this.transmit(outgoing), 500)
+          } else if (error instanceof DisconnectedError) {
+            // Kept for the next login; if the client has already moved to another link (an
+            // upgrade from HTTP), resent there now.
+            const current = this.onlineLink()
+            if (current !== undefined && current !== link) this.transmit(outgoing)
+          } else {
+            this.remove(outgoing)
+            outgoing.reject(error)
+          }
+        }
+      )
+  }
+
+  private remove(outgoing: Outgoing): void {
+    const index = this.entries.indexOf(outgoing)
+    if (index >= 0) this.entries.splice(index, 1)
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The client's knowledge of the ways in: the endpoints it was given, the route list the server
+ * handed out, the endpoint that worked last, the heartbeat learned per network (all kept in the
+ * route store), and the connect times measured since the last report.
+ */
+import type { ConnectTime, WireEndpoint } from "../protocol/routes.ts"
+import { MAX_CONNECT_MS, MAX_REPORTED_TIMES, TransportId, type TransportName, transportName } from "../protocol/routes.ts"
+import type { ClientOptions } from "./ClientOptions.ts"
+import type { LearnedHeartbeat } from "./Heartbeat.ts"
+import { type Endpoint, memoryRouteStore, type RouteState, type RouteStore } from "./RouteStore.ts"
+import { type Measurement, planWaves, raceEndpoints } from "./Routing.ts"
+
+type RouterOptions = Pick<ClientOptions, "host" | "port" | "httpPort" | "fallbacks" | "endpoints" | "routeStore" | "raceStaggerMs">
+
+export class Router {
+  private readonly store: RouteStore
+  private state: RouteState
+  private measurements: Array<Measurement> = []
+
+  constructor(private readonly options: RouterOptions) {
+    this.store = options.routeStore ?? memoryRouteStore()
+    this.state = this.store.load() ?? {}
+    if (this.configured().length === 0 && (this.state.routes ?? []).length === 0) {
+      throw new Error("a client needs host and port, or endpoints")
+    }
+  }
+
+  /**
+   * Races the known endpoints (of the given transports only, if given): `attempt` opens a link
+   * and completes one round trip on it. See Routing.ts.
+   */
+  race<L extends { close(): void }>(
+    attempt: (endpoint: Endpoint) => Promise<L>,
+    transports?: ReadonlyArray<TransportName>
+  ): Promise<{ readonly endpoint: Endpoint; readonly link: L }> {
+    const candidates = [...this.configured(), ...(this.state.routes ?? [])]
+      .filter((endpoint) => transports === undefined || transports.includes(endpoint.transport))
+    return raceEndpoints<L>({
+      waves: planWaves(candidates, { lastGood: this.state.lastGood ?? this.primary() }),
+      staggerMs: this.options.raceStaggerMs ?? 300,
+      attempt,
+      close: (loser) => loser.close(),
+      measured: (measurement) => {
+        this.measurements.push(measurement)
+        if (this.measurements.length > MAX_REPORTED_TIMES) this.measurements.shift()
+      }
+    })
+  }
+
+  /** The route list from the server; answers it as endpoints. */
+  learn(wire: ReadonlyArray<WireEndpoint>): ReadonlyArray<Endpoint> {
+    const routes: Array<Endpoint> = []
+    for (const endpoint of wire) {
+      const transport = transportName(endpoint.transport)
+      if (transport !== undefined) routes.push({ host: endpoint.address, port: endpoint.port, transport, weight: endpoint.weight })
+    }
+    this.save({ routes })
+    return routes
+  }
+
+  /** The endpoint a login went through: tried first next time. */
+  worked({ host, port, transport }: Endpoint): void {
+    this.save({ lastGood: { host, port, transport } })
+  }
+
+  heartbeat(network: string): LearnedHeartbeat | undefined {
+    return this.state.heartbeats?.[network]
+  }
+
+  rememberHeartbeat(network: string, learned: LearnedHeartbeat): void {
+    this.save({ heartbeats: { ...this.state.heartbeats, [network]: learned } })
+  }
+
+  get hasMeasurements(): boolean {
+    return this.measurements.length > 0
+  }
+
+  /** The measurements since the last report, as a report's connect times; forgets them. */
+  takeReport(): Array<ConnectTime> {
+    return this.measurements.splice(0).map(({ endpoint, connectMs, failed }) => ({
+      address: endpoint.host,
+      port: endpoint.port,
+      transport: TransportId[endpoint.transport],
+      connectMs: Math.min(connectMs, MAX_CONNECT_MS),
+      failed
+    }))
+  }
+
+  /** The endpoints given in the options, before any route list. */
+  private configured(): ReadonlyArray<Endpoint> {
+    const { host, port, httpPort } = this.options
+    const configured: Array<Endpoint> = []
+    if (host !== undefined && port !== undefined) configured.push({ host, port, transport: "tcp" })
+    for (const fallback of this.options.fallbacks ?? []) configured.push({ ...fallback, transport: "tcp" })
+    if (host !== undefined && httpPort !== undefined) {
+      configured.push({ host, port: httpPort, transport: "ws" }, { host, port: httpPort, transport: "http" })
+    }
+    configured.push(...(this.options.endpoints ?? []))
+    return configured
+  }
+
+  /** host/port, tried before the others when no endpoint has worked yet. */
+  private primary(): Endpoint | undefined {
+    const { host, port } = this.options
+    return host === undefined || port === undefined ? undefined : { host, port, transport: "tcp" }
+  }
+
+  private save(change: Partial<RouteState>): void {
+    this.state = { ...this.state, ...change }
+    this.store.save(this.state)
+  }
+}
