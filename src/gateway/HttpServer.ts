@@ -7,7 +7,7 @@
  */
 import * as Http from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Context, Effect, FiberSet, Layer } from "effect"
+import { Context, Effect, Fiber, FiberSet, Layer } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { Presence } from "../cluster/Presence.ts"
 import type { CommandSpec } from "../protocol/Command.ts"
@@ -95,7 +95,7 @@ export const handleShortRequest = Effect.gen(function*() {
       return value instanceof Uint8Array ? spec.response.decode(value) : value
     })
   const startedAt = performance.now()
-  return yield* run.pipe(
+  const handled = run.pipe(
     withRequestId(newRequestId(), { command: spec.name, transport: "http" }),
     Effect.matchEffect({
       onFailure: (error) =>
@@ -106,6 +106,10 @@ export const handleShortRequest = Effect.gen(function*() {
       onSuccess: (value) => Effect.as(recordCommand(spec.name, "http", 0, startedAt), reply(format, spec, value))
     })
   )
+  // The command runs among the listener's long-lived work, so stopping the gateway cuts a
+  // waiting long poll at once instead of waiting for its timeout (the client polls again).
+  const connections = yield* WebSocketConnections
+  return yield* Fiber.join(yield* FiberSet.run(connections.fibers, handled))
 })
 
 export class HttpShortServer extends Context.Service<HttpShortServer, {

@@ -8,9 +8,10 @@ import { type HttpServerRequest, HttpServerResponse } from "effect/http"
 import { serveConnection } from "./Connection.ts"
 
 /**
- * The WebSocket connections of one HTTP listener. They belong to the listener, not to the
- * request that upgraded: stopping the listener interrupts them first, so a gateway restart does
- * not wait for its WebSocket clients to hang up.
+ * The WebSocket connections and the running short-connection commands (long polls among them)
+ * of one HTTP listener. They belong to the listener, not to the request that started them:
+ * stopping the listener interrupts them first, so a gateway restart waits neither for WebSocket
+ * clients to hang up nor for long polls to time out.
  */
 export class WebSocketConnections extends Context.Service<WebSocketConnections, {
   readonly fibers: FiberSet.FiberSet<unknown, unknown>

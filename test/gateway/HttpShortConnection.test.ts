@@ -114,6 +114,28 @@ describe("the short connection (HTTP POST /cgi-bin/<command>)", () => {
     alice.close()
   })
 
+  it("stopping the gateway cuts a waiting long poll instead of waiting for its timeout", async () => {
+    const own = await startDevServer({ gateway: { httpPorts: [0] } })
+    const user = uniqueUser("pia")
+    await register(own, user, "password")
+    const auth = await (await fetch(`http://127.0.0.1:${own.httpPort}/cgi-bin/auth`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ userId: user, password: "password" })
+    })).json() as any
+    const waiting = fetch(`http://127.0.0.1:${own.httpPort}/cgi-bin/poll`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ base: { userId: user, sessionToken: auth.sessionToken }, cursor: 0, timeoutMs: 50_000 })
+    }).then(() => "answered", () => "cut")
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const stopping = Date.now()
+    await own.stop()
+    // The poll's 50 s timeout did not hold the shutdown; its client sees the cut and polls again.
+    expect(Date.now() - stopping).toBeLessThan(10_000)
+    expect(["answered", "cut"]).toContain(await waiting)
+  })
+
   it("protocol-level failures use HTTP status codes", async () => {
     expect((await post("nosuchcommand", {})).status).toBe(404)
     expect((await post("sync", "{not json")).status).toBe(400)
