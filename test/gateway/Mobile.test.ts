@@ -207,34 +207,6 @@ describe("moving back up from HTTP", () => {
   })
 })
 
-describe("abandoned long polls", () => {
-  beforeAll(() => behindRelays({}))
-
-  it("a long poll whose client left (for another transport) ends at once: a gateway restart does not wait for it", async () => {
-    const userId = await newUser("leaver")
-    const post = (name: string, body: unknown, signal?: AbortSignal) =>
-      fetch(`http://127.0.0.1:${server.httpPort}/cgi-bin/${name}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-        signal
-      })
-    const { sessionToken } = (await (await post("auth", { userId, password: "password" })).json()) as { sessionToken: string }
-    const leaving = new AbortController()
-    const poll = post("poll", { base: { userId, sessionToken }, cursor: 0, timeoutMs: 60_000 }, leaving.signal).catch(() => "left")
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    leaving.abort()
-    expect(await poll).toBe("left")
-    // Were the poll still waiting, stopping would wait for its 60 s.
-    const stopped = await Promise.race([
-      server.stopGateway().then(() => "stopped"),
-      new Promise((resolve) => setTimeout(() => resolve("still waiting"), 30_000))
-    ])
-    expect(stopped).toBe("stopped")
-    await server.startGateway()
-  })
-})
-
 describe("smart routing", () => {
   beforeAll(() => behindRelays({ slow: { transport: "tcp", delayMs: 400 }, fast: { transport: "tcp" }, plain: { transport: "http" } }))
 
