@@ -59,7 +59,7 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
 }
 
 export const runGateway = async (argv: ReadonlyArray<string>) => {
-  const get = readSettings(argv, [...common, "port", "http-port", "push-host", "push-port", "advertise"])
+  const get = readSettings(argv, [...common, "port", "http-port", "push-host", "push-port", "advertise", "web-chat"])
   setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
@@ -70,7 +70,7 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
       advertisedEndpoints: advertisedEndpoints(get("advertise"))
     },
     admin: { port: port(get("admin-port"), 0), dashboardPeers: peers(get("dashboard-peers")) },
-    features: { loginPolicy: loginPolicy(get("login-policy")) },
+    features: { loginPolicy: loginPolicy(get("login-policy")), webChat: onOff(get("web-chat"), false) },
     media: media(get)
   })
   const cluster = {
