@@ -69,7 +69,9 @@ const membership = (cluster: ClusterSettings, clientOnly: boolean) =>
         shardLockExpiration: cluster.shardLockExpirationMs,
         refreshAssignmentsInterval: 1_000,
         runnerHealthCheckInterval: 2_000,
-        entityMailboxCapacity: 4096
+        entityMailboxCapacity: 4096,
+        // Within one runner, as in dev mode: no encode/decode round trip for local actors.
+        simulateRemoteSerialization: false
       }
     }).pipe(Layer.provide([MessageStorage.layerNoop, RedisRunnerStorage.layer(redis, cluster.shardLockExpirationMs)]))
   }))
