@@ -333,7 +333,7 @@ const groupLayer = (settings: WeftSettings) =>
         yield* commit(next, GroupEventKind.RENAMED, caller, [], targets)
       })
 
-      const post = Effect.fn("Group.post")(function*(message: Messages.MessageRecord) {
+      const post = Effect.fnUntraced(function*(message: Messages.MessageRecord) {
         const current = yield* forMember(message.from)
         const dedupeKey = `msg:${message.messageId}`
         const own = yield* append(message.from, encodeChangeBody({ message }), dedupeKey)

@@ -136,7 +136,7 @@ export const layer = Messenger.toLayer(
         onlyIfAbsent: true
       }).pipe(Effect.mapError(storageFailed))
 
-    const sendDirect = Effect.fn("Messenger.sendDirect")(function*(message: MessageRecord) {
+    const sendDirect = Effect.fnUntraced(function*(message: MessageRecord) {
       if (!isValidUserId(message.to)) return yield* recipientNotFound(`no user ${JSON.stringify(message.to)}`)
       const exists = yield* storage.get(accountKey(message.to)).pipe(Effect.mapError(storageFailed))
       if (exists === undefined) return yield* recipientNotFound(`no user ${message.to}`)
@@ -159,7 +159,7 @@ export const layer = Messenger.toLayer(
       return { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
     })
 
-    const sendToGroup = Effect.fn("Messenger.sendToGroup")(function*(message: MessageRecord) {
+    const sendToGroup = Effect.fnUntraced(function*(message: MessageRecord) {
       if (!isGroupId(message.groupId)) return yield* notFound(`no group ${JSON.stringify(message.groupId)}`)
       const posted = yield* callActor(groups(message.groupId).Post({ message }), "Group")
       yield* remember(
@@ -169,7 +169,7 @@ export const layer = Messenger.toLayer(
       return { messageId: message.messageId, seq: posted.seq, sentAtMs: posted.sentAtMs, duplicate: posted.duplicate }
     })
 
-    const send = Effect.fn("Messenger.send")(function*(request: SendRequest) {
+    const send = Effect.fnUntraced(function*(request: SendRequest) {
       yield* validate(request)
       const previous = yield* storage.get(sentRecordKey(from, request.clientMsgId)).pipe(Effect.mapError(storageFailed))
       if (previous !== undefined) {

@@ -223,7 +223,7 @@ const entityLayer = (settings: MediaSettings) =>
         return answer(state)
       })
 
-      const chunk = Effect.fn("Uploads.chunk")(function*(uploadId: string, offset: number, data: Uint8Array) {
+      const chunk = Effect.fnUntraced(function*(uploadId: string, offset: number, data: Uint8Array) {
         const state = yield* existing(uploadId)
         if (state.ready) return yield* conflict("the upload is already complete")
         if (data.length === 0) return yield* badRequest("the chunk is empty")

@@ -118,7 +118,7 @@ export const make = Effect.gen(function*() {
         }
       }
     }),
-    verify: Effect.fn("Commands.verify")(function*(userId, sessionToken) {
+    verify: Effect.fnUntraced(function*(userId, sessionToken) {
       if (!isValidUserId(userId) || sessionToken === "") {
         return yield* invalidToken("a user id and a session token are required in the base request")
       }
