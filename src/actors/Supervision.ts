@@ -73,33 +73,38 @@ export const actorHandleTime = labelled((attributes) =>
 
 const crashed = (type: string) => update(actorRestarts({ type }), 1)
 
+/** The series one message type of one actor type updates, looked up once per entity build. */
+const seriesOf = (type: string, rpc: string) => ({
+  queue: actorQueueTime({ type, rpc }),
+  handle: actorHandleTime({ type, rpc }),
+  ok: actorMessages({ type, rpc, outcome: "ok" }),
+  error: actorMessages({ type, rpc, outcome: "error" }),
+  defect: actorMessages({ type, rpc, outcome: "defect" })
+})
+
 /** Per message: queue time (from the request id, a snowflake holding its send time), handling time, outcome. */
-const measured = (type: string, rpc: string, envelope: unknown, effect: Effect.Effect<unknown, unknown, unknown>) => {
+const measured = (
+  type: string,
+  rpc: string,
+  series: ReturnType<typeof seriesOf>,
+  envelope: unknown,
+  effect: Effect.Effect<unknown, unknown, unknown>
+) => {
   const requestId = (envelope as { requestId?: unknown } | undefined)?.requestId
   const sentAt = typeof requestId === "bigint" ? Snowflake.timestamp(requestId as Snowflake.Snowflake) : undefined
-  const attributes = { type, rpc }
   return Effect.suspend(() => {
     if (!isRecording()) {
       const requestId = requestIdOf(envelope)
       return requestId === undefined ? effect : withRequestId(requestId, { actor: type, rpc })(effect)
     }
     const started = performance.now()
-    const queued = sentAt === undefined ? Effect.void : update(
-      actorQueueTime(attributes),
-      Math.max(0, Date.now() - sentAt) / 1000
-    )
+    const queued = sentAt === undefined ? Effect.void : update(series.queue, Math.max(0, Date.now() - sentAt) / 1000)
     const requestId = requestIdOf(envelope)
     const handled = Effect.andThen(queued, effect).pipe(
       Effect.onExit((exit) =>
         Effect.andThen(
-          update(actorHandleTime(attributes), (performance.now() - started) / 1000),
-          update(
-            actorMessages({
-              ...attributes,
-              outcome: Exit.isSuccess(exit) ? "ok" : Cause.hasDies(exit.cause) ? "defect" : "error"
-            }),
-            1
-          )
+          update(series.handle, (performance.now() - started) / 1000),
+          update(Exit.isSuccess(exit) ? series.ok : Cause.hasDies(exit.cause) ? series.defect : series.error, 1)
         )
       ),
       Effect.tapCause((cause) =>
@@ -128,10 +133,11 @@ export const supervised = <Handlers extends Record<string, (...args: Array<any>)
     const handlers = yield* build.pipe(Effect.tapCause((cause) => Cause.hasDies(cause) ? crashed(type) : Effect.void))
     const wrapped: Record<string, unknown> = {}
     for (const [name, handle] of Object.entries(handlers)) {
+      const series = seriesOf(type, name)
       // A handler returns an effect, or an effect wrapped by Rpc.fork and friends.
       wrapped[name] = (...args: Array<any>) =>
         Rpc.wrapMap(handle(...args), (result: any) =>
-          Effect.isEffect(result) ? measured(type, name, args[0], result) : result)
+          Effect.isEffect(result) ? measured(type, name, series, args[0], result) : result)
     }
     return wrapped as Handlers
   })

@@ -9,7 +9,11 @@ import { RpcClient } from "effect/rpc"
 
 export const REQUEST_ID_HEADER = "x-weft-request-id"
 
-export const newRequestId = (): string => randomBytes(6).toString("hex")
+// Unique, not secret: a random prefix per process and a counter (no system call per command).
+const processPrefix = randomBytes(4).toString("hex")
+let nextRequest = 0
+
+export const newRequestId = (): string => `${processPrefix}${(nextRequest++).toString(36)}`
 
 /** Runs `effect` as part of request `requestId`: its logs and its actor calls carry the id. */
 export const withRequestId = (requestId: string, annotations: Record<string, unknown> = {}) =>

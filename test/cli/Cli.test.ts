@@ -113,7 +113,7 @@ describe("weft dev and weft client", () => {
       JSON.stringify(line.message).includes("RECIPIENT_NOT_FOUND"))
     expect(gateway, "the gateway logged the refusal").toBeDefined()
     const requestId = gateway.annotations.requestId
-    expect(requestId).toMatch(/^[0-9a-f]{12}$/)
+    expect(requestId).toMatch(/^[0-9a-f]{8}[0-9a-z]+$/)
     const actor = lines.find((line) => line.annotations?.requestId === requestId && line.annotations?.actor === "Messenger")
     expect(actor, "the Messenger actor logged under the same request id").toBeDefined()
   })
