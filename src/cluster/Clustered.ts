@@ -2,15 +2,14 @@
  * Clustered production mode: the same actors as dev mode, on Effect's cluster sharding across
  * processes, with state in Redis.
  *
- * - A **runner** hosts the actors of the shards it holds (`NodeClusterSocket`, `storage: "byo"`:
- *   runner registry and shard locks in Redis; entity messages volatile — the durable record is
+ * - A **runner** hosts the actors of the shards it holds (Effect's socket runner over no-delay
+ *   TCP, RunnerSockets.ts; runner registry and shard locks in Redis; entity messages volatile — the durable record is
  *   each user's change log, and a request whose answer is lost is retried by the client with
  *   the same ids, which the actors deduplicate). It pushes to gateways over effect/rpc.
  * - A **gateway** holds connections only: a client-only member of the cluster that forwards
  *   each command to the runner owning the user (the engine finds it and redirects when a shard
  *   moves), marks its users online in Redis, and serves pushes from runners.
  */
-import { NodeClusterSocket } from "@effect/platform-node"
 import { Effect, Layer, Option } from "effect"
 import { MessageStorage, RunnerAddress } from "effect/cluster"
 import * as Commands from "../gateway/Commands.ts"
@@ -26,6 +25,7 @@ import * as Presence from "./Presence.ts"
 import * as PushRpc from "./PushRpc.ts"
 import { layer as redisClientLayer, RedisClient } from "./RedisClient.ts"
 import * as RedisRunnerStorage from "./RedisRunnerStorage.ts"
+import * as RunnerSockets from "./RunnerSockets.ts"
 import { WeftConfig, type WeftSettings } from "./Settings.ts"
 
 export interface ClusterSettings {
@@ -59,10 +59,9 @@ export const defaultClusterSettings: ClusterSettings = {
 const membership = (cluster: ClusterSettings, clientOnly: boolean) =>
   Layer.unwrap(Effect.gen(function*() {
     const redis = yield* RedisClient
-    return NodeClusterSocket.layer({
+    return RunnerSockets.layer({
       clientOnly,
-      storage: "byo",
-      shardingConfig: {
+      config: {
         runnerAddress: Option.some(RunnerAddress.RunnerAddress.make({ host: cluster.runnerHost, port: cluster.runnerPort })),
         shardsPerGroup: cluster.shardsPerGroup,
         shardLockRefreshInterval: cluster.shardLockRefreshMs,

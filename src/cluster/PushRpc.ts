@@ -46,7 +46,7 @@ export const serverLayer = (options: { readonly host: string; readonly port: num
       }))
     ),
     Layer.provide(RpcServer.layerProtocolSocketServer),
-    Layer.provide(NodeSocketServer.layer(options)),
+    Layer.provide(NodeSocketServer.layer({ ...options, noDelay: true })),
     Layer.provide(serialization)
   )
 
@@ -57,7 +57,7 @@ const makeClient = Effect.fnUntraced(function*(address: string) {
   const [host, port] = address.split(/:(?=\d+$)/) as [string, string]
   const protocol = yield* Layer.build(
     RpcClient.layerProtocolSocket({ retryTransientErrors: false }).pipe(
-      Layer.provide(NodeSocket.layerNet({ host, port: Number(port), openTimeout: "1 second" })),
+      Layer.provide(NodeSocket.layerNet({ host, port: Number(port), openTimeout: "1 second", noDelay: true })),
       Layer.provide(serialization)
     )
   )

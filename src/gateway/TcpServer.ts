@@ -28,7 +28,9 @@ export const layer: Layer.Layer<TcpServer, SocketServerError, GatewayConfig | Co
       const config = yield* GatewayConfig
       const listening: Array<Listening> = []
       for (const port of config.tcpPorts) {
-        const server = yield* NodeSocketServer.make({ host: config.host, port })
+        // No Nagle delay: an ack written just after a push would otherwise wait for the client's
+        // delayed ACK of the push (up to 40 ms on Linux).
+        const server = yield* NodeSocketServer.make({ host: config.host, port, noDelay: true })
         const address = server.address
         const bound = address._tag === "UnixPathAddress" ? port : address.port
         listening.push({ host: config.host, port: bound })

@@ -1,0 +1,61 @@
+/**
+ * The TCP transport between cluster members: Effect's socket runner (`effect/cluster/SocketRunner`)
+ * over Node sockets with Nagle's algorithm off. `NodeClusterSocket.layer` opens its sockets with
+ * Node's defaults, and a reply written just after another small write on the same socket then
+ * waits for the peer's delayed ACK (up to 40 ms on Linux) — on every actor call between processes.
+ */
+import { NodeSocket, NodeSocketServer } from "@effect/platform-node"
+import { Effect, Layer, Option } from "effect"
+import { RunnerHealth, Runners, ShardingConfig, SocketRunner } from "effect/cluster"
+import { RpcClient, RpcSerialization } from "effect/rpc"
+import * as Socket from "effect/socket/Socket"
+
+/** Opens the connection to another member: a no-delay socket carrying the cluster's rpc frames. */
+const clientProtocol = Layer.effect(
+  Runners.RpcClientProtocol,
+  Effect.gen(function*() {
+    const serialization = yield* RpcSerialization.RpcSerialization
+    return Runners.RpcClientProtocol.of({
+      codecFor: serialization.codecFor,
+      make: Effect.fnUntraced(function*(address) {
+        const socket = yield* NodeSocket.makeNet({
+          host: address.host,
+          port: address.port,
+          noDelay: true,
+          openTimeout: 1000,
+          timeout: 5500
+        })
+        return yield* RpcClient.makeProtocolSocket().pipe(
+          Effect.provideService(Socket.Socket, socket),
+          Effect.provideService(RpcSerialization.RpcSerialization, serialization)
+        )
+      }, Effect.orDie)
+    })
+  })
+)
+
+/** A runner's listener for the other members, on its runner (listen) address. */
+const socketServer = Layer.unwrap(Effect.gen(function*() {
+  const config = yield* ShardingConfig.ShardingConfig
+  const address = Option.orElse(config.runnerListenAddress, () => config.runnerAddress)
+  if (Option.isNone(address)) return yield* Effect.die("a runner needs a runner address to listen on")
+  return NodeSocketServer.layer({ host: address.value.host, port: address.value.port, noDelay: true })
+}))
+
+/**
+ * Sharding and runners for a cluster member: a runner (hosting shards, health-checked by ping)
+ * or, with `clientOnly`, a member that only sends to entities (a gateway). Message and runner
+ * storage are provided by the caller.
+ */
+export const layer = (options: { readonly clientOnly: boolean; readonly config: Partial<ShardingConfig.ShardingConfig["Service"]> }) => {
+  const members = options.clientOnly
+    ? SocketRunner.layerClientOnly.pipe(Layer.provide(clientProtocol))
+    : SocketRunner.layer.pipe(
+      Layer.provide([socketServer, clientProtocol]),
+      Layer.provide(RunnerHealth.layerPing.pipe(Layer.provide(Runners.layerRpc), Layer.provide(clientProtocol)))
+    )
+  return members.pipe(
+    Layer.provide(ShardingConfig.layer(options.config)),
+    Layer.provide(RpcSerialization.layerSchemaBinary())
+  )
+}
