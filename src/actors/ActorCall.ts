@@ -10,9 +10,10 @@
 import { Duration, Effect, Exit, Fiber, Metric, Option } from "effect"
 import { Entity } from "effect/cluster"
 import { unavailable, WeftError } from "../protocol/WeftError.ts"
-import { labelled, update } from "../metrics/Instruments.ts"
+import { labelled, record } from "../metrics/Instruments.ts"
 
 export const callTimeout = Duration.seconds(5)
+const timeoutMs = Duration.toMillis(callTimeout)
 
 export const callsTotal = labelled((attributes) =>
   Metric.counter("weft_calls_total", {
@@ -33,10 +34,9 @@ export const callDuration = labelled((attributes) =>
 const edge = (to: string, started: number, exit: Exit.Exit<unknown, unknown>) =>
   Effect.flatMap(Effect.serviceOption(Entity.CurrentAddress), (address) => {
     const from = Option.match(address, { onNone: () => "gateway", onSome: (a) => a.entityType })
-    return Effect.andThen(
-      update(callDuration({ from, to }), (performance.now() - started) / 1000),
-      update(callsTotal({ from, to, outcome: Exit.isSuccess(exit) ? "ok" : "error" }), 1)
-    )
+    record(callDuration({ from, to }), (performance.now() - started) / 1000)
+    record(callsTotal({ from, to, outcome: Exit.isSuccess(exit) ? "ok" : "error" }), 1)
+    return Effect.void
   })
 
 /**
@@ -54,12 +54,25 @@ export const callActor = <A, E, R>(
   Effect.gen(function*() {
     const started = performance.now()
     const fiber = yield* Effect.forkDetach(call)
-    const exit = yield* Fiber.await(fiber).pipe(
-      Effect.timeoutOption(callTimeout),
-      Effect.onInterrupt(() => Effect.forkDetach(Fiber.interrupt(fiber)))
-    )
+    // Waits for the call's fiber or the timeout, whichever comes first: an observer and a Node
+    // timer, not a race of fibers (this runs for every actor call).
+    const exit = yield* Effect.callback<Option.Option<Exit.Exit<A, E>>>((resume) => {
+      const timer = setTimeout(() => {
+        stop()
+        resume(Effect.succeed(Option.none()))
+      }, timeoutMs)
+      const stop = fiber.addObserver((exit) => {
+        clearTimeout(timer)
+        resume(Effect.succeed(Option.some(exit)))
+      })
+      return Effect.sync(() => {
+        clearTimeout(timer)
+        stop()
+        fiber.interruptUnsafe()
+      })
+    })
     if (Option.isNone(exit)) {
-      yield* Effect.forkDetach(Fiber.interrupt(fiber))
+      fiber.interruptUnsafe()
       const timedOut = unavailable(`${to}: no answer within ${Duration.format(callTimeout)}`)
       yield* edge(to, started, Exit.fail(timedOut))
       return yield* Effect.fail(timedOut)

@@ -9,7 +9,7 @@ import { Cause, Effect, Exit, Metric, Schedule, type Scope } from "effect"
 import * as Snowflake from "effect/cluster/Snowflake"
 import { Rpc } from "effect/rpc"
 import { requestIdOf, withRequestId } from "../metrics/RequestId.ts"
-import { isRecording, labelled, modify, update } from "../metrics/Instruments.ts"
+import { isRecording, labelled, modify, record, update } from "../metrics/Instruments.ts"
 
 /** Backoff between restarts of a crashed actor: 100 ms doubling, at most 5 s apart. */
 export const restartPolicy = Schedule.min([Schedule.exponential("100 millis"), Schedule.spaced("5 seconds")])
@@ -98,14 +98,14 @@ const measured = (
       return requestId === undefined ? effect : withRequestId(requestId, { actor: type, rpc })(effect)
     }
     const started = performance.now()
-    const queued = sentAt === undefined ? Effect.void : update(series.queue, Math.max(0, Date.now() - sentAt) / 1000)
+    if (sentAt !== undefined) record(series.queue, Math.max(0, Date.now() - sentAt) / 1000)
     const requestId = requestIdOf(envelope)
-    const handled = Effect.andThen(queued, effect).pipe(
+    const handled = effect.pipe(
       Effect.onExit((exit) =>
-        Effect.andThen(
-          update(series.handle, (performance.now() - started) / 1000),
-          update(Exit.isSuccess(exit) ? series.ok : Cause.hasDies(exit.cause) ? series.defect : series.error, 1)
-        )
+        Effect.sync(() => {
+          record(series.handle, (performance.now() - started) / 1000)
+          record(Exit.isSuccess(exit) ? series.ok : Cause.hasDies(exit.cause) ? series.defect : series.error, 1)
+        })
       ),
       Effect.tapCause((cause) =>
         Cause.hasDies(cause)

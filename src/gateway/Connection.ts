@@ -11,7 +11,7 @@ import { encodeFrame, type Frame, FrameDecoder, type FramingError } from "../pro
 import { type AuthRequest, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import { alreadyLoggedIn, notLoggedIn, WeftError } from "../protocol/WeftError.ts"
-import { bytesTotal, connectionsClosed, connectionsOpen, logFailure, modify, recordCommand, update } from "../metrics/Instruments.ts"
+import { bytesTotal, connectionsClosed, connectionsOpen, logFailure, modify, record, recordCommand, update } from "../metrics/Instruments.ts"
 import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
 import { anonymousCaller, type Caller, encodeResponse } from "./CommandTable.ts"
 import { Presence } from "../cluster/Presence.ts"
@@ -54,7 +54,8 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
     Effect.forever(Effect.flatMap(Queue.takeAll(outbound), (frames) => {
       let bytes = 0
       for (const frame of frames) bytes += frame.length
-      return Effect.andThen(write.writeAll(frames), update(bytesOut, bytes))
+      record(bytesOut, bytes)
+      return write.writeAll(frames)
     })).pipe(
       Effect.catch(() => Effect.sync(() => close("peer closed")))
     ),
@@ -166,7 +167,7 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
       if (next === "closed") return "peer closed"
       heard()
       for (const chunk of next) {
-        yield* update(bytesIn, chunk.length)
+        record(bytesIn, chunk.length)
         const { frames, error } = decoder.push(chunk)
         for (const frame of frames) yield* dispatch(frame)
         if (error !== undefined) {

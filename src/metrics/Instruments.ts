@@ -2,7 +2,7 @@
  * The instruments weft measures itself with (effect/Metric), exposed in Prometheus text on the
  * admin port. Names and labels are stable: dashboards and alerts depend on them.
  */
-import { Effect, Metric } from "effect"
+import { Context, Effect, Metric } from "effect"
 import { statusName } from "../protocol/Status.ts"
 
 /**
@@ -37,13 +37,28 @@ export const setRecording = (on: boolean): void => {
 /** Whether this process records its metrics. */
 export const isRecording = (): boolean => recording
 
-/** `Metric.update`, skipped while recording is off. */
-export const update = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): Effect.Effect<void> =>
-  recording ? Metric.update(metric, input) : Effect.void
+// weft never provides a MetricRegistry of its own: every series lives in the default registry,
+// which an empty context resolves to (the one /metrics reads). Recording then needs no effect:
+// hot paths record synchronously, one map lookup per series.
+const defaultRegistry = Context.empty()
 
-/** `Metric.modify` (gauges), skipped while recording is off. */
+/** Records `input` into `metric` now (a counter's increment, a histogram's observation). */
+export const record = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): void => {
+  if (recording) metric.updateUnsafe(input, defaultRegistry)
+}
+
+/** Adds `input` to a gauge now. */
+export const adjust = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): void => {
+  if (recording) metric.modifyUnsafe(input, defaultRegistry)
+}
+
+/** `record` as an effect. */
+export const update = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): Effect.Effect<void> =>
+  recording ? Effect.sync(() => metric.updateUnsafe(input, defaultRegistry)) : Effect.void
+
+/** `adjust` as an effect. */
 export const modify = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): Effect.Effect<void> =>
-  recording ? Metric.modify(metric, input) : Effect.void
+  recording ? Effect.sync(() => metric.modifyUnsafe(input, defaultRegistry)) : Effect.void
 
 /** Calls of each protocol command, by command, transport and status. */
 export const commandsTotal = labelled((attributes) =>
@@ -103,10 +118,7 @@ export const logFailure = (error: { readonly code: number; readonly message: str
 
 /** Records one command: count by status, latency. */
 export const recordCommand = (command: string, transport: string, code: number, startedAt: number) =>
-  !recording ? Effect.void : Effect.andThen(
-    Metric.update(
-      commandsTotal({ command, transport, status: statusName(code) }),
-      1
-    ),
-    Metric.update(commandDuration({ command, transport }), (performance.now() - startedAt) / 1000)
-  )
+  !recording ? Effect.void : Effect.sync(() => {
+    record(commandsTotal({ command, transport, status: statusName(code) }), 1)
+    record(commandDuration({ command, transport }), (performance.now() - startedAt) / 1000)
+  })

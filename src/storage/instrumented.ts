@@ -4,7 +4,7 @@
  */
 import { Effect, Exit, Layer, Metric } from "effect"
 import { Storage } from "./Storage.ts"
-import { labelled, update } from "../metrics/Instruments.ts"
+import { isRecording, labelled, record } from "../metrics/Instruments.ts"
 
 export const storageOperations = labelled((attributes) =>
   Metric.counter("weft_storage_operations_total", {
@@ -22,21 +22,31 @@ export const storageLatency = labelled((attributes) =>
   })
 )
 
-const measure = <A, E, R>(operation: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.suspend(() => {
+/** The series of one operation, looked up once. */
+const seriesOf = (operation: string) => ({
+  latency: storageLatency({ operation }),
+  ok: storageOperations({ operation, outcome: "ok" }),
+  error: storageOperations({ operation, outcome: "error" })
+})
+const series = new Map<string, ReturnType<typeof seriesOf>>()
+
+const measure = <A, E, R>(operation: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+  if (!isRecording()) return effect
+  let of = series.get(operation)
+  if (of === undefined) series.set(operation, of = seriesOf(operation))
+  const measured = of
+  return Effect.suspend(() => {
     const started = performance.now()
     return effect.pipe(
       Effect.onExit((exit) =>
-        Effect.andThen(
-          update(storageLatency({ operation }), (performance.now() - started) / 1000),
-          update(
-            storageOperations({ operation, outcome: Exit.isSuccess(exit) ? "ok" : "error" }),
-            1
-          )
-        )
+        Effect.sync(() => {
+          record(measured.latency, (performance.now() - started) / 1000)
+          record(Exit.isSuccess(exit) ? measured.ok : measured.error, 1)
+        })
       )
     )
   })
+}
 
 export const instrumented = <E, R>(inner: Layer.Layer<Storage, E, R>): Layer.Layer<Storage, E, R> =>
   Layer.effect(
