@@ -13,7 +13,7 @@ const median = (values) => {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-export const run = async ({ rounds = 3, senders = 16, peakSeconds = 4 } = {}) => {
+export const run = async ({ rounds = 5, senders = 16, peakSeconds = 4 } = {}) => {
   const systems = Array.from({ length: rounds }, () => ["weft", "weft, metrics off"]).flat()
   const rows = await oneToOne({ scenario: "metrics overhead", systems, levels: [senders], peakSeconds, openLoopFor: [] })
   // Server CPU per delivered message is steadier than throughput when other work shares the machine.
