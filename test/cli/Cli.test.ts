@@ -118,6 +118,38 @@ describe("weft dev and weft client", () => {
     expect(actor, "the Messenger actor logged under the same request id").toBeDefined()
   })
 
+  it("--metrics off serves the same protocol and records nothing; a wrong value stops start-up", async () => {
+    const quiet = spawn(process.execPath, [bin, "dev", "--port", "0", "--http-port", "0", "--admin-port", "0", "--metrics", "off"], {
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    try {
+      const [tcp, adminAddress] = await new Promise<[string, string]>((resolve, reject) => {
+        let out = ""
+        const timer = setTimeout(() => reject(new Error(`weft dev did not start: ${out}`)), 15_000)
+        quiet.stdout!.on("data", (chunk) => {
+          out += chunk
+          const match = /long connections \(TCP\) on (\S+:\d+)/.exec(out)
+          const adminMatch = /admin \(.*\) on (\S+:\d+)/.exec(out)
+          if (match && adminMatch) {
+            clearTimeout(timer)
+            resolve([match[1]!, adminMatch[1]!])
+          }
+        })
+      })
+      const run = (...args: Array<string>) => weft("client", "--server", tcp, "--user", "quinn", "--password", "pass-word", ...args)
+      expect((await run("register")).code).toBe(0)
+      const sent = await run("send", "quinn", "note to self")
+      expect(sent.lines[0]).toMatchObject({ seq: 1, duplicate: false })
+      const metrics = await (await fetch(`http://${adminAddress}/metrics`)).text()
+      expect(metrics).not.toMatch(/weft_commands_total\{[^}]*command="sendmessage"/)
+    } finally {
+      quiet.kill("SIGINT")
+    }
+    const wrong = await weft("dev", "--port", "0", "--metrics", "maybe")
+    expect(wrong.code).not.toBe(0)
+    expect(wrong.stderr).toContain("--metrics must be on or off")
+  })
+
   it("errors exit non-zero with a clear message", async () => {
     const wrong = await weft("client", "--server", server, "--user", "ann", "--password", "bad-password", "sync")
     expect(wrong.code).toBe(1)
