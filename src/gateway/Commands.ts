@@ -81,7 +81,7 @@ export const make = Effect.gen(function*() {
       yield* checkUserId(request.userId)
       yield* callActor(
         sessions(request.userId).Register({ password: request.password, displayName: request.displayName }),
-        "session"
+        "Session"
       )
       return { base: ok }
     }),
@@ -101,7 +101,7 @@ export const make = Effect.gen(function*() {
           resumeToken: request.resumeToken || undefined,
           device
         }),
-        "session"
+        "Session"
       )
       return {
         userId: request.userId,

@@ -86,6 +86,11 @@ describe("the dashboard", () => {
     const edges = await page.$$eval("#topology text.edge", (nodes) => nodes.length)
     expect(edges).toBeGreaterThanOrEqual(2)
     expect(await page.textContent("#topology")).toContain("ChangeLog")
+    // One node per component: the gateway's calls and the actors' calls name the same Messenger.
+    const topology = await (await fetch(`http://${admin}/metrics`)).text()
+    expect(topology).toMatch(/weft_calls_total\{[^}]*from="gateway"[^}]*to="Messenger"/)
+    expect(topology).toMatch(/weft_calls_total\{[^}]*from="Messenger"[^}]*to="ChangeLog"/)
+    expect(topology).not.toMatch(/to="messenger"/)
     await page.screenshot({ path: join(artifactsDir, "dashboard.png"), fullPage: true })
 
     running = false

@@ -38,7 +38,7 @@ export const handlers = Effect.gen(function*() {
             clientMsgId: request.clientMsgId,
             media: mediaRecord(request.media)
           }),
-          "messenger"
+          "Messenger"
         ).pipe(Effect.map((sent) => ({ base: ok, ...sent })))
     ),
     handler(
