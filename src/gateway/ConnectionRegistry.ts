@@ -4,7 +4,7 @@
  * connection has its own bounded outbound queue and drops itself when that overflows).
  */
 import { Context, Effect, Layer, Metric, type Scope } from "effect"
-import { pushesTotal, update } from "../metrics/Instruments.ts"
+import { pushesTotal, record } from "../metrics/Instruments.ts"
 import { Command } from "../protocol/Command.ts"
 import { encodeFrame } from "../protocol/Frame.ts"
 import { encodePush } from "../protocol/prebuilt.ts"
@@ -72,7 +72,8 @@ export const make = Effect.sync(() => {
         if (targets === undefined) return Effect.succeed(0)
         const frame = encodeFrame(Command.PUSH, 0, encodePush(entry.data))
         for (const target of targets) target.offer(frame)
-        return Effect.as(update(pushesTotal, targets.size), targets.size)
+        record(pushesTotal, targets.size)
+        return Effect.succeed(targets.size)
       }),
     kick: (userId, filter, frame) =>
       Effect.sync(() => {

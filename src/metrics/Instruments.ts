@@ -47,16 +47,11 @@ export const record = <Input, State>(metric: Metric.Metric<Input, State>, input:
   if (recording) metric.updateUnsafe(input, defaultRegistry)
 }
 
-/** Adds `input` to a gauge now. */
-export const adjust = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): void => {
-  if (recording) metric.modifyUnsafe(input, defaultRegistry)
-}
-
 /** `record` as an effect. */
 export const update = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): Effect.Effect<void> =>
   recording ? Effect.sync(() => metric.updateUnsafe(input, defaultRegistry)) : Effect.void
 
-/** `adjust` as an effect. */
+/** Adds `input` to a gauge, as an effect. */
 export const modify = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): Effect.Effect<void> =>
   recording ? Effect.sync(() => metric.modifyUnsafe(input, defaultRegistry)) : Effect.void
 
