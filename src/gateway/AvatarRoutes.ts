@@ -23,7 +23,7 @@ import { WeftConfig } from "../cluster/Settings.ts"
 import { ProfileCodecs } from "../protocol/profile.ts"
 import { Status } from "../protocol/Status.ts"
 import { type WeftError } from "../protocol/WeftError.ts"
-import { Commands } from "./Commands.ts"
+import { bearerCaller, type Commands } from "./Commands.ts"
 import type { HttpRoute } from "./HttpRoutes.ts"
 
 const PATH = /^\/avatars(?:\/([^/?]*))?\/?(?:\?.*)?$/
@@ -55,13 +55,10 @@ const download = (userId: string) =>
 
 const upload = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.gen(function*() {
-    const credentials = /^Bearer ([^:\s]+):(\S+)$/i.exec(request.headers["authorization"] ?? "")
-    if (credentials === null) {
-      return refuse(Status.INVALID_TOKEN, "send Authorization: Bearer <user id>:<session token>")
-    }
-    const [, userId, sessionToken] = credentials as unknown as [string, string, string]
-    const verified = yield* Effect.result((yield* Commands).verify(userId, sessionToken))
-    if (verified._tag === "Failure") return refuse(verified.failure.code, verified.failure.message)
+    const caller = yield* bearerCaller(request)
+    if (caller === undefined) return refuse(Status.INVALID_TOKEN, "send Authorization: Bearer <user id>:<session token>")
+    if (caller._tag === "Failure") return refuse(caller.failure.code, caller.failure.message)
+    const userId = caller.success
     const maxBytes = (yield* WeftConfig).features.maxAvatarBytes
     const length = Number(request.headers["content-length"] ?? NaN)
     if (!Number.isFinite(length)) return refuse(Status.BAD_REQUEST, "content-length is required", 411)

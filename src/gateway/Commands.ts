@@ -3,7 +3,8 @@
  * auth (which come before a login), the session check of the short connection, and the table
  * of commands a logged-in caller may send, gathered from gateway/commands/.
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, type Result } from "effect"
+import type { HttpServerRequest } from "effect/http"
 import type { Sharding } from "effect/cluster"
 import { callActor } from "../actors/ActorCall.ts"
 import { isValidUserId, Session } from "../actors/Session.ts"
@@ -61,6 +62,20 @@ export class Commands extends Context.Service<Commands, {
   readonly byName: (name: string) => CommandHandler | undefined
   readonly all: ReadonlyArray<CommandHandler>
 }>()("weft/gateway/Commands") {}
+
+/**
+ * The caller of a plain HTTP request (avatar upload, media download) by its
+ * `Authorization: Bearer <user id>:<session token>` header: undefined without that header, else
+ * the verified user id or the refusal.
+ */
+export const bearerCaller = (
+  request: HttpServerRequest.HttpServerRequest
+): Effect.Effect<Result.Result<string, WeftError> | undefined, never, Commands> => {
+  const credentials = /^Bearer ([^:\s]+):(\S+)$/i.exec(request.headers["authorization"] ?? "")
+  if (credentials === null) return Effect.succeed(undefined)
+  const [, userId, sessionToken] = credentials as unknown as [string, string, string]
+  return Effect.flatMap(Commands, (commands) => Effect.result(Effect.as(commands.verify(userId, sessionToken), userId)))
+}
 
 export const make = Effect.gen(function*() {
   const config = yield* GatewayConfig

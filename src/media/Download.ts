@@ -11,7 +11,7 @@ import { HttpServerResponse } from "effect/http"
 import { callActor } from "../actors/ActorCall.ts"
 import { Uploads } from "../actors/Uploads.ts"
 import { WeftConfig } from "../cluster/Settings.ts"
-import { Commands } from "../gateway/Commands.ts"
+import { bearerCaller, type Commands } from "../gateway/Commands.ts"
 import type { HttpRoute } from "../gateway/HttpRoutes.ts"
 import { ownerOfMedia } from "../protocol/media.ts"
 import { Status } from "../protocol/Status.ts"
@@ -74,12 +74,11 @@ const serve = (request: HttpServerRequest.HttpServerRequest) =>
     if (owner === undefined) return plain(404, `no media at ${url.pathname}`)
     const settings = (yield* WeftConfig).media
 
-    const authorization = /^Bearer ([^:\s]+):(\S+)$/i.exec(request.headers["authorization"] ?? "")
+    const caller = yield* bearerCaller(request)
     let user: string
-    if (authorization !== null) {
-      const verified = yield* Effect.result((yield* Commands).verify(authorization[1]!, authorization[2]!))
-      if (verified._tag === "Failure") return plain(401, verified.failure.message)
-      user = authorization[1]!
+    if (caller !== undefined) {
+      if (caller._tag === "Failure") return plain(401, caller.failure.message)
+      user = caller.success
     } else if (url.searchParams.has("sig")) {
       const signed = checkSignature(settings.urlSecret, url.pathname, url.searchParams, Date.now())
       if (signed._tag === "Invalid") return plain(401, signed.reason)
