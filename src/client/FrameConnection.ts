@@ -6,23 +6,9 @@ import * as Net from "node:net"
 import { Command } from "../protocol/Command.ts"
 import { encodeFrame, type Frame, FrameDecoder } from "../protocol/Frame.ts"
 import { type Codec, Codecs } from "../protocol/Proto.ts"
-import { statusName } from "../protocol/Status.ts"
+import { DisconnectedError, WeftRequestError } from "./errors.ts"
 
-/** A request the server answered with a non-zero status, or that could not be answered. */
-export class WeftRequestError extends Error {
-  constructor(readonly code: number, message: string) {
-    super(`${statusName(code)} (${code}): ${message}`)
-    this.name = "WeftRequestError"
-  }
-}
-
-/** The connection closed or broke before the answer arrived; the request may be retried. */
-export class DisconnectedError extends Error {
-  constructor(message = "disconnected") {
-    super(message)
-    this.name = "DisconnectedError"
-  }
-}
+export { DisconnectedError, WeftRequestError }
 
 /** A response body decoded, with a non-zero status in its base response thrown as a WeftRequestError. */
 export const checkedResponse = <Res extends { readonly base?: { readonly code: number; readonly message: string } | null }>(

@@ -508,7 +508,10 @@ describe("what the gateway serves for the page", () => {
     const get = (path: string) => fetch(`http://127.0.0.1:${server.httpPort}${path}`)
     expect((await get("/web/js/web/sdk/WeftBrowserClient.js")).status).toBe(200)
     expect((await get("/web/js/protocol/Frame.js")).status).toBe(200)
-    for (const path of ["/web/js/protocol/Proto.js", "/web/js/web/WebRoutes.js", "/web/js/cli/main.js", "/web/js/web/sdk/../../cli/main.js"]) {
+    // The SDK modules shared with Node (no Node imports), but not the Node SDK itself.
+    expect((await get("/web/js/client/errors.js")).status).toBe(200)
+    expect((await get("/web/js/client/Backoff.js")).status).toBe(200)
+    for (const path of ["/web/js/protocol/Proto.js", "/web/js/web/WebRoutes.js", "/web/js/cli/main.js", "/web/js/web/sdk/../../cli/main.js", "/web/js/client/FrameConnection.js"]) {
       expect((await get(path)).status, path).toBe(404)
     }
     const redirect = await get("/")

@@ -4,7 +4,7 @@
  * way; the client above them does not care which one it has.
  */
 import { Command } from "../../protocol/Command.ts"
-import { statusName } from "../../protocol/Status.ts"
+import { DisconnectedError, WeftRequestError } from "../../client/errors.ts"
 
 /** A command as the browser sends it: its frame id, its short-connection name, its types. */
 export interface CommandSpec {
@@ -42,21 +42,8 @@ export interface Transport {
   close(): void
 }
 
-/** A request the server answered with a non-zero status. */
-export class WeftRequestError extends Error {
-  constructor(readonly code: number, message: string) {
-    super(`${statusName(code)} (${code}): ${message}`)
-    this.name = "WeftRequestError"
-  }
-}
-
-/** The transport broke before the answer arrived; the request may be retried. */
-export class DisconnectedError extends Error {
-  constructor(message = "disconnected") {
-    super(message)
-    this.name = "DisconnectedError"
-  }
-}
+// The same error classes as the Node SDK's (served to the browser from dist/client/).
+export { DisconnectedError, WeftRequestError }
 
 /** The answer itself, or the status it carries as an error. */
 export const checked = <Res extends Answer>(response: Res): Res => {

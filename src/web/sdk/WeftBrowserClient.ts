@@ -5,6 +5,7 @@
  * in sequence order, a sync by cursor on a gap or after a reconnect, an outbox resent with the
  * same client message ids, reconnect with exponential backoff and jitter. No Node modules.
  */
+import { reconnectDelay } from "../../client/Backoff.ts"
 import { Command } from "../../protocol/Command.ts"
 import type { Frame } from "../../protocol/Frame.ts"
 import type { AuthResponse, Change, Kicked, Message, Push, SendMessageResponse, SyncResponse } from "../../protocol/Proto.ts"
@@ -363,10 +364,9 @@ export class WeftBrowserClient {
       return
     }
     this.setState("offline")
-    const ceiling = Math.min(this.options.maxBackoffMs ?? 10_000, 100 * 2 ** this.attempt)
+    // The Node SDK's backoff with jitter: pages dropped by one gateway restart don't all come back at once.
+    const delay = reconnectDelay(this.attempt, { initialMs: 100, maxMs: this.options.maxBackoffMs ?? 10_000 })
     this.attempt++
-    // Jitter: pages dropped by the same gateway restart don't all come back at once.
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2)
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined
       void this.establish()
