@@ -23,30 +23,19 @@ import { Command } from "../../dist/protocol/Command.js"
 import { encodeFrame, FrameDecoder } from "../../dist/protocol/Frame.js"
 import { GroupCodecs } from "../../dist/protocol/groups.js"
 import { Codecs } from "../../dist/protocol/Proto.js"
+import { RelayState } from "./relay-state.js"
 
 const { values } = parseArgs({ options: { host: { type: "string", default: "127.0.0.1" }, port: { type: "string", default: "0" } } })
 
 const OK = { code: 0, message: "" }
 const EPOCH = randomBytes(8).toString("hex")
-/** userId -> the sockets logged in as that user. */
-const online = new Map()
-/** userId -> last sequence number handed out. */
-const sequences = new Map()
-/** groupId -> member ids. */
-const groups = new Map()
-let nextMessageId = 1
-
-const nextSeq = (userId) => {
-  const seq = (sequences.get(userId) ?? 0) + 1
-  sequences.set(userId, seq)
-  return seq
-}
+const relay = new RelayState()
 
 const reply = (socket, command, requestId, codec, value) => socket.write(encodeFrame(command, requestId, codec.encode(value)))
 
 const pushTo = (userId, message, atMs) => {
-  const sockets = online.get(userId)
-  const seq = nextSeq(userId)
+  const sockets = relay.connectionsOf(userId)
+  const seq = relay.nextSeq(userId)
   if (sockets === undefined) return
   const frame = encodeFrame(Command.PUSH, 0, Codecs.Push.encode({ change: { seq, atMs, message }, epoch: EPOCH }))
   for (const socket of sockets) socket.write(frame)
@@ -57,15 +46,13 @@ const handle = (socket, state, frame) => {
     case Command.AUTH: {
       const auth = Codecs.AuthRequest.decode(frame.body)
       state.userId = auth.userId
-      let sockets = online.get(auth.userId)
-      if (sockets === undefined) online.set(auth.userId, (sockets = new Set()))
-      sockets.add(socket)
+      relay.join(auth.userId, socket)
       return reply(socket, Command.AUTH, frame.requestId, Codecs.AuthResponse, {
         base: OK,
         sessionToken: auth.resumeToken || randomBytes(24).toString("base64url"),
         heartbeatMinSeconds: 30,
         heartbeatMaxSeconds: 270,
-        currentSeq: sequences.get(auth.userId) ?? 0,
+        currentSeq: relay.currentSeq(auth.userId),
         epoch: EPOCH,
         serverTimeMs: Date.now()
       })
@@ -74,7 +61,7 @@ const handle = (socket, state, frame) => {
       const request = Codecs.SendMessageRequest.decode(frame.body)
       const atMs = Date.now()
       const message = {
-        messageId: String(nextMessageId++),
+        messageId: relay.nextMessageId(),
         from: state.userId,
         to: request.to,
         type: request.type,
@@ -83,7 +70,7 @@ const handle = (socket, state, frame) => {
         sentAtMs: atMs,
         groupId: request.groupId ?? ""
       }
-      const ownSeq = nextSeq(state.userId)
+      const ownSeq = relay.nextSeq(state.userId)
       reply(socket, Command.SEND_MESSAGE, frame.requestId, Codecs.SendMessageResponse, {
         base: OK,
         messageId: message.messageId,
@@ -91,18 +78,12 @@ const handle = (socket, state, frame) => {
         sentAtMs: atMs,
         duplicate: false
       })
-      if (message.groupId) {
-        for (const member of groups.get(message.groupId) ?? []) if (member !== state.userId) pushTo(member, message, atMs)
-      } else {
-        pushTo(request.to, message, atMs)
-      }
+      for (const recipient of relay.recipients(state.userId, message.groupId, request.to)) pushTo(recipient, message, atMs)
       return
     }
     case Command.CREATE_GROUP: {
       const request = GroupCodecs.CreateGroupRequest.decode(frame.body)
-      const groupId = `g:${randomBytes(16).toString("base64url")}`
-      const members = [state.userId, ...request.members.filter((m) => m !== state.userId)]
-      groups.set(groupId, members)
+      const { groupId, members } = relay.createGroup(state.userId, request.members)
       const now = Date.now()
       return reply(socket, Command.CREATE_GROUP, frame.requestId, GroupCodecs.CreateGroupResponse, {
         base: OK,
@@ -128,9 +109,7 @@ const server = Net.createServer({ noDelay: true }, (socket) => {
   })
   socket.on("error", () => {})
   socket.on("close", () => {
-    const sockets = online.get(state.userId)
-    sockets?.delete(socket)
-    if (sockets?.size === 0) online.delete(state.userId)
+    relay.leave(state.userId, socket)
   })
 })
 

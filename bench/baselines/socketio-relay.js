@@ -18,26 +18,17 @@ import { randomBytes } from "node:crypto"
 import { createServer } from "node:http"
 import { parseArgs } from "node:util"
 import { Server } from "socket.io"
+import { RelayState } from "./relay-state.js"
 
 const { values } = parseArgs({ options: { host: { type: "string", default: "127.0.0.1" }, port: { type: "string", default: "0" } } })
 
 const http = createServer()
 const io = new Server(http, { serveClient: false, transports: ["websocket"] })
-/** userId -> sockets; userId -> last sequence; groupId -> members. */
-const online = new Map()
-const sequences = new Map()
-const groups = new Map()
-let nextMessageId = 1
-
-const nextSeq = (userId) => {
-  const seq = (sequences.get(userId) ?? 0) + 1
-  sequences.set(userId, seq)
-  return seq
-}
+const relay = new RelayState()
 
 const deliver = (userId, message) => {
-  const seq = nextSeq(userId)
-  const sockets = online.get(userId)
+  const seq = relay.nextSeq(userId)
+  const sockets = relay.connectionsOf(userId)
   if (sockets === undefined) return
   for (const socket of sockets) socket.emit("message", { ...message, seq })
 }
@@ -46,16 +37,14 @@ io.on("connection", (socket) => {
   let userId = ""
   socket.on("login", (request, ack) => {
     userId = String(request?.userId ?? "")
-    let sockets = online.get(userId)
-    if (sockets === undefined) online.set(userId, (sockets = new Set()))
-    sockets.add(socket)
-    if (typeof ack === "function") ack({ ok: true, token: request?.token || randomBytes(24).toString("base64url"), seq: sequences.get(userId) ?? 0 })
+    relay.join(userId, socket)
+    if (typeof ack === "function") ack({ ok: true, token: request?.token || randomBytes(24).toString("base64url"), seq: relay.currentSeq(userId) })
   })
   socket.on("send", (request, ack) => {
     if (userId === "") return typeof ack === "function" && ack({ error: "not logged in" })
     const sentAtMs = Date.now()
     const message = {
-      messageId: String(nextMessageId++),
+      messageId: relay.nextMessageId(),
       from: userId,
       to: request.to ?? "",
       groupId: request.groupId ?? "",
@@ -63,22 +52,15 @@ io.on("connection", (socket) => {
       clientMsgId: request.clientMsgId ?? "",
       sentAtMs
     }
-    if (typeof ack === "function") ack({ messageId: message.messageId, seq: nextSeq(userId), sentAtMs })
-    if (message.groupId) {
-      for (const member of groups.get(message.groupId) ?? []) if (member !== userId) deliver(member, message)
-    } else {
-      deliver(message.to, message)
-    }
+    if (typeof ack === "function") ack({ messageId: message.messageId, seq: relay.nextSeq(userId), sentAtMs })
+    for (const recipient of relay.recipients(userId, message.groupId, message.to)) deliver(recipient, message)
   })
   socket.on("createGroup", (request, ack) => {
-    const groupId = `g:${randomBytes(16).toString("base64url")}`
-    groups.set(groupId, [userId, ...(request?.members ?? []).filter((m) => m !== userId)])
+    const { groupId } = relay.createGroup(userId, request?.members ?? [])
     if (typeof ack === "function") ack({ groupId })
   })
   socket.on("disconnect", () => {
-    const sockets = online.get(userId)
-    sockets?.delete(socket)
-    if (sockets?.size === 0) online.delete(userId)
+    relay.leave(userId, socket)
   })
 })
 
