@@ -93,29 +93,30 @@ const measured = (
   const requestId = (envelope as { requestId?: unknown } | undefined)?.requestId
   const sentAt = typeof requestId === "bigint" ? Snowflake.timestamp(requestId as Snowflake.Snowflake) : undefined
   return Effect.suspend(() => {
-    if (!isRecording()) {
-      const requestId = requestIdOf(envelope)
-      return requestId === undefined ? effect : withRequestId(requestId, { actor: type, rpc })(effect)
-    }
-    const started = performance.now()
-    if (sentAt !== undefined) record(series.queue, Math.max(0, Date.now() - sentAt) / 1000)
-    const requestId = requestIdOf(envelope)
-    const handled = effect.pipe(
-      Effect.onExit((exit) =>
-        Effect.sync(() => {
-          record(series.handle, (performance.now() - started) / 1000)
-          record(Exit.isSuccess(exit) ? series.ok : Cause.hasDies(exit.cause) ? series.defect : series.error, 1)
-        })
-      ),
+    // Failures are logged whether or not metrics are recorded.
+    let handled = effect.pipe(
       Effect.tapCause((cause) =>
         Cause.hasDies(cause)
           ? Effect.andThen(crashed(type), Effect.logError("actor crashed", cause))
           : Effect.logInfo("actor message failed", Cause.squash(cause))
       )
     )
-    return requestId === undefined
+    if (isRecording()) {
+      const started = performance.now()
+      if (sentAt !== undefined) record(series.queue, Math.max(0, Date.now() - sentAt) / 1000)
+      handled = handled.pipe(
+        Effect.onExit((exit) =>
+          Effect.sync(() => {
+            record(series.handle, (performance.now() - started) / 1000)
+            record(Exit.isSuccess(exit) ? series.ok : Cause.hasDies(exit.cause) ? series.defect : series.error, 1)
+          })
+        )
+      )
+    }
+    const messageRequestId = requestIdOf(envelope)
+    return messageRequestId === undefined
       ? Effect.annotateLogs(handled, { actor: type, rpc })
-      : withRequestId(requestId, { actor: type, rpc })(handled)
+      : withRequestId(messageRequestId, { actor: type, rpc })(handled)
   })
 }
 
