@@ -1,14 +1,17 @@
 /**
- * A call to an actor through the engine. Where the actor lives is the engine's business
- * (transparent redirection); the caller only sees the actor's own WeftError or, when the
- * engine cannot deliver in time (mailbox full, shard moving, runner gone), UNAVAILABLE,
- * which a client may retry with the same ids.
+ * A call to an actor. Where the actor lives is the engine's business (transparent
+ * redirection); the caller only sees the actor's own WeftError or, when the call cannot be
+ * delivered in time (mailbox full, shard moving, runner gone), UNAVAILABLE, which a client may
+ * retry with the same ids. `actorClient(Entity)` makes the calls: one to an actor active on this
+ * process goes straight to it (LocalActors.ts), any other through the engine.
  *
  * Every call is also an edge of the call topology: caller (the calling actor's type, or
  * "gateway") → callee (`to`, the called actor's type), counted with its latency and outcome.
  */
-import { Duration, Effect, Exit, Fiber, Metric, Option } from "effect"
-import { Entity } from "effect/cluster"
+import { Context, Duration, Effect, Exit, type Fiber, Metric, Option } from "effect"
+import { Entity, Sharding } from "effect/cluster"
+import { type Rpc, RpcClient } from "effect/rpc"
+import { callLocal, isMoved, registryOf } from "./LocalActors.ts"
 import { unavailable, WeftError } from "../protocol/WeftError.ts"
 import { labelled, record } from "../metrics/Instruments.ts"
 
@@ -31,16 +34,29 @@ export const callDuration = labelled((attributes) =>
   })
 )
 
+/** The caller of an actor call: the calling actor's type, or "gateway". */
+const callerOf = (fiber: Fiber.Fiber<unknown, unknown>): string => {
+  const address = Context.getOption(fiber.context, Entity.CurrentAddress)
+  return Option.isSome(address) ? address.value.entityType : "gateway"
+}
+
+const recordEdge = (from: string, to: string, started: number, success: boolean) => {
+  record(callDuration({ from, to }), (performance.now() - started) / 1000)
+  record(callsTotal({ from, to, outcome: success ? "ok" : "error" }), 1)
+}
+
 const edge = (to: string, started: number, exit: Exit.Exit<unknown, unknown>) =>
-  Effect.flatMap(Effect.serviceOption(Entity.CurrentAddress), (address) => {
-    const from = Option.match(address, { onNone: () => "gateway", onSome: (a) => a.entityType })
-    record(callDuration({ from, to }), (performance.now() - started) / 1000)
-    record(callsTotal({ from, to, outcome: Exit.isSuccess(exit) ? "ok" : "error" }), 1)
+  Effect.withFiber((fiber) => {
+    recordEdge(callerOf(fiber), to, started, Exit.isSuccess(exit))
     return Effect.void
   })
 
+/** Calls made by `actorClient`: they already carry the timeout, the metrics and the error mapping. */
+const actorCalls = new WeakSet<object>()
+
 /**
- * Calls an actor; `to` names the called actor's type (ChangeLog, Session, ...).
+ * Calls an actor; `to` names the called actor's type (ChangeLog, Session, ...). A call made by
+ * `actorClient` is returned as it is.
  *
  * The call runs in a fiber of its own, and the caller stops waiting after `callTimeout`
  * without waiting for that fiber to wind down: a request already delivered to a runner that
@@ -48,6 +64,13 @@ const edge = (to: string, started: number, exit: Exit.Exit<unknown, unknown>) =>
  * interrupted. The abandoned call is interrupted in the background.
  */
 export const callActor = <A, E, R>(
+  call: Effect.Effect<A, E, R>,
+  to: string
+): Effect.Effect<A, WeftError, R> =>
+  actorCalls.has(call) ? call as Effect.Effect<A, any, R> : callEngine(call, to)
+
+/** A call through the engine (effect/cluster's rpc client), in a fiber of its own. */
+const callEngine = <A, E, R>(
   call: Effect.Effect<A, E, R>,
   to: string
 ): Effect.Effect<A, WeftError, R> =>
@@ -87,3 +110,48 @@ export const callActor = <A, E, R>(
 
 const describe = (error: unknown): string =>
   typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : String(error)
+
+/**
+ * A client for an actor type, shaped like the engine's (`client(id).Rpc(payload)`), whose calls
+ * take the fast path to an actor active on this process and the engine's path otherwise.
+ */
+export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
+  entity: Entity.Entity<Type, Rpcs>
+): Effect.Effect<(id: string) => RpcClient.RpcClient.From<Rpcs, WeftError>, never, Sharding.Sharding> =>
+  Effect.gen(function*() {
+    const sharding = yield* Sharding.Sharding
+    const engine: (id: string) => any = yield* entity.client
+    const cells = registryOf(sharding, entity.type)
+    const to = entity.type
+    const call = (id: string, tag: string, payload: unknown, options: unknown) => {
+      const effect = Effect.withFiber((fiber) => {
+        const now = Date.now()
+        const local = callLocal(sharding, cells, id, tag, payload, fiber.getRef(RpcClient.CurrentHeaders), now)
+        if (local === undefined) return callEngine(engine(id)[tag](payload, options), to)
+        const started = performance.now()
+        const from = callerOf(fiber)
+        return local.pipe(
+          Effect.onExit((exit) => {
+            if (!(Exit.isFailure(exit) && Exit.hasFails(exit) && isMoved(Exit.findErrorOption(exit).pipe(Option.getOrUndefined)))) {
+              recordEdge(from, to, started, Exit.isSuccess(exit))
+            }
+            return Effect.void
+          }),
+          Effect.catchIf(isMoved, () => callEngine(engine(id)[tag](payload, options), to))
+        )
+      })
+      actorCalls.add(effect)
+      return effect
+    }
+    const methods: Record<string, unknown> = {}
+    for (const tag of entity.protocol.requests.keys()) {
+      methods[tag] = function(this: { readonly id: string }, payload: unknown, options: unknown) {
+        return call(this.id, tag, payload, options)
+      }
+    }
+    return (id: string): RpcClient.RpcClient.From<Rpcs, WeftError> => {
+      const client = Object.create(methods)
+      client.id = id
+      return client
+    }
+  })

@@ -28,7 +28,7 @@ import {
   WeftError
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { callActor } from "./ActorCall.ts"
+import { actorClient, callActor } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
@@ -73,7 +73,7 @@ const FAN_OUT_CONCURRENCY = 16
  */
 export const makeTellContacts = Effect.gen(function*() {
   const storage = yield* Storage
-  const changeLogs = yield* ChangeLog.client
+  const changeLogs = yield* actorClient(ChangeLog)
   return (userId: string, body: Uint8Array, dedupeKey: string): Effect.Effect<void, WeftError> =>
     Effect.gen(function*() {
       const targets = [userId, ...(yield* Effect.provideService(contactsOf(userId), Storage, storage))]
@@ -114,7 +114,7 @@ export const ContactList = Entity.make("ContactList", [List])
 const friendshipLayer = Friendship.toLayer(
   supervised("Friendship", Effect.gen(function*() {
     const storage = yield* Storage
-    const changeLogs = yield* ChangeLog.client
+    const changeLogs = yield* actorClient(ChangeLog)
 
     const read = (owner: string, peer: string) =>
       storage.mapGet(contactsKey(owner), peer).pipe(

@@ -28,7 +28,7 @@ import {
   WeftError
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { callActor } from "./ActorCall.ts"
+import { actorClient, callActor } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import type { Group } from "./Groups.ts"
 import { isValidUserId } from "./Session.ts"
@@ -119,8 +119,8 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
   Conversations.toLayer(
     supervised("Conversations", Effect.gen(function*() {
       const storage = yield* Storage
-      const changeLogs = yield* ChangeLog.client
-      const groups = yield* group.client
+      const changeLogs = yield* actorClient(ChangeLog)
+      const groups = yield* actorClient(group)
       const userId = (yield* Entity.CurrentAddress).entityId
       const pageSize = settings.gateway.maxSyncPage
       const stored = yield* storage.get(stateKey(userId)).pipe(Effect.orDie)

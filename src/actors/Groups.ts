@@ -30,7 +30,7 @@ import {
   WeftError
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { callActor } from "./ActorCall.ts"
+import { actorClient, callActor } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import * as Conversations from "./Conversations.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
@@ -180,7 +180,7 @@ const groupLayer = (settings: WeftSettings) =>
   Group.toLayer(
     supervised("Group", Effect.gen(function*() {
       const storage = yield* Storage
-      const changeLogs = yield* ChangeLog.client
+      const changeLogs = yield* actorClient(ChangeLog)
       const groupId = (yield* Entity.CurrentAddress).entityId
       const maxMembers = settings.features.maxGroupMembers
       const stored = yield* storage.get(groupKey(groupId)).pipe(Effect.orDie)

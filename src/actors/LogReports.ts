@@ -17,7 +17,7 @@ import { Rpc } from "effect/rpc"
 import type { WeftSettings } from "../cluster/Settings.ts"
 import { badRequest, internal, tooLarge, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { callActor } from "./ActorCall.ts"
+import { actorClient, callActor } from "./ActorCall.ts"
 import { isValidUserId } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 
@@ -141,7 +141,7 @@ const userLayer = (settings: WeftSettings) =>
   LogReports.toLayer(
     supervised("LogReports", Effect.gen(function*() {
       const storage = yield* Storage
-      const index = yield* LogReportIndex.client
+      const index = yield* actorClient(LogReportIndex)
       const userId = (yield* Entity.CurrentAddress).entityId
       const maxBytes = settings.features.maxLogReportBytes
 

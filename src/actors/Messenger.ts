@@ -27,7 +27,7 @@ import {
 import { Codecs } from "../protocol/Proto.ts"
 import { badRequest, conflict, internal, notFound, recipientNotFound, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/Storage.ts"
-import { callActor } from "./ActorCall.ts"
+import { actorClient, callActor } from "./ActorCall.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { SENT_RECORD_TTL_MS, type SentRecord, sentRecordKey } from "./Conversations.ts"
@@ -115,10 +115,10 @@ const validate = (request: SendRequest): Effect.Effect<void, WeftError> => {
 export const layer = Messenger.toLayer(
   supervised("Messenger", Effect.gen(function*() {
     const storage = yield* Storage
-    const changeLogs = yield* ChangeLog.client
-    const groups = yield* Group.client
+    const changeLogs = yield* actorClient(ChangeLog)
+    const groups = yield* actorClient(Group)
     const from = (yield* Entity.CurrentAddress).entityId
-    const uploads = yield* Uploads.client
+    const uploads = yield* actorClient(Uploads)
 
     /** Shares the message's media (ids weft issued; others are opaque) with its recipients. */
     const shareMedia = (request: SendRequest) =>

@@ -28,7 +28,7 @@ import {
   wrongCredentials
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { callActor } from "./ActorCall.ts"
+import { actorClient, callActor } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { dummyVerify, hashPassword, type PasswordHash, verifyPassword } from "./Password.ts"
 import { Pusher } from "./Pusher.ts"
@@ -148,7 +148,7 @@ export const layer = (options: SessionOptions) =>
     supervised("Session", Effect.gen(function*() {
       const storage = yield* Storage
       const pusher = yield* Pusher
-      const changeLogs = yield* ChangeLog.client
+      const changeLogs = yield* actorClient(ChangeLog)
       const userId = (yield* Entity.CurrentAddress).entityId
       const config = yield* Effect.serviceOption(WeftConfig)
       const policy: LoginPolicy = options.loginPolicy ??

@@ -6,8 +6,10 @@
  * message: its mailbox time, its handling time and its outcome.
  */
 import { Cause, Effect, Exit, Metric, Schedule, type Scope } from "effect"
+import type { Entity, Sharding } from "effect/cluster"
 import * as Snowflake from "effect/cluster/Snowflake"
 import { Rpc } from "effect/rpc"
+import { activate } from "./LocalActors.ts"
 import { requestIdOf, withRequestId } from "../metrics/RequestId.ts"
 import { isRecording, labelled, modify, record, update } from "../metrics/Instruments.ts"
 
@@ -90,8 +92,9 @@ const measured = (
   envelope: unknown,
   effect: Effect.Effect<unknown, unknown, unknown>
 ) => {
-  const requestId = (envelope as { requestId?: unknown } | undefined)?.requestId
-  const sentAt = typeof requestId === "bigint" ? Snowflake.timestamp(requestId as Snowflake.Snowflake) : undefined
+  // The send time: a local call carries it, an engine request has it in its snowflake id.
+  const { requestId, sentAtMs } = (envelope ?? {}) as { requestId?: unknown; sentAtMs?: number }
+  const sentAt = sentAtMs ?? (typeof requestId === "bigint" ? Snowflake.timestamp(requestId as Snowflake.Snowflake) : undefined)
   return Effect.suspend(() => {
     // Failures are logged whether or not metrics are recorded.
     let handled = effect.pipe(
@@ -120,11 +123,14 @@ const measured = (
   })
 }
 
-/** Wraps an entity's build: counts activations, and crashes of the build or of any handler. */
+/**
+ * Wraps an entity's build: counts activations, and crashes of the build or of any handler, and
+ * registers the actor for local calls (LocalActors.ts).
+ */
 export const supervised = <Handlers extends Record<string, (...args: Array<any>) => any>, E, R>(
   type: string,
   build: Effect.Effect<Handlers, E, R>
-): Effect.Effect<Handlers, E, R | Scope.Scope> =>
+): Effect.Effect<Handlers, E, R | Scope.Scope | Sharding.Sharding | Entity.CurrentAddress> =>
   Effect.gen(function*() {
     yield* update(actorActivations({ type }), 1)
     const live = actorsLive({ type })
@@ -140,5 +146,5 @@ export const supervised = <Handlers extends Record<string, (...args: Array<any>)
         Rpc.wrapMap(handle(...args), (result: any) =>
           Effect.isEffect(result) ? measured(type, name, series, args[0], result) : result)
     }
-    return wrapped as Handlers
+    return (yield* activate(type, wrapped as any)) as Handlers
   })

@@ -29,7 +29,7 @@ import {
 import { ownerOfMedia } from "../protocol/media.ts"
 import { badRequest, conflict, forbidden, internal, notFound, rateLimited, tooLarge, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/Storage.ts"
-import { callActor } from "./ActorCall.ts"
+import { actorClient, callActor } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { Group } from "./Groups.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
@@ -82,8 +82,8 @@ const entityLayer = (settings: MediaSettings) =>
     supervised("Uploads", Effect.gen(function*() {
       const storage = yield* Storage
       const blobs = yield* BlobStore
-      const changeLogs = yield* ChangeLog.client
-      const groups = yield* Group.client
+      const changeLogs = yield* actorClient(ChangeLog)
+      const groups = yield* actorClient(Group)
       const owner = (yield* Entity.CurrentAddress).entityId
 
       const expired = (state: MediaState) => !state.ready && state.updatedAtMs + settings.uploadTtlMs <= Date.now()

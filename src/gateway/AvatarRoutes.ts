@@ -16,7 +16,7 @@ import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
 import type { HttpServerRequest } from "effect/http"
 import { HttpServerResponse } from "effect/http"
-import { callActor } from "../actors/ActorCall.ts"
+import { actorClient, callActor } from "../actors/ActorCall.ts"
 import { Profile } from "../actors/Profiles.ts"
 import { isValidUserId } from "../actors/Session.ts"
 import { WeftConfig } from "../cluster/Settings.ts"
@@ -39,7 +39,7 @@ const refuse = (code: number, message: string, status = 200) => json({ base: { c
 const download = (userId: string) =>
   Effect.gen(function*() {
     if (!isValidUserId(userId)) return HttpServerResponse.text(`no avatar at /avatars/${userId}`, { status: 404 })
-    const profiles = yield* Profile.client
+    const profiles = yield* actorClient(Profile)
     const found = yield* Effect.result(callActor(profiles(userId).Avatar(), "Profile"))
     if (found._tag === "Failure") {
       return found.failure.code === Status.NOT_FOUND
@@ -68,7 +68,7 @@ const upload = (request: HttpServerRequest.HttpServerRequest) =>
     const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
     const body = yield* Effect.result(request.arrayBuffer)
     if (body._tag === "Failure") return refuse(Status.BAD_REQUEST, "the body could not be read", 400)
-    const profiles = yield* Profile.client
+    const profiles = yield* actorClient(Profile)
     return yield* callActor(profiles(userId).SetAvatar({ image: new Uint8Array(body.success), contentType }), "Profile").pipe(
       Effect.match({
         onFailure: (error: WeftError) => refuse(error.code, error.message),

@@ -6,7 +6,7 @@
 import { Context, Effect, Layer, type Result } from "effect"
 import type { HttpServerRequest } from "effect/http"
 import type { Sharding } from "effect/cluster"
-import { callActor } from "../actors/ActorCall.ts"
+import { actorClient, callActor } from "../actors/ActorCall.ts"
 import { isValidUserId, Session } from "../actors/Session.ts"
 import type { Presence } from "../cluster/Presence.ts"
 import { WeftConfig } from "../cluster/Settings.ts"
@@ -79,7 +79,7 @@ export const bearerCaller = (
 
 export const make = Effect.gen(function*() {
   const config = yield* GatewayConfig
-  const sessions = yield* Session.client
+  const sessions = yield* actorClient(Session)
 
   const table: Array<CommandHandler> = []
   for (const module of [core, poll, devices, contacts, profile, groups, messages, moments, logs, media, routes]) {

@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { callActor } from "../../actors/ActorCall.ts"
+import { actorClient, callActor } from "../../actors/ActorCall.ts"
 import { checkPeer, ContactList, Friendship, pairId } from "../../actors/Contacts.ts"
 import { Command } from "../../protocol/Command.ts"
 import { ContactCodecs, MAX_REQUEST_MESSAGE_LENGTH } from "../../protocol/contacts.ts"
@@ -15,8 +15,8 @@ import { type CommandHandler, handler } from "../CommandTable.ts"
 const ok = { code: 0, message: "" }
 
 export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Sharding.Sharding> = Effect.gen(function*() {
-  const friendships = yield* Friendship.client
-  const lists = yield* ContactList.client
+  const friendships = yield* actorClient(Friendship)
+  const lists = yield* actorClient(ContactList)
   const pair = (caller: string, peer: string) => friendships(pairId(caller, peer))
   return [
     handler(

@@ -1,6 +1,6 @@
 /** The commands of a logged-in caller that every deployment has: ping, send message, sync. */
 import { Effect } from "effect"
-import { callActor } from "../../actors/ActorCall.ts"
+import { actorClient, callActor } from "../../actors/ActorCall.ts"
 import { ChangeLog } from "../../actors/ChangeLog.ts"
 import { Messenger } from "../../actors/Messenger.ts"
 import { Command } from "../../protocol/Command.ts"
@@ -14,8 +14,8 @@ const ok = { code: 0, message: "" }
 
 export const handlers = Effect.gen(function*() {
   const config = yield* GatewayConfig
-  const messengers = yield* Messenger.client
-  const changeLogs = yield* ChangeLog.client
+  const messengers = yield* actorClient(Messenger)
+  const changeLogs = yield* actorClient(ChangeLog)
   return [
     handler(
       { id: Command.PING, name: "ping", request: Codecs.PingRequest, response: Codecs.PongResponse },

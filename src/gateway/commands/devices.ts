@@ -5,7 +5,7 @@
  */
 import { Duration, Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { callActor } from "../../actors/ActorCall.ts"
+import { actorClient, callActor } from "../../actors/ActorCall.ts"
 import { LOGOUT_KICK_DELAY, Session } from "../../actors/Session.ts"
 import { Command } from "../../protocol/Command.ts"
 import { DeviceCodecs } from "../../protocol/devices.ts"
@@ -14,7 +14,7 @@ import { type CommandHandler, handler } from "../CommandTable.ts"
 const ok = { code: 0, message: "" }
 
 export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Sharding.Sharding> = Effect.gen(function*() {
-  const sessions = yield* Session.client
+  const sessions = yield* actorClient(Session)
   return [
     handler(
       {

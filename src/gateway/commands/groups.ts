@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { callActor } from "../../actors/ActorCall.ts"
+import { actorClient, callActor } from "../../actors/ActorCall.ts"
 import { Group } from "../../actors/Groups.ts"
 import { Command } from "../../protocol/Command.ts"
 import { GroupCodecs, isGroupId, newGroupId } from "../../protocol/groups.ts"
@@ -19,7 +19,7 @@ const checkGroupId = (groupId: string): Effect.Effect<string, WeftError> =>
   isGroupId(groupId) ? Effect.succeed(groupId) : Effect.fail(notFound(`no group ${JSON.stringify(groupId)}`))
 
 export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Sharding.Sharding> = Effect.gen(function*() {
-  const groups = yield* Group.client
+  const groups = yield* actorClient(Group)
   const call = <A>(groupId: string, rpc: (group: ReturnType<typeof groups>) => Effect.Effect<A, unknown>) =>
     Effect.flatMap(checkGroupId(groupId), (id) => callActor(rpc(groups(id)), "Group"))
   return [

@@ -4,7 +4,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { callActor } from "../../actors/ActorCall.ts"
+import { actorClient, callActor } from "../../actors/ActorCall.ts"
 import { LogReports } from "../../actors/LogReports.ts"
 import { Command } from "../../protocol/Command.ts"
 import { LogCodecs } from "../../protocol/logs.ts"
@@ -13,7 +13,7 @@ import { type CommandHandler, handler } from "../CommandTable.ts"
 const ok = { code: 0, message: "" }
 
 export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Sharding.Sharding> = Effect.gen(function*() {
-  const reports = yield* LogReports.client
+  const reports = yield* actorClient(LogReports)
   return [
     handler(
       {

@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { callActor } from "../../actors/ActorCall.ts"
+import { actorClient, callActor } from "../../actors/ActorCall.ts"
 import { Uploads } from "../../actors/Uploads.ts"
 import { type MediaSettings, WeftConfig } from "../../cluster/Settings.ts"
 import type { MediaDetails } from "../../media/MediaRecords.ts"
@@ -30,7 +30,7 @@ export const withUrls = (settings: MediaSettings, media: MediaDetails, user: str
 
 export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Sharding.Sharding | WeftConfig> = Effect.gen(
   function*() {
-    const uploads = yield* Uploads.client
+    const uploads = yield* actorClient(Uploads)
     const settings = (yield* WeftConfig).media
     return [
       handler(

@@ -4,7 +4,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { callActor } from "../../actors/ActorCall.ts"
+import { actorClient, callActor } from "../../actors/ActorCall.ts"
 import { Conversations } from "../../actors/Conversations.ts"
 import { Command } from "../../protocol/Command.ts"
 import { MessageCodecs } from "../../protocol/messages.ts"
@@ -13,7 +13,7 @@ import { type CommandHandler, handler } from "../CommandTable.ts"
 const ok = { code: 0, message: "" }
 
 export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Sharding.Sharding> = Effect.gen(function*() {
-  const conversations = yield* Conversations.client
+  const conversations = yield* actorClient(Conversations)
   return [
     handler(
       {

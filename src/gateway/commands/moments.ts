@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { callActor } from "../../actors/ActorCall.ts"
+import { actorClient, callActor } from "../../actors/ActorCall.ts"
 import { Moments } from "../../actors/Moments.ts"
 import { isValidUserId } from "../../actors/Session.ts"
 import { Command } from "../../protocol/Command.ts"
@@ -22,7 +22,7 @@ const checkPostId = (id: string): Effect.Effect<{ readonly author: string; reado
 }
 
 export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Sharding.Sharding> = Effect.gen(function*() {
-  const moments = yield* Moments.client
+  const moments = yield* actorClient(Moments)
   return [
     handler(
       {

@@ -4,7 +4,7 @@
  * a live connection, so the next change for the user wakes it — until the timeout.
  */
 import { Deferred, Effect, Scope } from "effect"
-import { callActor } from "../../actors/ActorCall.ts"
+import { actorClient, callActor } from "../../actors/ActorCall.ts"
 import { ChangeLog } from "../../actors/ChangeLog.ts"
 import { Presence } from "../../cluster/Presence.ts"
 import { Command } from "../../protocol/Command.ts"
@@ -30,7 +30,7 @@ export const handlers = Effect.gen(function*() {
   const config = yield* GatewayConfig
   const registry = yield* ConnectionRegistry
   const presence = yield* Presence
-  const changeLogs = yield* ChangeLog.client
+  const changeLogs = yield* actorClient(ChangeLog)
   return [
     handler(
       { id: Command.POLL, name: "poll", request: codec<PollRequest>("PollRequest"), response: Codecs.SyncResponse },

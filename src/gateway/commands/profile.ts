@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { callActor } from "../../actors/ActorCall.ts"
+import { actorClient, callActor } from "../../actors/ActorCall.ts"
 import { Profile } from "../../actors/Profiles.ts"
 import { isValidUserId } from "../../actors/Session.ts"
 import { Command } from "../../protocol/Command.ts"
@@ -16,7 +16,7 @@ import { type CommandHandler, handler } from "../CommandTable.ts"
 const ok = { code: 0, message: "" }
 
 export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Sharding.Sharding> = Effect.gen(function*() {
-  const profiles = yield* Profile.client
+  const profiles = yield* actorClient(Profile)
   const answer = Effect.map((profile: ProfileMessage) => ({ base: ok, profile }))
   return [
     handler(

@@ -1,0 +1,250 @@
+/**
+ * Local calls are local. Every actor is an effect/cluster Entity (placement, shard locks,
+ * rebalancing and redirection between processes stay the engine's), but a call to an actor
+ * that is active on this process, on a shard this process holds, does not go through the
+ * engine's rpc client and server: it takes the actor's lock and runs the handler in the
+ * caller's fiber, with the actor's own context. That costs a few microseconds instead of the
+ * ~30-50 µs of an in-process Entity call (../shared/research/effect-cluster-local-calls.md).
+ *
+ * One lock serialises every caller of an actor, local (fast path) or not (Entity handlers,
+ * which take the same lock), so the actor stays the single writer of its user's data. The
+ * registry entry (a "cell") is anchored in the Entity's activation scope: effect/cluster closes
+ * that scope before it releases the shard's lock, and the cell's finalizer waits for the
+ * handler that is running and sends queued callers back through the engine, which finds the
+ * actor's new home. Calls are checked synchronously (cell open and `hasShardId`) right before
+ * they take the lock, so a shard that starts moving stops taking fast-path calls at once.
+ */
+import { Cause, type Context, Effect } from "effect"
+import { Entity, type ShardId, Sharding } from "effect/cluster"
+import type { Rpc } from "effect/rpc"
+import { unavailable, type WeftError } from "../protocol/WeftError.ts"
+
+/** How long a caller waits for an actor's lock before it gives up (the engine's call timeout). */
+const WAIT_MS = 5_000
+
+/**
+ * A fast-path caller also takes the slow path (the engine) once in a while, which refreshes the
+ * engine's idle clock for the actor: the engine does not see fast-path calls, and would
+ * otherwise passivate a busy actor after its maxIdleTime (1 minute at the least in weft).
+ */
+export const KEEP_ALIVE_MS = 20_000
+
+/** What a local handler receives: the parts of an Entity request envelope weft's handlers read. */
+export interface LocalEnvelope {
+  readonly payload: unknown
+  readonly headers: Record<string, string>
+  /** When the caller sent it (Date.now()), for the mailbox-time metric. */
+  readonly sentAtMs: number
+}
+
+type Handler = (envelope: any) => unknown
+
+interface Waiter {
+  readonly run: () => void
+  readonly moved: () => void
+}
+
+/** One active actor of this process. */
+export interface Cell {
+  readonly shardId: ShardId.ShardId
+  /** The actor's handlers (measured by Supervision), by rpc tag. */
+  readonly handlers: Readonly<Record<string, Handler>>
+  /** The context the actor was built in: the handlers run in it, as under the engine. */
+  readonly context: Context.Context<never>
+  busy: boolean
+  closed: boolean
+  /** A handler of this actor died on the fast path: the engine must restart the actor. */
+  crashed: unknown
+  lastSlowAt: number
+  readonly waiting: Array<Waiter>
+  /** Called when the lock is released (the activation's finalizer waits on it). */
+  onIdle: (() => void) | undefined
+}
+
+/** Sent to callers queued behind an actor that stopped: they re-issue the call through the engine. */
+class Moved {
+  readonly _tag = "ActorMoved"
+}
+const moved = new Moved()
+
+/** The registry of one process's actors, by entity type, then entity id. */
+export type Registry = Map<string, Map<string, Cell>>
+
+// The registry belongs to a Sharding instance (one per runtime: dev mode, a runner, each test's
+// engine), so it is attached to it rather than provided as a service of its own.
+const registries = new WeakMap<object, Registry>()
+
+/** The actors of one type active on the process of `sharding`. */
+export const registryOf = (sharding: object, type: string): Map<string, Cell> => {
+  let registry = registries.get(sharding)
+  if (registry === undefined) {
+    registry = new Map()
+    registries.set(sharding, registry)
+  }
+  let cells = registry.get(type)
+  if (cells === undefined) {
+    cells = new Map()
+    registry.set(type, cells)
+  }
+  return cells
+}
+
+/** Releases the lock: the next queued caller runs, or everyone queued is sent back if the actor stopped. */
+const release = (cell: Cell) => {
+  cell.busy = false
+  if (cell.closed) {
+    const waiting = cell.waiting.splice(0)
+    for (const waiter of waiting) waiter.moved()
+  } else {
+    const next = cell.waiting.shift()
+    if (next !== undefined) {
+      cell.busy = true
+      next.run()
+      return
+    }
+  }
+  const onIdle = cell.onIdle
+  if (onIdle !== undefined) {
+    cell.onIdle = undefined
+    onIdle()
+  }
+}
+
+/** Runs `effect` holding the actor's lock; `closedError` is what a caller gets if the actor stops while it waits. */
+export const locked = <A, E, R, E2>(
+  cell: Cell,
+  effect: Effect.Effect<A, E, R>,
+  closedError: () => E2
+): Effect.Effect<A, E | E2 | WeftError, R> => {
+  const run = Effect.onExit(effect, () => Effect.sync(() => release(cell)))
+  return Effect.suspend(() => {
+    if (cell.closed) return Effect.fail(closedError())
+    if (!cell.busy) {
+      cell.busy = true
+      return run
+    }
+    return Effect.flatten(Effect.callback<Effect.Effect<A, E | E2 | WeftError, R>>((resume) => {
+      let waiting = true
+      const leave = () => {
+        waiting = false
+        clearTimeout(timer)
+        const index = cell.waiting.indexOf(waiter)
+        if (index >= 0) cell.waiting.splice(index, 1)
+      }
+      const timer = setTimeout(() => {
+        leave()
+        resume(Effect.succeed(Effect.fail(busyTooLong())))
+      }, WAIT_MS)
+      const waiter: Waiter = {
+        run: () => {
+          waiting = false
+          clearTimeout(timer)
+          resume(Effect.succeed(run))
+        },
+        moved: () => {
+          waiting = false
+          clearTimeout(timer)
+          resume(Effect.succeed(Effect.fail(closedError())))
+        }
+      }
+      cell.waiting.push(waiter)
+      // A caller that stops waiting (interrupted) leaves the queue; one that already holds the
+      // lock releases it as its effect ends.
+      return Effect.sync(() => {
+        if (waiting) leave()
+      })
+    }))
+  })
+}
+
+/**
+ * Registers an actor being activated (called from its Entity build, in the activation scope)
+ * and returns the handlers the engine serves: they take the same lock as fast-path calls.
+ */
+export const activate = Effect.fnUntraced(function*(type: string, handlers: Record<string, Handler>) {
+  const sharding = yield* Sharding.Sharding
+  const address = yield* Entity.CurrentAddress
+  const context = yield* Effect.context<never>()
+  const cells = registryOf(sharding, type)
+  const cell: Cell = {
+    shardId: address.shardId,
+    handlers,
+    context,
+    busy: false,
+    closed: false,
+    crashed: undefined,
+    lastSlowAt: Date.now(),
+    waiting: [],
+    onIdle: undefined
+  }
+  cells.set(address.entityId, cell)
+  yield* Effect.addFinalizer(() => {
+    cell.closed = true
+    if (cells.get(address.entityId) === cell) cells.delete(address.entityId)
+    const waiting = cell.waiting.splice(0)
+    for (const waiter of waiting) waiter.moved()
+    if (!cell.busy) return Effect.void
+    // The handler that is running finishes before the shard's lock can be released to
+    // another runner; bounded, so a stuck handler cannot hold a shard forever.
+    return Effect.callback<void>((resume) => {
+      cell.onIdle = () => resume(Effect.void)
+    }).pipe(Effect.timeoutOption(5_000), Effect.asVoid)
+  })
+  const served: Record<string, Handler> = {}
+  for (const [tag, handle] of Object.entries(handlers)) {
+    served[tag] = (envelope: unknown) => {
+      cell.lastSlowAt = Date.now()
+      // Crashed on the fast path: dying here makes the engine restart the actor and replay this request.
+      if (cell.crashed !== undefined) return Effect.die(cell.crashed)
+      const result = handle(envelope) as any
+      if (!Effect.isEffect(result)) {
+        if ((result as Rpc.Wrapper<any>).fork) return result
+        return { ...result, value: locked(cell, result.value, restarting) }
+      }
+      return locked(cell, result, restarting)
+    }
+  }
+  return served
+})
+
+const busyTooLong = () => unavailable(`the actor did not take the call within ${WAIT_MS} ms; retry`)
+
+const restarting = () => unavailable("the actor is moving or restarting; retry")
+
+/**
+ * The fast path of a call: runs the handler here if the actor is active on a shard this process
+ * holds, else returns undefined (the caller takes the engine's path). A call that finds the
+ * actor stopped while it waited fails with `Moved` and is re-issued through the engine.
+ */
+export const callLocal = (
+  sharding: Sharding.Sharding["Service"],
+  cells: Map<string, Cell>,
+  entityId: string,
+  tag: string,
+  payload: unknown,
+  headers: Record<string, string>,
+  now: number
+): Effect.Effect<unknown, unknown> | undefined => {
+  const cell = cells.get(entityId)
+  if (
+    cell === undefined || cell.closed || now - cell.lastSlowAt > KEEP_ALIVE_MS || !sharding.hasShardId(cell.shardId)
+  ) return undefined
+  const envelope: LocalEnvelope = { payload, headers, sentAtMs: now }
+  const result = cell.handlers[tag]!(envelope) as any
+  let effect: Effect.Effect<unknown, unknown> = Effect.isEffect(result) ? result : result.value
+  if (!Effect.isEffect(result) && result.uninterruptible) effect = Effect.uninterruptible(effect)
+  effect = Effect.provideContext(effect, cell.context)
+  if (!Effect.isEffect(result) && result.fork) return effect
+  return Effect.catchCause(locked(cell, effect, () => moved), (cause) => {
+    if (!Cause.hasDies(cause)) return Effect.failCause(cause)
+    // Supervision: the actor's state may be broken. The call is re-issued through the engine,
+    // which reaches this activation, sees the crash, restarts the actor (rebuilt from storage)
+    // and replays the call, as for a crash under the engine.
+    if (cell.crashed === undefined) cell.crashed = Cause.squash(cause)
+    cell.closed = true
+    if (cells.get(entityId) === cell) cells.delete(entityId)
+    return Effect.fail(moved)
+  })
+}
+
+export const isMoved = (error: unknown): boolean => error === moved
