@@ -34,6 +34,14 @@ export const callDuration = labelled((attributes) =>
   })
 )
 
+export const localCallsTotal = labelled((attributes) =>
+  Metric.counter("weft_actor_local_calls_total", {
+    description: "Actor calls answered on the fast path (the actor active on this process), by callee",
+    incremental: true,
+    attributes
+  })
+)
+
 /** The caller of an actor call: the calling actor's type, or "gateway". */
 const callerOf = (fiber: Fiber.Fiber<unknown, unknown>): string => {
   const address = Context.getOption(fiber.context, Entity.CurrentAddress)
@@ -123,22 +131,32 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
     const engine: (id: string) => any = yield* entity.client
     const cells = registryOf(sharding, entity.type)
     const to = entity.type
+    const local = localCallsTotal({ to })
+    // The call topology's series of each caller, looked up once.
+    const edges = new Map<string, { readonly duration: Metric.Metric<number, unknown>; readonly ok: Metric.Metric<number, unknown>; readonly error: Metric.Metric<number, unknown> }>()
+    const edgeOf = (from: string) => {
+      let series = edges.get(from)
+      if (series === undefined) {
+        series = {
+          duration: callDuration({ from, to }),
+          ok: callsTotal({ from, to, outcome: "ok" }),
+          error: callsTotal({ from, to, outcome: "error" })
+        }
+        edges.set(from, series)
+      }
+      return series
+    }
     const call = (id: string, tag: string, payload: unknown, options: unknown) => {
       const effect = Effect.withFiber((fiber) => {
-        const now = Date.now()
-        const local = callLocal(sharding, cells, id, tag, payload, fiber.getRef(RpcClient.CurrentHeaders), now)
-        if (local === undefined) return callEngine(engine(id)[tag](payload, options), to)
         const started = performance.now()
-        const from = callerOf(fiber)
-        return local.pipe(
-          Effect.onExit((exit) => {
-            if (!(Exit.isFailure(exit) && Exit.hasFails(exit) && isMoved(Exit.findErrorOption(exit).pipe(Option.getOrUndefined)))) {
-              recordEdge(from, to, started, Exit.isSuccess(exit))
-            }
-            return Effect.void
-          }),
-          Effect.catchIf(isMoved, () => callEngine(engine(id)[tag](payload, options), to))
-        )
+        const fast = callLocal(sharding, cells, id, tag, payload, fiber.getRef(RpcClient.CurrentHeaders), (success) => {
+          const series = edgeOf(callerOf(fiber))
+          record(series.duration, (performance.now() - started) / 1000)
+          record(success ? series.ok : series.error, 1)
+          record(local, 1)
+        })
+        if (fast === undefined) return callEngine(engine(id)[tag](payload, options), to)
+        return Effect.catchIf(fast, isMoved, () => callEngine(engine(id)[tag](payload, options), to))
       })
       actorCalls.add(effect)
       return effect

@@ -6,12 +6,12 @@
 import { Effect, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
-import protobuf from "protobufjs"
 import { type Change, Codecs } from "../protocol/Proto.ts"
 import { internal, WeftError } from "../protocol/WeftError.ts"
 import { type LogHead, Storage, type StorageError } from "../storage/Storage.ts"
 import { Pusher } from "./Pusher.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
+import { actorEntity } from "./LocalActors.ts"
 
 export const MessageRecord = Schema.Struct({
   messageId: Schema.String,
@@ -48,11 +48,25 @@ export const encodeChangeBody = (body: Omit<Change, "seq" | "atMs">): Uint8Array
  * stored as it came, without a decode and re-encode.
  */
 const withSequence = (seq: number, atMs: number, body: Uint8Array): Uint8Array => {
-  const tail = protobuf.Writer.create().uint32(1 << 3).uint64(seq).uint32(2 << 3).uint64(atMs).finish()
-  const out = new Uint8Array(body.length + tail.length)
+  // At most 1 + 8 + 1 + 8 bytes: tags and varints of two safe integers.
+  const out = new Uint8Array(body.length + 18)
   out.set(body, 0)
-  out.set(tail, body.length)
-  return out
+  let at = body.length
+  out[at++] = 1 << 3
+  at = writeVarint(out, at, seq)
+  out[at++] = 2 << 3
+  at = writeVarint(out, at, atMs)
+  return out.subarray(0, at)
+}
+
+/** A non-negative safe integer as a protobuf varint (7 bits a byte, low bits first). */
+const writeVarint = (out: Uint8Array, at: number, value: number): number => {
+  while (value >= 0x80) {
+    out[at++] = (value % 0x80) | 0x80
+    value = Math.floor(value / 0x80)
+  }
+  out[at++] = value
+  return at
 }
 
 export const Sync = Rpc.make("Sync", {
@@ -71,7 +85,7 @@ export const Head = Rpc.make("Head", {
   error: WeftError
 })
 
-export const ChangeLog = Entity.make("ChangeLog", [Append, Sync, Head])
+export const ChangeLog = actorEntity(Entity.make("ChangeLog", [Append, Sync, Head]))
 
 export interface ChangeLogOptions {
   readonly maxSyncPage: number
@@ -88,33 +102,39 @@ export const layer = (options: ChangeLogOptions) =>
       const userId = (yield* Entity.CurrentAddress).entityId
       let head: LogHead = yield* storage.logHead(userId).pipe(Effect.orDie)
 
-      const appendOnce = (body: Uint8Array, dedupeKey: string | undefined) =>
-        Effect.gen(function*() {
-          const seq = head.seq + 1
-          const data = withSequence(seq, Date.now(), body)
-          const result = yield* storage.logAppend(userId, { seq, data, dedupeKey, dedupeTtlMs: options.dedupeTtlMs })
-          if (result._tag === "Appended") {
+      const appendOnce = (body: Uint8Array, dedupeKey: string | undefined) => {
+        const seq = head.seq + 1
+        const data = withSequence(seq, Date.now(), body)
+        return Effect.flatMap(
+          storage.logAppend(userId, { seq, data, dedupeKey, dedupeTtlMs: options.dedupeTtlMs }),
+          (result) => {
+            const appended = { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }
+            if (result._tag !== "Appended") return Effect.succeed(appended)
             head = { seq, epoch: head.epoch }
-            yield* pusher.push(userId, result.entry, head.epoch)
+            return Effect.as(pusher.push(userId, result.entry, head.epoch), appended)
           }
-          return { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }
-        })
+        )
+      }
 
       // A conflict means another writer appended (a rebalance in flight): re-read the head
       // and try again; the dedupe key keeps a retried change from being stored twice.
-      const append = (body: Uint8Array, dedupeKey: string | undefined) =>
-        appendOnce(body, dedupeKey).pipe(
-          Effect.tapError((error) =>
-            error._tag === "SequenceConflict"
-              ? storage.logHead(userId).pipe(Effect.tap((fresh) => Effect.sync(() => (head = fresh))), Effect.ignore)
-              : Effect.void
-          ),
-          Effect.retry({ while: (error) => error._tag === "SequenceConflict", times: 5 }),
-          Effect.catchTags({
-            SequenceConflict: () => Effect.fail(internal("the log kept changing under a second writer")),
-            StorageError: (error) => Effect.fail(storageFailed(error))
-          })
-        )
+      const append = (body: Uint8Array, dedupeKey: string | undefined, conflicts = 0): Effect.Effect<
+        { seq: number; data: Uint8Array; duplicate: boolean },
+        WeftError
+      > =>
+        Effect.catch(appendOnce(body, dedupeKey), (error) => {
+          if (error._tag === "StorageError") return Effect.fail(storageFailed(error))
+          if (conflicts >= 5) return Effect.fail(internal("the log kept changing under a second writer"))
+          return storage.logHead(userId).pipe(
+            Effect.matchEffect({
+              onFailure: (error) => Effect.fail(storageFailed(error)),
+              onSuccess: (fresh) => {
+                head = fresh
+                return append(body, dedupeKey, conflicts + 1)
+              }
+            })
+          )
+        })
 
       return ChangeLog.of({
         Append: ({ payload }) => append(payload.body, payload.dedupeKey),

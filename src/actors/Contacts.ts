@@ -32,6 +32,7 @@ import { actorClient, callActor } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
+import { actorEntity } from "./LocalActors.ts"
 
 /** One side of a relation, stored in the owner's contact map under the other's id. */
 interface ContactRecord {
@@ -97,7 +98,7 @@ export const Respond = Rpc.make("Respond", { payload: { ...Pair, accept: Schema.
 
 export const Remove = Rpc.make("Remove", { payload: Pair, error: WeftError })
 
-export const Friendship = Entity.make("Friendship", [Request, Respond, Remove])
+export const Friendship = actorEntity(Entity.make("Friendship", [Request, Respond, Remove]))
 
 const ContactSchema = Schema.Struct({
   userId: Schema.String,
@@ -109,7 +110,7 @@ const ContactSchema = Schema.Struct({
 export const List = Rpc.make("List", { success: Schema.Array(ContactSchema), error: WeftError })
 
 /** One per user: reads the user's contact map (written by the Friendship actors). */
-export const ContactList = Entity.make("ContactList", [List])
+export const ContactList = actorEntity(Entity.make("ContactList", [List]))
 
 const friendshipLayer = Friendship.toLayer(
   supervised("Friendship", Effect.gen(function*() {

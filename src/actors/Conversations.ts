@@ -33,6 +33,7 @@ import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import type { Group } from "./Groups.ts"
 import { isValidUserId } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
+import { actorEntity } from "./LocalActors.ts"
 
 /**
  * What the sender's Messenger remembers of a sent message, so that it can be recalled: where
@@ -79,7 +80,7 @@ export const UnreadCounts = Rpc.make("UnreadCounts", {
   error: WeftError
 })
 
-export const Conversations = Entity.make("Conversations", [Recall, MarkRead, UnreadCounts])
+export const Conversations = actorEntity(Entity.make("Conversations", [Recall, MarkRead, UnreadCounts]))
 
 /**
  * Unread messages tracked per conversation, and conversations with unread messages tracked

@@ -35,6 +35,7 @@ import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import * as Conversations from "./Conversations.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
+import { actorEntity } from "./LocalActors.ts"
 
 /** Schemas of the messages actors pass to each other (the types are in protocol/messages.ts). */
 export const MediaRecord: Schema.Codec<Messages.MediaRecord> = Schema.Struct({
@@ -128,7 +129,7 @@ export const Recall = Rpc.make("Recall", {
   error: WeftError
 })
 
-export const Group = Entity.make("Group", [Create, AddMembers, RemoveMember, Leave, Rename, Members, Post, Recall])
+export const Group = actorEntity(Entity.make("Group", [Create, AddMembers, RemoveMember, Leave, Rename, Members, Post, Recall]))
 
 interface Member {
   readonly userId: string

@@ -3,8 +3,8 @@
  * rebalancing and redirection between processes stay the engine's), but a call to an actor
  * that is active on this process, on a shard this process holds, does not go through the
  * engine's rpc client and server: it takes the actor's lock and runs the handler in the
- * caller's fiber, with the actor's own context. That costs a few microseconds instead of the
- * ~30-50 µs of an in-process Entity call (../shared/research/effect-cluster-local-calls.md).
+ * caller's fiber, as the actor (its entity address). That costs a few microseconds instead of
+ * the ~30-50 µs of an in-process Entity call (../shared/research/effect-cluster-local-calls.md).
  *
  * One lock serialises every caller of an actor, local (fast path) or not (Entity handlers,
  * which take the same lock), so the actor stays the single writer of its user's data. The
@@ -14,9 +14,9 @@
  * actor's new home. Calls are checked synchronously (cell open and `hasShardId`) right before
  * they take the lock, so a shard that starts moving stops taking fast-path calls at once.
  */
-import { Cause, type Context, Effect } from "effect"
-import { Entity, type ShardId, Sharding } from "effect/cluster"
-import type { Rpc } from "effect/rpc"
+import { Cause, Effect, Exit } from "effect"
+import { ClusterSchema, Entity, type EntityAddress, Sharding } from "effect/cluster"
+import { Rpc } from "effect/rpc"
 import { unavailable, type WeftError } from "../protocol/WeftError.ts"
 
 /** How long a caller waits for an actor's lock before it gives up (the engine's call timeout). */
@@ -28,6 +28,15 @@ const WAIT_MS = 5_000
  * otherwise passivate a busy actor after its maxIdleTime (1 minute at the least in weft).
  */
 export const KEEP_ALIVE_MS = 20_000
+
+/**
+ * An actor type: an Entity whose engine calls open no client tracing span (about a third of an
+ * in-process Entity call's cost, measured in the research note); weft's own metrics and request
+ * ids cover what the spans would show.
+ */
+export const actorEntity = <Type extends string, Rpcs extends Rpc.Any>(
+  entity: Entity.Entity<Type, Rpcs>
+): Entity.Entity<Type, Rpcs> => entity.annotate(ClusterSchema.ClientTracingEnabled, false)
 
 /** What a local handler receives: the parts of an Entity request envelope weft's handlers read. */
 export interface LocalEnvelope {
@@ -46,11 +55,9 @@ interface Waiter {
 
 /** One active actor of this process. */
 export interface Cell {
-  readonly shardId: ShardId.ShardId
+  readonly address: EntityAddress.EntityAddress
   /** The actor's handlers (measured by Supervision), by rpc tag. */
   readonly handlers: Readonly<Record<string, Handler>>
-  /** The context the actor was built in: the handlers run in it, as under the engine. */
-  readonly context: Context.Context<never>
   busy: boolean
   closed: boolean
   /** A handler of this actor died on the fast path: the engine must restart the actor. */
@@ -123,39 +130,47 @@ export const locked = <A, E, R, E2>(
       cell.busy = true
       return run
     }
-    return Effect.flatten(Effect.callback<Effect.Effect<A, E | E2 | WeftError, R>>((resume) => {
-      let waiting = true
-      const leave = () => {
-        waiting = false
-        clearTimeout(timer)
-        const index = cell.waiting.indexOf(waiter)
-        if (index >= 0) cell.waiting.splice(index, 1)
-      }
-      const timer = setTimeout(() => {
-        leave()
-        resume(Effect.succeed(Effect.fail(busyTooLong())))
-      }, WAIT_MS)
-      const waiter: Waiter = {
-        run: () => {
-          waiting = false
-          clearTimeout(timer)
-          resume(Effect.succeed(run))
-        },
-        moved: () => {
-          waiting = false
-          clearTimeout(timer)
-          resume(Effect.succeed(Effect.fail(closedError())))
-        }
-      }
-      cell.waiting.push(waiter)
-      // A caller that stops waiting (interrupted) leaves the queue; one that already holds the
-      // lock releases it as its effect ends.
-      return Effect.sync(() => {
-        if (waiting) leave()
-      })
-    }))
+    return Effect.flatten(wait(cell, run, closedError))
   })
 }
+
+/** Waits for the actor's lock: resumes with `run` once it holds it, or with a failure. */
+const wait = <A, E, R, E2>(
+  cell: Cell,
+  run: Effect.Effect<A, E, R>,
+  closedError: () => E2
+): Effect.Effect<Effect.Effect<A, E | E2 | WeftError, R>> =>
+  Effect.callback<Effect.Effect<A, E | E2 | WeftError, R>>((resume) => {
+    let waiting = true
+    const leave = () => {
+      waiting = false
+      clearTimeout(timer)
+      const index = cell.waiting.indexOf(waiter)
+      if (index >= 0) cell.waiting.splice(index, 1)
+    }
+    const timer = setTimeout(() => {
+      leave()
+      resume(Effect.succeed(Effect.fail(busyTooLong())))
+    }, WAIT_MS)
+    const waiter: Waiter = {
+      run: () => {
+        waiting = false
+        clearTimeout(timer)
+        resume(Effect.succeed(run))
+      },
+      moved: () => {
+        waiting = false
+        clearTimeout(timer)
+        resume(Effect.succeed(Effect.fail(closedError())))
+      }
+    }
+    cell.waiting.push(waiter)
+    // A caller that stops waiting (interrupted) leaves the queue; one that already holds the
+    // lock releases it as its effect ends.
+    return Effect.sync(() => {
+      if (waiting) leave()
+    })
+  })
 
 /**
  * Registers an actor being activated (called from its Entity build, in the activation scope)
@@ -164,12 +179,10 @@ export const locked = <A, E, R, E2>(
 export const activate = Effect.fnUntraced(function*(type: string, handlers: Record<string, Handler>) {
   const sharding = yield* Sharding.Sharding
   const address = yield* Entity.CurrentAddress
-  const context = yield* Effect.context<never>()
   const cells = registryOf(sharding, type)
   const cell: Cell = {
-    shardId: address.shardId,
+    address,
     handlers,
-    context,
     busy: false,
     closed: false,
     crashed: undefined,
@@ -197,11 +210,8 @@ export const activate = Effect.fnUntraced(function*(type: string, handlers: Reco
       // Crashed on the fast path: dying here makes the engine restart the actor and replay this request.
       if (cell.crashed !== undefined) return Effect.die(cell.crashed)
       const result = handle(envelope) as any
-      if (!Effect.isEffect(result)) {
-        if ((result as Rpc.Wrapper<any>).fork) return result
-        return { ...result, value: locked(cell, result.value, restarting) }
-      }
-      return locked(cell, result, restarting)
+      if (!Effect.isEffect(result) && (result as Rpc.Wrapper<any>).fork) return result
+      return Rpc.wrapMap(result, (effect: Effect.Effect<unknown, unknown>) => locked(cell, effect, restarting))
     }
   }
   return served
@@ -214,7 +224,8 @@ const restarting = () => unavailable("the actor is moving or restarting; retry")
 /**
  * The fast path of a call: runs the handler here if the actor is active on a shard this process
  * holds, else returns undefined (the caller takes the engine's path). A call that finds the
- * actor stopped while it waited fails with `Moved` and is re-issued through the engine.
+ * actor stopped while it waited, or that crashed it, fails with `Moved` and is re-issued through
+ * the engine. `done` sees every other outcome (for the call's metrics).
  */
 export const callLocal = (
   sharding: Sharding.Sharding["Service"],
@@ -223,28 +234,46 @@ export const callLocal = (
   tag: string,
   payload: unknown,
   headers: Record<string, string>,
-  now: number
+  done: (success: boolean) => void
 ): Effect.Effect<unknown, unknown> | undefined => {
   const cell = cells.get(entityId)
+  const now = Date.now()
   if (
-    cell === undefined || cell.closed || now - cell.lastSlowAt > KEEP_ALIVE_MS || !sharding.hasShardId(cell.shardId)
+    cell === undefined || cell.closed || now - cell.lastSlowAt > KEEP_ALIVE_MS ||
+    !sharding.hasShardId(cell.address.shardId)
   ) return undefined
   const envelope: LocalEnvelope = { payload, headers, sentAtMs: now }
   const result = cell.handlers[tag]!(envelope) as any
-  let effect: Effect.Effect<unknown, unknown> = Effect.isEffect(result) ? result : result.value
-  if (!Effect.isEffect(result) && result.uninterruptible) effect = Effect.uninterruptible(effect)
-  effect = Effect.provideContext(effect, cell.context)
-  if (!Effect.isEffect(result) && result.fork) return effect
-  return Effect.catchCause(locked(cell, effect, () => moved), (cause) => {
-    if (!Cause.hasDies(cause)) return Effect.failCause(cause)
-    // Supervision: the actor's state may be broken. The call is re-issued through the engine,
-    // which reaches this activation, sees the crash, restarts the actor (rebuilt from storage)
-    // and replays the call, as for a crash under the engine.
-    if (cell.crashed === undefined) cell.crashed = Cause.squash(cause)
-    cell.closed = true
-    if (cells.get(entityId) === cell) cells.delete(entityId)
-    return Effect.fail(moved)
-  })
+  const wrapped = !Effect.isEffect(result)
+  let effect: Effect.Effect<unknown, unknown> = wrapped ? result.value : result
+  if (wrapped && result.uninterruptible) effect = Effect.uninterruptible(effect)
+  // The handler runs in the caller's fiber and context (its request id and log annotations), as
+  // the actor: its handlers need no service at run time beyond what every process hosting
+  // actors provides.
+  effect = Effect.provideService(effect, Entity.CurrentAddress, cell.address)
+  if (wrapped && result.fork) return Effect.onExit(effect, (exit) => Effect.sync(() => done(Exit.isSuccess(exit))))
+  const run = Effect.onExit(effect, (exit) => {
+    if (Exit.isSuccess(exit)) {
+      done(true)
+    } else if (!Cause.hasDies(exit.cause)) {
+      done(false)
+    } else {
+      // Supervision: the actor's state may be broken. The call is re-issued through the engine,
+      // which reaches this activation, sees the crash, restarts the actor (rebuilt from
+      // storage) and replays the call, as for a crash under the engine; callers queued here
+      // are sent there too.
+      if (cell.crashed === undefined) cell.crashed = Cause.squash(exit.cause)
+      cell.closed = true
+      if (cells.get(entityId) === cell) cells.delete(entityId)
+    }
+    release(cell)
+    return Effect.void
+  }).pipe(Effect.catchCause((cause) => Cause.hasDies(cause) ? Effect.fail(moved) : Effect.failCause(cause)))
+  if (!cell.busy) {
+    cell.busy = true
+    return run
+  }
+  return Effect.flatten(wait(cell, run, () => moved))
 }
 
 export const isMoved = (error: unknown): boolean => error === moved

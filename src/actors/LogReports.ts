@@ -20,6 +20,7 @@ import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../
 import { actorClient, callActor } from "./ActorCall.ts"
 import { isValidUserId } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
+import { actorEntity } from "./LocalActors.ts"
 
 export const MAX_REPORTS_PER_USER = 20
 export const MAX_REPORTS_LISTED = 1000
@@ -66,7 +67,7 @@ export const Upload = Rpc.make("Upload", {
   error: WeftError
 })
 
-export const LogReports = Entity.make("LogReports", [Upload])
+export const LogReports = actorEntity(Entity.make("LogReports", [Upload]))
 
 /** Records a new report in the operators' list, and forgets the ones its user dropped. */
 export const Add = Rpc.make("Add", {
@@ -74,7 +75,7 @@ export const Add = Rpc.make("Add", {
   error: WeftError
 })
 
-export const LogReportIndex = Entity.make("LogReportIndex", [Add])
+export const LogReportIndex = actorEntity(Entity.make("LogReportIndex", [Add]))
 export const INDEX_ENTITY_ID = "all"
 
 export interface UploadRequest {

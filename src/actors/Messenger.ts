@@ -29,6 +29,7 @@ import { badRequest, conflict, internal, notFound, recipientNotFound, WeftError 
 import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/Storage.ts"
 import { actorClient, callActor } from "./ActorCall.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
+import { actorEntity } from "./LocalActors.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { SENT_RECORD_TTL_MS, type SentRecord, sentRecordKey } from "./Conversations.ts"
 import { Group, MediaRecord } from "./Groups.ts"
@@ -57,9 +58,12 @@ export const Send = Rpc.make("Send", {
   error: WeftError
 })
 
-export const Messenger = Entity.make("Messenger", [Send])
+export const Messenger = actorEntity(Entity.make("Messenger", [Send]))
 
 type SendRequest = typeof Send.payloadSchema.Type
+
+/** Recipients a sender's actor remembers as existing users. */
+const MAX_KNOWN_RECIPIENTS = 1024
 
 const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
 
@@ -119,10 +123,11 @@ export const layer = Messenger.toLayer(
     const groups = yield* actorClient(Group)
     const from = (yield* Entity.CurrentAddress).entityId
     const uploads = yield* actorClient(Uploads)
+    const knownRecipients = new Set<string>()
 
     /** Shares the message's media (ids weft issued; others are opaque) with its recipients. */
     const shareMedia = (request: SendRequest) =>
-      Effect.forEach([request.media?.mediaId ?? "", request.media?.thumbnailMediaId ?? ""], (mediaId) => {
+      request.media === null ? Effect.void : Effect.forEach([request.media?.mediaId ?? "", request.media?.thumbnailMediaId ?? ""], (mediaId) => {
         const owner = ownerOfMedia(mediaId)
         return owner === undefined
           ? Effect.void
@@ -138,8 +143,13 @@ export const layer = Messenger.toLayer(
 
     const sendDirect = Effect.fnUntraced(function*(message: MessageRecord) {
       if (!isValidUserId(message.to)) return yield* recipientNotFound(`no user ${JSON.stringify(message.to)}`)
-      const exists = yield* storage.get(accountKey(message.to)).pipe(Effect.mapError(storageFailed))
-      if (exists === undefined) return yield* recipientNotFound(`no user ${message.to}`)
+      if (!knownRecipients.has(message.to)) {
+        const exists = yield* storage.get(accountKey(message.to)).pipe(Effect.mapError(storageFailed))
+        if (exists === undefined) return yield* recipientNotFound(`no user ${message.to}`)
+        // Accounts are never deleted: one that exists is remembered (a storage read saved per message).
+        if (knownRecipients.size >= MAX_KNOWN_RECIPIENTS) knownRecipients.clear()
+        knownRecipients.add(message.to)
+      }
       const dedupeKey = `msg:${message.messageId}`
       const delivered = yield* callActor(
         changeLogs(message.to).Append({ body: encodeChangeBody({ message }), dedupeKey }),

@@ -29,6 +29,7 @@ import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../
 import { encodeChangeBody } from "./ChangeLog.ts"
 import { areContacts, contactsOf, makeTellContacts } from "./Contacts.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
+import { actorEntity } from "./LocalActors.ts"
 
 const MediaSchema = Schema.Struct({ mediaId: Schema.String, mimeType: Schema.String, thumbnailMediaId: Schema.String })
 
@@ -71,7 +72,7 @@ export const Feed = Rpc.make("Feed", {
   error: WeftError
 })
 
-export const Moments = Entity.make("Moments", [Post, Comment, Like, Feed])
+export const Moments = actorEntity(Entity.make("Moments", [Post, Comment, Like, Feed]))
 
 /** A user's posts: their numbers and times, oldest first; and the client ids already used. */
 interface PostIndex {

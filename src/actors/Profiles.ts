@@ -29,6 +29,7 @@ import { encodeChangeBody } from "./ChangeLog.ts"
 import { makeTellContacts } from "./Contacts.ts"
 import { type Account, accountKey } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
+import { actorEntity } from "./LocalActors.ts"
 
 const ProfileSchema = Schema.Struct({
   userId: Schema.String,
@@ -58,7 +59,7 @@ export const Avatar = Rpc.make("Avatar", {
   error: WeftError
 })
 
-export const Profile = Entity.make("Profile", [Get, Update, SetAvatar, Avatar])
+export const Profile = actorEntity(Entity.make("Profile", [Get, Update, SetAvatar, Avatar]))
 
 /** What is stored; the avatar's bytes are stored apart. */
 interface ProfileRecord {

@@ -33,6 +33,7 @@ import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { dummyVerify, hashPassword, type PasswordHash, verifyPassword } from "./Password.ts"
 import { Pusher } from "./Pusher.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
+import { actorEntity } from "./LocalActors.ts"
 
 export const USER_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/
 
@@ -124,7 +125,7 @@ export const ListDevices = Rpc.make("ListDevices", {
   error: WeftError
 })
 
-export const Session = Entity.make("Session", [Register, Login, Verify, Logout, ListDevices])
+export const Session = actorEntity(Entity.make("Session", [Register, Login, Verify, Logout, ListDevices]))
 
 export interface SessionOptions {
   readonly sessionTtlMs: number

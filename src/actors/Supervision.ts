@@ -84,7 +84,12 @@ const seriesOf = (type: string, rpc: string) => ({
   defect: actorMessages({ type, rpc, outcome: "defect" })
 })
 
-/** Per message: queue time (from the request id, a snowflake holding its send time), handling time, outcome. */
+/**
+ * Per message: queue time (from the send time a local call carries, or the snowflake request id
+ * of an engine request), handling time, outcome; failures logged under the message's request id.
+ * A local call runs in its caller's fiber, whose logs already carry the request id; an engine
+ * request runs in the engine's fiber and gets it from the request's headers.
+ */
 const measured = (
   type: string,
   rpc: string,
@@ -92,35 +97,35 @@ const measured = (
   envelope: unknown,
   effect: Effect.Effect<unknown, unknown, unknown>
 ) => {
-  // The send time: a local call carries it, an engine request has it in its snowflake id.
   const { requestId, sentAtMs } = (envelope ?? {}) as { requestId?: unknown; sentAtMs?: number }
-  const sentAt = sentAtMs ?? (typeof requestId === "bigint" ? Snowflake.timestamp(requestId as Snowflake.Snowflake) : undefined)
-  return Effect.suspend(() => {
-    // Failures are logged whether or not metrics are recorded.
-    let handled = effect.pipe(
-      Effect.tapCause((cause) =>
-        Cause.hasDies(cause)
-          ? Effect.andThen(crashed(type), Effect.logError("actor crashed", cause))
-          : Effect.logInfo("actor message failed", Cause.squash(cause))
-      )
-    )
-    if (isRecording()) {
-      const started = performance.now()
+  const messageRequestId = requestIdOf(envelope)
+  const handled = Effect.suspend(() => {
+    const recording = isRecording()
+    const started = recording ? performance.now() : 0
+    if (recording) {
+      const sentAt = sentAtMs ??
+        (typeof requestId === "bigint" ? Snowflake.timestamp(requestId as Snowflake.Snowflake) : undefined)
       if (sentAt !== undefined) record(series.queue, Math.max(0, Date.now() - sentAt) / 1000)
-      handled = handled.pipe(
-        Effect.onExit((exit) =>
-          Effect.sync(() => {
-            record(series.handle, (performance.now() - started) / 1000)
-            record(Exit.isSuccess(exit) ? series.ok : Cause.hasDies(exit.cause) ? series.defect : series.error, 1)
-          })
-        )
-      )
     }
-    const messageRequestId = requestIdOf(envelope)
-    return messageRequestId === undefined
-      ? Effect.annotateLogs(handled, { actor: type, rpc })
-      : withRequestId(messageRequestId, { actor: type, rpc })(handled)
+    return Effect.onExit(effect, (exit) => {
+      if (recording) {
+        record(series.handle, (performance.now() - started) / 1000)
+        record(Exit.isSuccess(exit) ? series.ok : Cause.hasDies(exit.cause) ? series.defect : series.error, 1)
+      }
+      if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return Effect.void
+      // Failures are logged whether or not metrics are recorded.
+      const annotations = messageRequestId === undefined
+        ? { actor: type, rpc }
+        : { requestId: messageRequestId, actor: type, rpc }
+      return Cause.hasDies(exit.cause)
+        ? Effect.andThen(crashed(type), Effect.annotateLogs(Effect.logError("actor crashed", exit.cause), annotations))
+        : Effect.annotateLogs(Effect.logInfo("actor message failed", Cause.squash(exit.cause)), annotations)
+    })
   })
+  if (sentAtMs !== undefined) return handled
+  return messageRequestId === undefined
+    ? Effect.annotateLogs(handled, { actor: type, rpc })
+    : withRequestId(messageRequestId, { actor: type, rpc })(handled)
 }
 
 /**

@@ -33,6 +33,7 @@ import { actorClient, callActor } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { Group } from "./Groups.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
+import { actorEntity } from "./LocalActors.ts"
 
 export const Init = Rpc.make("Init", {
   payload: InitRequest,
@@ -71,7 +72,7 @@ export const Share = Rpc.make("Share", {
   error: WeftError
 })
 
-export const Uploads = Entity.make("Uploads", [Init, Chunk, Complete, Info, Share])
+export const Uploads = actorEntity(Entity.make("Uploads", [Init, Chunk, Complete, Info, Share]))
 
 const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
 const blobFailed = (error: BlobError) => internal(`blob store ${error.operation} failed`)

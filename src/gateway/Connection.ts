@@ -1,25 +1,49 @@
 /**
- * One long connection, served by one fiber: read bytes, cut them into frames, answer each
- * frame in order, and write pushes for the logged-in user. Works over any Effect Socket, so
- * TCP and WebSocket share it. Nothing here is state that matters: a connection that dies
- * loses only itself, and the client resumes by token and syncs by cursor.
+ * One long connection: bytes in, frames cut, each frame answered in order, pushes written for
+ * the logged-in user. An idle connection is a small object and a registry entry, not a fiber:
+ * it enters Effect only when a frame arrives (one fiber per command, gone when it is answered),
+ * and its writes are coalesced (an ack and the pushes made while answering leave in one write).
+ * The transport is a `Wire` (TCP socket or WebSocket), so both share this code. Nothing here is
+ * state that matters: a connection that dies loses only itself, and the client resumes by token
+ * and syncs by cursor.
  */
-import { type Cause, Deferred, Effect, Exit, Fiber, Metric, Queue, Scope } from "effect"
-import * as Socket from "effect/socket/Socket"
+import { Effect, Exit, type Fiber, Scope } from "effect"
+import type { Context } from "effect"
 import { Command, type CommandSpec } from "../protocol/Command.ts"
 import { encodeFrame, type Frame, FrameDecoder, type FramingError } from "../protocol/Frame.ts"
 import { type AuthRequest, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
-import { alreadyLoggedIn, notLoggedIn, WeftError } from "../protocol/WeftError.ts"
-import { bytesTotal, connectionsClosed, connectionsOpen, logFailure, modify, record, recordCommand, update } from "../metrics/Instruments.ts"
+import { alreadyLoggedIn, notLoggedIn, type WeftError } from "../protocol/WeftError.ts"
+import {
+  adjust,
+  bytesTotal,
+  connectionsClosed,
+  connectionsOpen,
+  logFailure,
+  record,
+  recordCommand
+} from "../metrics/Instruments.ts"
 import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
 import { anonymousCaller, type Caller, encodeResponse } from "./CommandTable.ts"
 import { Presence } from "../cluster/Presence.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
-import { ConnectionRegistry } from "./ConnectionRegistry.ts"
+import { ConnectionRegistry, type PushTarget } from "./ConnectionRegistry.ts"
 import { GatewayConfig, idleTimeoutMs } from "./GatewayConfig.ts"
 
-export type CloseReason = "peer closed" | "idle timeout" | "framing error" | "slow consumer" | "kicked"
+export type CloseReason = "peer closed" | "idle timeout" | "framing error" | "slow consumer" | "kicked" | "server stopped"
+
+/** What a connection writes to: a TCP socket or a WebSocket. */
+export interface Wire {
+  /** Whole frames, in order: in one write where the transport allows (one message each on a WebSocket). */
+  write(frames: ReadonlyArray<Uint8Array>): void
+  /** Bytes written but not yet handed to the kernel (0 where the transport cannot tell). */
+  buffered(): number
+  /** Stop / restart reading (frames arrive faster than they are answered). */
+  pause(): void
+  resume(): void
+  /** Flush what was written, then close. */
+  end(): void
+}
 
 const errorFrame = (code: number, message: string, command: number, requestId: number) =>
   encodeFrame(Command.ERROR, requestId, Codecs.ErrorFrame.encode({ code, message, command }))
@@ -29,76 +53,245 @@ const framingErrorFrame = (error: FramingError) =>
     ? errorFrame(Status.FRAME_TOO_LARGE, `frame body of ${error.size} bytes exceeds the maximum of ${error.max}`, error.command, 0)
     : errorFrame(Status.UNSUPPORTED_VERSION, `protocol version ${error.version} is not supported (use 1)`, error.command, 0)
 
+/** Frames waiting behind the one being answered before the connection stops reading. */
+const MAX_INBOX = 64
+
+type Inbound = Frame | { readonly framingError: FramingError }
+
+/**
+ * The connections of one listener (a TCP port, or an HTTP port's WebSocket path): what they
+ * share, their idle sweep (one timer for all of them) and their write flush (one per event-loop
+ * turn for all of them).
+ */
+export class Connections {
+  readonly live = new Set<LongConnection>()
+  readonly bytesIn: ReturnType<typeof bytesTotal>
+  readonly bytesOut: ReturnType<typeof bytesTotal>
+  readonly open: ReturnType<typeof connectionsOpen>
+  readonly idleMs: number
+  readonly maxBufferedBytes: number
+  private flushing: Array<LongConnection> = []
+  private flushScheduled = false
+  private readonly sweeper: ReturnType<typeof setInterval>
+
+  constructor(
+    readonly transport: string,
+    port: number,
+    readonly config: GatewayConfig["Service"],
+    readonly commands: Commands["Service"],
+    readonly registry: ConnectionRegistry["Service"],
+    readonly presence: Presence["Service"],
+    readonly context: Context.Context<never>,
+    /** Called with each connection that closes, after it is closed. */
+    readonly onClosed: (connection: LongConnection, reason: CloseReason) => void = () => {}
+  ) {
+    this.bytesIn = bytesTotal({ transport, direction: "in" })
+    this.bytesOut = bytesTotal({ transport, direction: "out" })
+    this.open = connectionsOpen({ transport, port: String(port) })
+    this.idleMs = idleTimeoutMs(config)
+    this.maxBufferedBytes = Math.max(config.outboundQueueFrames * 1024, 4 * config.maxFrameBytes)
+    const period = Math.min(1000, Math.max(20, Math.floor(Math.min(config.loginTimeoutMs, this.idleMs) / 4)))
+    this.sweeper = setInterval(() => this.sweep(), period)
+    this.sweeper.unref()
+  }
+
+  accept(wire: Wire): LongConnection {
+    const connection = new LongConnection(this, wire)
+    this.live.add(connection)
+    adjust(this.open, 1)
+    return connection
+  }
+
+  /**
+   * Closes connections silent for longer than allowed: the login timeout, then the idle timeout.
+   * Silence is counted from the peer's last bytes or our last answer, whichever is later: a
+   * connection waiting for its answer is not idle.
+   */
+  private sweep() {
+    const now = Date.now()
+    for (const connection of this.live) {
+      if (connection.answering) continue
+      const allowed = connection.caller === undefined ? this.config.loginTimeoutMs : this.idleMs
+      if (now - connection.lastHeardAt > allowed) connection.close("idle timeout")
+    }
+  }
+
+  scheduleFlush(connection: LongConnection) {
+    this.flushing.push(connection)
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(() => {
+      this.flushScheduled = false
+      const flushing = this.flushing
+      this.flushing = []
+      for (const each of flushing) each.flush()
+    })
+  }
+
+  /** Stops the sweep and closes every connection (the listener is going away). */
+  shutdown() {
+    clearInterval(this.sweeper)
+    for (const connection of [...this.live]) connection.close("server stopped")
+  }
+}
+
 let nextConnectionId = 1
 
-/** Serves one connection of `transport` ("tcp", "ws") accepted on the listening `port`. */
-export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket, transport: string, port: number) {
-  const config = yield* GatewayConfig
-  const commands = yield* Commands
-  const registry = yield* ConnectionRegistry
-  const presence = yield* Presence
-  const scope = yield* Scope.Scope
-  const connectionId = nextConnectionId++
+export class LongConnection implements PushTarget {
+  readonly connectionId = nextConnectionId++
+  deviceId = ""
+  platform = 0
+  sessionToken = ""
+  caller: Caller | undefined = undefined
+  lastHeardAt = Date.now()
+  closedBecause: CloseReason | undefined = undefined
+  private readonly decoder: FrameDecoder
+  private inbox: Array<Inbound> | undefined = undefined
+  private running: Fiber.Fiber<unknown, unknown> | undefined = undefined
+  private out: Array<Uint8Array> | undefined = undefined
+  private paused = false
+  /** Holds the registry entry and the presence mark of a logged-in connection. */
+  private session: Scope.Closeable | undefined = undefined
 
-  const write = yield* socket.writer
-  const bytesIn = bytesTotal({ transport, direction: "in" })
-  const bytesOut = bytesTotal({ transport, direction: "out" })
-  const pull = yield* Socket.readerBytes(socket)
-  const outbound = yield* Queue.bounded<Uint8Array, Cause.Done>(config.outboundQueueFrames)
-  const closed = yield* Deferred.make<CloseReason>()
-  const close = (reason: CloseReason) => Deferred.doneUnsafe(closed, Exit.succeed(reason))
+  constructor(private readonly connections: Connections, private readonly wire: Wire) {
+    this.decoder = new FrameDecoder(connections.config.maxFrameBytes)
+  }
 
-  // The writer fiber drains the outbound queue in batches until the queue ends; a socket
-  // error ends the connection.
-  const writer = yield* Effect.forkIn(
-    Effect.forever(Effect.flatMap(Queue.takeAll(outbound), (frames) => {
-      let bytes = 0
-      for (const frame of frames) bytes += frame.length
-      record(bytesOut, bytes)
-      return write.writeAll(frames)
-    })).pipe(
-      Effect.catch(() => Effect.sync(() => close("peer closed")))
-    ),
-    scope
-  )
-  const send = (frame: Uint8Array) => Queue.offer(outbound, frame)
+  /** Bytes from the peer. */
+  received(chunk: Uint8Array) {
+    if (this.closedBecause !== undefined) return
+    this.lastHeardAt = Date.now()
+    record(this.connections.bytesIn, chunk.length)
+    const { frames, error } = this.decoder.push(chunk)
+    if (frames.length > 0 || error !== undefined) {
+      const inbox = this.inbox ??= []
+      for (const frame of frames) inbox.push(frame)
+      if (error !== undefined) inbox.push({ framingError: error })
+      this.drain()
+    }
+  }
 
-  let caller: Caller | undefined
+  get answering(): boolean {
+    return this.running !== undefined
+  }
 
-  const respond = (spec: CommandSpec, frame: Frame, body: Uint8Array) => send(encodeFrame(spec.id, frame.requestId, body))
-  const respondError = (spec: CommandSpec, frame: Frame, error: WeftError) =>
-    respond(spec, frame, spec.response.encode({ base: { code: error.code, message: error.message } }))
+  /** Answers queued frames one at a time, in order. */
+  private drain() {
+    const inbox = this.inbox
+    while (this.running === undefined && inbox !== undefined && inbox.length > 0 && this.closedBecause === undefined) {
+      const next = inbox.shift()!
+      if ("framingError" in next) {
+        this.send(framingErrorFrame(next.framingError))
+        this.close("framing error")
+        return
+      }
+      const effect = this.dispatch(next)
+      if (effect === undefined) continue
+      const fiber = Effect.runForkWith(this.connections.context)(effect)
+      if (fiber.pollUnsafe() !== undefined) continue
+      this.running = fiber
+      fiber.addObserver(this.answered)
+    }
+    if (inbox !== undefined && inbox.length > MAX_INBOX && !this.paused) {
+      this.paused = true
+      this.wire.pause()
+    } else if (this.paused && (inbox === undefined || inbox.length === 0)) {
+      this.paused = false
+      this.wire.resume()
+    }
+  }
 
-  const login = (request: AuthRequest) =>
-    Effect.gen(function*() {
-      if (caller !== undefined) return yield* alreadyLoggedIn("this connection is already logged in")
+  private readonly answered = () => {
+    this.running = undefined
+    // A login just made switches to the idle timeout from now.
+    this.lastHeardAt = Date.now()
+    this.drain()
+  }
+
+  /** Queues bytes for the peer; they leave with everything else written in this event-loop turn. */
+  send(bytes: Uint8Array) {
+    if (this.closedBecause !== undefined) return
+    if (this.out === undefined) {
+      this.out = [bytes]
+      this.connections.scheduleFlush(this)
+    } else {
+      this.out.push(bytes)
+    }
+  }
+
+  flush() {
+    const out = this.out
+    if (out === undefined) return
+    this.out = undefined
+    let bytes = 0
+    for (const frame of out) bytes += frame.length
+    record(this.connections.bytesOut, bytes)
+    this.wire.write(out)
+    if (this.closedBecause === undefined && this.wire.buffered() > this.connections.maxBufferedBytes) {
+      this.close("slow consumer")
+    }
+  }
+
+  // PushTarget: pushes never wait; a consumer too slow to take them is disconnected.
+  offer(frame: Uint8Array) {
+    this.send(frame)
+  }
+
+  kick(frame: Uint8Array) {
+    this.send(frame)
+    this.close("kicked")
+  }
+
+  close(reason: CloseReason) {
+    if (this.closedBecause !== undefined) return
+    // What is queued (an error frame, a Kicked) still leaves, then the wire closes.
+    this.flush()
+    this.closedBecause = reason
+    this.connections.live.delete(this)
+    this.wire.end()
+    this.running?.interruptUnsafe()
+    this.inbox = undefined
+    const session = this.session
+    this.session = undefined
+    if (session !== undefined) Effect.runForkWith(this.connections.context)(Scope.close(session, Exit.void))
+    adjust(this.connections.open, -1)
+    record(connectionsClosed({ transport: this.connections.transport, reason }), 1)
+    this.connections.onClosed(this, reason)
+  }
+
+  private respond(spec: CommandSpec, frame: Frame, body: Uint8Array) {
+    this.send(encodeFrame(spec.id, frame.requestId, body))
+  }
+
+  private login(request: AuthRequest): Effect.Effect<Uint8Array, WeftError> {
+    const { commands, registry, presence, transport } = this.connections
+    const self = this
+    return Effect.gen(function*() {
+      if (self.caller !== undefined) return yield* alreadyLoggedIn("this connection is already logged in")
       const authenticated = yield* commands.auth(request)
-      caller = {
+      if (self.closedBecause !== undefined) return authSpec.response.encode(authenticated.response)
+      self.caller = {
         userId: authenticated.userId,
         deviceId: authenticated.deviceId,
         sessionToken: authenticated.response.sessionToken,
         transport
       }
+      self.deviceId = authenticated.deviceId
+      self.platform = authenticated.platform
+      self.sessionToken = authenticated.response.sessionToken
       // Registered before the response is written, so no change appended after the head the
       // response reports can miss this connection.
-      yield* registry.register(authenticated.userId, {
-        connectionId,
-        deviceId: authenticated.deviceId,
-        platform: authenticated.platform,
-        sessionToken: authenticated.response.sessionToken,
-        offer: (frame) => {
-          if (!Queue.offerUnsafe(outbound, frame)) close("slow consumer")
-        },
-        kick: (frame) => {
-          Queue.offerUnsafe(outbound, frame)
-          close("kicked")
-        }
-      }).pipe(Scope.provide(scope))
-      yield* presence.online(authenticated.userId).pipe(Scope.provide(scope))
+      const session = Scope.makeUnsafe()
+      self.session = session
+      yield* registry.register(authenticated.userId, self).pipe(Scope.provide(session))
+      yield* presence.online(authenticated.userId).pipe(Scope.provide(session))
       return authSpec.response.encode(authenticated.response)
     })
+  }
 
-  const dispatch = (frame: Frame): Effect.Effect<void> => {
+  /** The effect answering one frame, or undefined when it was answered at once. */
+  private dispatch(frame: Frame): Effect.Effect<void> | undefined {
+    const { commands, transport } = this.connections
     const entry = frame.command === Command.REGISTER || frame.command === Command.AUTH
       ? undefined
       : commands.byId(frame.command)
@@ -108,19 +301,22 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
       ? authSpec
       : entry?.spec
     if (spec === undefined) {
-      return send(errorFrame(Status.UNKNOWN_COMMAND, `unknown command ${frame.command}`, frame.command, frame.requestId))
+      this.send(errorFrame(Status.UNKNOWN_COMMAND, `unknown command ${frame.command}`, frame.command, frame.requestId))
+      return undefined
     }
     let request: any
     try {
       request = spec.request.decode(frame.body)
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause)
-      return send(errorFrame(Status.BAD_REQUEST, `undecodable ${spec.name} body: ${reason}`, frame.command, frame.requestId))
+      this.send(errorFrame(Status.BAD_REQUEST, `undecodable ${spec.name} body: ${reason}`, frame.command, frame.requestId))
+      return undefined
     }
+    const caller = this.caller
     const run: Effect.Effect<unknown, WeftError> = spec.id === Command.REGISTER
       ? commands.register(request)
       : spec.id === Command.AUTH
-      ? login(request)
+      ? this.login(request)
       : caller === undefined
       ? entry!.beforeLogin
         ? entry!.handle(anonymousCaller(transport), request)
@@ -129,69 +325,42 @@ export const serveConnection = Effect.fnUntraced(function*(socket: Socket.Socket
     const startedAt = performance.now()
     return run.pipe(
       Effect.matchEffect({
-        onFailure: (error) =>
-          Effect.andThen(respondError(spec, frame, error), recordCommand(spec.name, transport, error.code, startedAt)).pipe(
-            Effect.andThen(logFailure(error))
-          ),
-        onSuccess: (value) =>
-          Effect.andThen(
-            respond(spec, frame, encodeResponse(spec, value)),
-            recordCommand(spec.name, transport, 0, startedAt)
-          )
+        onFailure: (error) => {
+          this.respond(spec, frame, spec.response.encode({ base: { code: error.code, message: error.message } }))
+          return Effect.andThen(recordCommand(spec.name, transport, error.code, startedAt), logFailure(error))
+        },
+        onSuccess: (value) => {
+          this.respond(spec, frame, encodeResponse(spec, value))
+          return recordCommand(spec.name, transport, 0, startedAt)
+        }
       }),
       withRequestId(newRequestId(), { command: spec.name, transport, userId: caller?.userId ?? "" })
     )
   }
+}
 
-  const decoder = new FrameDecoder(config.maxFrameBytes)
-  const idleMs = idleTimeoutMs(config)
-
-  // The silence allowed before the next frame: the login timeout until logged in, then the idle
-  // timeout. One Node timer per connection, re-armed as bytes arrive (not a fiber per read).
-  const onSilence = () => close("idle timeout")
-  let silence = setTimeout(onSilence, config.loginTimeoutMs).unref()
-  let loggedInTimer = false
-  const heard = () => {
-    if (!loggedInTimer && caller !== undefined) {
-      loggedInTimer = true
-      clearTimeout(silence)
-      silence = setTimeout(onSilence, idleMs).unref()
-    } else {
-      silence.refresh()
-    }
-  }
-
-  const readLoop: Effect.Effect<CloseReason> = Effect.gen(function*() {
-    while (true) {
-      const next = yield* pull.pipe(Effect.catch(() => Effect.succeed("closed" as const)))
-      if (next === "closed") return "peer closed"
-      heard()
-      for (const chunk of next) {
-        record(bytesIn, chunk.length)
-        const { frames, error } = decoder.push(chunk)
-        for (const frame of frames) yield* dispatch(frame)
-        if (error !== undefined) {
-          yield* send(framingErrorFrame(error))
-          return "framing error"
+/**
+ * The connections of one listener, as a scoped resource: closing the scope closes them all.
+ * `onClosed` sees every connection that closes (for logging).
+ */
+export const makeConnections = (transport: string, port: number) =>
+  Effect.gen(function*() {
+    const connections = new Connections(
+      transport,
+      port,
+      yield* GatewayConfig,
+      yield* Commands,
+      yield* ConnectionRegistry,
+      yield* Presence,
+      yield* Effect.context<never>(),
+      (connection, reason) => {
+        if (reason !== "peer closed") {
+          Effect.runForkWith(connections.context)(
+            Effect.logDebug("connection closed", { connectionId: connection.connectionId, reason, userId: connection.caller?.userId })
+          )
         }
       }
-      // Again after answering: a login just made switches to the idle timeout.
-      heard()
-    }
+    )
+    yield* Effect.addFinalizer(() => Effect.sync(() => connections.shutdown()))
+    return connections
   })
-
-  const open = connectionsOpen({ transport, port: String(port) })
-  yield* modify(open, 1)
-  // The reader runs beside this fiber; whichever ends first (the reader, or close() from a kick,
-  // a slow consumer, the writer or the silence timer) decides the reason.
-  const reader = yield* Effect.forkIn(Effect.onExit(readLoop, (exit) => Deferred.done(closed, exit)), scope)
-  const reason = yield* Deferred.await(closed).pipe(
-    Effect.ensuring(Effect.andThen(Effect.sync(() => clearTimeout(silence)), Fiber.interrupt(reader))),
-    Effect.ensuring(modify(open, -1))
-  )
-  yield* update(connectionsClosed({ transport, reason }), 1)
-  // Flush what is queued (the error frame of a framing error, say), but not for long.
-  yield* Queue.end(outbound)
-  yield* Fiber.await(writer).pipe(Effect.timeoutOption(1000))
-  return { connectionId, reason, userId: caller?.userId }
-})

@@ -7,7 +7,7 @@ import { Context, Effect, Layer, Metric, type Scope } from "effect"
 import { pushesTotal, record } from "../metrics/Instruments.ts"
 import { Command } from "../protocol/Command.ts"
 import { encodeFrame } from "../protocol/Frame.ts"
-import { encodePush } from "../protocol/prebuilt.ts"
+import { encodePushFrame } from "../protocol/prebuilt.ts"
 import type { LogEntry } from "../storage/Storage.ts"
 
 export interface PushTarget {
@@ -70,7 +70,7 @@ export const make = Effect.sync(() => {
       Effect.suspend(() => {
         const targets = byUser.get(userId)
         if (targets === undefined) return Effect.succeed(0)
-        const frame = encodeFrame(Command.PUSH, 0, encodePush(entry.data))
+        const frame = encodePushFrame(entry.data)
         for (const target of targets) target.offer(frame)
         record(pushesTotal, targets.size)
         return Effect.succeed(targets.size)

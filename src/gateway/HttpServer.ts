@@ -18,6 +18,7 @@ import { Status } from "../protocol/Status.ts"
 import type { WeftError } from "../protocol/WeftError.ts"
 import { anonymousCaller, type Caller } from "./CommandTable.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
+import { makeConnections } from "./Connection.ts"
 import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
 import { routes as extraRoutes } from "./HttpRoutes.ts"
@@ -137,7 +138,8 @@ export const layer: Layer.Layer<
       const address = server.address
       const bound = address._tag === "UnixPathAddress" ? port : address.port
       const webSockets = yield* FiberSet.make()
-      yield* server.serve(Effect.provideService(handleShortRequest, WebSocketConnections, { fibers: webSockets, port: bound }))
+      const connections = yield* makeConnections("ws", bound)
+      yield* server.serve(Effect.provideService(handleShortRequest, WebSocketConnections, { fibers: webSockets, connections }))
       // Registered last, so it runs first at shutdown: the server waits for open requests,
       // and a WebSocket is one until it is interrupted.
       yield* Effect.addFinalizer(() => FiberSet.clear(webSockets))

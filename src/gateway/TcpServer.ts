@@ -1,14 +1,15 @@
 /**
- * The TCP long-connection listener: one server per configured port, one fiber per accepted
- * connection. Closing the layer's scope closes the listeners and every connection on them.
+ * The TCP long-connection listener: one node:net server per configured port. A connection is a
+ * socket with plain event handlers feeding its LongConnection (Connection.ts); it enters Effect
+ * only per command. Closing the layer's scope closes the listeners and every connection on them.
  */
-import { NodeSocketServer } from "@effect/platform-node"
+import * as Net from "node:net"
 import { Context, Effect, Layer } from "effect"
-import type { SocketServerError } from "effect/socket/SocketServer"
+import { SocketServerError, SocketServerOpenError } from "effect/socket/SocketServer"
 import type { Presence } from "../cluster/Presence.ts"
-import { Commands } from "./Commands.ts"
-import { serveConnection } from "./Connection.ts"
-import { ConnectionRegistry } from "./ConnectionRegistry.ts"
+import type { Commands } from "./Commands.ts"
+import { type Connections, makeConnections, type Wire } from "./Connection.ts"
+import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
 import { announce } from "./Routes.ts"
 
@@ -21,6 +22,58 @@ export class TcpServer extends Context.Service<TcpServer, {
   readonly listening: ReadonlyArray<Listening>
 }>()("weft/gateway/TcpServer") {}
 
+/** A peer that does not finish closing within this long after we end the connection is cut. */
+const END_GRACE_MS = 1000
+
+/** The socket as a connection's wire; its methods live on the prototype, not in closures per socket. */
+class TcpWire implements Wire {
+  constructor(private readonly socket: Net.Socket) {}
+  write(frames: ReadonlyArray<Uint8Array>) {
+    const socket = this.socket
+    if (frames.length === 1) {
+      socket.write(frames[0]!)
+      return
+    }
+    // One writev for all of them, without copying them together first.
+    socket.cork()
+    for (const frame of frames) socket.write(frame)
+    socket.uncork()
+  }
+  buffered() {
+    return this.socket.writableLength
+  }
+  pause() {
+    this.socket.pause()
+  }
+  resume() {
+    this.socket.resume()
+  }
+  end() {
+    const socket = this.socket
+    socket.end()
+    setTimeout(() => socket.destroy(), END_GRACE_MS).unref()
+  }
+}
+
+const serve = (connections: Connections) => (socket: Net.Socket) => {
+  const connection = connections.accept(new TcpWire(socket))
+  socket.on("data", (chunk: Buffer) => connection.received(chunk))
+  socket.on("close", () => connection.close("peer closed"))
+  // A reset or a write to a closed socket: "close" follows, which ends the connection.
+  socket.on("error", () => {})
+}
+
+const listen = (server: Net.Server, host: string, port: number) =>
+  Effect.callback<number, SocketServerError>((resume) => {
+    const onError = (cause: Error) => resume(Effect.fail(new SocketServerError({ reason: new SocketServerOpenError({ cause }) })))
+    server.once("error", onError)
+    server.listen(port, host, () => {
+      server.off("error", onError)
+      const address = server.address()
+      resume(Effect.succeed(typeof address === "object" && address !== null ? address.port : port))
+    })
+  })
+
 export const layer: Layer.Layer<TcpServer, SocketServerError, GatewayConfig | Commands | ConnectionRegistry | Presence> = Layer
   .effect(
     TcpServer,
@@ -30,17 +83,12 @@ export const layer: Layer.Layer<TcpServer, SocketServerError, GatewayConfig | Co
       for (const port of config.tcpPorts) {
         // No Nagle delay: an ack written just after a push would otherwise wait for the client's
         // delayed ACK of the push (up to 40 ms on Linux).
-        const server = yield* NodeSocketServer.make({ host: config.host, port, noDelay: true })
-        const address = server.address
-        const bound = address._tag === "UnixPathAddress" ? port : address.port
+        const server = Net.createServer({ noDelay: true })
+        yield* Effect.addFinalizer(() => Effect.sync(() => server.close()))
+        const bound = yield* listen(server, config.host, port)
+        const connections = yield* makeConnections("tcp", bound)
+        server.on("connection", serve(connections))
         listening.push({ host: config.host, port: bound })
-        yield* Effect.forkScoped(
-          server.run((socket) =>
-            Effect.scoped(serveConnection(socket, "tcp", bound)).pipe(
-              Effect.tap((closed) => Effect.logDebug("connection closed", closed))
-            )
-          )
-        )
       }
       yield* announce(["tcp"], listening)
       return TcpServer.of({ listening })

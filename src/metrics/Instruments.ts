@@ -51,6 +51,11 @@ export const record = <Input, State>(metric: Metric.Metric<Input, State>, input:
 export const update = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): Effect.Effect<void> =>
   recording ? Effect.sync(() => metric.updateUnsafe(input, defaultRegistry)) : Effect.void
 
+/** Adds `input` to a gauge now. */
+export const adjust = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): void => {
+  if (recording) metric.modifyUnsafe(input, defaultRegistry)
+}
+
 /** Adds `input` to a gauge, as an effect. */
 export const modify = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): Effect.Effect<void> =>
   recording ? Effect.sync(() => metric.modifyUnsafe(input, defaultRegistry)) : Effect.void

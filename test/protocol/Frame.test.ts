@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest"
+import { Command } from "../../src/protocol/Command.ts"
 import { encodeFrame, FrameDecoder, HEADER_SIZE } from "../../src/protocol/Frame.ts"
+import { encodePushFrame } from "../../src/protocol/prebuilt.ts"
+import { Codecs } from "../../src/protocol/Proto.ts"
 
 describe("frame codec", () => {
   it("a frame is an 11-byte header and the body", () => {
@@ -44,5 +47,18 @@ describe("frame codec", () => {
     const result = new FrameDecoder(100).push(new Uint8Array([...good, ...bad]))
     expect(result.frames.map((f) => f.requestId)).toEqual([1])
     expect(result.error?._tag).toBe("UnsupportedVersion")
+  })
+
+  it("a push frame built in one piece is a PUSH frame whose body decodes to the change, for short and long changes", () => {
+    for (const size of [0, 1, 127, 128, 300, 20_000]) {
+      const change = Codecs.Change.encode({ seq: 7, atMs: 1, message: { messageId: "m", from: "a", to: "b", text: "x".repeat(size) } } as any)
+      const { frames } = new FrameDecoder(1 << 20).push(encodePushFrame(change))
+      expect(frames).toHaveLength(1)
+      expect(frames[0]!.command).toBe(Command.PUSH)
+      expect(frames[0]!.requestId).toBe(0)
+      const push = Codecs.Push.decode(frames[0]!.body)
+      expect(push.change?.seq).toBe(7)
+      expect(push.change?.message?.text).toBe("x".repeat(size))
+    }
   })
 })
