@@ -20,8 +20,8 @@ import {
   connectionsClosed,
   connectionsOpen,
   logFailure,
-  record,
-  recordCommand
+  countCommand,
+  record
 } from "../metrics/Instruments.ts"
 import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
 import { anonymousCaller, type Caller, encodeResponse } from "./CommandTable.ts"
@@ -327,11 +327,13 @@ export class LongConnection implements PushTarget {
       Effect.matchEffect({
         onFailure: (error) => {
           this.respond(spec, frame, spec.response.encode({ base: { code: error.code, message: error.message } }))
-          return Effect.andThen(recordCommand(spec.name, transport, error.code, startedAt), logFailure(error))
+          countCommand(spec.name, transport, error.code, startedAt)
+          return logFailure(error)
         },
         onSuccess: (value) => {
           this.respond(spec, frame, encodeResponse(spec, value))
-          return recordCommand(spec.name, transport, 0, startedAt)
+          countCommand(spec.name, transport, 0, startedAt)
+          return Effect.void
         }
       }),
       withRequestId(newRequestId(), { command: spec.name, transport, userId: caller?.userId ?? "" })

@@ -116,9 +116,13 @@ export const logFailure = (error: { readonly code: number; readonly message: str
     ? Effect.logError("command failed", { status: statusName(error.code), message: error.message })
     : Effect.logInfo("command refused", { status: statusName(error.code), message: error.message })
 
-/** Records one command: count by status, latency. */
+/** Records one command now: count by status, latency. */
+export const countCommand = (command: string, transport: string, code: number, startedAt: number): void => {
+  if (!recording) return
+  record(commandsTotal({ command, transport, status: statusName(code) }), 1)
+  record(commandDuration({ command, transport }), (performance.now() - startedAt) / 1000)
+}
+
+/** `countCommand` as an effect. */
 export const recordCommand = (command: string, transport: string, code: number, startedAt: number) =>
-  !recording ? Effect.void : Effect.sync(() => {
-    record(commandsTotal({ command, transport, status: statusName(code) }), 1)
-    record(commandDuration({ command, transport }), (performance.now() - startedAt) / 1000)
-  })
+  !recording ? Effect.void : Effect.sync(() => countCommand(command, transport, code, startedAt))

@@ -22,47 +22,58 @@ export const storageLatency = labelled((attributes) =>
   })
 )
 
-/** The series of one operation, looked up once. */
+/** The series of one operation. */
 const seriesOf = (operation: string) => ({
   latency: storageLatency({ operation }),
   ok: storageOperations({ operation, outcome: "ok" }),
   error: storageOperations({ operation, outcome: "error" })
 })
-const series = new Map<string, ReturnType<typeof seriesOf>>()
 
-const measure = <A, E, R>(operation: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-  if (!isRecording()) return effect
-  let of = series.get(operation)
-  if (of === undefined) series.set(operation, of = seriesOf(operation))
-  const measured = of
-  return Effect.suspend(() => {
-    const started = performance.now()
-    return effect.pipe(
-      Effect.onExit((exit) =>
-        Effect.sync(() => {
-          record(measured.latency, (performance.now() - started) / 1000)
-          record(Exit.isSuccess(exit) ? measured.ok : measured.error, 1)
-        })
-      )
-    )
-  })
+/** Measures every run of the operation's effects: one closure per operation, made once. */
+const measurer = (operation: string) => {
+  const series = seriesOf(operation)
+  return <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+    if (!isRecording()) return effect
+    return Effect.suspend(() => {
+      const started = performance.now()
+      return Effect.onExit(effect, (exit) => {
+        record(series.latency, (performance.now() - started) / 1000)
+        record(Exit.isSuccess(exit) ? series.ok : series.error, 1)
+        return Effect.void
+      })
+    })
+  }
 }
 
 export const instrumented = <E, R>(inner: Layer.Layer<Storage, E, R>): Layer.Layer<Storage, E, R> =>
   Layer.effect(
     Storage,
-    Effect.map(Storage, (storage) =>
-      Storage.of({
-        get: (key) => measure("get", storage.get(key)),
-        set: (key, value, options) => measure("set", storage.set(key, value, options)),
-        remove: (key) => measure("remove", storage.remove(key)),
-        increment: (key, by, ttlMs) => measure("increment", storage.increment(key, by, ttlMs)),
-        logHead: (userId) => measure("log_head", storage.logHead(userId)),
-        logAppend: (userId, request) => measure("log_append", storage.logAppend(userId, request)),
-        logRead: (userId, afterSeq, limit) => measure("log_read", storage.logRead(userId, afterSeq, limit)),
-        mapGet: (key, field) => measure("map_get", storage.mapGet(key, field)),
-        mapSet: (key, field, value) => measure("map_set", storage.mapSet(key, field, value)),
-        mapRemove: (key, field) => measure("map_remove", storage.mapRemove(key, field)),
-        mapEntries: (key) => measure("map_entries", storage.mapEntries(key))
-      }))
+    Effect.map(Storage, (storage) => {
+      const measure = {
+        get: measurer("get"),
+        set: measurer("set"),
+        remove: measurer("remove"),
+        increment: measurer("increment"),
+        logHead: measurer("log_head"),
+        logAppend: measurer("log_append"),
+        logRead: measurer("log_read"),
+        mapGet: measurer("map_get"),
+        mapSet: measurer("map_set"),
+        mapRemove: measurer("map_remove"),
+        mapEntries: measurer("map_entries")
+      }
+      return Storage.of({
+        get: (key) => measure.get(storage.get(key)),
+        set: (key, value, options) => measure.set(storage.set(key, value, options)),
+        remove: (key) => measure.remove(storage.remove(key)),
+        increment: (key, by, ttlMs) => measure.increment(storage.increment(key, by, ttlMs)),
+        logHead: (userId) => measure.logHead(storage.logHead(userId)),
+        logAppend: (userId, request) => measure.logAppend(storage.logAppend(userId, request)),
+        logRead: (userId, afterSeq, limit) => measure.logRead(storage.logRead(userId, afterSeq, limit)),
+        mapGet: (key, field) => measure.mapGet(storage.mapGet(key, field)),
+        mapSet: (key, field, value) => measure.mapSet(storage.mapSet(key, field, value)),
+        mapRemove: (key, field) => measure.mapRemove(storage.mapRemove(key, field)),
+        mapEntries: (key) => measure.mapEntries(storage.mapEntries(key))
+      })
+    })
   ).pipe(Layer.provide(inner))
