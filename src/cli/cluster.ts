@@ -6,10 +6,10 @@ import { defaultSettings, withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { advertisedEndpoints, count, jsonLogs, loginPolicy, onOff, port, ports, readSettings, redisUrl, type Source, text } from "./config.ts"
+import { advertisedEndpoints, clusterSecret, count, jsonLogs, loginPolicy, onOff, origin, port, ports, readSettings, redisUrl, type Source, text } from "./config.ts"
 import { explainStartupFailure } from "./dev.ts"
 
-const common = ["redis", "host", "admin-port", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret"]
+const common = ["redis", "cluster-secret", "host", "admin-port", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin"]
 
 const peers = (source: Source | undefined): ReadonlyArray<string> =>
   source === undefined ? [] : source.value.split(",").map((peer) => peer.trim()).filter((peer) => peer !== "")
@@ -17,7 +17,8 @@ const peers = (source: Source | undefined): ReadonlyArray<string> =>
 /** Media: the blob directory every runner and gateway shares, and the key of signed download URLs. */
 const media = (get: (flag: string) => Source | undefined) => ({
   directory: text(get("media-dir"), defaultSettings.media.directory),
-  urlSecret: text(get("media-url-secret"), defaultSettings.media.urlSecret)
+  urlSecret: text(get("media-url-secret"), defaultSettings.media.urlSecret),
+  origin: origin(get("media-origin"))
 })
 
 const launch = (name: string, program: Effect.Effect<void, unknown>) =>
@@ -49,7 +50,8 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
     redisUrl: redisUrl(get("redis"), defaultClusterSettings.redisUrl),
     runnerHost: text(get("runner-host"), host),
     runnerPort: port(get("runner-port"), defaultClusterSettings.runnerPort),
-    shardsPerGroup: count(get("shards"), defaultClusterSettings.shardsPerGroup)
+    shardsPerGroup: count(get("shards"), defaultClusterSettings.shardsPerGroup),
+    secret: clusterSecret(get("cluster-secret"))
   }
   const program = Effect.gen(function*() {
     console.log(`weft runner: cluster member on ${cluster.runnerHost}:${cluster.runnerPort}, Redis ${cluster.redisUrl}`)
@@ -80,7 +82,8 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
     runnerPort: port(get("runner-port"), 9450),
     pushHost: text(get("push-host"), host),
     pushPort: port(get("push-port"), defaultClusterSettings.pushPort),
-    shardsPerGroup: count(get("shards"), defaultClusterSettings.shardsPerGroup)
+    shardsPerGroup: count(get("shards"), defaultClusterSettings.shardsPerGroup),
+    secret: clusterSecret(get("cluster-secret"))
   }
   const program = Effect.gen(function*() {
     const tcp = yield* TcpServer

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { Logger } from "effect"
+import { MIN_SECRET_LENGTH } from "../cluster/ClusterAuth.ts"
 import type { AdvertisedEndpoint } from "../gateway/GatewayConfig.ts"
 import { UsageError } from "./args.ts"
 
@@ -90,6 +91,31 @@ export const onOff = (source: Source | undefined, fallback: boolean): boolean =>
     throw new UsageError(`${source.origin} must be on or off, got "${source.value}"`)
   }
   return source.value === "on"
+}
+
+/**
+ * The cluster secret every runner and gateway shares (cluster/ClusterAuth.ts). Required: without
+ * it anyone who reaches a runner or push port could act as a member.
+ */
+export const clusterSecret = (source: Source | undefined): string => {
+  if (source === undefined) {
+    throw new UsageError(
+      "the cluster secret is required: set WEFT_CLUSTER_SECRET (or --cluster-secret, or cluster-secret in the config file) " +
+        "to the same value on every runner and gateway, e.g. `openssl rand -hex 32` (weft local-cluster makes one itself)"
+    )
+  }
+  if (source.value.length < MIN_SECRET_LENGTH) {
+    throw new UsageError(`${source.origin} must have at least ${MIN_SECRET_LENGTH} characters (try \`openssl rand -hex 32\`)`)
+  }
+  return source.value
+}
+
+/** An origin like https://media.example.com (scheme, host, optional port; no path). */
+export const origin = (source: Source | undefined): string => {
+  if (source === undefined) return ""
+  const match = /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?\/?$/.exec(source.value)
+  if (match === null) throw new UsageError(`${source.origin} must be an origin like https://media.example.com, got "${source.value}"`)
+  return source.value.replace(/\/$/, "")
 }
 
 export const redisUrl = (source: Source | undefined, fallback: string): string => {

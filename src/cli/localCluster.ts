@@ -4,6 +4,7 @@
  * the clustered-mode tests use the same code, and kill its processes to test failover.
  */
 import { type ChildProcess, spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import { Redis } from "ioredis"
@@ -18,6 +19,8 @@ export interface Member {
   /** The client port of a gateway, the cluster port of a runner. */
   readonly port: number
   readonly httpPort: number
+  /** The port a gateway serves pushes from runners on (0 for a runner). */
+  readonly pushPort: number
   /** Admin port: /metrics, /healthz, /readyz, and /dashboard adding up every member. */
   readonly adminPort: number
   process: ChildProcess
@@ -29,6 +32,8 @@ export interface Member {
 
 export interface LocalCluster {
   readonly redisUrl: string
+  /** The cluster secret the members were given (WEFT_CLUSTER_SECRET). */
+  readonly secret: string
   readonly redis: RedisServer | undefined
   readonly runners: ReadonlyArray<Member>
   readonly gateways: ReadonlyArray<Member>
@@ -58,11 +63,19 @@ const answers = async (url: string): Promise<boolean> => {
   }
 }
 
-const startMember = async (role: "runner" | "gateway", name: string, args: ReadonlyArray<string>, ready: RegExp) => {
+const startMember = async (
+  role: "runner" | "gateway",
+  name: string,
+  args: ReadonlyArray<string>,
+  ready: RegExp,
+  secret: string
+) => {
   let output = ""
   const launch = () =>
     new Promise<ChildProcess>((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, role, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+      // The secret goes by environment, not argv, which every local user can read (ps).
+      const env = { ...process.env, WEFT_CLUSTER_SECRET: secret }
+      const child = spawn(process.execPath, [bin, role, ...args], { stdio: ["ignore", "pipe", "pipe"], env })
       const timer = setTimeout(() => reject(new Error(`${name} did not start within 20 s:\n${output}`)), 20_000)
       const onData = (chunk: Buffer) => {
         output += chunk.toString()
@@ -86,6 +99,8 @@ export interface LocalClusterOptions {
   readonly gateways?: number
   /** Use this Redis if it answers; otherwise start one (persistent, on a free port). */
   readonly redisUrl?: string | undefined
+  /** The cluster secret the members share; a fresh random one by default. */
+  readonly secret?: string | undefined
 }
 
 export const startLocalCluster = async (options: LocalClusterOptions = {}): Promise<LocalCluster> => {
@@ -95,6 +110,7 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
     redis = await startRedisServer({ persistent: true })
     redisUrl = redis.url
   }
+  const secret = options.secret ?? randomBytes(32).toString("hex")
   const members: Array<Member> = []
   const stop = async () => {
     await Promise.all(members.map((member) =>
@@ -120,19 +136,21 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
     const clusterPort = await freePort()
     const port = role === "runner" ? clusterPort : await freePort()
     const httpPort = role === "runner" ? 0 : await freePort()
+    const pushPort = role === "runner" ? 0 : await freePort()
     const args = role === "runner"
       ? ["--redis", redisUrl!, "--runner-port", String(clusterPort), ...admin]
       : [...admin,
         "--redis", redisUrl!, "--port", String(port), "--http-port", String(httpPort),
-        "--push-port", String(await freePort()), "--runner-port", String(clusterPort)
+        "--push-port", String(pushPort), "--runner-port", String(clusterPort)
       ]
     const name = `${role} ${index + 1}`
-    const starter = await startMember(role, name, args, role === "runner" ? /weft runner: cluster member/ : /weft gateway: pushes/)
+    const starter = await startMember(role, name, args, role === "runner" ? /weft runner: cluster member/ : /weft gateway: pushes/, secret)
     const member: Member = {
       role,
       name,
       port,
       httpPort,
+      pushPort,
       adminPort,
       process: await starter.launch(),
       output: starter.output,
@@ -150,7 +168,7 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
     for (let i = 0; i < runnerCount; i++) runners.push(await add("runner", i))
     const gateways: Array<Member> = []
     for (let i = 0; i < gatewayCount; i++) gateways.push(await add("gateway", i))
-    return { redisUrl, redis, runners, gateways, stop }
+    return { redisUrl, secret, redis, runners, gateways, stop }
   } catch (error) {
     await stop()
     throw error

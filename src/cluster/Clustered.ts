@@ -30,6 +30,11 @@ import { WeftConfig, type WeftSettings } from "./Settings.ts"
 
 export interface ClusterSettings {
   readonly redisUrl: string
+  /**
+   * The secret every runner and gateway of the cluster shares: the runner and push ports admit
+   * only peers that prove they hold it (ClusterAuth.ts). At least 16 characters.
+   */
+  readonly secret: string
   /** Where this runner listens for the other members of the cluster (runners and gateways). */
   readonly runnerHost: string
   readonly runnerPort: number
@@ -43,7 +48,7 @@ export interface ClusterSettings {
   readonly presenceTtlMs: number
 }
 
-export const defaultClusterSettings: ClusterSettings = {
+export const defaultClusterSettings: Omit<ClusterSettings, "secret"> = {
   redisUrl: "redis://127.0.0.1:6379",
   runnerHost: "127.0.0.1",
   runnerPort: 9400,
@@ -61,6 +66,7 @@ const membership = (cluster: ClusterSettings, clientOnly: boolean) =>
     const redis = yield* RedisClient
     return RunnerSockets.layer({
       clientOnly,
+      secret: cluster.secret,
       config: {
         runnerAddress: Option.some(RunnerAddress.RunnerAddress.make({ host: cluster.runnerHost, port: cluster.runnerPort })),
         shardsPerGroup: cluster.shardsPerGroup,
@@ -85,7 +91,7 @@ const liveness = (cluster: ClusterSettings) =>
 /** A logic runner: the actors of its shards, storage in Redis, pushes to gateways over rpc. */
 export const runner = (settings: WeftSettings, cluster: ClusterSettings) =>
   Layer.mergeAll(entities(settings), liveness(cluster)).pipe(
-    Layer.provide(PushRpc.pusherLayer),
+    Layer.provide(PushRpc.pusherLayer(cluster.secret)),
     Layer.provideMerge(membership(cluster, false)),
     Layer.provide(
       Layer.unwrap(Effect.map(RedisClient, (redis) =>
@@ -101,7 +107,7 @@ export const runner = (settings: WeftSettings, cluster: ClusterSettings) =>
 export const gateway = (settings: WeftSettings, cluster: ClusterSettings) =>
   Layer.mergeAll(
     Layer.mergeAll(TcpServer.layer, HttpServer.layer).pipe(Layer.provide(Commands.layer)),
-    PushRpc.serverLayer({ host: cluster.pushHost, port: cluster.pushPort })
+    PushRpc.serverLayer({ host: cluster.pushHost, port: cluster.pushPort, secret: cluster.secret })
   ).pipe(
     Layer.provideMerge(ConnectionRegistry.layer),
     Layer.provideMerge(

@@ -4,13 +4,15 @@
  * like everywhere in weft — a device that misses one sees a gap and syncs — so a gateway that
  * cannot be reached in time is skipped, never waited for.
  */
-import { NodeSocket, NodeSocketServer } from "@effect/platform-node"
 import { Duration, Effect, Layer, RcMap, Schema } from "effect"
 import { Rpc, RpcClient, RpcGroup, RpcSerialization, RpcServer } from "effect/rpc"
+import * as Socket from "effect/socket/Socket"
+import * as SocketServer from "effect/socket/SocketServer"
 import { Pusher } from "../actors/Pusher.ts"
 import { ConnectionRegistry } from "../gateway/ConnectionRegistry.ts"
 import { Command } from "../protocol/Command.ts"
 import { encodeFrame } from "../protocol/Frame.ts"
+import * as ClusterAuth from "./ClusterAuth.ts"
 import { Presence } from "./Presence.ts"
 
 const KickFilterSchema = Schema.Struct({
@@ -31,8 +33,11 @@ export class GatewayPushRpcs extends RpcGroup.make(
 
 const serialization = RpcSerialization.layerSchemaBinary()
 
-/** Gateway side: serves pushes from runners on `host:port` into this gateway's connections. */
-export const serverLayer = (options: { readonly host: string; readonly port: number }) =>
+/**
+ * Gateway side: serves pushes from runners on `host:port` into this gateway's connections. Only
+ * members holding the cluster `secret` get past the handshake (ClusterAuth.ts).
+ */
+export const serverLayer = (options: { readonly host: string; readonly port: number; readonly secret: string }) =>
   RpcServer.layer(GatewayPushRpcs, { concurrency: "unbounded" }).pipe(
     Layer.provide(
       GatewayPushRpcs.toLayer(Effect.gen(function*() {
@@ -46,18 +51,18 @@ export const serverLayer = (options: { readonly host: string; readonly port: num
       }))
     ),
     Layer.provide(RpcServer.layerProtocolSocketServer),
-    Layer.provide(NodeSocketServer.layer({ ...options, noDelay: true })),
+    Layer.provide(Layer.effect(SocketServer.SocketServer, ClusterAuth.makeServer({ ...options, kind: "push" }))),
     Layer.provide(serialization)
   )
 
 const pushTimeout = Duration.seconds(2)
 
 // The connection lives as long as the scope the client is made in (the RcMap entry's).
-const makeClient = Effect.fnUntraced(function*(address: string) {
+const makeClient = Effect.fnUntraced(function*(address: string, secret: string) {
   const [host, port] = address.split(/:(?=\d+$)/) as [string, string]
   const protocol = yield* Layer.build(
     RpcClient.layerProtocolSocket({ retryTransientErrors: false }).pipe(
-      Layer.provide(NodeSocket.layerNet({ host, port: Number(port), openTimeout: "1 second", noDelay: true })),
+      Layer.provide(Layer.effect(Socket.Socket, ClusterAuth.connect({ host, port: Number(port), secret, openTimeoutMs: 1000 }))),
       Layer.provide(serialization)
     )
   )
@@ -67,11 +72,11 @@ const makeClient = Effect.fnUntraced(function*(address: string) {
 type PushClient = Effect.Success<ReturnType<typeof makeClient>>
 
 /** Runner side: the Pusher of clustered mode. One kept-alive client per gateway address. */
-export const pusherLayer: Layer.Layer<Pusher, never, Presence> = Layer.effect(
+export const pusherLayer = (secret: string): Layer.Layer<Pusher, never, Presence> => Layer.effect(
   Pusher,
   Effect.gen(function*() {
     const presence = yield* Presence
-    const clients = yield* RcMap.make({ lookup: makeClient, idleTimeToLive: "5 minutes" })
+    const clients = yield* RcMap.make({ lookup: (address: string) => makeClient(address, secret), idleTimeToLive: "5 minutes" })
     const toGateways = (userId: string, call: (client: PushClient) => Effect.Effect<void, unknown>) =>
       presence.gatewaysOf(userId).pipe(
         Effect.flatMap((addresses) =>

@@ -4,27 +4,25 @@
  * Node's defaults, and a reply written just after another small write on the same socket then
  * waits for the peer's delayed ACK (up to 40 ms on Linux) — on every actor call between processes.
  */
-import { NodeSocket, NodeSocketServer } from "@effect/platform-node"
 import { Effect, Layer, Option } from "effect"
 import { RunnerHealth, Runners, ShardingConfig, SocketRunner } from "effect/cluster"
 import { RpcClient, RpcSerialization } from "effect/rpc"
 import * as Socket from "effect/socket/Socket"
+import * as SocketServer from "effect/socket/SocketServer"
+import * as ClusterAuth from "./ClusterAuth.ts"
 
-/** Opens the connection to another member: a no-delay socket carrying the cluster's rpc frames. */
-const clientProtocol = Layer.effect(
+/**
+ * Opens the connection to another member: a no-delay socket carrying the cluster's rpc frames,
+ * after the handshake that proves both hold the cluster secret (ClusterAuth.ts).
+ */
+const clientProtocol = (secret: string) => Layer.effect(
   Runners.RpcClientProtocol,
   Effect.gen(function*() {
     const serialization = yield* RpcSerialization.RpcSerialization
     return Runners.RpcClientProtocol.of({
       codecFor: serialization.codecFor,
       make: Effect.fnUntraced(function*(address) {
-        const socket = yield* NodeSocket.makeNet({
-          host: address.host,
-          port: address.port,
-          noDelay: true,
-          openTimeout: 1000,
-          timeout: 5500
-        })
+        const socket = yield* ClusterAuth.connect({ host: address.host, port: address.port, secret, openTimeoutMs: 1000 })
         return yield* RpcClient.makeProtocolSocket().pipe(
           Effect.provideService(Socket.Socket, socket),
           Effect.provideService(RpcSerialization.RpcSerialization, serialization)
@@ -34,12 +32,15 @@ const clientProtocol = Layer.effect(
   })
 )
 
-/** A runner's listener for the other members, on its runner (listen) address. */
-const socketServer = Layer.unwrap(Effect.gen(function*() {
+/** A runner's listener for the other members, on its runner (listen) address; members only. */
+const socketServer = (secret: string) => Layer.unwrap(Effect.gen(function*() {
   const config = yield* ShardingConfig.ShardingConfig
   const address = Option.orElse(config.runnerListenAddress, () => config.runnerAddress)
   if (Option.isNone(address)) return yield* Effect.die("a runner needs a runner address to listen on")
-  return NodeSocketServer.layer({ host: address.value.host, port: address.value.port, noDelay: true })
+  return Layer.effect(
+    SocketServer.SocketServer,
+    ClusterAuth.makeServer({ host: address.value.host, port: address.value.port, secret, kind: "runner" })
+  )
 }))
 
 /**
@@ -47,12 +48,18 @@ const socketServer = Layer.unwrap(Effect.gen(function*() {
  * or, with `clientOnly`, a member that only sends to entities (a gateway). Message and runner
  * storage are provided by the caller.
  */
-export const layer = (options: { readonly clientOnly: boolean; readonly config: Partial<ShardingConfig.ShardingConfig["Service"]> }) => {
+export const layer = (options: {
+  readonly clientOnly: boolean
+  readonly config: Partial<ShardingConfig.ShardingConfig["Service"]>
+  /** The cluster's shared secret: every connection between members proves both hold it. */
+  readonly secret: string
+}) => {
+  const client = clientProtocol(options.secret)
   const members = options.clientOnly
-    ? SocketRunner.layerClientOnly.pipe(Layer.provide(clientProtocol))
+    ? SocketRunner.layerClientOnly.pipe(Layer.provide(client))
     : SocketRunner.layer.pipe(
-      Layer.provide([socketServer, clientProtocol]),
-      Layer.provide(RunnerHealth.layerPing.pipe(Layer.provide(Runners.layerRpc), Layer.provide(clientProtocol)))
+      Layer.provide([socketServer(options.secret), client]),
+      Layer.provide(RunnerHealth.layerPing.pipe(Layer.provide(Runners.layerRpc), Layer.provide(client)))
     )
   return members.pipe(
     Layer.provide(ShardingConfig.layer(options.config)),

@@ -183,7 +183,7 @@ describe("weft dev and weft client", () => {
     expect(fromFile.stderr).toContain(`${config}: runner-port must be a port number`)
     writeFileSync(config, JSON.stringify({ redis: "redis://127.0.0.1:1", colour: "blue" }))
     expect((await weft("runner", "--config", config)).stderr).toContain('unknown setting "colour"')
-    const noRedis = await weft("runner", "--redis", "redis://127.0.0.1:1", "--runner-port", "0")
+    const noRedis = await weft("runner", "--redis", "redis://127.0.0.1:1", "--runner-port", "0", "--cluster-secret", "s".repeat(32))
     expect(noRedis.code).toBe(1)
     expect(noRedis.stderr).toContain("weft runner: cannot start")
 

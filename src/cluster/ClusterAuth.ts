@@ -1,0 +1,208 @@
+/**
+ * The cluster-internal ports (a runner's port, a gateway's push port) talk only to members that
+ * hold the cluster's secret. Every connection starts with a mutual challenge–response before a
+ * single rpc byte is read:
+ *
+ *   server → client   "WEFTCL1\n" + server nonce (32 bytes)
+ *   client → server   client nonce (32) + HMAC-SHA256(secret, "client" | server nonce | client nonce)
+ *   server → client   HMAC-SHA256(secret, "server" | server nonce | client nonce)
+ *
+ * A peer that answers wrongly, or not within the handshake timeout, is disconnected and counted
+ * (weft_cluster_auth_refused_total). The secret itself never crosses the wire; the traffic after
+ * the handshake is not encrypted, so members belong on a private network (docs/security.md).
+ */
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto"
+import * as Net from "node:net"
+import { NodeSocket } from "@effect/platform-node"
+import { Context, Effect, Exit, Fiber, Metric, Scope } from "effect"
+import * as NetAddress from "effect/net/NetAddress"
+import * as Socket from "effect/socket/Socket"
+import * as SocketServer from "effect/socket/SocketServer"
+import { labelled, record } from "../metrics/Instruments.ts"
+
+const MAGIC = Buffer.from("WEFTCL1\n")
+const NONCE_BYTES = 32
+const MAC_BYTES = 32
+const HANDSHAKE_TIMEOUT_MS = 5_000
+
+/** The shortest secret accepted: 16 characters (`openssl rand -hex 32` gives 64). */
+export const MIN_SECRET_LENGTH = 16
+
+/** Connections refused on a cluster-internal port, by port kind ("runner", "push"). */
+export const clusterAuthRefused = labelled((attributes) =>
+  Metric.counter("weft_cluster_auth_refused_total", {
+    description: "Connections to a cluster-internal port refused for lack of the cluster secret",
+    incremental: true,
+    attributes
+  })
+)
+
+const mac = (secret: string, role: "client" | "server", serverNonce: Buffer, clientNonce: Buffer) =>
+  createHmac("sha256", secret).update(role).update(serverNonce).update(clientNonce).digest()
+
+/** Reads exactly `n` bytes from a paused socket, leaving whatever follows in its buffer. */
+const readExactly = (socket: Net.Socket, n: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const cleanup = () => {
+      socket.off("readable", tryRead)
+      socket.off("end", onEnd)
+      socket.off("close", onEnd)
+      socket.off("error", onError)
+    }
+    const onEnd = () => {
+      cleanup()
+      reject(new Error("the peer closed the connection during the handshake"))
+    }
+    const onError = (error: Error) => {
+      cleanup()
+      reject(error)
+    }
+    function tryRead() {
+      const chunk = socket.read(n) as Buffer | null
+      if (chunk === null) return
+      cleanup()
+      resolve(chunk)
+    }
+    socket.on("readable", tryRead)
+    socket.once("end", onEnd)
+    socket.once("close", onEnd)
+    socket.once("error", onError)
+    tryRead()
+  })
+
+const withTimeout = <A>(promise: Promise<A>, ms: number, what: string): Promise<A> => {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([
+    promise,
+    new Promise<A>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms)
+    })
+  ]).finally(() => clearTimeout(timer))
+}
+
+/** The server's side of the handshake: true when the peer proved it holds `secret`. */
+export const acceptMember = async (socket: Net.Socket, secret: string): Promise<boolean> => {
+  const serverNonce = randomBytes(NONCE_BYTES)
+  socket.write(Buffer.concat([MAGIC, serverNonce]))
+  try {
+    const answer = await withTimeout(readExactly(socket, NONCE_BYTES + MAC_BYTES), HANDSHAKE_TIMEOUT_MS, "cluster handshake")
+    const clientNonce = answer.subarray(0, NONCE_BYTES)
+    if (!timingSafeEqual(answer.subarray(NONCE_BYTES), mac(secret, "client", serverNonce, clientNonce))) return false
+    socket.write(mac(secret, "server", serverNonce, clientNonce))
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The client's side: resolves once the server proved it holds `secret`, rejects otherwise. */
+export const joinMember = async (socket: Net.Socket, secret: string): Promise<void> => {
+  const hello = await withTimeout(readExactly(socket, MAGIC.length + NONCE_BYTES), HANDSHAKE_TIMEOUT_MS, "cluster handshake")
+  if (!hello.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error("the peer is not a weft cluster port")
+  const serverNonce = hello.subarray(MAGIC.length)
+  const clientNonce = randomBytes(NONCE_BYTES)
+  socket.write(Buffer.concat([clientNonce, mac(secret, "client", serverNonce, clientNonce)]))
+  const proof = await withTimeout(readExactly(socket, MAC_BYTES), HANDSHAKE_TIMEOUT_MS, "cluster handshake")
+  if (!timingSafeEqual(proof, mac(secret, "server", serverNonce, clientNonce))) {
+    throw new Error("the peer does not hold the cluster secret")
+  }
+}
+
+/**
+ * A socket to another member at `host:port`, open once both sides proved they hold `secret`.
+ * Connecting or a failed handshake fails the socket's reader with a SocketOpenError.
+ */
+export const connect = (options: {
+  readonly host: string
+  readonly port: number
+  readonly secret: string
+  readonly openTimeoutMs: number
+}): Effect.Effect<Socket.Socket> =>
+  NodeSocket.fromDuplex(
+    Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () =>
+          new Promise<Net.Socket>((resolve, reject) => {
+            const socket = Net.createConnection({ host: options.host, port: options.port, noDelay: true })
+            socket.pause()
+            socket.once("error", reject)
+            socket.once("connect", () => {
+              joinMember(socket, options.secret).then(() => {
+                socket.off("error", reject)
+                resolve(socket)
+              }, (error) => {
+                socket.destroy()
+                reject(error)
+              })
+            })
+          }),
+        catch: (cause) => new Socket.SocketError({ reason: new Socket.SocketOpenError({ kind: "Unknown", cause }) })
+      }),
+      (socket) => Effect.sync(() => socket.destroySoon())
+    ),
+    { openTimeout: options.openTimeoutMs }
+  )
+
+/**
+ * A cluster-internal listener on `host:port` whose handlers only ever see members that passed
+ * the handshake. `kind` labels the refusals in the metrics.
+ */
+export const makeServer = Effect.fnUntraced(function*(options: {
+  readonly host: string
+  readonly port: number
+  readonly secret: string
+  readonly kind: "runner" | "push"
+}) {
+  // Members admitted before `run` is called wait here.
+  const admitted: Array<Net.Socket> = []
+  let onAdmitted = (socket: Net.Socket) => {
+    admitted.push(socket)
+  }
+  const refused = clusterAuthRefused({ port: options.kind })
+  const sockets = new Set<Net.Socket>()
+  const server = Net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {
+    sockets.add(socket)
+    socket.once("close", () => sockets.delete(socket))
+    socket.on("error", () => {})
+    acceptMember(socket, options.secret).then((ok) => {
+      if (ok) return onAdmitted(socket)
+      record(refused, 1)
+      socket.destroy()
+    })
+  })
+  yield* Effect.addFinalizer(() =>
+    Effect.callback<void>((resume) => {
+      for (const socket of sockets) socket.destroy()
+      server.close(() => resume(Effect.void))
+    })
+  )
+  yield* Effect.callback<void, SocketServer.SocketServerError>((resume) => {
+    server.once("error", (cause) =>
+      resume(Effect.fail(new SocketServer.SocketServerError({ reason: new SocketServer.SocketServerOpenError({ cause }) }))))
+    server.listen({ host: options.host, port: options.port }, () => resume(Effect.void))
+  })
+  const bound = server.address() as Net.AddressInfo
+  const address = NetAddress.inetAddressFromIpString(bound.address, bound.port)
+  if (address._tag === "Failure") return yield* Effect.die(address.failure)
+
+  const run = Effect.fnUntraced(function*<R, E, _>(handler: (socket: Socket.Socket) => Effect.Effect<_, E, R>) {
+    const scope = yield* Scope.make()
+    const services = Context.omit(Scope.Scope)(yield* Effect.context<R>()) as Context.Context<R>
+    const track = Fiber.runIn(scope)
+    const serve = (conn: Net.Socket) => {
+      NodeSocket.fromDuplex(
+        Effect.acquireRelease(Effect.succeed(conn), (conn) => Effect.sync(() => conn.destroySoon()))
+      ).pipe(
+        Effect.flatMap(handler),
+        Effect.ignoreCause({ log: "Unhandled", message: "Unhandled error on a cluster port" }),
+        Effect.runForkWith(Context.add(services, NodeSocket.NetSocket, conn)),
+        track
+      )
+    }
+    onAdmitted = serve
+    for (const socket of admitted.splice(0)) serve(socket)
+    return yield* Effect.callback<never>(() => Effect.suspend(() => Scope.close(scope, Exit.void)))
+  })
+
+  return SocketServer.SocketServer.of({ address: address.success, run })
+})

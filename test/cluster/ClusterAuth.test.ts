@@ -1,0 +1,185 @@
+/**
+ * The cluster-internal ports admit only members holding the cluster secret: a stranger who
+ * reaches a gateway's push port or a runner's port can neither push a forged message to a user
+ * nor kick one, nor call a runner — and is counted. The same calls made with the secret go
+ * through, which shows the refused ones were real attacks and not broken requests.
+ */
+import { execFile } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import * as Net from "node:net"
+import { NodeSocket } from "@effect/platform-node"
+import { Effect, Exit } from "effect"
+import { Runners } from "effect/cluster"
+import { RpcClient, RpcSerialization } from "effect/rpc"
+import * as Socket from "effect/socket/Socket"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type LocalCluster, startLocalCluster } from "../../src/cli/localCluster.ts"
+import * as ClusterAuth from "../../src/cluster/ClusterAuth.ts"
+import { GatewayPushRpcs } from "../../src/cluster/PushRpc.ts"
+import { register, WeftClient } from "../../src/client/WeftClient.ts"
+import { Codecs, type Change, type Kicked } from "../../src/protocol/Proto.ts"
+import { uniqueUser, waitFor } from "../support/wait.ts"
+
+const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
+
+let cluster: LocalCluster
+beforeAll(async () => {
+  cluster = await startLocalCluster({ runners: 1, gateways: 1 })
+}, 90_000)
+afterAll(() => cluster?.stop())
+
+const clients: Array<WeftClient> = []
+afterAll(() => clients.forEach((client) => client.close()))
+
+/** A socket to `port`: a plain TCP connection (a stranger), or a member's with `secret`. */
+const socketTo = (port: number, secret?: string) =>
+  secret === undefined
+    ? NodeSocket.makeNet({ host: "127.0.0.1", port, openTimeout: 1000 })
+    : ClusterAuth.connect({ host: "127.0.0.1", port, secret, openTimeoutMs: 1000 })
+
+/** Calls the gateway's push rpc `call` over a fresh connection; the exit says whether it went through. */
+const pushCall = <A>(port: number, secret: string | undefined, call: (client: RpcClient.FromGroup<typeof GatewayPushRpcs>) => Effect.Effect<A, unknown>) =>
+  Effect.runPromiseExit(Effect.scoped(Effect.gen(function*() {
+    const socket = yield* socketTo(port, secret)
+    const protocol = yield* RpcClient.makeProtocolSocket({ retryTransientErrors: false }).pipe(
+      Effect.provideService(Socket.Socket, socket),
+      Effect.provide(RpcSerialization.layerSchemaBinary())
+    )
+    const client = yield* RpcClient.make(GatewayPushRpcs).pipe(Effect.provideService(RpcClient.Protocol, protocol))
+    return yield* call(client)
+  })))
+
+/** Pings a runner over its cluster protocol (what another member's health check does). */
+const runnerPing = (port: number, secret: string | undefined) =>
+  Effect.runPromiseExit(Effect.scoped(Effect.gen(function*() {
+    const socket = yield* socketTo(port, secret)
+    const protocol = yield* RpcClient.makeProtocolSocket({ retryTransientErrors: false }).pipe(
+      Effect.provideService(Socket.Socket, socket),
+      Effect.provide(RpcSerialization.layerSchemaBinary())
+    )
+    const client = yield* RpcClient.make(Runners.Rpcs).pipe(Effect.provideService(RpcClient.Protocol, protocol))
+    return yield* client.Ping()
+  })))
+
+const refusals = async (adminPort: number, kind: string): Promise<number> => {
+  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text()
+  const match = new RegExp(`^weft_cluster_auth_refused_total\\{[^}]*port="${kind}"[^}]*\\} (\\d+)`, "m").exec(text)
+  return match === null ? 0 : Number(match[1])
+}
+
+const forgedChange = (seq: number): Change => ({
+  seq,
+  atMs: Date.now(),
+  message: { messageId: "forged", from: "admin", to: "", type: 1, text: "reset your password at evil.example", clientMsgId: "", sentAtMs: Date.now() }
+})
+
+describe("cluster-internal ports", () => {
+  it("a stranger on the push port can neither push a forged message nor kick a user; a member with the secret can", async () => {
+    const gateway = cluster.gateways[0]!
+    const [alice, bob] = [uniqueUser("alice"), uniqueUser("bob")]
+    for (const user of [alice, bob]) await register({ host: "127.0.0.1", port: gateway.port }, user, "password")
+    const aliceClient = new WeftClient({ host: "127.0.0.1", port: gateway.port, userId: alice, password: "password", reconnect: false })
+    const bobClient = new WeftClient({ host: "127.0.0.1", port: gateway.port, userId: bob, password: "password", reconnect: false })
+    clients.push(aliceClient, bobClient)
+    const changes: Array<Change> = []
+    const kicks: Array<Kicked> = []
+    aliceClient.on("change", (change) => changes.push(change))
+    aliceClient.on("kicked", (kicked) => kicks.push(kicked))
+    await aliceClient.connect()
+    await bobClient.connect()
+    const refusedBefore = await refusals(gateway.adminPort, "push")
+
+    const forgedPush = await pushCall(gateway.pushPort, undefined, (client) =>
+      client.Push({ userId: alice, seq: aliceClient.cursor + 1, data: Codecs.Change.encode(forgedChange(aliceClient.cursor + 1)), epoch: "" }))
+    expect(Exit.isFailure(forgedPush), "the forged push is refused").toBe(true)
+    const forgedKick = await pushCall(gateway.pushPort, undefined, (client) =>
+      client.Kick({ userId: alice, filter: {}, kicked: Codecs.Kicked.encode({ code: 4001, reason: "forged kick" }) }))
+    expect(Exit.isFailure(forgedKick), "the forged kick is refused").toBe(true)
+    // A raw socket writing anything at all is cut off too.
+    const raw = Net.createConnection({ host: "127.0.0.1", port: gateway.pushPort })
+    raw.on("error", () => {})
+    raw.resume()
+    raw.write(Buffer.alloc(200, 7))
+    await new Promise((resolve) => raw.once("close", resolve))
+    expect(await refusals(gateway.adminPort, "push"), "each stranger is counted").toBeGreaterThanOrEqual(refusedBefore + 3)
+
+    // Alice is still connected, and the next change she sees is bob's real message.
+    await bobClient.send(alice, "a real message")
+    await waitFor("bob's message", () => changes.length > 0)
+    expect(changes[0]!.message?.from).toBe(bob)
+    expect(changes.some((change) => change.message?.messageId === "forged")).toBe(false)
+    expect(kicks).toEqual([])
+
+    // The same calls with the cluster secret are delivered: the refusals above were the secret's doing.
+    const memberPush = await pushCall(gateway.pushPort, cluster.secret, (client) =>
+      client.Push({ userId: alice, seq: aliceClient.cursor + 1, data: Codecs.Change.encode(forgedChange(aliceClient.cursor + 1)), epoch: "" }))
+    expect(Exit.isSuccess(memberPush)).toBe(true)
+    await waitFor("the member's push", () => changes.some((change) => change.message?.messageId === "forged"))
+    const memberKick = await pushCall(gateway.pushPort, cluster.secret, (client) =>
+      client.Kick({ userId: alice, filter: {}, kicked: Codecs.Kicked.encode({ code: 4001, reason: "member kick" }) }))
+    expect(Exit.isSuccess(memberKick)).toBe(true)
+    await waitFor("the member's kick", () => kicks.length === 1)
+    expect(kicks[0]!.reason).toBe("member kick")
+  }, 60_000)
+
+  it("a stranger on a runner's port cannot call it; a member with the secret can", async () => {
+    const runner = cluster.runners[0]!
+    const refusedBefore = await refusals(runner.adminPort, "runner")
+    expect(Exit.isFailure(await runnerPing(runner.port, undefined)), "the stranger's ping is refused").toBe(true)
+    expect(Exit.isFailure(await runnerPing(runner.port, "not-the-cluster-secret")), "a wrong secret is refused").toBe(true)
+    expect(await refusals(runner.adminPort, "runner")).toBeGreaterThanOrEqual(refusedBefore + 2)
+    expect(Exit.isSuccess(await runnerPing(runner.port, cluster.secret)), "a member's ping is answered").toBe(true)
+  }, 30_000)
+
+  it("a runner or gateway refuses to start without a cluster secret, naming how to set one", async () => {
+    const run = (args: ReadonlyArray<string>, env: Record<string, string | undefined>) =>
+      new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(process.execPath, [bin, ...args], { env: { ...process.env, WEFT_CLUSTER_SECRET: undefined, ...env } }, (error, _out, stderr) =>
+          resolve({ code: error ? Number(error.code) : 0, stderr })))
+    for (const role of ["runner", "gateway"]) {
+      const missing = await run([role, "--redis", cluster.redisUrl], {})
+      expect(missing.code).toBe(2)
+      expect(missing.stderr).toContain("the cluster secret is required: set WEFT_CLUSTER_SECRET")
+    }
+    const short = await run(["runner", "--redis", cluster.redisUrl], { WEFT_CLUSTER_SECRET: "short" })
+    expect(short.code).toBe(2)
+    expect(short.stderr).toContain("WEFT_CLUSTER_SECRET must have at least 16 characters")
+  }, 30_000)
+
+  it("the handshake: a member with the secret is served, a wrong secret is not", async () => {
+    const secret = "a-secret-for-this-test-only"
+    const served: Array<string> = []
+    const text = (chunks: ReadonlyArray<Uint8Array | string>) =>
+      chunks.map((chunk) => typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk)).join("")
+    const exit = await Effect.runPromiseExit(Effect.scoped(Effect.gen(function*() {
+      const server = yield* ClusterAuth.makeServer({ host: "127.0.0.1", port: 0, secret, kind: "push" })
+      const port = server.address._tag === "UnixPathAddress" ? 0 : server.address.port
+      yield* Effect.forkScoped(server.run((socket) =>
+        Effect.scoped(Effect.gen(function*() {
+          const { pull } = yield* socket.reader
+          const { write } = yield* socket.writer
+          served.push(text(yield* pull))
+          yield* write("echo")
+          yield* pull
+        })).pipe(Effect.ignore)
+      ))
+      const wrong = yield* Effect.exit(Effect.scoped(Effect.gen(function*() {
+        const socket = yield* ClusterAuth.connect({ host: "127.0.0.1", port, secret: "another-secret-entirely", openTimeoutMs: 2000 })
+        const { pull } = yield* socket.reader
+        return yield* pull
+      })))
+      expect(Exit.isFailure(wrong)).toBe(true)
+      return yield* Effect.scoped(Effect.gen(function*() {
+        const member = yield* ClusterAuth.connect({ host: "127.0.0.1", port, secret, openTimeoutMs: 2000 })
+        const { pull } = yield* member.reader
+        const { write } = yield* member.writer
+        yield* write("hello")
+        return text(yield* pull)
+      }))
+    })))
+    expect(exit).toEqual(Exit.succeed("echo"))
+    expect(served).toEqual(["hello"])
+  })
+})
+
+
