@@ -277,7 +277,8 @@ export const downloadMedia = async (client: WeftClient, mediaId: string, options
   let etag = ""
   for (let failures = 0;; failures++) {
     try {
-      const response = await fetch(`http://${options.http.host}:${options.http.port}${path}`, {
+      // A path is on the gateway; a whole URL names a separate media origin.
+      const response = await fetch(new URL(path, `http://${options.http.host}:${options.http.port}`), {
         headers: received > 0 ? { range: `bytes=${received}-`, "if-match": etag } : {}
       })
       if (response.status !== 200 && response.status !== 206) {

@@ -43,6 +43,11 @@ export interface MediaSettings {
   /** Key of the signed download URLs; set the same one on every gateway of a cluster. */
   readonly urlSecret: string
   readonly urlTtlMs: number
+  /**
+   * The origin download links point to ("https://media.example.com"), so that media is served
+   * from another origin than the app and its web page; empty for paths on the gateway itself.
+   */
+  readonly origin: string
 }
 
 export interface WeftSettings {
@@ -72,7 +77,8 @@ export const defaultSettings: WeftSettings = {
     uploadTtlMs: 24 * 3600_000,
     // Per process unless configured: good for dev mode, not for several gateways.
     urlSecret: randomBytes(32).toString("hex"),
-    urlTtlMs: 3600_000
+    urlTtlMs: 3600_000,
+    origin: ""
   },
   gateway: defaultGatewaySettings,
   admin: { port: undefined, dashboardPeers: [] },

@@ -16,6 +16,7 @@ import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
 import type { HttpServerRequest } from "effect/http"
 import { HttpServerResponse } from "effect/http"
+import { safeMediaHeaders } from "../media/SafeServing.ts"
 import { actorClient, callActor } from "../actors/ActorCall.ts"
 import { Profile } from "../actors/Profiles.ts"
 import { isValidUserId } from "../actors/Session.ts"
@@ -47,9 +48,10 @@ const download = (userId: string) =>
         : HttpServerResponse.text(found.failure.message, { status: 503 })
     }
     const { image, contentType, version } = found.success
+    const { "content-type": served, ...safety } = safeMediaHeaders(contentType)
     return HttpServerResponse.uint8Array(image, {
-      contentType,
-      headers: { etag: `"${version}"`, "cache-control": "public, max-age=300" }
+      contentType: served,
+      headers: { etag: `"${version}"`, "cache-control": "public, max-age=300", ...safety }
     })
   })
 

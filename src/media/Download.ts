@@ -2,7 +2,8 @@
  * Media downloads on the gateway's HTTP port: GET or HEAD /media/<id> and /media/<id>/thumb.
  * The caller is the user of `Authorization: Bearer <user>:<session token>` or of a signed URL;
  * the owner's Uploads actor says whether the media is shared with them; the bytes come
- * straight from the blob store (never through an actor), with Range support.
+ * straight from the blob store (never through an actor), with Range support, under the headers
+ * of SafeServing.ts (no uploaded file runs as a page of this origin).
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
@@ -17,6 +18,7 @@ import { ownerOfMedia } from "../protocol/media.ts"
 import { Status } from "../protocol/Status.ts"
 import type { WeftError } from "../protocol/WeftError.ts"
 import { makeFileBlobStore } from "./FileBlobStore.ts"
+import { safeMediaHeaders } from "./SafeServing.ts"
 import { checkSignature } from "./SignedUrl.ts"
 
 const PATH = /^\/media\/([^/?]+)(\/thumb)?$/
@@ -97,7 +99,8 @@ const serve = (request: HttpServerRequest.HttpServerRequest) =>
     if (!target.ready) return plain(409, `media ${mediaId} is still being uploaded (${target.received} of ${target.size} bytes)`)
 
     const etag = `"${target.sha256}"`
-    const common = { etag, "accept-ranges": "bytes", "cache-control": "private, max-age=31536000, immutable" }
+    const { "content-type": contentType, ...safety } = safeMediaHeaders(target.mimeType, target.fileName)
+    const common = { etag, "accept-ranges": "bytes", "cache-control": "private, max-age=31536000, immutable", ...safety }
     const ifNoneMatch = request.headers["if-none-match"]
     if (ifNoneMatch !== undefined && ifNoneMatch.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*")) {
       return HttpServerResponse.empty({ status: 304, headers: common })
@@ -108,7 +111,7 @@ const serve = (request: HttpServerRequest.HttpServerRequest) =>
     }
     const { start, end } = range ?? { start: 0, end: target.size - 1 }
     const headers = range === undefined ? common : { ...common, "content-range": `bytes ${start}-${end}/${target.size}` }
-    const options = { status: range === undefined ? 200 : 206, contentType: target.mimeType, contentLength: end - start + 1, headers }
+    const options = { status: range === undefined ? 200 : 206, contentType, contentLength: end - start + 1, headers }
     if (request.method === "HEAD") return HttpServerResponse.raw(undefined, options)
     const body = yield* Effect.result(makeFileBlobStore(settings.directory).read(target.mediaId, start, end))
     if (body._tag === "Failure") {

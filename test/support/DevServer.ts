@@ -36,7 +36,12 @@ export const startDevServer = async (overrides: SettingsOverrides = {}): Promise
     startGateway: async () => {
       const scope = Effect.runSync(Scope.make())
       const fixedPort = withOverrides({
-        gateway: { ...settings.gateway, tcpPorts: [server.port], httpPorts: [server.httpPort] }
+        // The configured ports at first, then the ones bound (a restart keeps them).
+        gateway: {
+          ...settings.gateway,
+          tcpPorts: [server.port || settings.gateway.tcpPorts[0] || 0],
+          httpPorts: [server.httpPort || settings.gateway.httpPorts[0] || 0]
+        }
       })
       const context = await Effect.runPromise(
         Layer.buildWithScope(

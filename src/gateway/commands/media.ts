@@ -17,13 +17,13 @@ import { type CommandHandler, handler } from "../CommandTable.ts"
 
 const ok = { code: 0, message: "" }
 
-/** The actor's details plus download paths signed for `user`. */
+/** The actor's details plus download links signed for `user` (on settings.origin when set). */
 export const withUrls = (settings: MediaSettings, media: MediaDetails, user: string): MediaInfo => {
   const expires = Date.now() + settings.urlTtlMs
   return {
     ...media,
-    url: signedPath(settings.urlSecret, media.mediaId, false, user, expires),
-    thumbnailUrl: media.thumbnailMediaId === "" ? "" : signedPath(settings.urlSecret, media.mediaId, true, user, expires),
+    url: settings.origin + signedPath(settings.urlSecret, media.mediaId, false, user, expires),
+    thumbnailUrl: media.thumbnailMediaId === "" ? "" : settings.origin + signedPath(settings.urlSecret, media.mediaId, true, user, expires),
     urlExpiresAtMs: expires
   }
 }
