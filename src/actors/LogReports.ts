@@ -2,9 +2,12 @@
  * Client log reports: compressed log blobs that users upload for the operators.
  *
  * - `LogReports` (one per user) checks an upload, stores the blob under the user's keys and
- *   keeps the user's newest MAX_REPORTS_PER_USER reports (an upload beyond drops the oldest).
+ *   keeps the user's newest maxLogReportsPerUser reports (an upload beyond drops the oldest).
  * - `LogReportIndex` (one, keyed "all") is the single writer of the operators' list of every
- *   report, newest first, at most MAX_REPORTS_LISTED (older ones are dropped, blob included).
+ *   report, newest first, at most maxLogReportsListed. A full list refuses new reports
+ *   (RATE_LIMITED) instead of dropping anyone's: throwaway accounts cannot push a real user's
+ *   report out. Only a user's own uploads ever drop that user's older reports, and age:
+ *   reports older than logReportRetentionMs go at the next upload.
  *
  * The admin port reads that list and the blobs straight from storage (`listReports`,
  * `readReport`): reading needs no actor, and users have no command that reads reports.
@@ -15,13 +18,14 @@ import { Effect, Layer, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import type { WeftSettings } from "../cluster/Settings.ts"
-import { badRequest, internal, tooLarge, WeftError } from "../protocol/WeftError.ts"
+import { badRequest, internal, rateLimited, tooLarge, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
 import { actorClient, callActor } from "./ActorCall.ts"
 import { isValidUserId } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
 
+/** The defaults of settings.features.maxLogReportsPerUser and maxLogReportsListed. */
 export const MAX_REPORTS_PER_USER = 20
 export const MAX_REPORTS_LISTED = 1000
 export const MAX_METADATA_ENTRIES = 16
@@ -145,6 +149,7 @@ const userLayer = (settings: WeftSettings) =>
       const index = yield* actorClient(LogReportIndex)
       const userId = (yield* Entity.CurrentAddress).entityId
       const maxBytes = settings.features.maxLogReportBytes
+      const perUser = settings.features.maxLogReportsPerUser
 
       const upload = Effect.fn("LogReports.upload")(function*(request: UploadRequest) {
         yield* checkUpload(request, maxBytes)
@@ -160,15 +165,16 @@ const userLayer = (settings: WeftSettings) =>
           sizeBytes: request.log.length,
           uploadedAtMs
         }
-        yield* storage.set(reportBlobKey(userId, id), request.log)
         const mine = [report, ...(yield* readList(storage, userReportsKey(userId)))]
-        const dropped = mine.slice(MAX_REPORTS_PER_USER)
-        yield* storage.set(userReportsKey(userId), encodeJson(mine.slice(0, MAX_REPORTS_PER_USER)))
-        for (const old of dropped) yield* storage.remove(reportBlobKey(userId, old.id))
+        const dropped = mine.slice(perUser)
+        yield* storage.set(reportBlobKey(userId, id), request.log)
+        // The index may refuse (full): then nothing of this upload stays.
         yield* callActor(
           index(INDEX_ENTITY_ID).Add({ report, dropped: dropped.map((old) => old.id) }),
           "LogReportIndex"
-        )
+        ).pipe(Effect.tapError(() => Effect.ignore(storage.remove(reportBlobKey(userId, id)))))
+        yield* storage.set(userReportsKey(userId), encodeJson(mine.slice(0, perUser)))
+        for (const old of dropped) yield* storage.remove(reportBlobKey(userId, old.id))
         return { reportId: id, sizeBytes: report.sizeBytes, uploadedAtMs }
       })
 
@@ -180,15 +186,22 @@ const userLayer = (settings: WeftSettings) =>
     { maxIdleTime: "1 minute", defectRetryPolicy: restartPolicy }
   )
 
-const indexLayer = LogReportIndex.toLayer(
+const indexLayer = (settings: WeftSettings) => LogReportIndex.toLayer(
   supervised("LogReportIndex", Effect.gen(function*() {
     const storage = yield* Storage
+    const listed = settings.features.maxLogReportsListed
 
     const add = Effect.fn("LogReportIndex.add")(function*(report: LogReportMeta, dropped: ReadonlyArray<string>) {
       const forgotten = new Set([report.id, ...dropped])
-      const all = [report, ...(yield* readList(storage, reportIndexKey)).filter((other) => !forgotten.has(other.id))]
-      yield* storage.set(reportIndexKey, encodeJson(all.slice(0, MAX_REPORTS_LISTED)))
-      for (const old of all.slice(MAX_REPORTS_LISTED)) yield* storage.remove(reportBlobKey(old.userId, old.id))
+      const oldest = Date.now() - settings.features.logReportRetentionMs
+      const current = (yield* readList(storage, reportIndexKey)).filter((other) => !forgotten.has(other.id))
+      const kept = current.filter((other) => other.uploadedAtMs >= oldest)
+      for (const old of current) if (old.uploadedAtMs < oldest) yield* storage.remove(reportBlobKey(old.userId, old.id))
+      if (kept.length >= listed) {
+        if (kept.length < current.length) yield* storage.set(reportIndexKey, encodeJson(kept))
+        return yield* rateLimited(`the operators' store of log reports is full (${listed}); try again later`)
+      }
+      yield* storage.set(reportIndexKey, encodeJson([report, ...kept]))
     })
 
     return LogReportIndex.of({
@@ -200,4 +213,4 @@ const indexLayer = LogReportIndex.toLayer(
 )
 
 /** The LogReports actors (one per user) and the operators' index. */
-export const layer = (settings: WeftSettings) => Layer.merge(userLayer(settings), indexLayer)
+export const layer = (settings: WeftSettings) => Layer.merge(userLayer(settings), indexLayer(settings))

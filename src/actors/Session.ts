@@ -22,7 +22,6 @@ import {
   badRequest,
   internal,
   invalidToken,
-  rateLimited,
   userExists,
   WeftError,
   wrongCredentials
@@ -30,7 +29,17 @@ import {
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
 import { actorClient, callActor } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
-import { dummyVerify, hashPassword, type PasswordHash, verifyPassword } from "./Password.ts"
+import * as LoginThrottle from "./LoginThrottle.ts"
+import type { ThrottleOptions } from "./LoginThrottle.ts"
+import {
+  CURRENT_PARAMS,
+  dummyVerify,
+  hashPassword,
+  needsRehash,
+  type PasswordHash,
+  type ScryptParams,
+  verifyPassword
+} from "./Password.ts"
 import { Pusher } from "./Pusher.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
@@ -50,7 +59,6 @@ export const accountKey = (userId: string) => userKey(userId, "account")
 const sessionKey = (userId: string, token: string) => userKey(userId, "session", token)
 /** The user's sessions (SessionRecord[]): what the login policy and the device list read. */
 const sessionIndexKey = (userId: string) => userKey(userId, "sessions")
-const failedLoginsKey = (userId: string) => userKey(userId, "failed-logins")
 
 /** Sessions kept per user; a login beyond it ends the least recently seen session. */
 export const MAX_SESSIONS_PER_USER = 32
@@ -89,7 +97,8 @@ export const DeviceSession = Schema.Struct({
 export const sessionIdOf = (token: string): string => createHash("sha256").update(token).digest("hex").slice(0, 16)
 
 export const Register = Rpc.make("Register", {
-  payload: { password: Schema.String, displayName: Schema.String },
+  /** `source`: the caller's address as the gateway saw it (frequency control, LoginThrottle.ts). */
+  payload: { password: Schema.String, displayName: Schema.String, source: Schema.optional(Schema.String) },
   error: WeftError
 })
 
@@ -97,7 +106,8 @@ export const Login = Rpc.make("Login", {
   payload: {
     password: Schema.optional(Schema.String),
     resumeToken: Schema.optional(Schema.String),
-    device: DeviceInfo
+    device: DeviceInfo,
+    source: Schema.optional(Schema.String)
   },
   success: Schema.Struct({ sessionToken: Schema.String, seq: Schema.Number, epoch: Schema.String }),
   error: WeftError
@@ -129,9 +139,10 @@ export const Session = actorEntity(Entity.make("Session", [Register, Login, Veri
 
 export interface SessionOptions {
   readonly sessionTtlMs: number
-  /** Failed logins allowed per user per window before RATE_LIMITED. */
-  readonly maxFailedLogins: number
-  readonly failedLoginWindowMs: number
+  /** Frequency control of logins and registrations (LoginThrottle.ts). */
+  readonly throttle: ThrottleOptions
+  /** scrypt parameters of new hashes; older ones are rehashed at login. Default: CURRENT_PARAMS. */
+  readonly passwordHash?: ScryptParams | undefined
   /** What a new login does to older sessions; when absent, settings.features.loginPolicy (WeftConfig). */
   readonly loginPolicy?: LoginPolicy | undefined
 }
@@ -155,14 +166,20 @@ export const layer = (options: SessionOptions) =>
       const policy: LoginPolicy = options.loginPolicy ??
         Option.match(config, { onNone: () => "allow-many" as const, onSome: (settings) => settings.features.loginPolicy })
 
-      const register = Effect.fn("Session.register")(function*(password: string, displayName: string) {
+      const throttle = LoginThrottle.make(storage, options.throttle)
+      const hashParams = options.passwordHash ?? CURRENT_PARAMS
+
+      const register = Effect.fn("Session.register")(function*(password: string, displayName: string, source: string) {
         if (!isValidUserId(userId)) return yield* badRequest("user id must match [A-Za-z0-9_.-]{1,64}")
         if (password.length < 8 || password.length > 256) return yield* badRequest("password must have 8..256 characters")
         if (displayName.length > 64) return yield* badRequest("display name must have at most 64 characters")
+        // The cheap checks first: a taken id costs no hashing, and neither does a refused address.
+        if ((yield* storage.get(accountKey(userId))) !== undefined) return yield* userExists(`user ${userId} already exists`)
+        yield* throttle.checkRegistration(source)
         const account: Account = {
           userId,
           displayName: displayName || userId,
-          password: yield* hashPassword(password),
+          password: yield* hashPassword(password, hashParams),
           createdAtMs: Date.now()
         }
         const created = yield* storage.set(accountKey(userId), encodeJson(account), { onlyIfAbsent: true })
@@ -212,28 +229,38 @@ export const layer = (options: SessionOptions) =>
         return Duration.isZero(after) ? now : Effect.asVoid(Effect.forkDetach(Effect.andThen(Effect.sleep(after), now)))
       }
 
+      /**
+       * A valid resume token always works; a password is checked only once the caller's address
+       * has waited out its delay (LoginThrottle.ts), and a stored hash with older parameters
+       * is replaced by one with the current ones.
+       */
       const checkCredentials = Effect.fn("Session.checkCredentials")(
-        function*(password: string | undefined, resumeToken: string | undefined) {
-          const failures = Number(new TextDecoder().decode((yield* storage.get(failedLoginsKey(userId))) ?? new Uint8Array()))
-          if (failures >= options.maxFailedLogins) return yield* rateLimited("too many failed logins; try again later")
-          const fail = (error: WeftError) =>
-            storage.increment(failedLoginsKey(userId), 1, options.failedLoginWindowMs).pipe(
-              Effect.andThen(Effect.fail(error))
-            )
+        function*(password: string | undefined, resumeToken: string | undefined, source: string) {
           if (resumeToken !== undefined && resumeToken !== "") {
             const session = yield* storage.get(sessionKey(userId, resumeToken))
-            if (session === undefined) return yield* fail(invalidToken("the resume token is unknown, expired or revoked"))
+            if (session === undefined) {
+              yield* throttle.tokenFailed(source)
+              return yield* invalidToken("the resume token is unknown, expired or revoked")
+            }
             return { token: resumeToken, stored: decodeJson<{ device: DeviceInfo; issuedAtMs: number }>(session) }
           }
           if (password === undefined || password === "") return yield* badRequest("a password or a resume token is required")
+          yield* throttle.checkLogin(userId, source)
           const stored = yield* storage.get(accountKey(userId))
           if (stored === undefined) {
-            yield* dummyVerify(password)
-            return yield* fail(wrongCredentials("unknown user or wrong password"))
+            yield* dummyVerify(password, hashParams)
+            yield* throttle.loginFailed(userId, source)
+            return yield* wrongCredentials("unknown user or wrong password")
           }
           const account = decodeJson<Account>(stored)
           if (!(yield* verifyPassword(password, account.password))) {
-            return yield* fail(wrongCredentials("unknown user or wrong password"))
+            yield* throttle.loginFailed(userId, source)
+            return yield* wrongCredentials("unknown user or wrong password")
+          }
+          yield* throttle.loginSucceeded(userId, source)
+          if (needsRehash(account.password, hashParams)) {
+            const rehashed: Account = { ...account, password: yield* hashPassword(password, hashParams) }
+            yield* storage.set(accountKey(userId), encodeJson(rehashed))
           }
           return undefined
         }
@@ -296,9 +323,10 @@ export const layer = (options: SessionOptions) =>
       const login = Effect.fn("Session.login")(function*(
         password: string | undefined,
         resumeToken: string | undefined,
-        device: DeviceInfo
+        device: DeviceInfo,
+        source: string
       ) {
-        const resumed = yield* checkCredentials(password, resumeToken)
+        const resumed = yield* checkCredentials(password, resumeToken, source)
         let sessionToken: string
         if (resumed !== undefined) {
           yield* resume(resumed.token, resumed.stored)
@@ -346,8 +374,10 @@ export const layer = (options: SessionOptions) =>
         effect.pipe(Effect.catchTag("StorageError", (error) => Effect.fail(storageFailed(error))))
 
       return Session.of({
-        Register: ({ payload }) => orInternal(register(payload.password, payload.displayName)),
-        Login: ({ payload }) => orInternal(login(payload.password, payload.resumeToken, payload.device)),
+        Register: ({ payload }) =>
+          orInternal(register(payload.password, payload.displayName, LoginThrottle.sourceOf(payload.source))),
+        Login: ({ payload }) =>
+          orInternal(login(payload.password, payload.resumeToken, payload.device, LoginThrottle.sourceOf(payload.source))),
         Verify: ({ payload }) =>
           storage.get(sessionKey(userId, payload.sessionToken)).pipe(
             Effect.mapError(storageFailed),

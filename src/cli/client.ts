@@ -1,5 +1,7 @@
 /** `weft client`: drive a server from a shell; one JSON object per output line. */
+import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
+import type { ClientTls } from "../client/FrameConnection.ts"
 import { register, WeftClient } from "../client/WeftClient.ts"
 import { fileRouteStore } from "../client/FileRouteStore.ts"
 import { parsePort, parseServer, UsageError } from "./args.ts"
@@ -35,7 +37,7 @@ export const clientUsage = [
 
 const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n")
 
-const GLOBAL_FLAGS = new Set(["--server", "--user", "--password", "--device", "--transport", "--http-port", "--routes-file"])
+const GLOBAL_FLAGS = new Set(["--server", "--user", "--password", "--device", "--transport", "--http-port", "--routes-file", "--tls-ca"])
 
 /** Splits `--server X --user U ... <command> args --flag v` into the global flags and the rest. */
 const splitGlobal = (argv: ReadonlyArray<string>) => {
@@ -60,6 +62,19 @@ const splitGlobal = (argv: ReadonlyArray<string>) => {
  * http: the gateway's HTTP port); --http-port adds the WebSocket and HTTP fallbacks on the same
  * host; --routes-file remembers the endpoint that worked and the server's route list.
  */
+/** TLS: `--server tls://HOST:PORT` (the system's authorities), or `--tls-ca FILE` (that PEM's). */
+const tlsOption = (global: Record<string, string>): ClientTls | undefined => {
+  const caFile = global["tls-ca"]
+  if (caFile !== undefined) {
+    try {
+      return { ca: readFileSync(caFile, "utf8") }
+    } catch (error) {
+      throw new UsageError(`--tls-ca: cannot read ${caFile}: ${error instanceof Error ? error.message : error}`)
+    }
+  }
+  return /^tls:\/\//.test(global["server"] ?? "") ? true : undefined
+}
+
 const connectionOptions = (server: { host: string; port: number }, global: Record<string, string>) => {
   const transport = global["transport"]
   if (transport !== undefined && transport !== "tcp" && transport !== "ws" && transport !== "http") {
@@ -75,13 +90,14 @@ const connectionOptions = (server: { host: string; port: number }, global: Recor
     endpoints: [{ ...server, transport: transport ?? "tcp" }],
     httpPort,
     host: server.host,
-    routeStore: routesFile === undefined ? undefined : fileRouteStore(routesFile)
+    routeStore: routesFile === undefined ? undefined : fileRouteStore(routesFile),
+    tls: tlsOption(global)
   } as const
 }
 
 export const runClient = async (argv: ReadonlyArray<string>) => {
   const { global, rest } = splitGlobal(argv)
-  const server = parseServer(global["server"])
+  const server = parseServer(global["server"]?.replace(/^tls:\/\//, ""))
   const user = global["user"]
   const password = global["password"]
   if (user === undefined) throw new UsageError("--user is required")
@@ -91,7 +107,7 @@ export const runClient = async (argv: ReadonlyArray<string>) => {
   const connection = connectionOptions(server, global)
 
   if (name === "register") {
-    await register({ ...server, transport: connection.transport }, user, password)
+    await register({ ...server, transport: connection.transport, tls: connection.tls }, user, password)
     return print({ registered: user })
   }
   const command = clientCommands.find((candidate) => candidate.name === name)

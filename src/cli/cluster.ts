@@ -1,15 +1,19 @@
 /** `weft runner` and `weft gateway`: the two roles of clustered production mode. */
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Layer } from "effect"
+import { defaultThrottleOptions, type ThrottleOptions } from "../actors/LoginThrottle.ts"
 import { admin, defaultClusterSettings, gateway, runner } from "../cluster/Clustered.ts"
 import { defaultSettings, withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { advertisedEndpoints, clusterSecret, count, jsonLogs, loginPolicy, onOff, origin, port, ports, readSettings, redisUrl, type Source, text } from "./config.ts"
+import { advertisedEndpoints, clusterSecret, count, jsonLogs, loginPolicy, onOff, origin, port, ports, readSettings, redisUrl, type Source, text, tlsFiles } from "./config.ts"
+import { AdminServer } from "../metrics/AdminServer.ts"
+import { UsageError } from "./args.ts"
 import { explainStartupFailure } from "./dev.ts"
 
-const common = ["redis", "cluster-secret", "host", "admin-port", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin"]
+const common = ["redis", "cluster-secret", "host", "admin-port", "admin-host", "admin-token", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin",
+  "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address"]
 
 const peers = (source: Source | undefined): ReadonlyArray<string> =>
   source === undefined ? [] : source.value.split(",").map((peer) => peer.trim()).filter((peer) => peer !== "")
@@ -35,13 +39,43 @@ const launch = (name: string, program: Effect.Effect<void, unknown>) =>
     { disableErrorReporting: true }
   )
 
+/** The admin port only when asked for, on loopback unless --admin-host says otherwise. */
+const adminSettings = (get: (flag: string) => Source | undefined) => {
+  const token = get("admin-token")
+  if (token !== undefined && token.value.length < 16) throw new UsageError(`${token.origin} must have at least 16 characters`)
+  return {
+    port: get("admin-port") === undefined ? undefined : port(get("admin-port"), 0),
+    host: text(get("admin-host"), "127.0.0.1"),
+    token: token?.value,
+    dashboardPeers: peers(get("dashboard-peers"))
+  }
+}
+
+/** Prints where the admin port listens, if it was asked for. */
+const announceAdmin = (role: string) =>
+  Effect.flatMap(Effect.serviceOption(AdminServer), (admin) =>
+    Effect.sync(() => {
+      if (admin._tag === "None") return
+      const { host, port } = admin.value.listening
+      console.log(`weft ${role}: admin (/healthz /readyz /metrics /log-reports) on ${host}:${port}`)
+    }))
+
+/** Frequency control of logins and registrations: the actors (on runners) apply it. */
+const throttle = (get: (flag: string) => Source | undefined): ThrottleOptions => ({
+  ...defaultThrottleOptions,
+  registrationsPerAddress: count(get("registrations-per-address"), defaultThrottleOptions.registrationsPerAddress),
+  freeFailuresPerUserAddress: count(get("failed-logins-per-user-address"), defaultThrottleOptions.freeFailuresPerUserAddress),
+  freeFailuresPerAddress: count(get("failed-logins-per-address"), defaultThrottleOptions.freeFailuresPerAddress)
+})
+
 export const runRunner = async (argv: ReadonlyArray<string>) => {
   const get = readSettings(argv, common)
   setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
+    session: { throttle: throttle(get) },
     gateway: { host },
-    admin: { port: port(get("admin-port"), 0), dashboardPeers: peers(get("dashboard-peers")) },
+    admin: adminSettings(get),
     features: { loginPolicy: loginPolicy(get("login-policy")) },
     media: media(get)
   })
@@ -54,6 +88,7 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
     secret: clusterSecret(get("cluster-secret"))
   }
   const program = Effect.gen(function*() {
+    yield* announceAdmin("runner")
     console.log(`weft runner: cluster member on ${cluster.runnerHost}:${cluster.runnerPort}, Redis ${cluster.redisUrl}`)
     return yield* Effect.never
   })
@@ -61,7 +96,7 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
 }
 
 export const runGateway = async (argv: ReadonlyArray<string>) => {
-  const get = readSettings(argv, [...common, "port", "http-port", "push-host", "push-port", "advertise", "web-chat"])
+  const get = readSettings(argv, [...common, "port", "http-port", "push-host", "push-port", "advertise", "web-chat", "tls-cert", "tls-key"])
   setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
@@ -69,9 +104,10 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
       host,
       tcpPorts: ports(get("port"), [9300]),
       httpPorts: ports(get("http-port"), [9380]),
-      advertisedEndpoints: advertisedEndpoints(get("advertise"))
+      advertisedEndpoints: advertisedEndpoints(get("advertise")),
+      tls: tlsFiles(get("tls-cert"), get("tls-key"))
     },
-    admin: { port: port(get("admin-port"), 0), dashboardPeers: peers(get("dashboard-peers")) },
+    admin: adminSettings(get),
     features: { loginPolicy: loginPolicy(get("login-policy")), webChat: onOff(get("web-chat"), false) },
     media: media(get)
   })
@@ -88,8 +124,10 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
   const program = Effect.gen(function*() {
     const tcp = yield* TcpServer
     const http = yield* HttpShortServer
-    for (const l of tcp.listening) console.log(`weft gateway: long connections (TCP) on ${l.host}:${l.port}`)
-    for (const l of http.listening) console.log(`weft gateway: short connections (HTTP) on ${l.host}:${l.port}`)
+    yield* announceAdmin("gateway")
+    const tls = settings.gateway.tls !== undefined
+    for (const l of tcp.listening) console.log(`weft gateway: long connections (${tls ? "TLS" : "TCP"}) on ${l.host}:${l.port}`)
+    for (const l of http.listening) console.log(`weft gateway: short connections (${tls ? "HTTPS" : "HTTP"}) on ${l.host}:${l.port}`)
     console.log(`weft gateway: pushes from runners on ${cluster.pushHost}:${cluster.pushPort}, Redis ${cluster.redisUrl}`)
     return yield* Effect.never
   })

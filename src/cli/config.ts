@@ -110,6 +110,28 @@ export const clusterSecret = (source: Source | undefined): string => {
   return source.value
 }
 
+/**
+ * TLS for the client listeners from two PEM files (the certificate chain and its key): both or
+ * neither, each readable.
+ */
+export const tlsFiles = (
+  cert: Source | undefined,
+  key: Source | undefined
+): { readonly cert: string; readonly key: string } | undefined => {
+  if (cert === undefined && key === undefined) return undefined
+  if (cert === undefined || key === undefined) {
+    throw new UsageError(`${(cert ?? key)!.origin} needs its partner: give both --tls-cert and --tls-key`)
+  }
+  const read = (source: Source) => {
+    try {
+      return readFileSync(source.value, "utf8")
+    } catch (error) {
+      throw new UsageError(`${source.origin}: cannot read ${source.value}: ${error instanceof Error ? error.message : error}`)
+    }
+  }
+  return { cert: read(cert), key: read(key) }
+}
+
 /** An origin like https://media.example.com (scheme, host, optional port; no path). */
 export const origin = (source: Source | undefined): string => {
   if (source === undefined) return ""

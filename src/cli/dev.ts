@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util"
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Layer } from "effect"
+import { defaultThrottleOptions } from "../actors/LoginThrottle.ts"
 import { dev } from "../cluster/Dev.ts"
 import { withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
@@ -9,7 +10,7 @@ import { TcpServer } from "../gateway/TcpServer.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { parsePort } from "./args.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { advertisedEndpoints, jsonLogs, loginPolicy, onOff } from "./config.ts"
+import { advertisedEndpoints, jsonLogs, loginPolicy, onOff, tlsFiles } from "./config.ts"
 
 /** The innermost system error (EADDRINUSE, EACCES, ...) said in one line, naming the address. */
 export const explainStartupFailure = (error: unknown): string => {
@@ -23,7 +24,13 @@ export const explainStartupFailure = (error: unknown): string => {
     }
     current = (current as { cause?: unknown }).cause ?? (current as { reason?: unknown }).reason
   }
-  return error instanceof Error ? error.message : String(error)
+  // The first message along the chain: a wrapper (a StorageError, say) may carry none itself.
+  for (let depth = 0, at: unknown = error; depth < 8 && at !== undefined && at !== null; depth++) {
+    const message = (at as { message?: unknown }).message
+    if (typeof message === "string" && message !== "") return message
+    at = (at as { cause?: unknown }).cause ?? (at as { reason?: unknown }).reason
+  }
+  return String(error)
 }
 
 export const runDev = async (argv: ReadonlyArray<string>) => {
@@ -34,6 +41,10 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       port: { type: "string" },
       "http-port": { type: "string" },
       "admin-port": { type: "string" },
+      "admin-host": { type: "string" },
+      "admin-token": { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
       "login-policy": { type: "string" },
       metrics: { type: "string" },
       advertise: { type: "string" }
@@ -49,9 +60,19 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       httpPorts: [parsePort("--http-port", values["http-port"], 9380)],
       advertisedEndpoints: advertisedEndpoints(
         values.advertise === undefined ? undefined : { value: values.advertise, origin: "--advertise" }
+      ),
+      tls: tlsFiles(
+        values["tls-cert"] === undefined ? undefined : { value: values["tls-cert"], origin: "--tls-cert" },
+        values["tls-key"] === undefined ? undefined : { value: values["tls-key"], origin: "--tls-key" }
       )
     },
-    admin: { port: parsePort("--admin-port", values["admin-port"], 9390) },
+    admin: {
+      port: parsePort("--admin-port", values["admin-port"], 9390),
+      host: values["admin-host"] ?? "127.0.0.1",
+      token: values["admin-token"] ?? process.env["WEFT_ADMIN_TOKEN"]
+    },
+    // A development server on one machine, where every client registers from the same address.
+    session: { throttle: { ...defaultThrottleOptions, registrationsPerAddress: 10_000 } },
     features: {
       webChat: true,
       loginPolicy: loginPolicy(values["login-policy"] === undefined ? undefined : { value: values["login-policy"], origin: "--login-policy" })
@@ -64,16 +85,19 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
     const admin = yield* AdminServer
     const first = tcp.listening[0]!
     const server = `${first.host}:${first.port}`
-    for (const listening of tcp.listening) console.log(`weft dev: long connections (TCP) on ${listening.host}:${listening.port}`)
+    const tls = settings.gateway.tls !== undefined
+    for (const listening of tcp.listening) {
+      console.log(`weft dev: long connections (${tls ? "TLS" : "TCP"}) on ${listening.host}:${listening.port}`)
+    }
     for (const listening of http.listening) {
-      console.log(`weft dev: short connections (HTTP POST /cgi-bin/<command>) on ${listening.host}:${listening.port}`)
+      console.log(`weft dev: short connections (${tls ? "HTTPS" : "HTTP"} POST /cgi-bin/<command>) on ${listening.host}:${listening.port}`)
     }
     console.log(
       `weft dev: admin (/healthz /readyz /metrics) on ${admin.listening.host}:${admin.listening.port}`
     )
     console.log("weft dev: storage is in memory; Ctrl-C stops the server")
     const page = http.listening[0]
-    if (page !== undefined) console.log(`weft dev: web chat: open http://${page.host}:${page.port}/chat in a browser`)
+    if (page !== undefined) console.log(`weft dev: web chat: open ${tls ? "https" : "http"}://${page.host}:${page.port}/chat in a browser`)
     console.log(
       `try it:  npx weft client --server ${server} --user alice --password secret-pw register && ` +
         `npx weft client --server ${server} --user alice --password secret-pw send alice "hello"`

@@ -137,8 +137,9 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
     const port = role === "runner" ? clusterPort : await freePort()
     const httpPort = role === "runner" ? 0 : await freePort()
     const pushPort = role === "runner" ? 0 : await freePort()
+    // Everyone registers from 127.0.0.1 here: no per-address registration limit to speak of.
     const args = role === "runner"
-      ? ["--redis", redisUrl!, "--runner-port", String(clusterPort), ...admin]
+      ? ["--redis", redisUrl!, "--runner-port", String(clusterPort), "--registrations-per-address", "1000000", ...admin]
       : [...admin,
         "--redis", redisUrl!, "--port", String(port), "--http-port", String(httpPort),
         "--push-port", String(pushPort), "--runner-port", String(clusterPort)

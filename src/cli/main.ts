@@ -8,20 +8,25 @@ import { UsageError } from "./args.ts"
 
 const usage = `usage:
   weft dev [--host H] [--port N] [--http-port N] [--admin-port N] [--login-policy allow-many|one-per-platform|kick-older]
-           [--advertise tcp://IP:PORT,ws://IP:PORT,http://IP:PORT]
+           [--advertise tcp://IP:PORT,ws://IP:PORT,http://IP:PORT] [--admin-host H] [--admin-token T]
+           [--tls-cert FILE --tls-key FILE]
       Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.
   weft runner [--redis URL] [--runner-host H] [--runner-port N] [--admin-port N] [--config FILE]
       Clustered mode: a logic runner hosting the actors of its shards; state in Redis.
   weft gateway [--redis URL] [--port N,N] [--http-port N,N] [--push-port N] [--admin-port N] [--config FILE]
                [--advertise tcp://IP:PORT,ws://IP:PORT?weight=N,...]
+               [--tls-cert FILE --tls-key FILE] [--media-origin URL]
       Clustered mode: a gateway holding connections and forwarding to the runners.
+      Runners and gateways need the cluster secret (WEFT_CLUSTER_SECRET, the same on all);
+      both take --admin-host H (default 127.0.0.1) and --admin-token T; runners take
+      --registrations-per-address N, --failed-logins-per-user-address N, --failed-logins-per-address N.
       Every flag can also come from WEFT_<FLAG> (e.g. WEFT_REDIS) or the --config JSON file.
   weft local-cluster [--redis URL]
       Redis (started if none answers), two runners and two gateways on loopback, until Ctrl-C.
   weft local-redis-cluster
       A three-master Redis Cluster on loopback, until Ctrl-C.
-  weft client --server HOST:PORT --user U --password P [--device D] [--transport tcp|ws|http]
-              [--http-port N] [--routes-file FILE] <command>
+  weft client --server [tls://]HOST:PORT --user U --password P [--device D] [--transport tcp|ws|http]
+              [--http-port N] [--routes-file FILE] [--tls-ca FILE] <command>
       --server is the TCP port, or the HTTP port with --transport ws|http (which forces that
       transport); --http-port adds WebSocket and HTTP fallbacks; --routes-file remembers the
       endpoint that worked and the server's route list between runs.

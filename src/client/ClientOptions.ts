@@ -3,6 +3,7 @@ import type { Media } from "../protocol/messages.ts"
 import type { Change, Kicked, Message } from "../protocol/Proto.ts"
 import type { TransportName } from "../protocol/routes.ts"
 import type { HeartbeatEvent, HeartbeatSchedule } from "./Heartbeat.ts"
+import type { ClientTls } from "./FrameConnection.ts"
 import type { Endpoint, RouteStore } from "./RouteStore.ts"
 
 export interface ClientOptions {
@@ -33,6 +34,8 @@ export interface ClientOptions {
   readonly upgradeAfterMs?: number | undefined
   /** WebSocket implementation (default: the platform's). */
   readonly webSocket?: typeof WebSocket | undefined
+  /** TLS to the gateway (its --tls-cert): tls:// on TCP, wss:// and https:// on the others. */
+  readonly tls?: ClientTls | undefined
   readonly userId: string
   readonly password?: string | undefined
   readonly resumeToken?: string | undefined

@@ -3,6 +3,7 @@
  * requests by request id, pushes handed to a callback. Knows nothing of login or retries.
  */
 import * as Net from "node:net"
+import * as Tls from "node:tls"
 import { Command } from "../protocol/Command.ts"
 import { encodeFrame, type Frame, FrameDecoder } from "../protocol/Frame.ts"
 import { type Codec, Codecs } from "../protocol/Proto.ts"
@@ -38,7 +39,15 @@ export interface FrameConnectionOptions {
   readonly onClose: (error: Error | undefined) => void
   /** Byte counters, for measuring wire cost. */
   readonly onBytes?: (direction: "in" | "out", bytes: number) => void
+  /** TLS on the TCP connection (a gateway with --tls-cert); see ClientTls. */
+  readonly tls?: ClientTls | undefined
 }
+
+/**
+ * TLS to a gateway: `true` trusts the system's certificate authorities (and NODE_EXTRA_CA_CERTS);
+ * `ca` trusts these PEM certificates instead (TCP only; WebSocket and HTTP use the system's).
+ */
+export type ClientTls = true | { readonly ca?: string | undefined; readonly servername?: string | undefined }
 
 /** The byte pipe under a FrameConnection: a TCP socket or a WebSocket. */
 interface Pipe {
@@ -116,7 +125,15 @@ export class FrameConnection {
 
   static open(options: FrameConnectionOptions): Promise<FrameConnection> {
     return new Promise((resolve, reject) => {
-      const socket = Net.connect({ host: options.host, port: options.port, noDelay: true })
+      const tls = options.tls === true ? {} : options.tls
+      const socket = tls === undefined
+        ? Net.connect({ host: options.host, port: options.port, noDelay: true })
+        : Tls.connect({
+          host: options.host,
+          port: options.port,
+          ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+          ...(tls.servername === undefined ? {} : { servername: tls.servername })
+        }).setNoDelay(true)
       const timer = setTimeout(() => {
         socket.destroy()
         reject(new DisconnectedError(`connect to ${options.host}:${options.port} timed out`))
@@ -125,7 +142,7 @@ export class FrameConnection {
         clearTimeout(timer)
         reject(error)
       })
-      socket.once("connect", () => {
+      socket.once(tls === undefined ? "connect" : "secureConnect", () => {
         clearTimeout(timer)
         socket.removeAllListeners("error")
         resolve(new FrameConnection(socket, options))

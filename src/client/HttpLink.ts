@@ -38,6 +38,8 @@ const withBase = (body: Uint8Array, base: BaseRequest): Uint8Array => {
 }
 
 export interface HttpLinkOptions {
+  /** HTTPS (a gateway with --tls-cert). */
+  readonly secure?: boolean | undefined
   readonly host: string
   readonly port: number
   readonly requestTimeoutMs?: number | undefined
@@ -84,7 +86,8 @@ export class HttpLink {
     const timeout = timeoutMs ?? this.options.requestTimeoutMs ?? 15_000
     const timer = setTimeout(() => controller.abort(), timeout)
     try {
-      const response = await fetch(`http://${this.options.host}:${this.options.port}/cgi-bin/${name}`, {
+      const scheme = this.options.secure === true ? "https" : "http"
+      const response = await fetch(`${scheme}://${this.options.host}:${this.options.port}/cgi-bin/${name}`, {
         method: "POST",
         headers: { "content-type": PROTOBUF },
         body: signed as Uint8Array<ArrayBuffer>,

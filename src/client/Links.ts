@@ -13,9 +13,10 @@ export const openLink = async (
   webSocket?: typeof WebSocket
 ): Promise<Link> => {
   if (endpoint.transport === "tcp") return FrameConnection.open({ host: endpoint.host, port: endpoint.port, ...handlers })
+  const secure = handlers.tls !== undefined
   if (endpoint.transport === "ws") {
     const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host
-    return FrameConnection.openWebSocket(`ws://${host}:${endpoint.port}/ws`, handlers, webSocket)
+    return FrameConnection.openWebSocket(`${secure ? "wss" : "ws"}://${host}:${endpoint.port}/ws`, handlers, webSocket)
   }
-  return new HttpLink({ host: endpoint.host, port: endpoint.port, ...handlers })
+  return new HttpLink({ host: endpoint.host, port: endpoint.port, ...handlers, secure })
 }

@@ -14,7 +14,7 @@ import { RouteCodecs, type TransportName } from "../protocol/routes.ts"
 import { Status } from "../protocol/Status.ts"
 import { type BackoffSchedule, defaultBackoff, reconnectDelay } from "./Backoff.ts"
 import type { ClientEvents, ClientOptions, ClientState, OutgoingMessage } from "./ClientOptions.ts"
-import { DisconnectedError, type FrameConnection, WeftRequestError } from "./FrameConnection.ts"
+import { type ClientTls, DisconnectedError, type FrameConnection, WeftRequestError } from "./FrameConnection.ts"
 import { AdaptiveHeartbeat, type HeartbeatSchedule, pingOnSchedule } from "./Heartbeat.ts"
 import { HttpLink } from "./HttpLink.ts"
 import { type Link, openLink } from "./Links.ts"
@@ -30,14 +30,20 @@ const PollRequest = codec<{ readonly cursor: number; readonly limit: number; rea
 
 /** Registers a new account; needs no login. Over TCP unless another transport is given. */
 export const register = async (
-  options: { readonly host: string; readonly port: number; readonly transport?: TransportName | undefined },
+  options: {
+    readonly host: string
+    readonly port: number
+    readonly transport?: TransportName | undefined
+    readonly tls?: ClientTls | undefined
+  },
   userId: string,
   password: string,
   displayName = ""
 ): Promise<void> => {
   const connection = await openLink({ host: options.host, port: options.port, transport: options.transport ?? "tcp" }, {
     onPush: () => {},
-    onClose: () => {}
+    onClose: () => {},
+    tls: options.tls
   })
   try {
     await connection.request(Command.REGISTER, Codecs.RegisterRequest, Codecs.RegisterResponse, {
@@ -296,7 +302,8 @@ export class WeftClient {
     const handlers = {
       requestTimeoutMs: this.options.requestTimeoutMs,
       onPush: (frame: Frame) => this.onPush(link, frame),
-      onClose: () => this.onDisconnect(link)
+      onClose: () => this.onDisconnect(link),
+      tls: this.options.tls
     }
     const link: Link = await openLink(endpoint, handlers, this.options.webSocket)
     try {

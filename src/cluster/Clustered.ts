@@ -128,7 +128,8 @@ export const admin = (settings: WeftSettings, cluster: ClusterSettings, role: "r
   settings.admin.port === undefined
     ? Layer.empty
     : AdminServer.layer({
-      host: settings.gateway.host,
+      host: settings.admin.host,
+      token: settings.admin.token,
       port: settings.admin.port,
       dashboardPeers: settings.admin.dashboardPeers,
       requireShards: role === "runner"

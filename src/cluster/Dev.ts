@@ -22,7 +22,8 @@ export const admin = (settings: WeftSettings) =>
   settings.admin.port === undefined
     ? Layer.empty
     : AdminServer.layer({
-      host: settings.gateway.host,
+      host: settings.admin.host,
+      token: settings.admin.token,
       port: settings.admin.port,
       dashboardPeers: settings.admin.dashboardPeers,
       requireShards: true

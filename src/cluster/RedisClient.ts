@@ -13,10 +13,21 @@ export const layer = (url: string): Layer.Layer<RedisClient, Error> =>
     RedisClient,
     Effect.acquireRelease(
       Effect.tryPromise({
-        try: async () => {
+        try: async (signal) => {
           const redis = new Redis(url, { lazyConnect: true, connectTimeout: 5_000, maxRetriesPerRequest: 3 })
           redis.on("error", () => {}) // reconnects by itself; failed commands report their own errors
-          await redis.connect()
+          // A start-up that fails or is abandoned must not leave ioredis reconnecting in the
+          // background: that would keep a process that cannot start from exiting.
+          const abandon = () => redis.disconnect()
+          signal.addEventListener("abort", abandon)
+          try {
+            await redis.connect()
+          } catch (error) {
+            redis.disconnect()
+            throw error
+          } finally {
+            signal.removeEventListener("abort", abandon)
+          }
           return redis
         },
         catch: (cause) => new Error(`Redis at ${url} is not reachable: ${cause instanceof Error ? cause.message : String(cause)}`)

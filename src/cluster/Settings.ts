@@ -4,12 +4,17 @@ import * as Path from "node:path"
 import { randomBytes } from "node:crypto"
 import { Context, Layer } from "effect"
 import type { ChangeLogOptions } from "../actors/ChangeLog.ts"
+import { defaultThrottleOptions } from "../actors/LoginThrottle.ts"
 import type { SessionOptions } from "../actors/Session.ts"
 import { defaultGatewaySettings, type GatewaySettings } from "../gateway/GatewayConfig.ts"
 
 export interface AdminSettings {
-  /** The admin HTTP port (health, readiness, metrics); undefined for none, 0 for a free one. */
+  /** The admin HTTP port (health, readiness, metrics, log reports); undefined for none, 0 for a free one. */
   readonly port: number | undefined
+  /** Where it binds: loopback unless told otherwise (it is not for the public). */
+  readonly host: string
+  /** When set, required on every admin path but /healthz (Bearer, or Basic password). */
+  readonly token: string | undefined
   /** Admin addresses ("host:port") of other processes whose figures the dashboard adds up. */
   readonly dashboardPeers: ReadonlyArray<string>
 }
@@ -23,6 +28,12 @@ export interface FeatureSettings {
   readonly maxGroupMembers: number
   readonly maxAvatarBytes: number
   readonly maxLogReportBytes: number
+  /** A user's newest reports kept; an upload beyond drops that user's oldest. */
+  readonly maxLogReportsPerUser: number
+  /** Reports kept in all; when full, an upload is refused (RATE_LIMITED) rather than dropping another user's. */
+  readonly maxLogReportsListed: number
+  /** A report older than this is dropped (blob included) at the next upload of anyone's. */
+  readonly logReportRetentionMs: number
   /** Serve the web chat page (GET /chat) and the browser SDK (/web/...) from the HTTP port(s); dev mode does. */
   readonly webChat: boolean
 }
@@ -66,6 +77,9 @@ export const defaultSettings: WeftSettings = {
     maxGroupMembers: 500,
     maxAvatarBytes: 256 * 1024,
     maxLogReportBytes: 1024 * 1024,
+    maxLogReportsPerUser: 20,
+    maxLogReportsListed: 1000,
+    logReportRetentionMs: 30 * 24 * 3600_000,
     webChat: false
   },
   media: {
@@ -81,11 +95,10 @@ export const defaultSettings: WeftSettings = {
     origin: ""
   },
   gateway: defaultGatewaySettings,
-  admin: { port: undefined, dashboardPeers: [] },
+  admin: { port: undefined, host: "127.0.0.1", token: undefined, dashboardPeers: [] },
   session: {
     sessionTtlMs: 30 * 24 * 3600_000,
-    maxFailedLogins: 10,
-    failedLoginWindowMs: 60_000
+    throttle: defaultThrottleOptions
   },
   changeLog: {
     dedupeTtlMs: 7 * 24 * 3600_000

@@ -53,8 +53,9 @@ export interface Authenticated {
 }
 
 export class Commands extends Context.Service<Commands, {
-  readonly register: (request: RegisterRequest) => Effect.Effect<RegisterResponse, WeftError>
-  readonly auth: (request: AuthRequest) => Effect.Effect<Authenticated, WeftError>
+  /** `source`: the caller's address (frequency control counts per address). */
+  readonly register: (request: RegisterRequest, source?: string) => Effect.Effect<RegisterResponse, WeftError>
+  readonly auth: (request: AuthRequest, source?: string) => Effect.Effect<Authenticated, WeftError>
   /** Checks a session token for a request that carries its own credentials (short connection). */
   readonly verify: (userId: string, sessionToken: string) => Effect.Effect<void, WeftError>
   /** The handler of a command a logged-in caller may send. */
@@ -92,15 +93,15 @@ export const make = Effect.gen(function*() {
     isValidUserId(userId) ? Effect.void : Effect.fail(invalidUserId("user id must match [A-Za-z0-9_.-]{1,64}"))
 
   return Commands.of({
-    register: Effect.fn("Commands.register")(function*(request) {
+    register: Effect.fn("Commands.register")(function*(request, source) {
       yield* checkUserId(request.userId)
       yield* callActor(
-        sessions(request.userId).Register({ password: request.password, displayName: request.displayName }),
+        sessions(request.userId).Register({ password: request.password, displayName: request.displayName, source }),
         "Session"
       )
       return { base: ok }
     }),
-    auth: Effect.fn("Commands.auth")(function*(request) {
+    auth: Effect.fn("Commands.auth")(function*(request, source) {
       yield* checkUserId(request.userId)
       const device = {
         deviceId: request.device?.deviceId ?? "",
@@ -114,7 +115,8 @@ export const make = Effect.gen(function*() {
         sessions(request.userId).Login({
           password: request.password || undefined,
           resumeToken: request.resumeToken || undefined,
-          device
+          device,
+          source
         }),
         "Session"
       )

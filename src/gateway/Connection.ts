@@ -30,7 +30,15 @@ import { authSpec, Commands, registerSpec } from "./Commands.ts"
 import { ConnectionRegistry, type PushTarget } from "./ConnectionRegistry.ts"
 import { GatewayConfig, idleTimeoutMs } from "./GatewayConfig.ts"
 
-export type CloseReason = "peer closed" | "idle timeout" | "framing error" | "slow consumer" | "kicked" | "server stopped"
+export type CloseReason =
+  | "peer closed"
+  | "idle timeout"
+  | "login timeout"
+  | "pre-login budget"
+  | "framing error"
+  | "slow consumer"
+  | "kicked"
+  | "server stopped"
 
 /** What a connection writes to: a TCP socket or a WebSocket. */
 export interface Wire {
@@ -95,24 +103,29 @@ export class Connections {
     this.sweeper.unref()
   }
 
-  accept(wire: Wire): LongConnection {
-    const connection = new LongConnection(this, wire)
+  /** A new connection from `remoteAddress` (what frequency control counts logins by). */
+  accept(wire: Wire, remoteAddress?: string): LongConnection {
+    const connection = new LongConnection(this, wire, remoteAddress)
     this.live.add(connection)
     adjust(this.open, 1)
     return connection
   }
 
   /**
-   * Closes connections silent for longer than allowed: the login timeout, then the idle timeout.
-   * Silence is counted from the peer's last bytes or our last answer, whichever is later: a
-   * connection waiting for its answer is not idle.
+   * Closes a connection not logged in within the login timeout of its accept, whatever it sent
+   * meanwhile (a login still being answered may finish), and a logged-in one silent for longer
+   * than the idle timeout. Silence is counted from the peer's last bytes or our last answer,
+   * whichever is later: a connection waiting for its answer is not idle.
    */
   private sweep() {
     const now = Date.now()
     for (const connection of this.live) {
       if (connection.answering) continue
-      const allowed = connection.caller === undefined ? this.config.loginTimeoutMs : this.idleMs
-      if (now - connection.lastHeardAt > allowed) connection.close("idle timeout")
+      if (connection.caller === undefined) {
+        if (connection.pastLoginDeadline(now)) connection.close("login timeout")
+      } else if (now - connection.lastHeardAt > this.idleMs) {
+        connection.close("idle timeout")
+      }
     }
   }
 
@@ -144,6 +157,9 @@ export class LongConnection implements PushTarget {
   sessionToken = ""
   caller: Caller | undefined = undefined
   lastHeardAt = Date.now()
+  private readonly acceptedAt = this.lastHeardAt
+  /** Bytes received before login, against config.preLoginBytes. */
+  private preLoginBytes = 0
   closedBecause: CloseReason | undefined = undefined
   private readonly decoder: FrameDecoder
   private inbox: Array<Inbound> | undefined = undefined
@@ -153,8 +169,16 @@ export class LongConnection implements PushTarget {
   /** Holds the registry entry and the presence mark of a logged-in connection. */
   private session: Scope.Closeable | undefined = undefined
 
-  constructor(private readonly connections: Connections, private readonly wire: Wire) {
+  constructor(
+    private readonly connections: Connections,
+    private readonly wire: Wire,
+    private readonly remoteAddress: string | undefined
+  ) {
     this.decoder = new FrameDecoder(connections.config.maxFrameBytes)
+  }
+
+  pastLoginDeadline(now: number): boolean {
+    return now - this.acceptedAt > this.connections.config.loginTimeoutMs
   }
 
   /** Bytes from the peer. */
@@ -162,6 +186,12 @@ export class LongConnection implements PushTarget {
     if (this.closedBecause !== undefined) return
     this.lastHeardAt = Date.now()
     record(this.connections.bytesIn, chunk.length)
+    const budget = this.connections.config.preLoginBytes
+    if (this.caller === undefined && (this.preLoginBytes += chunk.length) > budget) {
+      this.send(errorFrame(Status.FRAME_TOO_LARGE, `more than ${budget} bytes before login`, 0, 0))
+      this.close("pre-login budget")
+      return
+    }
     const { frames, error } = this.decoder.push(chunk)
     if (frames.length > 0 || error !== undefined) {
       const inbox = this.inbox ??= []
@@ -179,6 +209,11 @@ export class LongConnection implements PushTarget {
   private drain() {
     const inbox = this.inbox
     while (this.running === undefined && inbox !== undefined && inbox.length > 0 && this.closedBecause === undefined) {
+      // Past the login deadline, nothing more is answered for a connection not logged in.
+      if (this.caller === undefined && this.pastLoginDeadline(Date.now())) {
+        this.close("login timeout")
+        return
+      }
       const next = inbox.shift()!
       if ("framingError" in next) {
         this.send(framingErrorFrame(next.framingError))
@@ -268,7 +303,7 @@ export class LongConnection implements PushTarget {
     const self = this
     return Effect.gen(function*() {
       if (self.caller !== undefined) return yield* alreadyLoggedIn("this connection is already logged in")
-      const authenticated = yield* commands.auth(request)
+      const authenticated = yield* commands.auth(request, self.remoteAddress)
       if (self.closedBecause !== undefined) return authSpec.response.encode(authenticated.response)
       self.caller = {
         userId: authenticated.userId,
@@ -314,7 +349,7 @@ export class LongConnection implements PushTarget {
     }
     const caller = this.caller
     const run: Effect.Effect<unknown, WeftError> = spec.id === Command.REGISTER
-      ? commands.register(request)
+      ? commands.register(request, this.remoteAddress)
       : spec.id === Command.AUTH
       ? this.login(request)
       : caller === undefined

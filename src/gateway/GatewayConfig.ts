@@ -24,8 +24,13 @@ export interface GatewaySettings {
   readonly heartbeatMaxSeconds: number
   /** Silence tolerated beyond heartbeatMaxSeconds before the server closes the connection. */
   readonly idleGraceMs: number
-  /** Time a new connection has to send its first frame. */
+  /**
+   * Time a new connection has to log in (AUTH answered), whatever it sends meanwhile; also the
+   * time an HTTP connection has to send its request headers.
+   */
   readonly loginTimeoutMs: number
+  /** Bytes a connection may send before it is logged in (REGISTER and AUTH need a few hundred). */
+  readonly preLoginBytes: number
   /** Frames queued for one connection; a consumer that falls further behind is disconnected. */
   readonly outboundQueueFrames: number
   /** Largest sync page. */
@@ -36,6 +41,11 @@ export interface GatewaySettings {
    * the HTTP ports).
    */
   readonly advertisedEndpoints: ReadonlyArray<AdvertisedEndpoint>
+  /**
+   * TLS for every client listener (TCP long connections become TLS, HTTP becomes HTTPS and
+   * WebSocket WSS): the certificate chain and private key, PEM. Undefined: plain listeners.
+   */
+  readonly tls?: { readonly cert: string; readonly key: string } | undefined
 }
 
 export const defaultGatewaySettings: GatewaySettings = {
@@ -47,6 +57,7 @@ export const defaultGatewaySettings: GatewaySettings = {
   heartbeatMaxSeconds: 270,
   idleGraceMs: 15_000,
   loginTimeoutMs: 10_000,
+  preLoginBytes: 16 * 1024,
   outboundQueueFrames: 1024,
   maxSyncPage: 200,
   advertisedEndpoints: []

@@ -6,11 +6,13 @@
  * non-zero base response code; 4xx/5xx are kept for protocol-level failures.
  */
 import * as Http from "node:http"
+import * as Https from "node:https"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Context, Effect, Fiber, FiberSet, Layer } from "effect"
+import { Context, Effect, Fiber, FiberSet, Layer, Option } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { Presence } from "../cluster/Presence.ts"
 import type { CommandSpec } from "../protocol/Command.ts"
+import { HEADER_SIZE } from "../protocol/Frame.ts"
 import { recordCommand } from "../metrics/Instruments.ts"
 import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
 import { type Codec, Codecs } from "../protocol/Proto.ts"
@@ -20,7 +22,7 @@ import { anonymousCaller, type Caller } from "./CommandTable.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
 import { makeConnections } from "./Connection.ts"
 import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
-import { GatewayConfig } from "./GatewayConfig.ts"
+import { GatewayConfig, type GatewaySettings } from "./GatewayConfig.ts"
 import { routes as extraRoutes } from "./HttpRoutes.ts"
 import { announce } from "./Routes.ts"
 import { isWebSocketRequest, serveWebSocket, WebSocketConnections } from "./WebSocket.ts"
@@ -80,10 +82,11 @@ export const handleShortRequest = Effect.gen(function*() {
     return refuse(format, 400, Status.BAD_REQUEST, `undecodable ${spec.name} body: ${reason}`, spec.id)
   }
 
+  const source = Option.getOrUndefined(request.remoteAddress)
   const run: Effect.Effect<unknown, WeftError> = spec === registerSpec
-    ? commandHandlers.register(decoded)
+    ? commandHandlers.register(decoded, source)
     : spec === authSpec
-    ? Effect.map(commandHandlers.auth(decoded), (authenticated) => authenticated.response)
+    ? Effect.map(commandHandlers.auth(decoded, source), (authenticated) => authenticated.response)
     : entry!.beforeLogin
     ? Effect.map(entry!.handle(anonymousCaller("http"), decoded), (value) =>
       value instanceof Uint8Array ? spec.response.decode(value) : value)
@@ -113,6 +116,18 @@ export const handleShortRequest = Effect.gen(function*() {
   return yield* Fiber.join(yield* FiberSet.run(connections.fibers, handled))
 })
 
+/**
+ * A connection must send its request headers within the login timeout, and the whole request
+ * within 30 s (a long poll's wait is the response's, not the request's); an idle keep-alive
+ * connection closes after 5 s.
+ */
+const httpTimeouts = (config: GatewaySettings): Http.ServerOptions => ({
+  headersTimeout: Math.min(config.loginTimeoutMs, 29_000),
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: Math.max(100, Math.min(1_000, config.loginTimeoutMs / 4))
+})
+
 export class HttpShortServer extends Context.Service<HttpShortServer, {
   readonly listening: ReadonlyArray<Listening>
 }>()("weft/gateway/HttpShortServer") {}
@@ -128,12 +143,23 @@ export const layer: Layer.Layer<
     const listening: Array<Listening> = []
     for (const port of config.httpPorts) {
       // Long-lived requests (WebSockets, long polls) are cut at shutdown: their clients reconnect.
-      const server = yield* NodeHttpServer.make(() => Http.createServer(), {
+      // HTTPS (and WSS) when configured; Node's https.Server serves the same events as http.Server.
+      const create = () =>
+        config.tls === undefined
+          ? Http.createServer(httpTimeouts(config))
+          : Https.createServer({
+            ...httpTimeouts(config),
+            cert: config.tls.cert,
+            key: config.tls.key,
+            handshakeTimeout: config.loginTimeoutMs
+          }) as unknown as Http.Server
+      const server = yield* NodeHttpServer.make(create, {
         host: config.host,
         port,
         gracefulShutdownTimeout: "500 millis",
         // The ws server must not wait for its clients when it closes: ours are interrupted below.
-        websocket: { clientTracking: false }
+        // A message longer than a frame is refused while it arrives, never buffered whole.
+        websocket: { clientTracking: false, maxPayload: HEADER_SIZE + config.maxFrameBytes }
       })
       const address = server.address
       const bound = address._tag === "UnixPathAddress" ? port : address.port

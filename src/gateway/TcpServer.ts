@@ -1,9 +1,11 @@
 /**
- * The TCP long-connection listener: one node:net server per configured port. A connection is a
+ * The TCP long-connection listener (TLS when configured): one node:net (node:tls) server per
+ * configured port. A connection is a
  * socket with plain event handlers feeding its LongConnection (Connection.ts); it enters Effect
  * only per command. Closing the layer's scope closes the listeners and every connection on them.
  */
 import * as Net from "node:net"
+import * as Tls from "node:tls"
 import { Context, Effect, Layer } from "effect"
 import { SocketServerError, SocketServerOpenError } from "effect/socket/SocketServer"
 import type { Presence } from "../cluster/Presence.ts"
@@ -56,7 +58,7 @@ class TcpWire implements Wire {
 }
 
 const serve = (connections: Connections) => (socket: Net.Socket) => {
-  const connection = connections.accept(new TcpWire(socket))
+  const connection = connections.accept(new TcpWire(socket), socket.remoteAddress)
   socket.on("data", (chunk: Buffer) => connection.received(chunk))
   socket.on("close", () => connection.close("peer closed"))
   // A reset or a write to a closed socket: "close" follows, which ends the connection.
@@ -83,11 +85,16 @@ export const layer: Layer.Layer<TcpServer, SocketServerError, GatewayConfig | Co
       for (const port of config.tcpPorts) {
         // No Nagle delay: an ack written just after a push would otherwise wait for the client's
         // delayed ACK of the push (up to 40 ms on Linux).
-        const server = Net.createServer({ noDelay: true })
+        // With TLS, a connection is served once its handshake is done, which must be within the
+        // login timeout; a failed handshake just drops the socket.
+        const server = config.tls === undefined
+          ? Net.createServer({ noDelay: true })
+          : Tls.createServer({ noDelay: true, cert: config.tls.cert, key: config.tls.key, handshakeTimeout: config.loginTimeoutMs })
+            .on("tlsClientError", (_error, socket) => socket.destroy())
         yield* Effect.addFinalizer(() => Effect.sync(() => server.close()))
         const bound = yield* listen(server, config.host, port)
         const connections = yield* makeConnections("tcp", bound)
-        server.on("connection", serve(connections))
+        server.on(config.tls === undefined ? "connection" : "secureConnection", serve(connections))
         listening.push({ host: config.host, port: bound })
       }
       yield* announce(["tcp"], listening)

@@ -3,7 +3,7 @@
  * carries the same frames as the TCP long connection, one frame per binary message, served by
  * the same connection fiber (gateway/Connection.ts).
  */
-import { Context, Deferred, Effect, Fiber, FiberSet } from "effect"
+import { Context, Deferred, Effect, Fiber, FiberSet, Option } from "effect"
 import { type HttpServerRequest, HttpServerResponse } from "effect/http"
 import * as Socket from "effect/socket/Socket"
 import type { Connections, Wire } from "./Connection.ts"
@@ -31,7 +31,11 @@ export const serveWebSocket = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.gen(function*() {
     const socket = yield* request.upgrade
     const connections = yield* WebSocketConnections
-    const fiber = yield* FiberSet.run(connections.fibers, Effect.scoped(serveWebSocketConnection(socket, connections.connections)))
+    const remoteAddress = Option.getOrUndefined(request.remoteAddress)
+    const fiber = yield* FiberSet.run(
+      connections.fibers,
+      Effect.scoped(serveWebSocketConnection(socket, connections.connections, remoteAddress))
+    )
     yield* Fiber.await(fiber)
     return HttpServerResponse.empty()
   }).pipe(Effect.catchTag("HttpServerError", () => Effect.succeed(HttpServerResponse.empty({ status: 400 }))))
@@ -40,7 +44,7 @@ export const serveWebSocket = (request: HttpServerRequest.HttpServerRequest) =>
  * One WebSocket connection: a fiber reads messages into the connection (Effect's WebSocket has
  * no event handlers to hang it on) and the connection writes through the socket's writer.
  */
-const serveWebSocketConnection = (socket: Socket.Socket, connections: Connections) =>
+const serveWebSocketConnection = (socket: Socket.Socket, connections: Connections, remoteAddress: string | undefined) =>
   Effect.gen(function*() {
     const writer = yield* socket.writer
     const pull = yield* Socket.readerBytes(socket)
@@ -60,7 +64,7 @@ const serveWebSocketConnection = (socket: Socket.Socket, connections: Connection
       },
       end: () => Deferred.doneUnsafe(ended, Effect.void)
     }
-    const connection = connections.accept(wire)
+    const connection = connections.accept(wire, remoteAddress)
     const read = Effect.gen(function*() {
       while (true) {
         for (const chunk of yield* pull) connection.received(chunk)

@@ -3,7 +3,14 @@
  * listeners are up), the metrics in Prometheus text format (`/metrics`), and the client log
  * reports for operators (`/log-reports`: the list as JSON, `?user=U` for one user's;
  * `/log-reports/<id>`: the gzip blob), read straight from storage.
+ *
+ * It binds its own host (127.0.0.1 unless told otherwise), answers requests without the token
+ * only if their Host header is an IP address, localhost or the admin host itself (a web page
+ * can't reach it by DNS rebinding), and with a token set requires it (`Authorization: Bearer
+ * <token>`, or Basic with the token as password, for a browser) on everything but /healthz.
  */
+import { timingSafeEqual } from "node:crypto"
+import { isIP } from "node:net"
 import * as Http from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Context, Effect, Layer, Metric } from "effect"
@@ -69,9 +76,34 @@ const readiness = (requireShards: boolean) =>
     }
   })
 
+/** The Host header names this server by address, as localhost, or as `adminHost`. */
+export const isAllowedHost = (header: string | undefined, adminHost: string): boolean => {
+  if (header === undefined) return false
+  const name = header.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1").toLowerCase()
+  return isIP(name) !== 0 || name === "localhost" || name === adminHost.toLowerCase()
+}
+
+const sameSecret = (given: string, token: string): boolean => {
+  const a = Buffer.from(given)
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** The request carries `token` as a Bearer token, or as the password of Basic credentials. */
+export const hasToken = (authorization: string | undefined, token: string): boolean => {
+  const bearer = /^Bearer (\S+)$/i.exec(authorization ?? "")
+  if (bearer !== null) return sameSecret(bearer[1]!, token)
+  const basic = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(authorization ?? "")
+  if (basic === null) return false
+  const decoded = Buffer.from(basic[1]!, "base64").toString("utf8")
+  return sameSecret(decoded.slice(decoded.indexOf(":") + 1), token)
+}
+
 export const layer = (options: {
   readonly host: string
   readonly port: number
+  /** Required on every path but /healthz when set. */
+  readonly token?: string | undefined
   /** Other processes' admin addresses ("host:port") whose figures the dashboard adds up. */
   readonly dashboardPeers?: ReadonlyArray<string> | undefined
   /** This process hosts actors: it is not ready while it holds no shards. */
@@ -86,6 +118,18 @@ export const layer = (options: {
         Effect.gen(function*() {
           const request = yield* HttpServerRequest.HttpServerRequest
           const [path = "", search = ""] = request.url.split("?", 2)
+          // The token is what a rebinding page cannot have: with it, any Host name will do (a
+          // scraper may use the server's DNS name); without it, only addresses and localhost.
+          const authorized = options.token !== undefined && hasToken(request.headers["authorization"], options.token)
+          if (!authorized && !isAllowedHost(request.headers["host"], options.host)) {
+            return HttpServerResponse.text("unknown Host: use the admin port's address\n", { status: 421 })
+          }
+          if (options.token !== undefined && path !== "/healthz" && !authorized) {
+            return HttpServerResponse.text("the admin token is required (Authorization: Bearer <token>)\n", {
+              status: 401,
+              headers: { "www-authenticate": 'Basic realm="weft admin", charset="UTF-8"' }
+            })
+          }
           if (path === "/log-reports" || path.startsWith("/log-reports/")) {
             if (request.method !== "GET" && request.method !== "HEAD") {
               return HttpServerResponse.text("use GET\n", { status: 405 })

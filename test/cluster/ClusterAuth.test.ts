@@ -4,7 +4,7 @@
  * nor kick one, nor call a runner — and is counted. The same calls made with the secret go
  * through, which shows the refused ones were real attacks and not broken requests.
  */
-import { execFile } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import * as Net from "node:net"
 import { NodeSocket } from "@effect/platform-node"
@@ -144,6 +144,35 @@ describe("cluster-internal ports", () => {
     const short = await run(["runner", "--redis", cluster.redisUrl], { WEFT_CLUSTER_SECRET: "short" })
     expect(short.code).toBe(2)
     expect(short.stderr).toContain("WEFT_CLUSTER_SECRET must have at least 16 characters")
+    // The frequency-control limits of a runner are flags too, checked like the others.
+    for (const flag of ["--registrations-per-address", "--failed-logins-per-user-address", "--failed-logins-per-address"]) {
+      const wrong = await run(["runner", "--redis", cluster.redisUrl, flag, "many"], { WEFT_CLUSTER_SECRET: cluster.secret })
+      expect(wrong.code, flag).toBe(2)
+      expect(wrong.stderr).toContain(`${flag} must be a positive whole number, got "many"`)
+    }
+  }, 30_000)
+
+  it("a gateway opens an admin port only when asked, and prints where", async () => {
+    const gateway = cluster.gateways[0]!
+    expect(gateway.output()).toContain(`weft gateway: admin (/healthz /readyz /metrics /log-reports) on 127.0.0.1:${gateway.adminPort}`)
+    const child = spawn(process.execPath, [bin, "gateway", "--redis", cluster.redisUrl, "--port", "0", "--http-port", "0", "--push-port", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WEFT_CLUSTER_SECRET: cluster.secret }
+    })
+    try {
+      const output = await new Promise<string>((resolve, reject) => {
+        let out = ""
+        child.stdout!.on("data", (chunk) => {
+          out += chunk
+          if (/weft gateway: pushes/.test(out)) resolve(out)
+        })
+        child.stderr!.on("data", (chunk) => (out += chunk))
+        child.once("exit", (code) => reject(new Error(`gateway exited with ${code}: ${out}`)))
+      })
+      expect(output).not.toContain("admin")
+    } finally {
+      child.kill("SIGTERM")
+    }
   }, 30_000)
 
   it("the handshake: a member with the secret is served, a wrong secret is not", async () => {

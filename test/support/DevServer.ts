@@ -3,6 +3,7 @@
  * be stopped and started again while the engine (actors and storage) stays up.
  */
 import { Context, Effect, Exit, Layer, Scope } from "effect"
+import { defaultThrottleOptions } from "../../src/actors/LoginThrottle.ts"
 import { engine, gateway } from "../../src/cluster/Dev.ts"
 import { type SettingsOverrides, withOverrides } from "../../src/cluster/Settings.ts"
 import { GatewayConfig } from "../../src/gateway/GatewayConfig.ts"
@@ -24,7 +25,19 @@ export interface DevServer {
 }
 
 export const startDevServer = async (overrides: SettingsOverrides = {}): Promise<DevServer> => {
-  const settings = withOverrides({ ...overrides, gateway: { tcpPorts: [0], ...overrides.gateway } })
+  const settings = withOverrides({
+    ...overrides,
+    gateway: { tcpPorts: [0], ...overrides.gateway },
+    session: {
+      // Every test registers from 127.0.0.1: no registration limit unless a test sets one.
+      throttle: { ...defaultThrottleOptions, registrationsPerAddress: 1_000_000 },
+      // Tests register hundreds of users, a dozen at once, on a shared 2-core machine: the
+      // pre-0.2 cost (a fifth of today's) unless a test sets it. FrequencyControl.test.ts uses
+      // the production parameters.
+      passwordHash: { N: 16384, r: 8, p: 1 },
+      ...overrides.session
+    }
+  })
   const engineScope = Effect.runSync(Scope.make())
   const engineContext = await Effect.runPromise(Layer.buildWithScope(engine(settings), engineScope))
   let gatewayScope: Scope.Closeable | undefined
