@@ -71,8 +71,13 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       host: values["admin-host"] ?? "127.0.0.1",
       token: values["admin-token"] ?? process.env["WEFT_ADMIN_TOKEN"]
     },
-    // A development server on one machine, where every client registers from the same address.
-    session: { throttle: { ...defaultThrottleOptions, registrationsPerAddress: 10_000 } },
+    session: {
+      // A development server on one machine, where every client registers from the same address.
+      throttle: { ...defaultThrottleOptions, registrationsPerAddress: 10_000 },
+      // Its accounts live in memory and vanish with the process: a fifth of production's hashing
+      // cost keeps scripts that log in again and again quick.
+      passwordHash: { N: 16384, r: 8, p: 1 }
+    },
     features: {
       webChat: true,
       loginPolicy: loginPolicy(values["login-policy"] === undefined ? undefined : { value: values["login-policy"], origin: "--login-policy" })

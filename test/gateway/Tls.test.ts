@@ -137,5 +137,5 @@ describe("TLS", () => {
     } finally {
       dev.kill("SIGINT")
     }
-  }, 30_000)
+  }, 60_000)
 })
