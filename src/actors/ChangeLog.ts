@@ -7,7 +7,7 @@ import { Effect, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { type Change, Codecs } from "../protocol/Proto.ts"
-import { internal, WeftError } from "../protocol/WeftError.ts"
+import { internal, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { type LogHead, Storage, type StorageError } from "../storage/Storage.ts"
 import { Pusher } from "./Pusher.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
@@ -92,7 +92,7 @@ export interface ChangeLogOptions {
   readonly dedupeTtlMs: number
 }
 
-const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
 export const layer = (options: ChangeLogOptions) =>
   ChangeLog.toLayer(

@@ -21,10 +21,10 @@ import { type Contact, type ContactEvent, ContactEventKind, ContactState } from 
 import {
   badRequest,
   conflict,
-  internal,
   invalidUserId,
   notAContact,
   notFound,
+  unavailable,
   WeftError
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
@@ -46,7 +46,7 @@ export const contactsKey = (userId: string) => userKey(userId, "contacts")
 /** The id of the Friendship actor of two users: the same whoever asks. */
 export const pairId = (a: string, b: string): string => (a < b ? `${a}+${b}` : `${b}+${a}`)
 
-const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
 /** The users who are contacts of `userId` (pending requests left out). */
 export const contactsOf = (userId: string): Effect.Effect<ReadonlyArray<string>, WeftError, Storage> =>

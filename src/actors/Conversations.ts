@@ -22,9 +22,9 @@ import { Status } from "../protocol/Status.ts"
 import {
   badRequest,
   forbidden,
-  internal,
   notFound,
   recallWindowPassed,
+  unavailable,
   WeftError
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
@@ -109,7 +109,7 @@ interface UnreadState {
 
 const stateKey = (userId: string) => userKey(userId, "conversations")
 
-const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
 const countOf = (conversation: Unread | undefined) =>
   conversation === undefined ? 0 : conversation.overflow + conversation.unread.length

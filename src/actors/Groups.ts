@@ -23,10 +23,10 @@ import {
   badRequest,
   conflict,
   forbidden,
-  internal,
   invalidUserId,
   notAMember,
   notFound,
+  unavailable,
   WeftError
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
@@ -162,7 +162,7 @@ const groupKey = (groupId: string) => userKey(groupId, "group")
 /** How many member logs are written at once during a fan-out. */
 const FAN_OUT_CONCURRENCY = 16
 
-const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
 const info = (state: GroupState): GroupInfo => ({
   groupId: state.groupId,

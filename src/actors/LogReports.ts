@@ -18,7 +18,7 @@ import { Effect, Layer, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import type { WeftSettings } from "../cluster/Settings.ts"
-import { badRequest, internal, rateLimited, tooLarge, WeftError } from "../protocol/WeftError.ts"
+import { badRequest, rateLimited, tooLarge, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
 import { actorClient, callActor } from "./ActorCall.ts"
 import { isValidUserId } from "./Session.ts"
@@ -122,7 +122,7 @@ export const checkUpload = (request: UploadRequest, maxBytes: number): Effect.Ef
   return Effect.void
 }
 
-const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
 const readList = (storage: typeof Storage.Service, key: string) =>
   Effect.map(storage.get(key), (stored) => stored === undefined ? [] : decodeJson<Array<LogReportMeta>>(stored))

@@ -25,7 +25,7 @@ import {
   MessageType
 } from "../protocol/messages.ts"
 import { Codecs } from "../protocol/Proto.ts"
-import { badRequest, conflict, internal, notFound, recipientNotFound, WeftError } from "../protocol/WeftError.ts"
+import { badRequest, conflict, notFound, recipientNotFound, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/Storage.ts"
 import { actorClient, callActor } from "./ActorCall.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
@@ -65,7 +65,7 @@ type SendRequest = typeof Send.payloadSchema.Type
 /** Recipients a sender's actor remembers as existing users. */
 const MAX_KNOWN_RECIPIENTS = 1024
 
-const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
 /** A client message id names one message: reusing it for another conversation is refused. */
 export const reused = (message: { readonly clientMsgId: string }) =>

@@ -24,7 +24,7 @@ import {
   type MomentMedia,
   postId
 } from "../protocol/moments.ts"
-import { badRequest, internal, notAContact, notFound, WeftError } from "../protocol/WeftError.ts"
+import { badRequest, notAContact, notFound, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
 import { encodeChangeBody } from "./ChangeLog.ts"
 import { areContacts, contactsOf, makeTellContacts } from "./Contacts.ts"
@@ -96,7 +96,7 @@ const postKey = (userId: string, n: number) => userKey(userId, "moment", String(
 /** How many indexes and posts a feed page reads at once. */
 const READ_CONCURRENCY = 16
 
-const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
 const emptyIndex: PostIndex = { next: 1, posts: [], clientPostIds: {} }
 

@@ -23,7 +23,7 @@ import {
   MAX_SIGNATURE_LENGTH,
   type Profile as ProfileMessage
 } from "../protocol/profile.ts"
-import { badRequest, internal, notFound, tooLarge, WeftError } from "../protocol/WeftError.ts"
+import { badRequest, notFound, tooLarge, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
 import { encodeChangeBody } from "./ChangeLog.ts"
 import { makeTellContacts } from "./Contacts.ts"
@@ -78,7 +78,7 @@ const profileKey = (userId: string) => userKey(userId, "profile")
 /** One key per avatar version: a new image never overwrites the one the profile still names. */
 const avatarKey = (userId: string, version: number) => userKey(userId, "avatar", String(version))
 
-const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
 /** Checks an avatar before anything is stored; the same checks serve every way of uploading. */
 export const checkAvatar = (maxBytes: number, contentType: string, image: Uint8Array): Effect.Effect<void, WeftError> => {

@@ -20,8 +20,8 @@ import { Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import {
   badRequest,
-  internal,
   invalidToken,
+  unavailable,
   userExists,
   WeftError,
   wrongCredentials
@@ -147,7 +147,7 @@ export interface SessionOptions {
   readonly loginPolicy?: LoginPolicy | undefined
 }
 
-const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
 const platformNames: Record<number, string> = { 1: "iOS", 2: "Android", 3: "Web", 4: "Desktop", 5: "CLI" }
 

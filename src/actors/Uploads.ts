@@ -27,7 +27,7 @@ import {
   recordKey
 } from "../media/MediaRecords.ts"
 import { ownerOfMedia } from "../protocol/media.ts"
-import { badRequest, conflict, forbidden, internal, notFound, rateLimited, tooLarge, WeftError } from "../protocol/WeftError.ts"
+import { badRequest, conflict, forbidden, internal, notFound, rateLimited, tooLarge, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/Storage.ts"
 import { actorClient, callActor } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
@@ -74,7 +74,7 @@ export const Share = Rpc.make("Share", {
 
 export const Uploads = actorEntity(Entity.make("Uploads", [Init, Chunk, Complete, Info, Share]))
 
-const storageFailed = (error: StorageError) => internal(`storage ${error.operation} failed`)
+const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 const blobFailed = (error: BlobError) => internal(`blob store ${error.operation} failed`)
 const MAX_SHARES = 10_000
 

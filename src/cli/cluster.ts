@@ -7,12 +7,13 @@ import { defaultSettings, withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { advertisedEndpoints, clusterSecret, count, jsonLogs, loginPolicy, onOff, origin, port, ports, readSettings, redisUrl, type Source, text, tlsFiles } from "./config.ts"
+import { advertisedEndpoints, clusterSecret, count, jsonLogs, loginPolicy, milliseconds, onOff, origin, port, ports, readSettings, redisUrl, type Source, text, tlsFiles } from "./config.ts"
+import { describe as describeRedis } from "../cluster/RedisClient.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { UsageError } from "./args.ts"
 import { explainStartupFailure } from "./dev.ts"
 
-const common = ["redis", "cluster-secret", "host", "admin-port", "admin-host", "admin-token", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin",
+const common = ["redis", "redis-cluster", "shard-lock-expiration-ms", "presence-ttl-ms", "cluster-secret", "host", "admin-port", "admin-host", "admin-token", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin",
   "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address"]
 
 const peers = (source: Source | undefined): ReadonlyArray<string> =>
@@ -23,6 +24,16 @@ const media = (get: (flag: string) => Source | undefined) => ({
   directory: text(get("media-dir"), defaultSettings.media.directory),
   urlSecret: text(get("media-url-secret"), defaultSettings.media.urlSecret),
   origin: origin(get("media-origin"))
+})
+
+/** Redis and the timings of the cluster's bookkeeping, common to runners and gateways. */
+const redisAndTimings = (get: (flag: string) => Source | undefined) => ({
+  redisUrl: redisUrl(get("redis"), defaultClusterSettings.redisUrl),
+  redisCluster: onOff(get("redis-cluster"), false),
+  // A dead runner's shards move after this long; much shorter and a GC pause or a slow Redis
+  // reply loses them, much longer and its users wait.
+  shardLockExpirationMs: milliseconds(get("shard-lock-expiration-ms"), defaultClusterSettings.shardLockExpirationMs, 1_500, 60_000),
+  presenceTtlMs: milliseconds(get("presence-ttl-ms"), defaultClusterSettings.presenceTtlMs, 3_000, 600_000)
 })
 
 const launch = (name: string, program: Effect.Effect<void, unknown>) =>
@@ -69,7 +80,7 @@ const throttle = (get: (flag: string) => Source | undefined): ThrottleOptions =>
 })
 
 export const runRunner = async (argv: ReadonlyArray<string>) => {
-  const get = readSettings(argv, common)
+  const get = readSettings(argv, [...common, "allow-volatile-redis"])
   setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
@@ -81,7 +92,8 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
   })
   const cluster = {
     ...defaultClusterSettings,
-    redisUrl: redisUrl(get("redis"), defaultClusterSettings.redisUrl),
+    ...redisAndTimings(get),
+    allowVolatileRedis: onOff(get("allow-volatile-redis"), false),
     runnerHost: text(get("runner-host"), host),
     runnerPort: port(get("runner-port"), defaultClusterSettings.runnerPort),
     shardsPerGroup: count(get("shards"), defaultClusterSettings.shardsPerGroup),
@@ -89,10 +101,10 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
   }
   const program = Effect.gen(function*() {
     yield* announceAdmin("runner")
-    console.log(`weft runner: cluster member on ${cluster.runnerHost}:${cluster.runnerPort}, Redis ${cluster.redisUrl}`)
+    console.log(`weft runner: cluster member on ${cluster.runnerHost}:${cluster.runnerPort}, ${describeRedis({ url: cluster.redisUrl, cluster: cluster.redisCluster })}`)
     return yield* Effect.never
   })
-  launch("runner", program.pipe(Effect.provide(Layer.fresh(Layer.mergeAll(runner(settings, cluster), admin(settings, cluster, "runner"))))))
+  launch("runner", program.pipe(Effect.provide(Layer.fresh(admin(settings, cluster, "runner").pipe(Layer.provideMerge(runner(settings, cluster)))))))
 }
 
 export const runGateway = async (argv: ReadonlyArray<string>) => {
@@ -113,7 +125,7 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
   })
   const cluster = {
     ...defaultClusterSettings,
-    redisUrl: redisUrl(get("redis"), defaultClusterSettings.redisUrl),
+    ...redisAndTimings(get),
     runnerHost: text(get("runner-host"), host),
     runnerPort: port(get("runner-port"), 9450),
     pushHost: text(get("push-host"), host),
@@ -128,8 +140,8 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
     const tls = settings.gateway.tls !== undefined
     for (const l of tcp.listening) console.log(`weft gateway: long connections (${tls ? "TLS" : "TCP"}) on ${l.host}:${l.port}`)
     for (const l of http.listening) console.log(`weft gateway: short connections (${tls ? "HTTPS" : "HTTP"}) on ${l.host}:${l.port}`)
-    console.log(`weft gateway: pushes from runners on ${cluster.pushHost}:${cluster.pushPort}, Redis ${cluster.redisUrl}`)
+    console.log(`weft gateway: pushes from runners on ${cluster.pushHost}:${cluster.pushPort}, ${describeRedis({ url: cluster.redisUrl, cluster: cluster.redisCluster })}`)
     return yield* Effect.never
   })
-  launch("gateway", program.pipe(Effect.provide(Layer.fresh(Layer.mergeAll(gateway(settings, cluster), admin(settings, cluster, "gateway"))))))
+  launch("gateway", program.pipe(Effect.provide(Layer.fresh(admin(settings, cluster, "gateway").pipe(Layer.provideMerge(gateway(settings, cluster)))))))
 }

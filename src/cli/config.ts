@@ -140,10 +140,26 @@ export const origin = (source: Source | undefined): string => {
   return source.value.replace(/\/$/, "")
 }
 
+/** One `redis://` URL, or several comma-separated ones: the seed nodes of a Redis Cluster. */
 export const redisUrl = (source: Source | undefined, fallback: string): string => {
   const value = source?.value ?? fallback
-  if (!/^rediss?:\/\/[^/\s]+/.test(value)) {
-    throw new UsageError(`${source?.origin ?? "redis"} must be a redis:// URL, got "${value}"`)
+  const parts = value.split(",").map((part) => part.trim())
+  for (const part of parts) {
+    if (!/^rediss?:\/\/[^/\s,]+/.test(part)) {
+      throw new UsageError(
+        `${source?.origin ?? "redis"} must be a redis:// URL, or the comma-separated redis:// URLs of Redis Cluster nodes, got "${value}"`
+      )
+    }
+  }
+  return parts.join(",")
+}
+
+/** A duration in whole milliseconds within [min, max]. */
+export const milliseconds = (source: Source | undefined, fallback: number, min: number, max: number): number => {
+  if (source === undefined) return fallback
+  const value = Number(source.value)
+  if (!/^\d+$/.test(source.value) || value < min || value > max) {
+    throw new UsageError(`${source.origin} must be a number of milliseconds from ${min} to ${max}, got "${source.value}"`)
   }
   return value
 }

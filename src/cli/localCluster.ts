@@ -1,14 +1,17 @@
 /**
- * A clustered weft on loopback, as separate processes: a Redis (started here unless one
- * answers at the given URL), runners and gateways. `weft local-cluster` runs it until Ctrl-C;
+ * A clustered weft on loopback, as separate processes: a Redis (a persistent one started here
+ * unless a URL is given; a three-master Redis Cluster with `redisCluster`), runners and gateways. `weft local-cluster` runs it until Ctrl-C;
  * the clustered-mode tests use the same code, and kill its processes to test failover.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
+import { parseArgs } from "node:util"
 import { Redis } from "ioredis"
-import { type RedisServer, startRedisServer } from "./localRedis.ts"
+import { UsageError } from "./args.ts"
+import { redisUrl as redisUrlOf } from "./config.ts"
+import { type RedisCluster, type RedisServer, startRedisCluster, startRedisServer } from "./localRedis.ts"
 
 const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
 const host = "127.0.0.1"
@@ -31,12 +34,18 @@ export interface Member {
 }
 
 export interface LocalCluster {
+  /** What `--redis` is given: one URL, or the comma-separated nodes of a Redis Cluster. */
   readonly redisUrl: string
   /** The cluster secret the members were given (WEFT_CLUSTER_SECRET). */
   readonly secret: string
+  /** The single Redis started here, if any. */
   readonly redis: RedisServer | undefined
+  /** The Redis Cluster started here, if any. */
+  readonly redisCluster: RedisCluster | undefined
   readonly runners: ReadonlyArray<Member>
   readonly gateways: ReadonlyArray<Member>
+  /** Starts one more runner (scaling out); it joins `runners`. */
+  readonly addRunner: () => Promise<Member>
   readonly stop: () => Promise<void>
 }
 
@@ -51,7 +60,8 @@ export const freePort = (): Promise<number> =>
   })
 
 const answers = async (url: string): Promise<boolean> => {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, retryStrategy: () => null, maxRetriesPerRequest: 0 })
+  // Of a Redis Cluster's seed nodes, the first must answer.
+  const client = new Redis(url.split(",")[0]!, { lazyConnect: true, connectTimeout: 1000, retryStrategy: () => null, maxRetriesPerRequest: 0 })
   client.on("error", () => {})
   try {
     await client.connect()
@@ -101,12 +111,20 @@ export interface LocalClusterOptions {
   readonly redisUrl?: string | undefined
   /** The cluster secret the members share; a fresh random one by default. */
   readonly secret?: string | undefined
+  /** Start a three-master Redis Cluster (persistent) instead of a single Redis. */
+  readonly redisCluster?: boolean | undefined
+  /** Extra flags for every runner (e.g. `--allow-volatile-redis on`). */
+  readonly runnerArgs?: ReadonlyArray<string> | undefined
 }
 
 export const startLocalCluster = async (options: LocalClusterOptions = {}): Promise<LocalCluster> => {
   let redis: RedisServer | undefined
+  let redisCluster: RedisCluster | undefined
   let redisUrl = options.redisUrl
-  if (redisUrl === undefined || !(await answers(redisUrl))) {
+  if (options.redisCluster) {
+    redisCluster = await startRedisCluster()
+    redisUrl = redisCluster.url
+  } else if (redisUrl === undefined || !(await answers(redisUrl))) {
     redis = await startRedisServer({ persistent: true })
     redisUrl = redis.url
   }
@@ -122,13 +140,14 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
       })
     ))
     await redis?.stop()
+    await redisCluster?.stop()
   }
   const runnerCount = options.runners ?? 2
   const gatewayCount = options.gateways ?? 2
   const adminPorts: Array<number> = []
   for (let i = 0; i < runnerCount + gatewayCount; i++) adminPorts.push(await freePort())
-  const add = async (role: "runner" | "gateway", index: number) => {
-    const adminPort = adminPorts[role === "runner" ? index : runnerCount + index]!
+  const add = async (role: "runner" | "gateway", index: number, extraAdminPort?: number) => {
+    const adminPort = extraAdminPort ?? adminPorts[role === "runner" ? index : runnerCount + index]!
     const admin = [
       "--admin-port", String(adminPort),
       "--dashboard-peers", adminPorts.filter((p) => p !== adminPort).map((p) => `${host}:${p}`).join(",")
@@ -139,7 +158,7 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
     const pushPort = role === "runner" ? 0 : await freePort()
     // Everyone registers from 127.0.0.1 here: no per-address registration limit to speak of.
     const args = role === "runner"
-      ? ["--redis", redisUrl!, "--runner-port", String(clusterPort), "--registrations-per-address", "1000000", ...admin]
+      ? ["--redis", redisUrl!, "--runner-port", String(clusterPort), "--registrations-per-address", "1000000", ...admin, ...(options.runnerArgs ?? [])]
       : [...admin,
         "--redis", redisUrl!, "--port", String(port), "--http-port", String(httpPort),
         "--push-port", String(pushPort), "--runner-port", String(clusterPort)
@@ -169,7 +188,12 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
     for (let i = 0; i < runnerCount; i++) runners.push(await add("runner", i))
     const gateways: Array<Member> = []
     for (let i = 0; i < gatewayCount; i++) gateways.push(await add("gateway", i))
-    return { redisUrl, secret, redis, runners, gateways, stop }
+    const addRunner = async () => {
+      const runner = await add("runner", runners.length, await freePort())
+      runners.push(runner)
+      return runner
+    }
+    return { redisUrl, secret, redis, redisCluster, runners, gateways, addRunner, stop }
   } catch (error) {
     await stop()
     throw error
@@ -178,9 +202,20 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
 
 /** `weft local-cluster`: start, print the addresses, stop everything on Ctrl-C. */
 export const runLocalCluster = async (argv: ReadonlyArray<string>) => {
-  const redisUrl = argv[0] === "--redis" ? argv[1] : "redis://127.0.0.1:6379"
-  const cluster = await startLocalCluster({ redisUrl })
-  console.log(`Redis: ${cluster.redisUrl}${cluster.redis ? " (started here, append-only persistence)" : ""}`)
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { redis: { type: "string" }, "redis-cluster": { type: "boolean" } },
+    strict: true
+  })
+  if (values.redis !== undefined && values["redis-cluster"]) {
+    throw new UsageError("local-cluster: give --redis URL (a Redis of yours) or --redis-cluster (one started here), not both")
+  }
+  const redisUrl = values.redis === undefined ? undefined : redisUrlOf({ value: values.redis, origin: "--redis" }, "")
+  if (redisUrl !== undefined && !(await answers(redisUrl))) throw new UsageError(`no Redis answers at --redis ${redisUrl}`)
+  // Without --redis, a Redis of its own with append-only persistence: never whatever answers on 6379.
+  const cluster = await startLocalCluster({ redisUrl, redisCluster: values["redis-cluster"] })
+  const started = cluster.redis !== undefined || cluster.redisCluster !== undefined
+  console.log(`${cluster.redisCluster ? "Redis Cluster" : "Redis"}: ${cluster.redisUrl}${started ? " (started here, append-only persistence)" : ""}`)
   for (const runner of cluster.runners) console.log(`${runner.name}: cluster port ${host}:${runner.port}`)
   for (const gateway of cluster.gateways) {
     console.log(`${gateway.name}: long connections ${host}:${gateway.port}, short connections http://${host}:${gateway.httpPort}`)

@@ -5,7 +5,7 @@
  * and removes their directory; they are also killed if this process exits without calling it.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -14,6 +14,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export interface RedisCluster {
   readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }>
+  /** The nodes as the comma-separated URLs `--redis` takes. */
+  readonly url: string
+  /** Stops every node (SIGTERM: each writes its append-only file first). */
+  readonly shutdown: () => Promise<void>
+  /** Starts them again on the same ports and directories. */
+  readonly start: () => Promise<void>
   readonly stop: () => Promise<void>
 }
 
@@ -108,44 +114,74 @@ export const startRedisServer = async (options: { readonly port?: number; readon
   }
 }
 
-export const startRedisCluster = async (masters = 3): Promise<RedisCluster> => {
+/** Three (or `masters`) masters on loopback; append-only persistence unless `persistent: false`. */
+export const startRedisCluster = async (
+  options: { readonly masters?: number; readonly persistent?: boolean } = {}
+): Promise<RedisCluster> => {
+  const masters = options.masters ?? 3
   const dir = mkdtempSync(join(tmpdir(), "weft-redis-cluster-"))
-  const children: Array<ChildProcess> = []
+  const children = new Map<number, ChildProcess>()
   const killOnExit = () => children.forEach((child) => child.kill("SIGKILL"))
   process.once("exit", killOnExit)
+  const shutdown = async () => {
+    await Promise.all([...children.values()].map(stopProcess))
+    children.clear()
+  }
   const stop = async () => {
     process.removeListener("exit", killOnExit)
-    await Promise.all(children.map(stopProcess))
+    await shutdown()
     rmSync(dir, { recursive: true, force: true })
   }
-
-  try {
-    const ports: Array<number> = []
-    for (let i = 0; i < masters; i++) ports.push(await freePort(new Set(ports)))
+  const ports: Array<number> = []
+  // One directory per node: each keeps its own append-only files and cluster configuration.
+  const spawnNode = (port: number) => {
+    const child = spawn("redis-server", [
+      "--port", String(port),
+      "--bind", host,
+      "--cluster-enabled", "yes",
+      "--cluster-config-file", `nodes-${port}.conf`,
+      "--cluster-node-timeout", "5000",
+      "--save", "",
+      "--appendonly", options.persistent === false ? "no" : "yes",
+      "--appendfsync", "everysec",
+      "--dir", join(dir, String(port))
+    ], { stdio: "ignore" })
+    child.once("error", () => {}) // a missing binary shows up as the ping below timing out
+    children.set(port, child)
+  }
+  const clusterOk = async () => {
     for (const port of ports) {
-      const child = spawn("redis-server", [
-        "--port", String(port),
-        "--bind", host,
-        "--cluster-enabled", "yes",
-        "--cluster-config-file", `nodes-${port}.conf`,
-        "--cluster-node-timeout", "5000",
-        "--save", "",
-        "--appendonly", "no",
-        "--dir", dir
-      ], { stdio: "ignore" })
-      child.once("error", () => {}) // a missing binary shows up as the ping below timing out
-      children.push(child)
+      await waitUntil(`cluster_state:ok on port ${port}`, async () => (await redisCli(port, "cluster", "info")).includes("cluster_state:ok"), 15_000)
     }
+  }
+  const started = async () => {
     for (const port of ports) {
       await waitUntil(`redis-server on port ${port}`, async () => (await redisCli(port, "ping")).trim() === "PONG", 10_000)
     }
+  }
+
+  try {
+    for (let i = 0; i < masters; i++) ports.push(await freePort(new Set(ports)))
+    for (const port of ports) {
+      mkdirSync(join(dir, String(port)))
+      spawnNode(port)
+    }
+    await started()
     await run("redis-cli", ["--cluster", "create", ...ports.map((port) => `${host}:${port}`), "--cluster-replicas", "0", "--cluster-yes"], {
       timeout: 15_000
     })
-    for (const port of ports) {
-      await waitUntil(`cluster_state:ok on port ${port}`, async () => (await redisCli(port, "cluster", "info")).includes("cluster_state:ok"), 10_000)
+    await clusterOk()
+    return {
+      nodes: ports.map((port) => ({ host, port })),
+      url: ports.map((port) => `redis://${host}:${port}`).join(","),
+      shutdown,
+      start: async () => {
+        for (const port of ports) spawnNode(port)
+        await started()
+        await clusterOk()
+      },
+      stop
     }
-    return { nodes: ports.map((port) => ({ host, port })), stop }
   } catch (error) {
     await stop()
     throw error
@@ -155,7 +191,8 @@ export const startRedisCluster = async (masters = 3): Promise<RedisCluster> => {
 /** `weft local-redis-cluster`: three masters on loopback until Ctrl-C. */
 export const runLocalRedisCluster = async () => {
   const cluster = await startRedisCluster()
-  console.log(`Redis Cluster: ${cluster.nodes.map((node) => `${node.host}:${node.port}`).join(", ")}`)
+  console.log(`Redis Cluster (append-only persistence): ${cluster.nodes.map((node) => `${node.host}:${node.port}`).join(", ")}`)
+  console.log(`use it:  weft runner --redis ${cluster.url}   or   weft local-cluster --redis ${cluster.url}`)
   console.log("Ctrl-C stops it")
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve)

@@ -4,6 +4,7 @@ import { runGateway, runRunner } from "./cluster.ts"
 import { runDev } from "./dev.ts"
 import { runLocalCluster } from "./localCluster.ts"
 import { runLocalRedisCluster } from "./localRedis.ts"
+import { runStatus } from "./status.ts"
 import { UsageError } from "./args.ts"
 
 const usage = `usage:
@@ -11,9 +12,12 @@ const usage = `usage:
            [--advertise tcp://IP:PORT,ws://IP:PORT,http://IP:PORT] [--admin-host H] [--admin-token T]
            [--tls-cert FILE --tls-key FILE]
       Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.
-  weft runner [--redis URL] [--runner-host H] [--runner-port N] [--admin-port N] [--config FILE]
-      Clustered mode: a logic runner hosting the actors of its shards; state in Redis.
-  weft gateway [--redis URL] [--port N,N] [--http-port N,N] [--push-port N] [--admin-port N] [--config FILE]
+  weft runner [--redis URL[,URL...]] [--redis-cluster on] [--allow-volatile-redis on] [--runner-host H] [--runner-port N]
+              [--admin-port N] [--shard-lock-expiration-ms N] [--presence-ttl-ms N] [--config FILE]
+      Clustered mode: a logic runner hosting the actors of its shards; state in Redis. Several
+      URLs (or --redis-cluster on) mean a Redis Cluster. Refuses a Redis without append-only
+      persistence unless --allow-volatile-redis on.
+  weft gateway [--redis URL[,URL...]] [--port N,N] [--http-port N,N] [--push-port N] [--admin-port N] [--config FILE]
                [--advertise tcp://IP:PORT,ws://IP:PORT?weight=N,...]
                [--tls-cert FILE --tls-key FILE] [--media-origin URL]
       Clustered mode: a gateway holding connections and forwarding to the runners.
@@ -21,10 +25,13 @@ const usage = `usage:
       both take --admin-host H (default 127.0.0.1) and --admin-token T; runners take
       --registrations-per-address N, --failed-logins-per-user-address N, --failed-logins-per-address N.
       Every flag can also come from WEFT_<FLAG> (e.g. WEFT_REDIS) or the --config JSON file.
-  weft local-cluster [--redis URL]
-      Redis (started if none answers), two runners and two gateways on loopback, until Ctrl-C.
+  weft status [--redis URL[,URL...]] [--redis-cluster on] [--shards N] [--json on]
+      Runners (alive or not, shards held), gateways and their users online, read from Redis.
+  weft local-cluster [--redis URL | --redis-cluster]
+      Two runners and two gateways on loopback until Ctrl-C, on a persistent Redis started here
+      (or a three-master Redis Cluster with --redis-cluster; or your Redis with --redis).
   weft local-redis-cluster
-      A three-master Redis Cluster on loopback, until Ctrl-C.
+      A three-master Redis Cluster (append-only persistence) on loopback, until Ctrl-C.
   weft client --server [tls://]HOST:PORT --user U --password P [--device D] [--transport tcp|ws|http]
               [--http-port N] [--routes-file FILE] [--tls-ca FILE] <command>
       --server is the TCP port, or the HTTP port with --transport ws|http (which forces that
@@ -48,6 +55,8 @@ const main = async (argv: ReadonlyArray<string>) => {
       return runRunner(rest)
     case "gateway":
       return runGateway(rest)
+    case "status":
+      return runStatus(rest)
     case undefined:
     case "help":
     case "--help":

@@ -14,8 +14,9 @@ import { Effect, Layer, Option } from "effect"
 import { MessageStorage, RunnerAddress } from "effect/cluster"
 import * as Commands from "../gateway/Commands.ts"
 import * as ConnectionRegistry from "../gateway/ConnectionRegistry.ts"
-import { GatewayConfig } from "../gateway/GatewayConfig.ts"
+import { type AdvertisedEndpoint, GatewayConfig } from "../gateway/GatewayConfig.ts"
 import * as HttpServer from "../gateway/HttpServer.ts"
+import * as Routes from "../gateway/Routes.ts"
 import * as TcpServer from "../gateway/TcpServer.ts"
 import * as AdminServer from "../metrics/AdminServer.ts"
 import { instrumented } from "../storage/instrumented.ts"
@@ -23,18 +24,25 @@ import { layerRedis } from "../storage/redis.ts"
 import { entities } from "./Engine.ts"
 import * as Presence from "./Presence.ts"
 import * as PushRpc from "./PushRpc.ts"
-import { layer as redisClientLayer, RedisClient } from "./RedisClient.ts"
+import * as Durability from "./Durability.ts"
+import * as Placement from "./Placement.ts"
+import { layer as redisClientLayer, RedisClient, type RedisEndpoint, storageOptions } from "./RedisClient.ts"
 import * as RedisRunnerStorage from "./RedisRunnerStorage.ts"
 import * as RunnerSockets from "./RunnerSockets.ts"
 import { WeftConfig, type WeftSettings } from "./Settings.ts"
 
 export interface ClusterSettings {
+  /** One `redis://` URL, or the comma-separated seed nodes of a Redis Cluster. */
   readonly redisUrl: string
   /**
    * The secret every runner and gateway of the cluster shares: the runner and push ports admit
    * only peers that prove they hold it (ClusterAuth.ts). At least 16 characters.
    */
   readonly secret: string
+  /** A Redis Cluster even when `redisUrl` names one seed node. */
+  readonly redisCluster: boolean
+  /** Start on a Redis without append-only persistence (the operator accepts losing everything). */
+  readonly allowVolatileRedis: boolean
   /** Where this runner listens for the other members of the cluster (runners and gateways). */
   readonly runnerHost: string
   readonly runnerPort: number
@@ -50,6 +58,8 @@ export interface ClusterSettings {
 
 export const defaultClusterSettings: Omit<ClusterSettings, "secret"> = {
   redisUrl: "redis://127.0.0.1:6379",
+  redisCluster: false,
+  allowVolatileRedis: false,
   runnerHost: "127.0.0.1",
   runnerPort: 9400,
   pushHost: "127.0.0.1",
@@ -81,7 +91,16 @@ const membership = (cluster: ClusterSettings, clientOnly: boolean) =>
     }).pipe(Layer.provide([MessageStorage.layerNoop, RedisRunnerStorage.layer(redis, cluster.shardLockExpirationMs)]))
   }))
 
-const storage = (cluster: ClusterSettings) => instrumented(layerRedis({ url: cluster.redisUrl }))
+export const redisEndpoint = (cluster: ClusterSettings): RedisEndpoint => ({ url: cluster.redisUrl, cluster: cluster.redisCluster })
+
+const storage = (cluster: ClusterSettings) => instrumented(layerRedis(storageOptions(redisEndpoint(cluster))))
+
+/** A runner's bookkeeping connection, once Redis is known to keep what it is given (Durability.ts). */
+const durableRedisClient = (cluster: ClusterSettings) =>
+  Layer.effect(
+    RedisClient,
+    Effect.tap(RedisClient, (redis) => Durability.check(redis, cluster.allowVolatileRedis))
+  ).pipe(Layer.provide(redisClientLayer(redisEndpoint(cluster))))
 
 /** The runner's liveness key in Redis (see RedisRunnerStorage). */
 const liveness = (cluster: ClusterSettings) =>
@@ -98,15 +117,64 @@ export const runner = (settings: WeftSettings, cluster: ClusterSettings) =>
         Presence.layerRedis(redis, { selfAddress: "", ttlMs: cluster.presenceTtlMs })))
     ),
     Layer.provideMerge(storage(cluster)),
-    Layer.provideMerge(redisClientLayer(cluster.redisUrl)),
+    Layer.provideMerge(durableRedisClient(cluster)),
     Layer.provideMerge(WeftConfig.layer(settings)),
     Layer.provideMerge(GatewayConfig.layer(settings.gateway))
+  )
+
+/**
+ * The gateway's entry in Redis (its route-list endpoints, connections), for `weft status`,
+ * /cluster and the other gateways' route lists. Announced once its listeners are up.
+ */
+const announceGateway = (cluster: ClusterSettings) =>
+  Layer.effectDiscard(Effect.gen(function*() {
+    const redis = yield* RedisClient
+    const routes = yield* Routes.Routes
+    const registry = yield* ConnectionRegistry.ConnectionRegistry
+    yield* TcpServer.TcpServer
+    yield* HttpServer.HttpShortServer
+    const address = `${cluster.pushHost}:${cluster.pushPort}`
+    yield* Placement.announceGateway(redis, cluster.presenceTtlMs, () => {
+      const own = routes.own()
+      return {
+        address,
+        routes: own,
+        endpoints: own.map((e) => `${e.transport}://${e.address}:${e.port}`),
+        connections: registry.size()
+      }
+    })
+  }))
+
+/** The other live gateways' endpoints, re-read from Redis every few seconds, for the route list. */
+const peerEndpoints = (cluster: ClusterSettings) =>
+  Layer.effect(
+    Routes.PeerEndpoints,
+    Effect.gen(function*() {
+      const redis = yield* RedisClient
+      const self = `${cluster.pushHost}:${cluster.pushPort}`
+      let current: ReadonlyArray<AdvertisedEndpoint> = []
+      const refresh = Placement.read(redis, cluster.shardsPerGroup).pipe(
+        Effect.map((view) => {
+          current = view.gateways.filter((gateway) => gateway.address !== self).flatMap((gateway) => gateway.routes ?? [])
+        }),
+        Effect.ignore
+      )
+      yield* refresh
+      yield* Effect.forkScoped(Effect.forever(Effect.andThen(Effect.sleep(2_000), refresh)))
+      return Routes.PeerEndpoints.of({ current: () => current })
+    })
   )
 
 /** A gateway node: listeners, command forwarding, presence, and the push endpoint. */
 export const gateway = (settings: WeftSettings, cluster: ClusterSettings) =>
   Layer.mergeAll(
-    Layer.mergeAll(TcpServer.layer, HttpServer.layer).pipe(Layer.provide(Commands.layer)),
+    announceGateway(cluster).pipe(
+      Layer.provideMerge(
+        Layer.mergeAll(TcpServer.layer, HttpServer.layer).pipe(
+          Layer.provideMerge(Commands.layer.pipe(Layer.provide(peerEndpoints(cluster))))
+        )
+      )
+    ),
     PushRpc.serverLayer({ host: cluster.pushHost, port: cluster.pushPort, secret: cluster.secret })
   ).pipe(
     Layer.provideMerge(ConnectionRegistry.layer),
@@ -118,19 +186,36 @@ export const gateway = (settings: WeftSettings, cluster: ClusterSettings) =>
         })))
     ),
     Layer.provideMerge(membership(cluster, true)),
-    Layer.provideMerge(redisClientLayer(cluster.redisUrl)),
+    Layer.provideMerge(redisClientLayer(redisEndpoint(cluster))),
     Layer.provideMerge(WeftConfig.layer(settings)),
     Layer.provideMerge(GatewayConfig.layer(settings.gateway))
   )
 
-/** The admin port of a clustered process; readiness checks Redis storage (and shards, on a runner). */
-export const admin = (settings: WeftSettings, cluster: ClusterSettings, role: "runner" | "gateway") =>
+/**
+ * The admin port of a clustered process: readiness checks Redis storage, and shards on a runner
+ * or a live runner on a gateway; /cluster shows the placement. Uses the process's RedisClient.
+ */
+export const admin = (
+  settings: WeftSettings,
+  cluster: ClusterSettings,
+  role: "runner" | "gateway"
+) =>
   settings.admin.port === undefined
     ? Layer.empty
-    : AdminServer.layer({
-      host: settings.admin.host,
-      token: settings.admin.token,
-      port: settings.admin.port,
-      dashboardPeers: settings.admin.dashboardPeers,
-      requireShards: role === "runner"
-    }).pipe(Layer.provide(storage(cluster)))
+    : Layer.unwrap(Effect.gen(function*() {
+      const redis = yield* RedisClient
+      const placement = Placement.read(redis, cluster.shardsPerGroup)
+      const someRunnerAlive = placement.pipe(
+        Effect.mapError((error) => error.message),
+        Effect.flatMap((view) => view.runners.some((runner) => runner.alive) ? Effect.void : Effect.fail("no runner is alive"))
+      )
+      return AdminServer.layer({
+        host: settings.admin.host,
+        token: settings.admin.token,
+        port: settings.admin.port!,
+        dashboardPeers: settings.admin.dashboardPeers,
+        requireShards: role === "runner",
+        readyCheck: role === "gateway" ? someRunnerAlive : undefined,
+        clusterView: placement
+      }).pipe(Layer.provide(storage(cluster)))
+    }))

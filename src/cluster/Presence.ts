@@ -5,11 +5,13 @@
  * gateway and the actors share a process (`layerLocal`).
  *
  * In Redis: one sorted set per user, `{userId}:presence`, member = gateway push address,
- * score = expiry time (ms). Readers ignore expired members; writers trim them.
+ * score = expiry time (ms). Readers ignore expired members; writers trim them. One pipeline per
+ * user: on a Redis Cluster the users' keys live in different slots (and nodes).
  */
 import { Context, Effect, Layer, type Scope } from "effect"
-import type { Redis } from "ioredis"
+import { Cluster } from "ioredis"
 import { userKey } from "../storage/Storage.ts"
+import type { RedisConnection } from "./RedisClient.ts"
 
 export class Presence extends Context.Service<Presence, {
   /** Marks the user online at this gateway for the lifetime of the scope. */
@@ -32,20 +34,25 @@ export interface RedisPresenceOptions {
   readonly ttlMs: number
 }
 
-export const makeRedis = (redis: Redis, options: RedisPresenceOptions) =>
+export const makeRedis = (redis: RedisConnection, options: RedisPresenceOptions) =>
   Effect.gen(function*() {
     // Connections per user on this gateway: the mark is written on the first, removed after the last.
     const local = new Map<string, number>()
     const mark = (userIds: ReadonlyArray<string>) =>
-      Effect.tryPromise(() => {
-        const pipeline = redis.pipeline()
-        const expiresAt = Date.now() + options.ttlMs
-        for (const userId of userIds) {
-          pipeline.zadd(presenceKey(userId), expiresAt, options.selfAddress)
-          pipeline.zremrangebyscore(presenceKey(userId), 0, Date.now())
-          pipeline.pexpire(presenceKey(userId), options.ttlMs * 2)
+      Effect.tryPromise(async () => {
+        const now = Date.now()
+        const add = (pipeline: ReturnType<RedisConnection["pipeline"]>, userId: string) =>
+          pipeline
+            .zadd(presenceKey(userId), now + options.ttlMs, options.selfAddress)
+            .zremrangebyscore(presenceKey(userId), 0, now)
+            .pexpire(presenceKey(userId), options.ttlMs * 2)
+        if (!(redis instanceof Cluster)) {
+          const pipeline = redis.pipeline()
+          for (const userId of userIds) add(pipeline, userId)
+          await pipeline.exec()
+          return
         }
-        return pipeline.exec()
+        await Promise.all(userIds.map((userId) => add(redis.pipeline(), userId).exec()))
       }).pipe(Effect.ignore)
 
     yield* Effect.forkScoped(
@@ -80,5 +87,5 @@ export const makeRedis = (redis: Redis, options: RedisPresenceOptions) =>
     })
   })
 
-export const layerRedis = (redis: Redis, options: RedisPresenceOptions): Layer.Layer<Presence> =>
+export const layerRedis = (redis: RedisConnection, options: RedisPresenceOptions): Layer.Layer<Presence> =>
   Layer.effect(Presence, makeRedis(redis, options))

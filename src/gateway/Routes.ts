@@ -2,6 +2,8 @@
  * The gateway's route table: the endpoints it hands to clients (configured, or else its own
  * listeners) ranked by the connect times clients report. Kept in this gateway's memory: each
  * gateway learns from the clients that reach it, and a restart starts from the configured order.
+ * In clustered mode the other live gateways' endpoints follow its own (PeerEndpoints), so a
+ * client whose gateway dies knows where else to go without a list of its own.
  */
 import { Context, Effect, Layer } from "effect"
 import { type ConnectTime, type TransportName, TransportId, transportName, type WireEndpoint } from "../protocol/routes.ts"
@@ -18,11 +20,18 @@ interface Stats {
 export class Routes extends Context.Service<Routes, {
   /** A listener the gateway opened (used when no endpoints are configured). */
   readonly announce: (transports: ReadonlyArray<TransportName>, listening: ReadonlyArray<Listening>) => Effect.Effect<void>
-  /** The endpoints, best first. */
+  /** The endpoints, best first: this gateway's, then the other gateways'. */
   readonly list: Effect.Effect<ReadonlyArray<WireEndpoint>>
+  /** This gateway's own endpoints (configured, or else its listeners). */
+  readonly own: () => ReadonlyArray<AdvertisedEndpoint>
   /** Folds clients' measurements into the ranking; answers how many matched a listed endpoint. */
   readonly report: (times: ReadonlyArray<ConnectTime>) => Effect.Effect<{ accepted: number; ignored: number }>
 }>()("weft/gateway/Routes") {}
+
+/** The endpoints of the other live gateways of the cluster (absent in dev mode). */
+export class PeerEndpoints extends Context.Service<PeerEndpoints, {
+  readonly current: () => ReadonlyArray<AdvertisedEndpoint>
+}>()("weft/gateway/PeerEndpoints") {}
 
 const key = (address: string, port: number, transport: number) => `${transport}|${address}|${port}`
 
@@ -44,8 +53,17 @@ export const make = Effect.gen(function*() {
   const announced: Array<AdvertisedEndpoint> = []
   const stats = new Map<string, Stats>()
 
+  const peers = yield* Effect.serviceOption(PeerEndpoints)
   const endpoints = (): ReadonlyArray<AdvertisedEndpoint> =>
     config.advertisedEndpoints.length > 0 ? config.advertisedEndpoints : announced
+  // Other gateways' endpoints, after this gateway's own (each peer keeps its configured weight).
+  const others = (): ReadonlyArray<WireEndpoint> => {
+    if (peers._tag === "None") return []
+    const own = new Set(endpoints().map((e) => key(e.address, e.port, TransportId[e.transport])))
+    return peers.value.current()
+      .filter((e) => !own.has(key(e.address, e.port, TransportId[e.transport])))
+      .map((e) => ({ address: e.address, port: e.port, transport: TransportId[e.transport], weight: e.weight ?? 100 }))
+  }
 
   return Routes.of({
     announce: (transports, listening) =>
@@ -64,8 +82,10 @@ export const make = Effect.gen(function*() {
           return { index, endpoint: { address: endpoint.address, port: endpoint.port, transport, weight } }
         })
         .sort((a, b) => b.endpoint.weight - a.endpoint.weight || a.index - b.index)
-        .map(({ endpoint }) => endpoint)
+        .map(({ endpoint }): WireEndpoint => endpoint)
+        .concat(others())
     ),
+    own: endpoints,
     report: (times) =>
       Effect.sync(() => {
         const listed = new Set(endpoints().map((e) => key(e.address, e.port, TransportId[e.transport])))

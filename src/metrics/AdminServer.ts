@@ -2,7 +2,8 @@
  * The admin port: liveness (`/healthz`), readiness (`/readyz`: storage answers and the
  * listeners are up), the metrics in Prometheus text format (`/metrics`), and the client log
  * reports for operators (`/log-reports`: the list as JSON, `?user=U` for one user's;
- * `/log-reports/<id>`: the gzip blob), read straight from storage.
+ * `/log-reports/<id>`: the gzip blob), read straight from storage, and in clustered mode the
+ * cluster's placement (`/cluster`: runners, their shards, gateways; cluster/Placement.ts).
  *
  * It binds its own host (127.0.0.1 unless told otherwise), answers requests without the token
  * only if their Host header is an IP address, localhost or the admin host itself (a web page
@@ -62,7 +63,7 @@ const logReport = (id: string) =>
   )
 
 /** Ready: storage answers, and a process that hosts actors holds shards. */
-const readiness = (requireShards: boolean) =>
+const readiness = (requireShards: boolean, extra: Effect.Effect<void, string>) =>
   Effect.gen(function*() {
     const storage = yield* Storage
     yield* storage.get("{weft}:readiness-probe").pipe(
@@ -74,6 +75,7 @@ const readiness = (requireShards: boolean) =>
       const held = shards?.type === "Gauge" ? Number(shards.state.value) : 0
       if (held === 0) return yield* Effect.fail("this runner holds no shards")
     }
+    yield* extra
   })
 
 /** The Host header names this server by address, as localhost, or as `adminHost`. */
@@ -108,6 +110,10 @@ export const layer = (options: {
   readonly dashboardPeers?: ReadonlyArray<string> | undefined
   /** This process hosts actors: it is not ready while it holds no shards. */
   readonly requireShards?: boolean | undefined
+  /** A further readiness condition (a gateway: some runner is alive); fails with the reason. */
+  readonly readyCheck?: Effect.Effect<void, string> | undefined
+  /** The cluster's placement, served as JSON at /cluster. */
+  readonly clusterView?: Effect.Effect<unknown, Error> | undefined
 }) =>
   Layer.effect(
     AdminServer,
@@ -142,7 +148,7 @@ export const layer = (options: {
             case "/healthz":
               return HttpServerResponse.text("ok\n")
             case "/readyz":
-              return yield* readiness(options.requireShards ?? false).pipe(
+              return yield* readiness(options.requireShards ?? false, options.readyCheck ?? Effect.void).pipe(
                 Effect.match({
                   onSuccess: () => HttpServerResponse.text("ready\n"),
                   onFailure: (reason) => HttpServerResponse.text(`not ready: ${reason}\n`, { status: 503 })
@@ -158,6 +164,13 @@ export const layer = (options: {
                 contentType: "application/json",
                 headers: { "access-control-allow-origin": "*" }
               })
+            case "/cluster":
+              return options.clusterView === undefined
+                ? HttpServerResponse.text("not found\n", { status: 404 })
+                : yield* options.clusterView.pipe(
+                  Effect.map((view) => HttpServerResponse.jsonUnsafe(view)),
+                  Effect.catch((error) => Effect.succeed(HttpServerResponse.text(`${error.message}\n`, { status: 503 })))
+                )
             case "/dashboard":
             case "/":
               return HttpServerResponse.text(dashboard, { contentType: "text/html; charset=utf-8" })

@@ -11,7 +11,7 @@
  */
 import { Buffer } from "node:buffer"
 import { Effect, Layer } from "effect"
-import { Cluster, Redis } from "ioredis"
+import { Cluster, Redis, type RedisOptions } from "ioredis"
 import { newEpoch } from "./memory.ts"
 import { type AppendResult, type LogEntry, type LogHead, SequenceConflict, Storage, StorageError, userKey } from "./Storage.ts"
 
@@ -25,7 +25,15 @@ export interface RedisStorageOptions {
   /** Prepended to every key, e.g. to share one Redis between deployments or test runs. */
   readonly keyPrefix?: string | undefined
   /** Connect to a Redis Cluster through these startup nodes instead of a single server. */
-  readonly cluster?: { readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }> } | undefined
+  readonly cluster?: {
+    readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }>
+    /** Options of the connection to each node (credentials, TLS). */
+    readonly redisOptions?: RedisOptions | undefined
+  } | undefined
+  /** Reconnect attempts a command waits for before it fails (ioredis' default: 20). */
+  readonly maxRetriesPerRequest?: number | undefined
+  /** The longest wait between reconnect attempts (ioredis' default: 2 s). */
+  readonly reconnectMaxDelayMs?: number | undefined
   /** How long start-up may wait for Redis before the layer fails; default 5 s. */
   readonly connectTimeoutMs?: number | undefined
 }
@@ -138,9 +146,26 @@ const createClient = (options: RedisStorageOptions, connectTimeout: number): Cli
   const keyPrefix = options.keyPrefix ?? ""
   if (options.cluster) {
     const nodes = options.cluster.nodes.map((node) => ({ ...node }))
-    return new Cluster(nodes, { lazyConnect: true, keyPrefix, redisOptions: { connectTimeout } })
+    const maxDelay = options.reconnectMaxDelayMs ?? 2_000
+    return new Cluster(nodes, {
+      lazyConnect: true,
+      keyPrefix,
+      redisOptions: { ...options.cluster.redisOptions, connectTimeout },
+      clusterRetryStrategy: (times) => Math.min(100 + times * 2, maxDelay),
+      // While the cluster is unreachable a command fails at once (like maxRetriesPerRequest on a
+      // single server) rather than waiting in a queue for as long as the outage lasts.
+      ...(options.maxRetriesPerRequest === undefined ? {} : { enableOfflineQueue: false })
+    })
   }
-  const common = { lazyConnect: true, connectTimeout, keyPrefix, ...(options.db === undefined ? {} : { db: options.db }) }
+  const maxDelay = options.reconnectMaxDelayMs ?? 2_000
+  const common = {
+    lazyConnect: true,
+    connectTimeout,
+    keyPrefix,
+    ...(options.db === undefined ? {} : { db: options.db }),
+    ...(options.maxRetriesPerRequest === undefined ? {} : { maxRetriesPerRequest: options.maxRetriesPerRequest }),
+    retryStrategy: (times: number) => Math.min(times * 50, maxDelay)
+  }
   return options.url === undefined
     ? new Redis({ ...common, host: options.host ?? "127.0.0.1", port: options.port ?? 6379 })
     : new Redis(options.url, common)
