@@ -149,8 +149,11 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
     const call = (id: string, tag: string, payload: unknown, options: unknown) => {
       const effect = Effect.withFiber((fiber) => {
         const started = performance.now()
-        const fast = callLocal(sharding, cells, id, tag, payload, fiber.getRef(RpcClient.CurrentHeaders), (success) => {
-          const series = edgeOf(callerOf(fiber))
+        const caller = Context.getOption(fiber.context, Entity.CurrentAddress)
+        const callerAddress = Option.isSome(caller) ? caller.value : undefined
+        const headers = fiber.getRef(RpcClient.CurrentHeaders)
+        const fast = callLocal(sharding, cells, id, tag, payload, headers, callerAddress, (success) => {
+          const series = edgeOf(callerAddress?.entityType ?? "gateway")
           record(series.duration, (performance.now() - started) / 1000)
           record(success ? series.ok : series.error, 1)
           record(local, 1)

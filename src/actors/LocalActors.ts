@@ -12,10 +12,11 @@
  * that scope before it releases the shard's lock, and the cell's finalizer waits for the
  * handler that is running and sends queued callers back through the engine, which finds the
  * actor's new home. Calls are checked synchronously (cell open and `hasShardId`) right before
- * they take the lock, so a shard that starts moving stops taking fast-path calls at once.
+ * they take the lock, so a shard that starts moving stops taking fast-path calls at once — but
+ * for calls from a handler of the same shard still running, which the engine waits for anyway.
  */
 import { Cause, Effect, Exit } from "effect"
-import { ClusterSchema, Entity, type EntityAddress, Sharding } from "effect/cluster"
+import { ClusterSchema, Entity, type EntityAddress, type ShardId, Sharding } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { unavailable, type WeftError } from "../protocol/WeftError.ts"
 
@@ -234,14 +235,18 @@ export const callLocal = (
   tag: string,
   payload: unknown,
   headers: Record<string, string>,
+  caller: EntityAddress.EntityAddress | undefined,
   done: (success: boolean) => void
 ): Effect.Effect<unknown, unknown> | undefined => {
   const cell = cells.get(entityId)
   const now = Date.now()
-  if (
-    cell === undefined || cell.closed || now - cell.lastSlowAt > KEEP_ALIVE_MS ||
-    !sharding.hasShardId(cell.address.shardId)
-  ) return undefined
+  if (cell === undefined || cell.closed || now - cell.lastSlowAt > KEEP_ALIVE_MS) return undefined
+  // A shard on its way out takes no new local calls, except from an actor of the same shard
+  // (the same user's SET) whose handler is running: the engine waits for that handler before it
+  // releases the shard, so its call stays local, where it can still be answered.
+  if (!sharding.hasShardId(cell.address.shardId) && !(caller !== undefined && sameShard(caller.shardId, cell.address.shardId))) {
+    return undefined
+  }
   const envelope: LocalEnvelope = { payload, headers, sentAtMs: now }
   const result = cell.handlers[tag]!(envelope) as any
   const wrapped = !Effect.isEffect(result)
@@ -275,5 +280,7 @@ export const callLocal = (
   }
   return Effect.flatten(wait(cell, run, () => moved))
 }
+
+const sameShard = (a: ShardId.ShardId, b: ShardId.ShardId) => a === b || (a.id === b.id && a.group === b.group)
 
 export const isMoved = (error: unknown): boolean => error === moved
