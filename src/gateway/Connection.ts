@@ -66,6 +66,9 @@ const MAX_INBOX = 64
 
 type Inbound = Frame | { readonly framingError: FramingError }
 
+/** Commands that only read: answered even while another command of the connection runs. */
+const ANSWERED_BESIDE: ReadonlySet<number> = new Set([Command.PING, Command.SYNC])
+
 /**
  * The connections of one listener (a TCP port, or an HTTP port's WebSocket path): what they
  * share, their idle sweep (one timer for all of them) and their write flush (one per event-loop
@@ -164,6 +167,8 @@ export class LongConnection implements PushTarget {
   private readonly decoder: FrameDecoder
   private inbox: Array<Inbound> | undefined = undefined
   private running: Fiber.Fiber<unknown, unknown> | undefined = undefined
+  /** Reads answered while `running` runs (see answerBeside). */
+  private beside: Set<Fiber.Fiber<unknown, unknown>> | undefined = undefined
   private out: Array<Uint8Array> | undefined = undefined
   private paused = false
   /** Holds the registry entry and the presence mark of a logged-in connection. */
@@ -227,12 +232,35 @@ export class LongConnection implements PushTarget {
       this.running = fiber
       fiber.addObserver(this.answered)
     }
+    if (this.running !== undefined && this.caller !== undefined && inbox !== undefined) this.answerBeside(inbox)
     if (inbox !== undefined && inbox.length > MAX_INBOX && !this.paused) {
       this.paused = true
       this.wire.pause()
     } else if (this.paused && (inbox === undefined || inbox.length === 0)) {
       this.paused = false
       this.wire.resume()
+    }
+  }
+
+  /**
+   * While a command runs (a send waiting on a shard between runners, say), the queued frames that
+   * only read — pings and syncs — are answered beside it, so a stuck send does not hold up the
+   * heartbeat; everything else waits its turn, which keeps a sender's messages in order.
+   * Responses carry their request ids, so they may leave out of order.
+   */
+  private answerBeside(inbox: Array<Inbound>) {
+    for (let i = 0; i < inbox.length; i++) {
+      const frame = inbox[i]!
+      if ("framingError" in frame) return
+      if (!ANSWERED_BESIDE.has(frame.command)) continue
+      inbox.splice(i--, 1)
+      const effect = this.dispatch(frame)
+      if (effect === undefined) continue
+      const fiber = Effect.runForkWith(this.connections.context)(effect)
+      if (fiber.pollUnsafe() !== undefined) continue
+      const beside = this.beside ??= new Set()
+      beside.add(fiber)
+      fiber.addObserver(() => beside.delete(fiber))
     }
   }
 
@@ -285,6 +313,7 @@ export class LongConnection implements PushTarget {
     this.connections.live.delete(this)
     this.wire.end()
     this.running?.interruptUnsafe()
+    if (this.beside !== undefined) for (const fiber of this.beside) fiber.interruptUnsafe()
     this.inbox = undefined
     const session = this.session
     this.session = undefined
