@@ -107,7 +107,9 @@ export const Login = Rpc.make("Login", {
     password: Schema.optional(Schema.String),
     resumeToken: Schema.optional(Schema.String),
     device: DeviceInfo,
-    source: Schema.optional(Schema.String)
+    source: Schema.optional(Schema.String),
+    /** A long connection of this device that it gave up on: closed before the answer. */
+    replacesConnectionId: Schema.optional(Schema.Number)
   },
   success: Schema.Struct({ sessionToken: Schema.String, seq: Schema.Number, epoch: Schema.String }),
   error: WeftError
@@ -324,9 +326,19 @@ export const layer = (options: SessionOptions) =>
         password: string | undefined,
         resumeToken: string | undefined,
         device: DeviceInfo,
-        source: string
+        source: string,
+        replacesConnectionId: number | undefined
       ) {
         const resumed = yield* checkCredentials(password, resumeToken, source)
+        // The device moved on from that connection (it went silent, or the network changed):
+        // close it now, so pushes stop going where nobody reads them.
+        if (replacesConnectionId !== undefined && replacesConnectionId !== 0 && device.deviceId !== "") {
+          yield* pusher.kick(
+            userId,
+            { deviceId: device.deviceId, connectionId: replacesConnectionId },
+            Codecs.Kicked.encode({ code: Status.CONFLICT, reason: "replaced by a newer connection of this device" })
+          )
+        }
         let sessionToken: string
         if (resumed !== undefined) {
           yield* resume(resumed.token, resumed.stored)
@@ -377,7 +389,7 @@ export const layer = (options: SessionOptions) =>
         Register: ({ payload }) =>
           orInternal(register(payload.password, payload.displayName, LoginThrottle.sourceOf(payload.source))),
         Login: ({ payload }) =>
-          orInternal(login(payload.password, payload.resumeToken, payload.device, LoginThrottle.sourceOf(payload.source))),
+          orInternal(login(payload.password, payload.resumeToken, payload.device, LoginThrottle.sourceOf(payload.source), payload.replacesConnectionId)),
         Verify: ({ payload }) =>
           storage.get(sessionKey(userId, payload.sessionToken)).pipe(
             Effect.mapError(storageFailed),

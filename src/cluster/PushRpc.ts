@@ -18,6 +18,7 @@ import { Presence } from "./Presence.ts"
 const KickFilterSchema = Schema.Struct({
   sessionToken: Schema.optional(Schema.String),
   deviceId: Schema.optional(Schema.String),
+  connectionId: Schema.optional(Schema.Number),
   platform: Schema.optional(Schema.Number),
   exceptSessionToken: Schema.optional(Schema.String)
 })

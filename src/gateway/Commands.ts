@@ -7,11 +7,14 @@ import { Context, Effect, Layer, type Result } from "effect"
 import type { HttpServerRequest } from "effect/http"
 import type { Sharding } from "effect/cluster"
 import { actorClient, callActor } from "../actors/ActorCall.ts"
+import { ChangeLog } from "../actors/ChangeLog.ts"
 import { isValidUserId, Session } from "../actors/Session.ts"
 import type { Presence } from "../cluster/Presence.ts"
 import { WeftConfig } from "../cluster/Settings.ts"
 import { Command, type CommandSpec } from "../protocol/Command.ts"
 import { type AuthRequest, type AuthResponse, Codecs, type RegisterRequest, type RegisterResponse } from "../protocol/Proto.ts"
+import { encodeAuthResponse, encodeSyncResponse } from "../protocol/prebuilt.ts"
+import { routeListVersion } from "../protocol/routes.ts"
 import { badRequest, invalidToken, invalidUserId, type WeftError } from "../protocol/WeftError.ts"
 import type { CommandHandler } from "./CommandTable.ts"
 import * as contacts from "./commands/contacts.ts"
@@ -56,6 +59,17 @@ export class Commands extends Context.Service<Commands, {
   /** `source`: the caller's address (frequency control counts per address). */
   readonly register: (request: RegisterRequest, source?: string) => Effect.Effect<RegisterResponse, WeftError>
   readonly auth: (request: AuthRequest, source?: string) => Effect.Effect<Authenticated, WeftError>
+  /**
+   * The encoded AuthResponse of a login: with the first page of the log after the request's
+   * sync_cursor (when set) and the route list (when the client's version is not current), so a
+   * resume needs no SYNC or ROUTE_LIST round trip. A long connection calls it after it has
+   * registered for pushes, so no change falls between the page and the pushes.
+   */
+  readonly answerAuth: (
+    authenticated: Authenticated,
+    request: AuthRequest,
+    connectionId: number
+  ) => Effect.Effect<Uint8Array, WeftError>
   /** Checks a session token for a request that carries its own credentials (short connection). */
   readonly verify: (userId: string, sessionToken: string) => Effect.Effect<void, WeftError>
   /** The handler of a command a logged-in caller may send. */
@@ -81,6 +95,8 @@ export const bearerCaller = (
 export const make = Effect.gen(function*() {
   const config = yield* GatewayConfig
   const sessions = yield* actorClient(Session)
+  const changeLogs = yield* actorClient(ChangeLog)
+  const routeTable = yield* Routes.Routes
 
   const table: Array<CommandHandler> = []
   for (const module of [core, poll, devices, contacts, profile, groups, messages, moments, logs, media, routes]) {
@@ -116,7 +132,8 @@ export const make = Effect.gen(function*() {
           password: request.password || undefined,
           resumeToken: request.resumeToken || undefined,
           device,
-          source
+          source,
+          replacesConnectionId: request.replacesConnectionId || undefined
         }),
         "Session"
       )
@@ -134,6 +151,25 @@ export const make = Effect.gen(function*() {
           serverTimeMs: Date.now()
         }
       }
+    }),
+    answerAuth: Effect.fn("Commands.answerAuth")(function*(authenticated, request, connectionId) {
+      const endpoints = yield* routeTable.list
+      const version = routeListVersion(endpoints)
+      const response: AuthResponse = {
+        ...authenticated.response,
+        connectionId,
+        routeListVersion: version,
+        endpoints: request.routeListVersion === version ? [] : endpoints
+      }
+      if (request.syncCursor === undefined || request.syncCursor === null) return encodeAuthResponse(response, undefined)
+      const limit = request.syncLimit === undefined || request.syncLimit === 0
+        ? config.maxSyncPage
+        : Math.min(request.syncLimit, config.maxSyncPage)
+      const page = yield* callActor(
+        changeLogs(authenticated.userId).Sync({ cursor: request.syncCursor, limit }),
+        "ChangeLog"
+      )
+      return encodeAuthResponse(response, encodeSyncResponse(page.entries, page.cursor, page.more, page.epoch))
     }),
     verify: Effect.fnUntraced(function*(userId, sessionToken) {
       if (!isValidUserId(userId) || sessionToken === "") {

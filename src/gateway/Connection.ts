@@ -349,7 +349,7 @@ export class LongConnection implements PushTarget {
       self.session = session
       yield* registry.register(authenticated.userId, self).pipe(Scope.provide(session))
       yield* presence.online(authenticated.userId).pipe(Scope.provide(session))
-      return authSpec.response.encode(authenticated.response)
+      return yield* commands.answerAuth(authenticated, request, self.connectionId)
     })
   }
 

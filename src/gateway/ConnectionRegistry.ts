@@ -25,6 +25,8 @@ export interface PushTarget {
 export interface KickFilter {
   readonly sessionToken?: string | undefined
   readonly deviceId?: string | undefined
+  /** Close only this connection (a device's abandoned one, named at its next login). */
+  readonly connectionId?: number | undefined
   /** Close only connections of this platform... */
   readonly platform?: number | undefined
   /** ...and never this session (the new login that causes the kick). */
@@ -81,6 +83,7 @@ export const make = Effect.sync(() => {
         for (const target of [...(byUser.get(userId) ?? [])]) {
           if (filter.sessionToken !== undefined && target.sessionToken !== filter.sessionToken) continue
           if (filter.deviceId !== undefined && target.deviceId !== filter.deviceId) continue
+          if (filter.connectionId !== undefined && target.connectionId !== filter.connectionId) continue
           if (filter.platform !== undefined && target.platform !== filter.platform) continue
           if (filter.exceptSessionToken !== undefined && target.sessionToken === filter.exceptSessionToken) continue
           target.kick(frame)

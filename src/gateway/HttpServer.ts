@@ -86,7 +86,10 @@ export const handleShortRequest = Effect.gen(function*() {
   const run: Effect.Effect<unknown, WeftError> = spec === registerSpec
     ? commandHandlers.register(decoded, source)
     : spec === authSpec
-    ? Effect.map(commandHandlers.auth(decoded, source), (authenticated) => authenticated.response)
+    ? commandHandlers.auth(decoded, source).pipe(
+      Effect.flatMap((authenticated) => commandHandlers.answerAuth(authenticated, decoded, 0)),
+      Effect.map((bytes) => spec.response.decode(bytes))
+    )
     : entry!.beforeLogin
     ? Effect.map(entry!.handle(anonymousCaller("http"), decoded), (value) =>
       value instanceof Uint8Array ? spec.response.decode(value) : value)

@@ -12,6 +12,7 @@ export const protoDir = fileURLToPath(new URL("../../proto/", import.meta.url))
 
 export const protoFiles = [
   "weft/v1/frame.proto",
+  "weft/v1/device.proto",
   "weft/v1/auth.proto",
   "weft/v1/sync.proto",
   "weft/v1/devices.proto",
@@ -153,6 +154,11 @@ export interface AuthRequest {
   readonly password?: string | undefined
   readonly resumeToken?: string | undefined
   readonly device?: Device | null | undefined
+  /** Set: answer with the first page of the log after it (AuthResponse.sync). */
+  readonly syncCursor?: number | null | undefined
+  readonly syncLimit?: number | undefined
+  readonly routeListVersion?: number | undefined
+  readonly replacesConnectionId?: number | undefined
 }
 
 export interface AuthResponse {
@@ -163,6 +169,12 @@ export interface AuthResponse {
   readonly currentSeq: number
   readonly epoch: string
   readonly serverTimeMs: number
+  /** The first page after AuthRequest.sync_cursor, when it was set. */
+  readonly sync?: SyncResponse | null | undefined
+  /** The route list, when AuthRequest.route_list_version was not the current one. */
+  readonly endpoints?: ReadonlyArray<{ readonly address: string; readonly port: number; readonly transport: number; readonly weight: number }> | undefined
+  readonly routeListVersion?: number | undefined
+  readonly connectionId?: number | undefined
 }
 
 export interface PongResponse {

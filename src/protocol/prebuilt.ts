@@ -6,7 +6,7 @@
 import protobuf from "protobufjs"
 import { Command } from "./Command.ts"
 import { HEADER_SIZE, PROTOCOL_VERSION } from "./Frame.ts"
-import { Codecs } from "./Proto.ts"
+import { type AuthResponse, Codecs } from "./Proto.ts"
 
 const LEN = 2
 const tag = (field: number) => (field << 3) | LEN
@@ -36,6 +36,22 @@ export const encodePushFrame = (change: Uint8Array): Uint8Array => {
     out[at++] = (rest % 0x80) | 0x80
   }
   out.set(change, at)
+  return out
+}
+
+/**
+ * weft.v1.AuthResponse with its `sync` (field 8) given as an encoded SyncResponse (see
+ * encodeSyncResponse): appended behind its tag, which protobuf reads as the field.
+ */
+export const encodeAuthResponse = (response: AuthResponse, syncPage: Uint8Array | undefined): Uint8Array => {
+  const encoded = Codecs.AuthResponse.encode(response)
+  if (syncPage === undefined) return encoded
+  const writer = protobuf.Writer.create()
+  writer.uint32(tag(8)).bytes(syncPage)
+  const field = writer.finish()
+  const out = new Uint8Array(encoded.length + field.length)
+  out.set(encoded, 0)
+  out.set(field, encoded.length)
   return out
 }
 

@@ -23,6 +23,7 @@ export interface RouteListRequest {
 export interface RouteListResponse {
   readonly base: BaseResponse
   readonly endpoints: ReadonlyArray<WireEndpoint>
+  readonly routeListVersion?: number | undefined
 }
 
 export interface ConnectTime {
@@ -42,6 +43,22 @@ export interface ReportConnectTimesResponse {
   readonly base: BaseResponse
   readonly accepted: number
   readonly ignored: number
+}
+
+/**
+ * The version of a route list: a 32-bit FNV-1a hash of its endpoints in order, never 0 (0 is
+ * "no list" in AuthRequest.route_list_version). Any change of address, order or weight changes it.
+ */
+export const routeListVersion = (endpoints: ReadonlyArray<WireEndpoint>): number => {
+  let hash = 0x811c9dc5
+  for (const endpoint of endpoints) {
+    const text = `${endpoint.address}|${endpoint.port}|${endpoint.transport}|${endpoint.weight};`
+    for (let i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i)
+      hash = Math.imul(hash, 0x01000193) >>> 0
+    }
+  }
+  return hash === 0 ? 1 : hash
 }
 
 /** Bounds of a report (see routes.proto). */

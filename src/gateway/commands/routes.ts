@@ -4,7 +4,7 @@
  */
 import { Effect } from "effect"
 import { Command } from "../../protocol/Command.ts"
-import { MAX_CONNECT_MS, MAX_REPORTED_TIMES, RouteCodecs, transportName } from "../../protocol/routes.ts"
+import { MAX_CONNECT_MS, MAX_REPORTED_TIMES, RouteCodecs, routeListVersion, transportName } from "../../protocol/routes.ts"
 import { badRequest } from "../../protocol/WeftError.ts"
 import { handler } from "../CommandTable.ts"
 import { Routes } from "../Routes.ts"
@@ -22,7 +22,7 @@ export const handlers = Effect.gen(function*() {
           request: RouteCodecs.RouteListRequest,
           response: RouteCodecs.RouteListResponse
         },
-        () => Effect.map(routes.list, (endpoints) => ({ base: ok, endpoints }))
+        () => Effect.map(routes.list, (endpoints) => ({ base: ok, endpoints, routeListVersion: routeListVersion(endpoints) }))
       ),
       beforeLogin: true
     },
