@@ -80,9 +80,6 @@ const connectionOptions = (server: { host: string; port: number }, global: Recor
   if (transport !== undefined && transport !== "tcp" && transport !== "ws" && transport !== "http") {
     throw new UsageError(`--transport must be tcp, ws or http, got "${transport}"`)
   }
-  if (transport === "ws" && typeof globalThis.WebSocket !== "function") {
-    throw new UsageError("--transport ws needs Node 22 or later (on Node 20: NODE_OPTIONS=--experimental-websocket)")
-  }
   const httpPort = global["http-port"] === undefined ? undefined : parsePort("--http-port", global["http-port"], 0)
   const routesFile = global["routes-file"]
   return {

@@ -30,7 +30,7 @@ export interface ClientOptions {
   readonly reportAfterIdleMs?: number | undefined
   /** Longest wait of one long poll on HTTP (default 25 s). */
   readonly pollTimeoutMs?: number | undefined
-  /** On HTTP, how long before trying TCP and WebSocket again (default 60 s, doubling while they fail). */
+  /** On HTTP, how long before trying TCP and WebSocket again (default 5 s, doubling while they fail, up to 5 min). */
   readonly upgradeAfterMs?: number | undefined
   /** WebSocket implementation (default: the platform's). */
   readonly webSocket?: typeof WebSocket | undefined
@@ -53,7 +53,14 @@ export interface ClientOptions {
   readonly heartbeatMs?: number | undefined
   /** The adaptive heartbeat's schedule; defaults to the bounds the server advertises at login. */
   readonly heartbeat?: HeartbeatSchedule | undefined
+  /**
+   * The longest wait for an answer (default 15 s) while the link still answers probes. A request
+   * unanswered for longer than the learned round-trip timeout (see minRequestTimeoutMs) gets the
+   * link probed with a ping; no pong within that timeout drops the link and reconnects.
+   */
   readonly requestTimeoutMs?: number | undefined
+  /** The floor of the learned round-trip timeout (default 1 s); its ceiling is requestTimeoutMs. */
+  readonly minRequestTimeoutMs?: number | undefined
 }
 
 export type ClientState = "connecting" | "online" | "offline" | "closed"

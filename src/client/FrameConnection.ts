@@ -2,12 +2,14 @@
  * One long connection from the client's side: frames out, frames in, responses matched to
  * requests by request id, pushes handed to a callback. Knows nothing of login or retries.
  */
+import { createRequire } from "node:module"
 import * as Net from "node:net"
 import * as Tls from "node:tls"
 import { Command } from "../protocol/Command.ts"
 import { encodeFrame, type Frame, FrameDecoder } from "../protocol/Frame.ts"
 import { type Codec, Codecs } from "../protocol/Proto.ts"
 import { DisconnectedError, WeftRequestError } from "./errors.ts"
+import type { RttEstimator } from "./RttEstimator.ts"
 
 export { DisconnectedError, WeftRequestError }
 
@@ -24,6 +26,7 @@ export const checkedResponse = <Res extends { readonly base?: { readonly code: n
 
 interface Pending {
   readonly command: number
+  readonly sentAt: number
   readonly resolve: (body: Uint8Array) => void
   readonly reject: (error: Error) => void
   readonly timer: ReturnType<typeof setTimeout>
@@ -33,7 +36,14 @@ export interface FrameConnectionOptions {
   readonly host: string
   readonly port: number
   readonly connectTimeoutMs?: number
+  /** The longest wait for an answer while the link itself still answers probes (default 15 s). */
   readonly requestTimeoutMs?: number
+  /**
+   * Round trips measured on this link go here, and its timeout decides how long a request may
+   * go unanswered before the link is probed: a ping that is not answered within it either
+   * drops the link (dead), while any answer proves it alive and the request waits on.
+   */
+  readonly rtt?: RttEstimator | undefined
   /** Frames the server sends unasked (request id 0): pushes and error frames. */
   readonly onPush: (frame: Frame) => void
   readonly onClose: (error: Error | undefined) => void
@@ -63,6 +73,9 @@ export class FrameConnection {
   private readonly decoder = new FrameDecoder(16 * 1024 * 1024)
   private nextRequestId = 1
   private closed = false
+  /** When the last frame came in: a probe is needed only if nothing did since a request went out. */
+  private heardAt = performance.now()
+  private probing = false
   private readonly socket: Pipe
   /** How the frames travel: a TCP socket or a WebSocket. */
   readonly transport: "tcp" | "ws"
@@ -88,13 +101,13 @@ export class FrameConnection {
 
   /**
    * A long connection over WebSocket (`ws://host:port/ws` on the gateway's HTTP port): the same
-   * frames, one per binary message. Uses the platform's WebSocket (browsers, Node 22+; Node 20
-   * with --experimental-websocket) unless one is passed.
+   * frames, one per binary message. Uses the platform's WebSocket (Node 22+, or Node 20 with
+   * --experimental-websocket), else the `ws` package's, unless one is passed.
    */
   static openWebSocket(
     url: string,
     options: Omit<FrameConnectionOptions, "host" | "port">,
-    WebSocketImpl: typeof WebSocket = globalThis.WebSocket
+    WebSocketImpl: typeof WebSocket | undefined = globalThis.WebSocket ?? wsPackageWebSocket()
   ): Promise<FrameConnection> {
     if (WebSocketImpl === undefined) return Promise.reject(new Error("no WebSocket implementation in this runtime"))
     return new Promise((resolve, reject) => {
@@ -167,6 +180,8 @@ export class FrameConnection {
     const timeout = timeoutMs ?? this.options.requestTimeoutMs ?? 15000
     const requestId = this.nextRequestId
     this.nextRequestId = this.nextRequestId >= 0xffffffff ? 1 : this.nextRequestId + 1
+    const sentAt = performance.now()
+    const rtt = this.options.rtt
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId)
@@ -175,9 +190,33 @@ export class FrameConnection {
         // silence means a half-open connection: drop it, and the client reconnects and resends.
         this.destroy()
       }, timeout)
-      this.pending.set(requestId, { command, resolve, reject, timer })
+      this.pending.set(requestId, { command, sentAt, resolve, reject, timer })
       this.writeFrame(encodeFrame(command, requestId, body))
+      // A request that waits longer than the link's round trips allow: probe the link, so a dead
+      // one is noticed in a few round trips instead of at the request's own timeout.
+      if (rtt !== undefined && timeoutMs === undefined && rtt.timeoutMs < timeout) {
+        const probeAfter = rtt.timeoutMs
+        setTimeout(() => {
+          if (this.pending.has(requestId) && performance.now() - this.heardAt >= probeAfter) void this.probe()
+        }, probeAfter)
+      }
     })
+  }
+
+  /**
+   * Asks the server for any answer within the learned timeout: a ping (before a login the
+   * server answers it with an error frame, which proves the link as well). No answer in time
+   * drops the link (requestRaw's timeout), and the client reconnects.
+   */
+  probe(): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false)
+    if (this.probing) return Promise.resolve(true)
+    this.probing = true
+    const deadline = this.options.rtt?.timeoutMs ?? 3000
+    return this.requestRaw(Command.PING, new Uint8Array(0), deadline).then(
+      () => true,
+      (error: unknown) => !(error instanceof DisconnectedError)
+    ).finally(() => (this.probing = false))
   }
 
   /** Writes raw bytes (tests use it to send malformed input). */
@@ -204,6 +243,7 @@ export class FrameConnection {
 
   private onData(chunk: Uint8Array): void {
     this.options.onBytes?.("in", chunk.length)
+    this.heardAt = performance.now()
     const { frames, error } = this.decoder.push(chunk)
     for (const frame of frames) {
       const pending = frame.requestId === 0 ? undefined : this.pending.get(frame.requestId)
@@ -213,6 +253,7 @@ export class FrameConnection {
       }
       this.pending.delete(frame.requestId)
       clearTimeout(pending.timer)
+      this.options.rtt?.sample(this.heardAt - pending.sentAt)
       if (frame.command === Command.ERROR) {
         const error = Codecs.ErrorFrame.decode(frame.body)
         pending.reject(new WeftRequestError(error.code, error.message))
@@ -235,5 +276,17 @@ export class FrameConnection {
     }
     this.pending.clear()
     this.options.onClose(error)
+  }
+}
+
+/**
+ * The `ws` package's client (the platform's WebSocket server uses it too): Node 20 has no global
+ * WebSocket without a flag. Its client speaks the same onopen/onmessage/send/close interface.
+ */
+const wsPackageWebSocket = (): typeof WebSocket | undefined => {
+  try {
+    return createRequire(import.meta.url)("ws") as typeof WebSocket
+  } catch {
+    return undefined
   }
 }

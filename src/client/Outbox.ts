@@ -2,12 +2,18 @@
  * Messages on their way to the server. Each is kept, under its client message id, until the
  * server acknowledges it, and is sent again on the next link after a loss; the server stores a
  * client message id once, so a resend never duplicates.
+ *
+ * Order: a long connection carries requests in order and the server handles them in order, so
+ * sends go out back to back. HTTP requests travel on separate connections and may overtake each
+ * other, so there a message waits until the one before it in the same conversation is
+ * acknowledged: a sender's messages are stored in the order it sent them on every transport.
  */
 import { Command } from "../protocol/Command.ts"
 import { Codecs, type SendMessageResponse } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import type { OutgoingMessage } from "./ClientOptions.ts"
 import { DisconnectedError, WeftRequestError } from "./FrameConnection.ts"
+import { HttpLink } from "./HttpLink.ts"
 import type { Link } from "./Links.ts"
 
 /** Failures of the server that the same request may get past later. */
@@ -55,6 +61,7 @@ export class Outbox {
   private transmit(outgoing: Outgoing): void {
     const link = this.onlineLink()
     if (link === undefined) return
+    if (link instanceof HttpLink && this.waitsBehind(outgoing)) return
     outgoing.link = link
     link
       .request(Command.SEND_MESSAGE, Codecs.SendMessageRequest, Codecs.SendMessageResponse, {
@@ -69,6 +76,8 @@ export class Outbox {
         (ack) => {
           this.remove(outgoing)
           outgoing.resolve(ack)
+          // The next message of the conversation may go now.
+          if (link instanceof HttpLink) this.flush()
         },
         (error: Error) => {
           // A later attempt on another link owns this message now.
@@ -84,9 +93,20 @@ export class Outbox {
           } else {
             this.remove(outgoing)
             outgoing.reject(error)
+            if (link instanceof HttpLink) this.flush()
           }
         }
       )
+  }
+
+  /** Whether an earlier message of the same conversation is still unacknowledged. */
+  private waitsBehind(outgoing: Outgoing): boolean {
+    const conversation = conversationOf(outgoing.message)
+    for (const earlier of this.entries) {
+      if (earlier === outgoing) return false
+      if (conversationOf(earlier.message) === conversation) return true
+    }
+    return false
   }
 
   private remove(outgoing: Outgoing): void {
@@ -94,3 +114,6 @@ export class Outbox {
     if (index >= 0) this.entries.splice(index, 1)
   }
 }
+
+const conversationOf = (message: OutgoingMessage): string =>
+  message.groupId ? `group:${message.groupId}` : `user:${message.to ?? ""}`

@@ -18,6 +18,8 @@ export interface Endpoint {
 export interface RouteState {
   readonly lastGood?: Endpoint | undefined
   readonly routes?: ReadonlyArray<Endpoint> | undefined
+  /** The server's version of `routes` (AuthRequest.route_list_version). */
+  readonly routeListVersion?: number | undefined
   /** Learned heartbeat per network key (chosen by the app: "wifi:home", "cell:310-260", ...). */
   readonly heartbeats?: Readonly<Record<string, LearnedHeartbeat>> | undefined
 }

@@ -12,6 +12,11 @@ import { type Measurement, planWaves, raceEndpoints } from "./Routing.ts"
 
 type RouterOptions = Pick<ClientOptions, "host" | "port" | "httpPort" | "fallbacks" | "endpoints" | "routeStore" | "raceStaggerMs">
 
+/** The stagger between waves when neither configured nor measured. */
+const DEFAULT_STAGGER_MS = 300
+/** HTTP waits this many staggers: it costs ~4x the bytes per message and a poll per push. */
+const HTTP_HEAD_START = 3
+
 export class Router {
   private readonly store: RouteStore
   private state: RouteState
@@ -27,17 +32,23 @@ export class Router {
 
   /**
    * Races the known endpoints (of the given transports only, if given): `attempt` opens a link
-   * and completes one round trip on it. See Routing.ts.
+   * and completes one round trip on it. See Routing.ts. The stagger scales with the measured
+   * round trip (`srttMs`): twice it, at least the configured stagger (default 300 ms), and HTTP
+   * joins only after three staggers. An HTTP endpoint that worked last is not tried first: the
+   * long connections get their chance again at every reconnect.
    */
   race<L extends { close(): void }>(
     attempt: (endpoint: Endpoint) => Promise<L>,
-    transports?: ReadonlyArray<TransportName>
+    transports?: ReadonlyArray<TransportName>,
+    srttMs?: number | undefined
   ): Promise<{ readonly endpoint: Endpoint; readonly link: L }> {
     const candidates = [...this.configured(), ...(this.state.routes ?? [])]
       .filter((endpoint) => transports === undefined || transports.includes(endpoint.transport))
+    const lastGood = this.state.lastGood?.transport === "http" ? this.primary() : this.state.lastGood ?? this.primary()
+    const stagger = Math.max(this.options.raceStaggerMs ?? DEFAULT_STAGGER_MS, Math.round(2 * (srttMs ?? 0)))
     return raceEndpoints<L>({
-      waves: planWaves(candidates, { lastGood: this.state.lastGood ?? this.primary() }),
-      staggerMs: this.options.raceStaggerMs ?? 300,
+      waves: planWaves(candidates, { lastGood }),
+      staggerMs: (wave) => (wave.every((endpoint) => endpoint.transport === "http") ? HTTP_HEAD_START * stagger : stagger),
       attempt,
       close: (loser) => loser.close(),
       measured: (measurement) => {
@@ -47,14 +58,19 @@ export class Router {
     })
   }
 
-  /** The route list from the server; answers it as endpoints. */
-  learn(wire: ReadonlyArray<WireEndpoint>): ReadonlyArray<Endpoint> {
+  /** The version of the route list held (0: none yet): sent with each login. */
+  get routeListVersion(): number {
+    return this.state.routeListVersion ?? 0
+  }
+
+  /** The route list from the server (and its version, if it came with one); answers it as endpoints. */
+  learn(wire: ReadonlyArray<WireEndpoint>, version = 0): ReadonlyArray<Endpoint> {
     const routes: Array<Endpoint> = []
     for (const endpoint of wire) {
       const transport = transportName(endpoint.transport)
       if (transport !== undefined) routes.push({ host: endpoint.address, port: endpoint.port, transport, weight: endpoint.weight })
     }
-    this.save({ routes })
+    this.save({ routes, routeListVersion: version })
     return routes
   }
 

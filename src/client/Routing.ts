@@ -1,7 +1,8 @@
 /**
  * How the client picks its way in: the candidate endpoints in waves (the endpoint that worked
  * last time first, then TCP, WebSocket and HTTP), raced concurrently. A wave starts after the
- * stagger, or at once when every attempt started so far has failed; the first attempt to answer
+ * stagger (longer before HTTP: the long connections get a head start), or at once when every
+ * attempt started so far has failed; the first attempt to answer
  * a round trip wins and the others are closed as they finish. Every attempt's time is recorded,
  * for the report the client sends the server when idle.
  */
@@ -45,7 +46,8 @@ export const planWaves = (
 
 export interface RaceOptions<L> {
   readonly waves: ReadonlyArray<ReadonlyArray<Endpoint>>
-  readonly staggerMs: number
+  /** How long the waves before `wave` run alone before it joins. */
+  readonly staggerMs: number | ((wave: ReadonlyArray<Endpoint>) => number)
   /** Opens a link and completes one round trip on it; rejects if the endpoint cannot be used. */
   readonly attempt: (endpoint: Endpoint) => Promise<L>
   readonly close: (link: L) => void
@@ -81,7 +83,11 @@ export const raceEndpoints = <L>(options: RaceOptions<L>): Promise<{ readonly en
       const wave = options.waves[nextWave++]
       if (wave === undefined) return
       for (const endpoint of wave) start(endpoint)
-      if (nextWave < options.waves.length) timer = setTimeout(startWave, options.staggerMs)
+      const upcoming = options.waves[nextWave]
+      if (upcoming !== undefined) {
+        const delay = typeof options.staggerMs === "number" ? options.staggerMs : options.staggerMs(upcoming)
+        timer = setTimeout(startWave, delay)
+      }
     }
 
     const start = (endpoint: Endpoint) => {

@@ -1,15 +1,27 @@
 /**
  * The weft client SDK (Node): one logged-in user on one connection that keeps itself alive.
  * It finds its way in by racing the endpoints it knows (TCP, then WebSocket, then HTTP with long
- * polling; see Routing.ts), logs in in one round trip, applies pushed changes in sequence order,
- * syncs when it sees a gap or after a reconnect, and resends messages whose acknowledgement it
- * never saw (same client message id, so the server stores them once) — whichever transport it
- * ends up on. On long connections it pings on an adaptive schedule (Heartbeat.ts).
+ * polling; see Routing.ts) and logs in in one round trip that also brings the changes it missed
+ * and, if it changed, the route list (a reconnect with a session token resumes inside the race
+ * itself). It applies pushed changes in sequence order, syncs when it sees a gap, and resends
+ * messages whose acknowledgement it never saw (same client message id, so the server stores them
+ * once) — whichever transport it ends up on. It learns the round-trip time: a request unanswered
+ * for longer than the round trips allow gets the link probed, and a dead link is dropped in a few
+ * round trips (RttEstimator.ts). On long connections it pings on an adaptive schedule (Heartbeat.ts).
  */
 import { randomUUID } from "node:crypto"
 import { Command } from "../protocol/Command.ts"
 import type { Frame } from "../protocol/Frame.ts"
-import { type AuthResponse, type Change, type Codec, codec, Codecs, type SendMessageResponse, type SyncResponse } from "../protocol/Proto.ts"
+import {
+  type AuthRequest,
+  type AuthResponse,
+  type Change,
+  type Codec,
+  codec,
+  Codecs,
+  type SendMessageResponse,
+  type SyncResponse
+} from "../protocol/Proto.ts"
 import { RouteCodecs, type TransportName } from "../protocol/routes.ts"
 import { Status } from "../protocol/Status.ts"
 import { type BackoffSchedule, defaultBackoff, reconnectDelay } from "./Backoff.ts"
@@ -21,12 +33,25 @@ import { type Link, openLink } from "./Links.ts"
 import { isRetryable, Outbox } from "./Outbox.ts"
 import { Router } from "./Router.ts"
 import type { Endpoint } from "./RouteStore.ts"
+import { RttEstimator } from "./RttEstimator.ts"
 
 export { DisconnectedError, WeftRequestError }
 export type { ClientEvents, ClientOptions, ClientState, Endpoint, OutgoingMessage }
 export type { HeartbeatEvent } from "./Heartbeat.ts"
 
 const PollRequest = codec<{ readonly cursor: number; readonly limit: number; readonly timeoutMs: number }>("PollRequest")
+
+/** Pushes kept for a link whose login has not completed yet (more: a gap, and a sync). */
+const MAX_EARLY_PUSHES = 1000
+
+/** An endpoint's attempt in the race: the link, and the login if the attempt resumed on it. */
+interface Attempt {
+  readonly link: Link
+  readonly auth: AuthResponse | undefined
+  /** The server refused the resume for a reason other than the token (RATE_LIMITED, ...). */
+  readonly refused: Error | undefined
+  close(): void
+}
 
 /** Registers a new account; needs no login. Over TCP unless another transport is given. */
 export const register = async (
@@ -87,6 +112,12 @@ export class WeftClient {
   private readonly router: Router
   private endpointInUse: Endpoint | undefined
   private pacer: AdaptiveHeartbeat | undefined
+  private readonly rtt: RttEstimator
+  /** Pushes that came on a link before its login completed, applied after the login's page. */
+  private readonly early = new Map<Link, Array<Frame>>()
+  /** The server's id of the last long connection: named as replaced at the next login. */
+  private lastConnectionId = 0
+  private network: string
 
   constructor(private readonly options: ClientOptions) {
     this.startAtHead = options.cursor === "head"
@@ -94,8 +125,13 @@ export class WeftClient {
     this.epochValue = options.epoch
     this.token = options.resumeToken
     this.deviceId = options.deviceId ?? randomUUID()
-    this.upgradeDelayMs = options.upgradeAfterMs ?? 60_000
+    this.upgradeDelayMs = options.upgradeAfterMs ?? DEFAULT_UPGRADE_MS
     this.router = new Router(options)
+    this.network = options.network ?? "default"
+    this.rtt = new RttEstimator({
+      floorMs: options.minRequestTimeoutMs ?? 1000,
+      ceilingMs: options.requestTimeoutMs ?? 15_000
+    })
   }
 
   on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): () => void {
@@ -128,6 +164,36 @@ export class WeftClient {
   /** The current heartbeat interval of the long connection, as learned so far. */
   get heartbeatIntervalMs(): number | undefined {
     return this.pacer?.intervalMs
+  }
+
+  /** The smoothed round-trip time measured so far (undefined before the first answer). */
+  get rttMs(): number | undefined {
+    return this.rtt.srttMs
+  }
+
+  /** How long a request may go unanswered before the link is probed: learned from the round trips. */
+  get requestTimeoutMs(): number {
+    return this.rtt.timeoutMs
+  }
+
+  /**
+   * Tells the client the device's network changed (the app got an OS network event: Wi-Fi to
+   * cellular, back online, ...): the current connection is given up and a new one raced at once,
+   * without waiting for a timeout or a backoff. `network` names the new network for the learned
+   * heartbeat (see ClientOptions.network).
+   */
+  networkChanged(network?: string): void {
+    if (network !== undefined) this.network = network
+    if (this.stateValue === "closed") return
+    this.attempt = 0
+    if (this.reconnectTimer !== undefined) {
+      clearTimeout(this.reconnectTimer)
+      this.reconnectTimer = undefined
+      void this.establish()
+      return
+    }
+    // Connecting: the race under way is the reconnect. Online: drop the link, which reconnects.
+    this.connection?.destroy()
   }
 
   /** Messages sent but not yet acknowledged. */
@@ -177,7 +243,7 @@ export class WeftClient {
   /** The server's route list, best first (also remembered for the next connects). */
   async routes(): Promise<ReadonlyArray<Endpoint>> {
     const response = await this.call(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {})
-    return this.router.learn(response.endpoints)
+    return this.router.learn(response.endpoints, response.routeListVersion ?? 0)
   }
 
   /** Pulls every change after the cursor. Called automatically on gaps and reconnects. */
@@ -208,13 +274,15 @@ export class WeftClient {
     try {
       const won = await this.router.race(
         (endpoint) => this.attemptEndpoint(endpoint),
-        this.options.transport === undefined ? undefined : [this.options.transport]
+        this.options.transport === undefined ? undefined : [this.options.transport],
+        this.rtt.srttMs
       )
-      link = won.link
+      link = won.link.link
       if (this.stateValue === "closed") return link.close()
       this.connection = link
       this.endpointInUse = won.endpoint
-      const auth = await this.login(link)
+      if (won.link.refused !== undefined) throw won.link.refused
+      const auth = won.link.auth ?? (await this.login(link))
       await this.startSession(link, won.endpoint, auth, false)
       this.firstLogin?.()
       this.firstLogin = undefined
@@ -245,12 +313,21 @@ export class WeftClient {
   private async startSession(link: Link, endpoint: Endpoint, auth: AuthResponse, switched: boolean): Promise<void> {
     this.attempt = 0
     this.router.worked(endpoint)
+    if (!(link instanceof HttpLink)) this.lastConnectionId = auth.connectionId ?? 0
+    const version = auth.routeListVersion ?? 0
+    if (version === 0) {
+      // A server that sends no route list with the login: ask for it, off the critical path.
+      this.routes().catch(() => {})
+    } else if (version !== this.router.routeListVersion) {
+      this.router.learn(auth.endpoints ?? [], version)
+    }
     if (link instanceof HttpLink) {
       void this.pollLoop(link)
     } else {
       this.startHeartbeat(link, auth)
     }
-    if (this.epochValue !== undefined && this.epochValue !== auth.epoch) {
+    const epochChanged = this.epochValue !== undefined && this.epochValue !== auth.epoch
+    if (epochChanged) {
       this.cursorValue = 0
       this.emit("reset", auth.epoch)
     }
@@ -261,7 +338,14 @@ export class WeftClient {
     }
     this.setState("online")
     this.emit("connected", endpoint)
-    if (switched || auth.currentSeq > this.cursorValue) await this.sync()
+    // The login's page was read after the connection registered for pushes: with it and the
+    // pushes that came meanwhile, nothing is missing unless the page says more.
+    let behind = switched || auth.currentSeq > this.cursorValue
+    if (auth.sync !== undefined && auth.sync !== null && !epochChanged) behind = this.applyPage(auth.sync)
+    const early = this.early.get(link) ?? []
+    this.early.delete(link)
+    for (const frame of early) this.onPush(link, frame)
+    if (behind) await this.sync()
     this.outbox.flush()
     this.scheduleReport()
     this.scheduleUpgrade()
@@ -280,57 +364,75 @@ export class WeftClient {
   private async upgrade(): Promise<void> {
     const current = this.connection
     if (!(current instanceof HttpLink) || this.stateValue !== "online") return
-    let won: { readonly endpoint: Endpoint; readonly link: Link } | undefined
+    let won: { readonly endpoint: Endpoint; readonly link: Attempt } | undefined
     try {
-      won = await this.router.race((endpoint) => this.attemptEndpoint(endpoint), ["tcp", "ws"])
-      const auth = await this.login(won.link)
+      won = await this.router.race((endpoint) => this.attemptEndpoint(endpoint), ["tcp", "ws"], this.rtt.srttMs)
+      if (won.link.refused !== undefined) throw won.link.refused
+      const auth = won.link.auth ?? (await this.login(won.link.link))
       if (this.connection !== current || this.stateValue !== "online") return won.link.close()
-      this.connection = won.link
+      this.connection = won.link.link
       this.endpointInUse = won.endpoint
-      this.upgradeDelayMs = this.options.upgradeAfterMs ?? 60_000
+      this.upgradeDelayMs = this.options.upgradeAfterMs ?? DEFAULT_UPGRADE_MS
       current.close()
-      await this.startSession(won.link, won.endpoint, auth, true)
+      await this.startSession(won.link.link, won.endpoint, auth, true)
     } catch {
-      if (won !== undefined && won.link !== this.connection) won.link.close()
-      this.upgradeDelayMs = Math.min(this.upgradeDelayMs * 2, 10 * 60_000)
+      if (won !== undefined && won.link.link !== this.connection) won.link.close()
+      this.upgradeDelayMs = Math.min(this.upgradeDelayMs * 2, MAX_UPGRADE_MS)
       this.scheduleUpgrade()
     }
   }
 
-  /** Opens a link to one endpoint and asks it for the route list: the round trip the race times. */
-  private async attemptEndpoint(endpoint: Endpoint): Promise<Link> {
+  /**
+   * Opens a link to one endpoint and completes the round trip the race times. With a session
+   * token that round trip is the resume itself (idempotent, so a race of several is harmless:
+   * the losers are closed): the winner is logged in and caught up as it wins. Without one, a
+   * long connection's handshake is the round trip and the password login follows on the winner
+   * alone (a race of password logins would issue a session per attempt); HTTP, which has no
+   * handshake of its own, asks for the route list.
+   */
+  private async attemptEndpoint(endpoint: Endpoint): Promise<Attempt> {
     const handlers = {
       requestTimeoutMs: this.options.requestTimeoutMs,
+      rtt: this.rtt,
       onPush: (frame: Frame) => this.onPush(link, frame),
-      onClose: () => this.onDisconnect(link),
+      onClose: () => {
+        this.early.delete(link)
+        this.onDisconnect(link)
+      },
       tls: this.options.tls
     }
+    const startedAt = performance.now()
     const link: Link = await openLink(endpoint, handlers, this.options.webSocket)
+    if (link.transport === "tcp") this.rtt.sample(performance.now() - startedAt)
+    this.early.set(link, [])
+    const attempt = (auth?: AuthResponse, refused?: Error): Attempt => ({ link, auth, refused, close: () => link.close() })
     try {
-      const routes = await link.request(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {})
-      this.router.learn(routes.endpoints)
-    } catch (error) {
-      // A server without route lists still answered the round trip.
-      if (!(error instanceof WeftRequestError && error.code === Status.UNKNOWN_COMMAND)) {
-        link.close()
-        throw error
+      if (this.token !== undefined) return attempt(await this.authenticate(link, { resumeToken: this.token }))
+      if (link instanceof HttpLink) {
+        const routes = await link.request(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {})
+        this.router.learn(routes.endpoints, routes.routeListVersion ?? 0)
       }
+      return attempt()
+    } catch (error) {
+      // The server answered: the way in works, whatever it said.
+      if (error instanceof WeftRequestError) {
+        if (error.code === Status.UNKNOWN_COMMAND) return attempt()
+        if (error.code === Status.INVALID_TOKEN && this.options.password) {
+          this.token = undefined
+          return attempt()
+        }
+        return attempt(undefined, error)
+      }
+      link.close()
+      throw error
     }
-    return link
   }
 
+  /** Logs in on a link that won the race without a login (no token, or the token was refused). */
   private async login(connection: Link): Promise<AuthResponse> {
-    const device = { deviceId: this.deviceId, platform: 0, name: "" }
     if (this.token !== undefined) {
       try {
-        return this.loggedIn(
-          connection,
-          await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, {
-            userId: this.options.userId,
-            resumeToken: this.token,
-            device
-          })
-        )
+        return await this.authenticate(connection, { resumeToken: this.token })
       } catch (error) {
         if (!(error instanceof WeftRequestError && error.code === Status.INVALID_TOKEN) || !this.options.password) {
           throw error
@@ -338,14 +440,28 @@ export class WeftClient {
         this.token = undefined
       }
     }
-    return this.loggedIn(
-      connection,
-      await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, {
-        userId: this.options.userId,
-        password: this.options.password,
-        device
-      })
-    )
+    return this.authenticate(connection, { password: this.options.password })
+  }
+
+  /**
+   * One AUTH: with the cursor (the answer brings the first page of what was missed), the route
+   * list version held (the list comes only if it changed) and the long connection given up on
+   * (the server closes it, so its pushes stop).
+   */
+  private async authenticate(
+    connection: Link,
+    credential: { readonly password?: string | undefined; readonly resumeToken?: string | undefined }
+  ): Promise<AuthResponse> {
+    const request: AuthRequest = {
+      userId: this.options.userId,
+      ...credential,
+      device: { deviceId: this.deviceId, platform: 0, name: "" },
+      syncCursor: this.startAtHead ? undefined : this.cursorValue,
+      syncLimit: 0,
+      routeListVersion: this.router.routeListVersion,
+      replacesConnectionId: this.lastConnectionId
+    }
+    return this.loggedIn(connection, await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, request))
   }
 
   private loggedIn(connection: Link, auth: AuthResponse): AuthResponse {
@@ -413,6 +529,13 @@ export class WeftClient {
   }
 
   private onPush(connection: Link, frame: Frame): void {
+    if (connection !== this.connection) {
+      // A link still logging in keeps its pushes for after its login's page; the frames of a
+      // link given up on (a Kicked when the server closes it for the newer one) go nowhere.
+      const early = this.early.get(connection)
+      if (early !== undefined && early.length < MAX_EARLY_PUSHES) early.push(frame)
+      return
+    }
     if (frame.command === Command.ERROR) {
       const error = Codecs.ErrorFrame.decode(frame.body)
       this.emit("error", new WeftRequestError(error.code, error.message))
@@ -428,7 +551,6 @@ export class WeftClient {
       this.emit("unsolicited", frame.command, frame.body)
       return
     }
-    if (connection !== this.connection) return
     const push = Codecs.Push.decode(frame.body)
     const epochChanged = push.epoch !== "" && push.epoch !== this.epochValue
     if (epochChanged || push.change.seq > this.cursorValue + 1 || this.syncing !== undefined) {
@@ -467,7 +589,7 @@ export class WeftClient {
    * connection is half-open: the schedule backs off, and the client drops it and reconnects.
    */
   private startHeartbeat(connection: FrameConnection, auth: AuthResponse): void {
-    const network = this.options.network ?? "default"
+    const network = this.network
     const fixed = this.options.heartbeatMs
     const schedule: HeartbeatSchedule = this.options.heartbeat ??
       (fixed !== undefined
@@ -480,7 +602,15 @@ export class WeftClient {
     this.stopPinging?.()
     this.stopPinging = pingOnSchedule(
       pacer,
-      (timeoutMs) => connection.request(Command.PING, Codecs.PingRequest, Codecs.PongResponse, {}, timeoutMs),
+      // A pong is due within the learned round-trip timeout (unless the schedule fixes one).
+      (timeoutMs) =>
+        connection.request(
+          Command.PING,
+          Codecs.PingRequest,
+          Codecs.PongResponse,
+          {},
+          schedule.pongTimeoutMs === undefined ? Math.min(timeoutMs, this.rtt.timeoutMs) : timeoutMs
+        ),
       (beat) => {
         if (this.stateValue === "closed") return
         this.router.rememberHeartbeat(network, pacer.learned)
@@ -528,6 +658,10 @@ export class WeftClient {
     for (const listener of this.listeners[event]) (listener as (...a: Parameters<ClientEvents[K]>) => void)(...args)
   }
 }
+
+/** After a win of HTTP, the first try of TCP and WebSocket again; doubles while they fail. */
+const DEFAULT_UPGRADE_MS = 5_000
+const MAX_UPGRADE_MS = 5 * 60_000
 
 /** Failures that reconnecting cannot fix: the credentials are wrong. */
 const isFatal = (error: Error) =>

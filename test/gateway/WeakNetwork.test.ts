@@ -1,0 +1,213 @@
+/**
+ * Staying in touch on a weak network: a reconnect that resumes and catches up in one round trip,
+ * a dead link noticed in a few round trips, a network change that reconnects at once and leaves
+ * no abandoned connection taking pushes, and a sender's order kept over HTTP. The network is a
+ * relay on loopback (test/support/TcpProxy.ts) that adds latency, resets and cuts connections,
+ * and reads the frames it carries, so the tests count round trips instead of timing them.
+ */
+import { execFile } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { register, WeftClient } from "../../src/client/WeftClient.ts"
+import { Command } from "../../src/protocol/Command.ts"
+import { type DevServer, startDevServer } from "../support/DevServer.ts"
+import { type Relayed, startTcpProxy, type TcpProxy } from "../support/TcpProxy.ts"
+import { uniqueUser, waitFor } from "../support/wait.ts"
+
+/** Each way: a round trip through the relay costs 2 × LATENCY_MS. */
+const LATENCY_MS = 60
+
+let server: DevServer
+let relay: TcpProxy
+const clients: Array<WeftClient> = []
+
+beforeAll(async () => {
+  relay = await startTcpProxy({ target: () => ({ host: "127.0.0.1", port: server.port }), latencyMs: LATENCY_MS })
+  // The gateway hands out only the relay, so a client's way in stays the relay.
+  server = await startDevServer({
+    gateway: { httpPorts: [0], advertisedEndpoints: [{ address: "127.0.0.1", port: relay.port, transport: "tcp" }] }
+  })
+})
+
+afterAll(async () => {
+  for (const client of clients) client.close()
+  await relay.close()
+  await server.stop()
+})
+
+const newUser = async (name: string) => {
+  const userId = uniqueUser(name)
+  await register(server, userId, "password")
+  return userId
+}
+
+const client = (userId: string, options: Partial<ConstructorParameters<typeof WeftClient>[0]> = {}) => {
+  const created = new WeftClient({ userId, password: "password", maxBackoffMs: 400, ...options })
+  clients.push(created)
+  return created
+}
+
+const viaRelay = () => ({ endpoints: [{ host: "127.0.0.1", port: relay.port, transport: "tcp" as const }] })
+
+/** The commands a connection carried to the server before `at`. */
+const sentBefore = (connection: Relayed, at: number) => connection.toServer.filter((frame) => frame.at <= at).map((f) => f.command)
+
+describe("reconnecting", () => {
+  it("a first login is one round trip after the handshake: AUTH alone, no route list or sync before it", async () => {
+    const a = await newUser("first")
+    const before = relay.connections().length
+    const alice = client(a, viaRelay())
+    await alice.connect()
+    const connection = relay.connections()[before]!
+    expect(sentBefore(connection, performance.now())).toEqual([Command.AUTH])
+    // The route list came with the login.
+    expect(connection.toClient.map((frame) => frame.command)).toEqual([Command.AUTH])
+  })
+
+  it("after a reset, the first missed message arrives in the answer to the one AUTH of the new connection", async () => {
+    const [a, b] = [await newUser("resumer"), await newUser("peer")]
+    const alice = client(a, viaRelay())
+    const bob = client(b, { ...server })
+    await alice.connect()
+    await bob.connect()
+    const got: Array<{ text: string; at: number }> = []
+    alice.on("message", (message) => message.from === b && got.push({ text: message.text, at: performance.now() }))
+
+    // The link resets and stays down while three messages are sent to alice.
+    await relay.refuse()
+    await waitFor("alice to notice", () => alice.state !== "online")
+    const missed = ["missed-1", "missed-2", "missed-3"]
+    for (const text of missed) await bob.send(a, text)
+    const count = relay.connections().length
+    await relay.accept()
+    await waitFor("the missed messages", () => got.length >= missed.length)
+
+    const reconnect = relay.connections()[count]!
+    expect(got.map((m) => m.text)).toEqual(missed)
+    // One request on the new connection before the first missed message was delivered: the
+    // AUTH, whose answer carried the messages (before: ROUTE_LIST, AUTH, SYNC — three round trips).
+    expect(sentBefore(reconnect, got[0]!.at)).toEqual([Command.AUTH])
+    expect(reconnect.toClient[0]?.command).toBe(Command.AUTH)
+    const roundTrips = (got[0]!.at - reconnect.openedAt) / (2 * LATENCY_MS)
+    console.log(`reconnect: first missed message ${(got[0]!.at - reconnect.openedAt).toFixed(0)} ms after the relay connected (${roundTrips.toFixed(2)} RTT)`)
+    // Nothing more arrives later (no duplicate from a sync or a push).
+    await bob.send(a, "after")
+    await waitFor("the next message", () => got.some((m) => m.text === "after"))
+    expect(got.map((m) => m.text)).toEqual([...missed, "after"])
+  })
+})
+
+describe("noticing a dead link", () => {
+  it("a send on a link that went silent is noticed in a few round-trip timeouts, resent on a new link, and stored once", async () => {
+    const [a, b] = [await newUser("sender"), await newUser("reader")]
+    // The heartbeat stays out of the way: the unanswered send itself must reveal the dead link.
+    const alice = client(a, { ...viaRelay(), heartbeatMs: 60_000, minRequestTimeoutMs: 400 })
+    const bob = client(b, { ...server })
+    const bobGot: Array<string> = []
+    bob.on("message", (message) => message.from === a && bobGot.push(message.text))
+    await alice.connect()
+    await bob.connect()
+    for (let i = 0; i < 3; i++) await alice.send(b, `warm-${i}`)
+    const timeout = alice.requestTimeoutMs
+    // Learned from the round trips: far below the 15 s a send used to wait.
+    expect(timeout).toBeGreaterThanOrEqual(400)
+    expect(timeout).toBeLessThan(2000)
+
+    relay.cut()
+    const cutAt = performance.now()
+    let offlineAt = 0
+    alice.on("state", (state) => state === "offline" && offlineAt === 0 && (offlineAt = performance.now()))
+    const ack = alice.send(b, "through the cut")
+    await waitFor("alice to drop the dead link", () => offlineAt > 0)
+    // A probe after one timeout, dropped after a second one without a pong (each at most the
+    // ceiling of 2 s checked above), plus timer slack.
+    const detectedMs = offlineAt - cutAt
+    console.log(`dead link noticed ${detectedMs.toFixed(0)} ms after the cut (request timeout ${timeout} ms)`)
+    expect(detectedMs).toBeLessThan(3 * timeout + 1000)
+
+    await ack
+    await waitFor("bob to get it", () => bobGot.includes("through the cut"))
+    expect(bobGot.filter((text) => text === "through the cut")).toHaveLength(1)
+  })
+
+  it("an idle client's heartbeat finds a silent link within one interval and a round-trip timeout", async () => {
+    const a = await newUser("idle")
+    const alice = client(a, { ...viaRelay(), heartbeatMs: 1000, minRequestTimeoutMs: 400 })
+    await alice.connect()
+    // One beat to learn the round trip.
+    await new Promise<void>((resolve) => alice.on("heartbeat", () => resolve()))
+    relay.cut()
+    const cutAt = performance.now()
+    await waitFor("alice to drop the dead link", () => alice.state !== "online")
+    const detectedMs = performance.now() - cutAt
+    console.log(`idle: dead link noticed ${detectedMs.toFixed(0)} ms after the cut (heartbeat 1000 ms)`)
+    expect(detectedMs).toBeLessThan(1000 + 2 * alice.requestTimeoutMs + 500)
+    await waitFor("alice back online", () => alice.state === "online")
+  })
+})
+
+describe("a network change", () => {
+  it("networkChanged() reconnects at once, and the server closes the abandoned connection instead of pushing to it", async () => {
+    const [a, b] = [await newUser("phone"), await newUser("friend")]
+    const alice = client(a, { ...viaRelay(), deviceId: "phone-1", heartbeatMs: 60_000 })
+    const bob = client(b, { ...server })
+    const got: Array<string> = []
+    alice.on("message", (message) => message.from === b && got.push(message.text))
+    await alice.connect()
+    await bob.connect()
+    const abandoned = relay.connections().at(-1)!
+    const count = relay.connections().length
+
+    // The old path dies without either end hearing of it; the app's OS says the network changed.
+    relay.cut()
+    alice.networkChanged("cell:test")
+    await waitFor("the new connection", () => alice.state === "online" && relay.connections().length > count)
+    // The server closed the old connection at the new login, with a Kicked it could not deliver.
+    await waitFor("the server to close the abandoned connection", () => !abandoned.serverOpen)
+    expect(abandoned.toClient.map((frame) => frame.command)).toContain(Command.KICKED)
+
+    const sent = ["one", "two", "three", "four", "five"]
+    for (const text of sent) await bob.send(a, text)
+    await waitFor("alice to get them", () => got.length >= sent.length)
+    expect(got).toEqual(sent)
+    expect(abandoned.toClient.filter((frame) => frame.command === Command.PUSH)).toHaveLength(0)
+  })
+})
+
+describe("order over HTTP", () => {
+  it("messages sent at once over HTTP are stored in the order they were sent", async () => {
+    const [a, b] = [await newUser("http-sender"), await newUser("http-reader")]
+    const alice = client(a, { host: "127.0.0.1", httpPort: server.httpPort, transport: "http", pollTimeoutMs: 2000 })
+    const bob = client(b, { ...server })
+    await alice.connect()
+    await bob.connect()
+    const got: Array<string> = []
+    bob.on("message", (message) => message.from === a && got.push(message.text))
+    const sent = Array.from({ length: 30 }, (_, i) => `in-order-${i}`)
+    await Promise.all(sent.map((text) => alice.send(b, text)))
+    await waitFor("every message", () => got.length >= sent.length)
+    expect(got).toEqual(sent)
+    // The stored log, read from scratch, has them in the same order.
+    const reader = client(b, { ...server, cursor: 0, reconnect: false })
+    const logged: Array<string> = []
+    reader.on("message", (message) => message.from === a && logged.push(message.text))
+    await reader.connect()
+    expect(logged).toEqual(sent)
+  })
+})
+
+describe("WebSocket on Node 20", () => {
+  it("the command line reaches the gateway over WebSocket without --experimental-websocket", async () => {
+    const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
+    const [a, b] = [await newUser("ws-cli"), await newUser("ws-peer")]
+    const run = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [bin, "client", "--server", `127.0.0.1:${server.httpPort}`, "--transport", "ws", "--user", a, "--password", "password", "send", b, "over ws"],
+        { timeout: 20_000, env: { ...process.env, NODE_OPTIONS: "" } },
+        (error, _stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code ?? 1), stderr })
+      )
+    )
+    expect(run).toEqual({ code: 0, stderr: "" })
+  })
+})
