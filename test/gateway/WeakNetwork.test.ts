@@ -175,9 +175,14 @@ describe("a network change", () => {
 })
 
 describe("order over HTTP", () => {
-  it("messages sent at once over HTTP are stored in the order they were sent", async () => {
+  it("messages sent at once over HTTP are stored in the order they were sent, though the requests take routes of different speeds", async () => {
     const [a, b] = [await newUser("http-sender"), await newUser("http-reader")]
-    const alice = client(a, { host: "127.0.0.1", httpPort: server.httpPort, transport: "http", pollTimeoutMs: 2000 })
+    // Every other HTTP connection is 100 ms slower each way: concurrent POSTs would overtake each other.
+    const routes = await startTcpProxy({
+      target: () => ({ host: "127.0.0.1", port: server.httpPort }),
+      latencyMs: (connection) => (connection % 2 === 0 ? 100 : 0)
+    })
+    const alice = client(a, { endpoints: [{ host: "127.0.0.1", port: routes.port, transport: "http" }], transport: "http", pollTimeoutMs: 2000 })
     const bob = client(b, { ...server })
     await alice.connect()
     await bob.connect()
@@ -193,6 +198,8 @@ describe("order over HTTP", () => {
     reader.on("message", (message) => message.from === a && logged.push(message.text))
     await reader.connect()
     expect(logged).toEqual(sent)
+    alice.close()
+    await routes.close()
   })
 })
 

@@ -14,8 +14,11 @@ export interface TcpProxyOptions {
   readonly target: () => { readonly host: string; readonly port: number }
   /** Before a connection is relayed at all. */
   readonly delayMs?: number
-  /** Added to every chunk, each way (a round trip costs twice this). */
-  readonly latencyMs?: number
+  /**
+   * Added to every chunk, each way (a round trip costs twice this); a function gives each
+   * connection its own (by its index, from 0), as separate routes through a network would.
+   */
+  readonly latencyMs?: number | ((connection: number) => number)
   readonly natIdleMs?: number
 }
 
@@ -89,6 +92,7 @@ export const startTcpProxy = async (options: TcpProxyOptions): Promise<TcpProxy>
       upstream.on("close", () => sockets.delete(upstream))
       pairs++
       const record: Relayed = { openedAt: performance.now(), toServer: [], toClient: [], cut: false, serverOpen: true }
+      const latencyMs = typeof options.latencyMs === "function" ? options.latencyMs(relayed.length) : options.latencyMs ?? 0
       relayed.push(record)
       let lastActivity = Date.now()
       let forgotten = false
@@ -98,8 +102,8 @@ export const startTcpProxy = async (options: TcpProxyOptions): Promise<TcpProxy>
         if (options.natIdleMs !== undefined && now - lastActivity > options.natIdleMs) forgotten = true
         if (forgotten || record.cut) return
         lastActivity = now
-        if (options.latencyMs === undefined || options.latencyMs === 0) return void to.write(chunk)
-        setTimeout(() => !record.cut && !to.destroyed && to.write(chunk), options.latencyMs)
+        if (latencyMs === 0) return void to.write(chunk)
+        setTimeout(() => !record.cut && !to.destroyed && to.write(chunk), latencyMs)
       }
       client.on("data", forward(upstream, frameReader(record.toServer)))
       upstream.on("data", forward(client, frameReader(record.toClient)))

@@ -486,18 +486,89 @@ describe("the browser SDK used directly by a page script (as docs/web.md shows)"
     await waitFor("tom gets it", () => terminal.received.length === 1)
     await terminal.client.send(sal, "news while sal was away")
 
+    const requests: Array<string> = []
+    page.on("request", (request) => request.url().includes("/cgi-bin/") && requests.push(request.url().split("/cgi-bin/")[1]!))
     const resumed = await page.evaluate(async ({ sal, token, cursor }) => {
       const { WeftBrowserClient } = (window as any).sdk
       const client = new WeftBrowserClient({ userId: sal, resumeToken: token, cursor, transport: "http" })
       const texts: Array<string> = []
       client.on("message", (message: { text: string }) => texts.push(message.text))
       await client.connect()
-      const state = { token: client.sessionToken, transport: client.transport, texts }
+      const state = { token: client.sessionToken, transport: client.transport, texts: [...texts] }
       await client.logout()
       return state
     }, { sal, token: first.token!, cursor: first.cursor })
-    // The same session (no password sent), and only the change after the cursor.
+    // The same session (no password sent), and only the change after the cursor — brought by
+    // the login itself: no SYNC request came before it (the long poll starts after).
     expect(resumed).toEqual({ token: first.token, transport: "http", texts: ["news while sal was away"] })
+    expect(requests.filter((name) => name !== "poll" && name !== "logout")).toEqual(["auth"])
+    terminal.client.close()
+    await page.close()
+  })
+})
+
+describe("the browser SDK on a weak network", () => {
+  const withSdk = async () => {
+    const page = await browser.newPage()
+    await page.goto(pageUrl())
+    await page.addScriptTag({ type: "module", content: `import * as sdk from "/web/js/web/sdk/WeftBrowserClient.js"; window.sdk = sdk` })
+    await page.waitForFunction(() => "sdk" in window)
+    return page
+  }
+
+  it("messages sent at once over HTTP are stored in the order they were sent, though the first takes a slow route", async () => {
+    const [kim, lou] = [uniqueUser("kim"), uniqueUser("lou")]
+    const terminal = await nodeUser(lou)
+    const page = await withSdk()
+    // The first send takes a slow route: sent at once, the others would overtake it.
+    let first = true
+    await page.route("**/cgi-bin/sendmessage", async (route) => {
+      if (first) {
+        first = false
+        await new Promise((resolve) => setTimeout(resolve, 300))
+      }
+      await route.continue()
+    })
+    const sent = Array.from({ length: 20 }, (_, i) => `ordered-${i}`)
+    await page.evaluate(async ({ kim, lou, sent }) => {
+      const { register, WeftBrowserClient } = (window as any).sdk
+      await register(location.origin, kim, "kim-password")
+      const client = new WeftBrowserClient({ userId: kim, password: "kim-password", transport: "http" })
+      await client.connect()
+      await Promise.all(sent.map((text: string) => client.send(lou, text)))
+      client.close()
+    }, { kim, lou, sent })
+    await waitFor("lou gets them all", () => terminal.received.length >= sent.length)
+    expect(terminal.received.map((m) => m.text)).toEqual(sent)
+    terminal.client.close()
+    await page.close()
+  })
+
+  it("back online (the window's online event), the client reconnects at once instead of waiting for a timeout", async () => {
+    const [max, nia] = [uniqueUser("max"), uniqueUser("nia")]
+    const terminal = await nodeUser(nia)
+    const page = await withSdk()
+    await page.evaluate(async ({ max }) => {
+      const { register, WeftBrowserClient } = (window as any).sdk
+      await register(location.origin, max, "max-password")
+      // A heartbeat far away: only the online event can make it reconnect within the test.
+      const client = new WeftBrowserClient({ userId: max, password: "max-password", heartbeatMs: 120_000 })
+      const w = window as any
+      w.transports = []
+      w.texts = []
+      client.on("transport", (kind: string) => w.transports.push(kind))
+      client.on("message", (message: { text: string }) => w.texts.push(message.text))
+      await client.connect()
+      w.client = client
+    }, { max })
+    expect(await page.evaluate(() => (window as any).transports)).toEqual(["ws"])
+    await page.context().setOffline(true)
+    await page.context().setOffline(false)
+    await page.waitForFunction(() => (window as any).transports.length === 2, undefined, { timeout: 10_000 })
+    await terminal.client.send(max, "after the network came back")
+    await page.waitForFunction(() => (window as any).texts.includes("after the network came back"), undefined, { timeout: 10_000 })
+    expect(await page.evaluate(() => (window as any).texts)).toEqual(["after the network came back"])
+    await page.evaluate(() => (window as any).client.close())
     terminal.client.close()
     await page.close()
   })

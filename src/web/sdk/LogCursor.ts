@@ -28,14 +28,25 @@ export class LogCursor {
     return this.epochValue
   }
 
-  /** After a login: checks the epoch, skips history if asked to; true if a sync is needed. */
+  /** The cursor a login asks the first page after (AuthRequest.sync_cursor); none when starting at the head. */
+  get resumeFrom(): number | undefined {
+    return this.startAtHead ? undefined : this.seq
+  }
+
+  /**
+   * After a login: checks the epoch, skips history if asked to, applies the first page the login
+   * brought (AuthResponse.sync); true if a sync is still needed.
+   */
   loggedIn(auth: AuthResponse): boolean {
-    if (this.epochValue !== undefined && this.epochValue !== auth.epoch) this.restart(auth.epoch)
+    const restarted = this.epochValue !== undefined && this.epochValue !== auth.epoch
+    if (restarted) this.restart(auth.epoch)
     this.epochValue = auth.epoch
     if (this.startAtHead) {
       this.startAtHead = false
       this.seq = auth.currentSeq
     }
+    // A page after a cursor of the old epoch is no use: sync from 0 instead.
+    if (auth.sync !== undefined && auth.sync !== null && !restarted) return this.applyPage(auth.sync)
     return auth.currentSeq > this.seq
   }
 

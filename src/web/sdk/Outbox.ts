@@ -27,8 +27,16 @@ export interface Outgoing {
 export class Outbox {
   private readonly entries: Array<Outgoing> = []
 
-  /** `transmit` sends one message on the current transport (rejecting with DisconnectedError when offline). */
-  constructor(private readonly transmit: (outgoing: Outgoing) => Promise<SendMessageResponse>) {}
+  /**
+   * `transmit` sends one message on the current transport (rejecting with DisconnectedError when
+   * offline). `ordered` says whether the transport may reorder requests (HTTP: each on its own
+   * connection): then a message waits until the one before it in its conversation is
+   * acknowledged, so the server stores a sender's messages in the order sent.
+   */
+  constructor(
+    private readonly transmit: (outgoing: Outgoing) => Promise<SendMessageResponse>,
+    private readonly mayReorder: () => boolean = () => false
+  ) {}
 
   get size(): number {
     return this.entries.length
@@ -52,11 +60,14 @@ export class Outbox {
   }
 
   private send(outgoing: Outgoing): void {
+    if (this.mayReorder() && this.waitsBehind(outgoing)) return
     outgoing.inFlight = true
     this.transmit(outgoing).then(
       (ack) => {
         this.remove(outgoing)
         outgoing.resolve(ack)
+        // The next message of the conversation may go now.
+        if (this.mayReorder()) this.resendAll()
       },
       (error: Error) => {
         outgoing.inFlight = false
@@ -68,8 +79,19 @@ export class Outbox {
         }
         this.remove(outgoing)
         outgoing.reject(error)
+        if (this.mayReorder()) this.resendAll()
       }
     )
+  }
+
+  /** Whether an earlier message of the same conversation is still unacknowledged. */
+  private waitsBehind(outgoing: Outgoing): boolean {
+    const conversation = conversationOf(outgoing.message)
+    for (const earlier of this.entries) {
+      if (earlier === outgoing) return false
+      if (conversationOf(earlier.message) === conversation) return true
+    }
+    return false
   }
 
   private remove(outgoing: Outgoing): void {
@@ -77,6 +99,9 @@ export class Outbox {
     if (index >= 0) this.entries.splice(index, 1)
   }
 }
+
+const conversationOf = (message: OutgoingMessage): string =>
+  message.groupId ? `group:${message.groupId}` : `user:${message.to ?? ""}`
 
 const isRetryable = (error: Error) =>
   error instanceof WeftRequestError && (error.code === Status.UNAVAILABLE || error.code === Status.INTERNAL)

@@ -1,9 +1,11 @@
 /**
  * The weft client SDK for browsers: one logged-in user over a WebSocket, or over HTTP short
  * connections with long polling when no WebSocket gets through. The protocol is the Node SDK's
- * (client/WeftClient.ts): login in one round trip (a resume token first), changes applied once
- * in sequence order, a sync by cursor on a gap or after a reconnect, an outbox resent with the
- * same client message ids, reconnect with exponential backoff and jitter. No Node modules.
+ * (client/WeftClient.ts): login in one round trip (a resume token first) that also brings the
+ * first page of what was missed, changes applied once in sequence order, a sync by cursor on a
+ * gap, an outbox resent with the same client message ids (in order per conversation on HTTP),
+ * reconnect with exponential backoff and jitter — at once when the browser says it is back
+ * online. No Node modules.
  */
 import { reconnectDelay } from "../../client/Backoff.ts"
 import { Command } from "../../protocol/Command.ts"
@@ -74,7 +76,13 @@ export class WeftBrowserClient {
   private readonly listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
     change: new Set(), message: new Set(), state: new Set(), transport: new Set(), kicked: new Set(), reset: new Set(), error: new Set()
   }
-  private readonly outbox = new Outbox((outgoing) => this.transmit(outgoing))
+  private readonly outbox = new Outbox(
+    (outgoing) => this.transmit(outgoing),
+    () => this.transportValue instanceof HttpTransport
+  )
+  /** The server's id of the last WebSocket connection: named as replaced at the next login. */
+  private lastConnectionId = 0
+  private readonly onOnline = () => this.networkChanged()
   private readonly server: string
   private schema: Schema | undefined
   private readonly log: LogCursor
@@ -142,10 +150,27 @@ export class WeftBrowserClient {
   /** Connects and logs in; resolves once online and synced. The first login must succeed. */
   connect(): Promise<void> {
     if (this.stateValue !== "offline") return Promise.reject(new Error(`cannot connect while ${this.stateValue}`))
+    globalThis.addEventListener?.("online", this.onOnline)
     return new Promise((resolve, reject) => {
       this.firstLogin = (error) => (error ? reject(error) : resolve())
       void this.establish()
     })
+  }
+
+  /**
+   * The network changed (the window's `online` event calls this too): the current transport is
+   * given up and a new one opened at once, without waiting for a timeout or a backoff.
+   */
+  networkChanged(): void {
+    if (this.stateValue === "closed" || this.stateValue === "connecting") return
+    this.attempt = 0
+    if (this.reconnectTimer !== undefined) {
+      clearTimeout(this.reconnectTimer)
+      this.reconnectTimer = undefined
+      void this.establish()
+      return
+    }
+    this.dropConnection()
   }
 
   /** Sends a text message; resolves once the server stored it. */
@@ -174,6 +199,7 @@ export class WeftBrowserClient {
 
   /** Closes for good; unacknowledged sends are rejected. */
   close(): void {
+    globalThis.removeEventListener?.("online", this.onOnline)
     this.setState("closed")
     this.stopTimers()
     this.transportValue?.close()
@@ -266,7 +292,7 @@ export class WeftBrowserClient {
       http.close()
       this.wentOnline(socket)
       this.startHeartbeat(socket, auth)
-      await this.sync()
+      if (this.log.loggedIn(auth)) await this.sync()
       this.outbox.resendAll()
     } catch {
       // Not through yet: stay on HTTP and try later. (A socket that broke after the move reconnects by itself.)
@@ -277,17 +303,24 @@ export class WeftBrowserClient {
   }
 
   private async login(transport: Transport): Promise<AuthResponse> {
-    const device = { deviceId: this.deviceId, platform: 3, name: this.options.deviceName ?? "browser" }
+    // The cursor (the answer brings the first page after it) and the WebSocket given up on (the
+    // server closes it, so its pushes stop): see AuthRequest in auth.proto.
+    const resume = {
+      device: { deviceId: this.deviceId, platform: 3, name: this.options.deviceName ?? "browser" },
+      syncCursor: this.log.resumeFrom,
+      replacesConnectionId: this.lastConnectionId
+    }
     let auth: AuthResponse | undefined
     if (this.token !== undefined) {
       try {
-        auth = await transport.request<AuthResponse>(Commands.auth, { userId: this.options.userId, resumeToken: this.token, device })
+        auth = await transport.request<AuthResponse>(Commands.auth, { userId: this.options.userId, resumeToken: this.token, ...resume })
       } catch (error) {
         if (!(error instanceof WeftRequestError && error.code === Status.INVALID_TOKEN) || !this.options.password) throw error
         this.token = undefined
       }
     }
-    auth ??= await transport.request<AuthResponse>(Commands.auth, { userId: this.options.userId, password: this.options.password, device })
+    auth ??= await transport.request<AuthResponse>(Commands.auth, { userId: this.options.userId, password: this.options.password, ...resume })
+    if (transport.kind === "ws") this.lastConnectionId = auth.connectionId ?? 0
     this.token = auth.sessionToken
     transport.authenticate({ userId: this.options.userId, sessionToken: auth.sessionToken, deviceId: this.deviceId })
     return auth
