@@ -30,6 +30,8 @@ interface Pending {
   readonly resolve: (body: Uint8Array) => void
   readonly reject: (error: Error) => void
   readonly timer: ReturnType<typeof setTimeout>
+  /** When the link gets probed if this is still unanswered. */
+  probeTimer: ReturnType<typeof setTimeout> | undefined
 }
 
 export interface FrameConnectionOptions {
@@ -67,6 +69,9 @@ interface Pipe {
   /** Drop at once. */
   destroy(): void
 }
+
+/** Answers that take long on purpose (a password is hashed): no round-trip sample. */
+const SLOW_BY_DESIGN = new Set<number>([Command.AUTH, Command.REGISTER])
 
 export class FrameConnection {
   private readonly pending = new Map<number, Pending>()
@@ -190,29 +195,32 @@ export class FrameConnection {
         // silence means a half-open connection: drop it, and the client reconnects and resends.
         this.destroy()
       }, timeout)
-      this.pending.set(requestId, { command, sentAt, resolve, reject, timer })
+      const pending: Pending = { command, sentAt, resolve, reject, timer, probeTimer: undefined }
+      this.pending.set(requestId, pending)
       this.writeFrame(encodeFrame(command, requestId, body))
       // A request that waits longer than the link's round trips allow: probe the link, so a dead
       // one is noticed in a few round trips instead of at the request's own timeout.
       if (rtt !== undefined && timeoutMs === undefined && rtt.timeoutMs < timeout) {
         const probeAfter = rtt.timeoutMs
-        setTimeout(() => {
-          if (this.pending.has(requestId) && performance.now() - this.heardAt >= probeAfter) void this.probe()
+        pending.probeTimer = setTimeout(() => {
+          if (performance.now() - this.heardAt >= probeAfter) void this.probe()
         }, probeAfter)
       }
     })
   }
 
   /**
-   * Asks the server for any answer within the learned timeout: a ping (before a login the
-   * server answers it with an error frame, which proves the link as well). No answer in time
-   * drops the link (requestRaw's timeout), and the client reconnects.
+   * Asks the server for any answer within twice the learned timeout (backed off, as TCP backs off
+   * a retransmission): a ping (before a login the server answers it with an error frame, which
+   * proves the link as well). No answer in time drops the link (requestRaw's timeout), and the
+   * client reconnects.
    */
   probe(): Promise<boolean> {
     if (this.closed) return Promise.resolve(false)
     if (this.probing) return Promise.resolve(true)
     this.probing = true
-    const deadline = this.options.rtt?.timeoutMs ?? 3000
+    const rtt = this.options.rtt
+    const deadline = rtt === undefined ? 3000 : Math.min(2 * rtt.timeoutMs, rtt.bounds.ceilingMs)
     return this.requestRaw(Command.PING, new Uint8Array(0), deadline).then(
       () => true,
       (error: unknown) => !(error instanceof DisconnectedError)
@@ -253,7 +261,8 @@ export class FrameConnection {
       }
       this.pending.delete(frame.requestId)
       clearTimeout(pending.timer)
-      this.options.rtt?.sample(this.heardAt - pending.sentAt)
+      clearTimeout(pending.probeTimer)
+      if (!SLOW_BY_DESIGN.has(pending.command)) this.options.rtt?.sample(this.heardAt - pending.sentAt)
       if (frame.command === Command.ERROR) {
         const error = Codecs.ErrorFrame.decode(frame.body)
         pending.reject(new WeftRequestError(error.code, error.message))
@@ -272,6 +281,7 @@ export class FrameConnection {
     this.closed = true
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer)
+      clearTimeout(pending.probeTimer)
       pending.reject(new DisconnectedError(error?.message))
     }
     this.pending.clear()

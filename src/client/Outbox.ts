@@ -14,6 +14,7 @@ import { Status } from "../protocol/Status.ts"
 import type { OutgoingMessage } from "./ClientOptions.ts"
 import { DisconnectedError, WeftRequestError } from "./FrameConnection.ts"
 import { HttpLink } from "./HttpLink.ts"
+import { waitsBehind } from "./SendOrder.ts"
 import type { Link } from "./Links.ts"
 
 /** Failures of the server that the same request may get past later. */
@@ -61,7 +62,7 @@ export class Outbox {
   private transmit(outgoing: Outgoing): void {
     const link = this.onlineLink()
     if (link === undefined) return
-    if (link instanceof HttpLink && this.waitsBehind(outgoing)) return
+    if (link instanceof HttpLink && waitsBehind(this.entries, outgoing)) return
     outgoing.link = link
     link
       .request(Command.SEND_MESSAGE, Codecs.SendMessageRequest, Codecs.SendMessageResponse, {
@@ -99,21 +100,8 @@ export class Outbox {
       )
   }
 
-  /** Whether an earlier message of the same conversation is still unacknowledged. */
-  private waitsBehind(outgoing: Outgoing): boolean {
-    const conversation = conversationOf(outgoing.message)
-    for (const earlier of this.entries) {
-      if (earlier === outgoing) return false
-      if (conversationOf(earlier.message) === conversation) return true
-    }
-    return false
-  }
-
   private remove(outgoing: Outgoing): void {
     const index = this.entries.indexOf(outgoing)
     if (index >= 0) this.entries.splice(index, 1)
   }
 }
-
-const conversationOf = (message: OutgoingMessage): string =>
-  message.groupId ? `group:${message.groupId}` : `user:${message.to ?? ""}`

@@ -117,6 +117,10 @@ export class WeftClient {
   private readonly early = new Map<Link, Array<Frame>>()
   /** The server's id of the last long connection: named as replaced at the next login. */
   private lastConnectionId = 0
+  /** Each long link's id on its gateway, and the ids this client named as replaced. */
+  private readonly connectionIds = new WeakMap<Link, number>()
+  private readonly replacedIds = new Set<number>()
+  private establishing = 0
   private network: string
 
   constructor(private readonly options: ClientOptions) {
@@ -269,6 +273,10 @@ export class WeftClient {
   }
 
   private async establish(): Promise<void> {
+    // A link that dies while this one is still syncing starts the next establish: from then on,
+    // this one's failure is no reason to schedule yet another (two would name each other's
+    // connection as replaced).
+    const generation = ++this.establishing
     this.setState("connecting")
     let link: Link | undefined
     try {
@@ -301,7 +309,7 @@ export class WeftClient {
       }
       if (link !== undefined && link === this.connection) this.connection = undefined
       link?.destroy()
-      this.scheduleReconnect()
+      if (generation === this.establishing) this.scheduleReconnect()
     }
   }
 
@@ -401,9 +409,8 @@ export class WeftClient {
       },
       tls: this.options.tls
     }
-    const startedAt = performance.now()
+    // (The handshake is not sampled: a proxy or middlebox near the client completes it at once.)
     const link: Link = await openLink(endpoint, handlers, this.options.webSocket)
-    if (link.transport === "tcp") this.rtt.sample(performance.now() - startedAt)
     this.early.set(link, [])
     const attempt = (auth?: AuthResponse, refused?: Error): Attempt => ({ link, auth, refused, close: () => link.close() })
     try {
@@ -461,7 +468,11 @@ export class WeftClient {
       routeListVersion: this.router.routeListVersion,
       replacesConnectionId: this.lastConnectionId
     }
-    return this.loggedIn(connection, await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, request))
+    if (this.lastConnectionId !== 0) this.replacedIds.add(this.lastConnectionId)
+    if (this.replacedIds.size > 64) this.replacedIds.delete(this.replacedIds.values().next().value!)
+    const auth = await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, request)
+    if (auth.connectionId) this.connectionIds.set(connection, auth.connectionId)
+    return this.loggedIn(connection, auth)
   }
 
   private loggedIn(connection: Link, auth: AuthResponse): AuthResponse {
@@ -542,6 +553,9 @@ export class WeftClient {
       return
     }
     if (frame.command === Command.KICKED) {
+      // Closed because this client named the connection as replaced: its own doing, not an end
+      // of the session. The link goes; the client reconnects if it still needs one.
+      if (this.replacedIds.has(this.connectionIds.get(connection) ?? 0)) return connection.destroy()
       const kicked = Codecs.Kicked.decode(frame.body)
       this.close()
       this.emit("kicked", kicked)

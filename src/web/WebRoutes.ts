@@ -19,7 +19,7 @@ const distDir = fileURLToPath(new URL("../../dist/", import.meta.url))
 const protobufBrowserBuild = createRequire(import.meta.url).resolve("protobufjs/dist/protobuf.min.js")
 
 /** The only compiled files a browser may fetch: the browser SDK, the page, and what they import. */
-const BROWSER_SCRIPT = /^(web\/(sdk|chat)\/[A-Za-z]+\.js|protocol\/(Frame|Command|Status)\.js|client\/(errors|Backoff)\.js)$/
+const BROWSER_SCRIPT = /^(web\/(sdk|chat)\/[A-Za-z]+\.js|protocol\/(Frame|Command|Status)\.js|client\/(errors|Backoff|SendOrder)\.js)$/
 
 const JAVASCRIPT = "text/javascript; charset=utf-8"
 const noCache = { "cache-control": "no-cache" }

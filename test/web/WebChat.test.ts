@@ -582,6 +582,7 @@ describe("what the gateway serves for the page", () => {
     // The SDK modules shared with Node (no Node imports), but not the Node SDK itself.
     expect((await get("/web/js/client/errors.js")).status).toBe(200)
     expect((await get("/web/js/client/Backoff.js")).status).toBe(200)
+    expect((await get("/web/js/client/SendOrder.js")).status).toBe(200)
     for (const path of ["/web/js/protocol/Proto.js", "/web/js/web/WebRoutes.js", "/web/js/cli/main.js", "/web/js/web/sdk/../../cli/main.js", "/web/js/client/FrameConnection.js"]) {
       expect((await get(path)).status, path).toBe(404)
     }

@@ -5,6 +5,7 @@
 import type { Media } from "../../protocol/messages.ts"
 import type { SendMessageResponse } from "../../protocol/Proto.ts"
 import { Status } from "../../protocol/Status.ts"
+import { waitsBehind } from "../../client/SendOrder.ts"
 import { DisconnectedError, WeftRequestError } from "./Transport.ts"
 
 /** A message to send: 1:1 (`to`) or to a group (`groupId`), text or media (see sync.proto). */
@@ -60,7 +61,7 @@ export class Outbox {
   }
 
   private send(outgoing: Outgoing): void {
-    if (this.mayReorder() && this.waitsBehind(outgoing)) return
+    if (this.mayReorder() && waitsBehind(this.entries, outgoing)) return
     outgoing.inFlight = true
     this.transmit(outgoing).then(
       (ack) => {
@@ -84,24 +85,11 @@ export class Outbox {
     )
   }
 
-  /** Whether an earlier message of the same conversation is still unacknowledged. */
-  private waitsBehind(outgoing: Outgoing): boolean {
-    const conversation = conversationOf(outgoing.message)
-    for (const earlier of this.entries) {
-      if (earlier === outgoing) return false
-      if (conversationOf(earlier.message) === conversation) return true
-    }
-    return false
-  }
-
   private remove(outgoing: Outgoing): void {
     const index = this.entries.indexOf(outgoing)
     if (index >= 0) this.entries.splice(index, 1)
   }
 }
-
-const conversationOf = (message: OutgoingMessage): string =>
-  message.groupId ? `group:${message.groupId}` : `user:${message.to ?? ""}`
 
 const isRetryable = (error: Error) =>
   error instanceof WeftRequestError && (error.code === Status.UNAVAILABLE || error.code === Status.INTERNAL)

@@ -82,6 +82,9 @@ export class WeftBrowserClient {
   )
   /** The server's id of the last WebSocket connection: named as replaced at the next login. */
   private lastConnectionId = 0
+  /** Each WebSocket's id on its gateway, and the ids this client named as replaced. */
+  private readonly connectionIds = new WeakMap<Transport, number>()
+  private readonly replacedIds = new Set<number>()
   private readonly onOnline = () => this.networkChanged()
   private readonly server: string
   private schema: Schema | undefined
@@ -320,7 +323,12 @@ export class WeftBrowserClient {
       }
     }
     auth ??= await transport.request<AuthResponse>(Commands.auth, { userId: this.options.userId, password: this.options.password, ...resume })
-    if (transport.kind === "ws") this.lastConnectionId = auth.connectionId ?? 0
+    if (resume.replacesConnectionId !== 0) this.replacedIds.add(resume.replacesConnectionId)
+    if (this.replacedIds.size > 64) this.replacedIds.delete(this.replacedIds.values().next().value!)
+    if (transport.kind === "ws") {
+      this.lastConnectionId = auth.connectionId ?? 0
+      this.connectionIds.set(transport, this.lastConnectionId)
+    }
     this.token = auth.sessionToken
     transport.authenticate({ userId: this.options.userId, sessionToken: auth.sessionToken, deviceId: this.deviceId })
     return auth
@@ -369,6 +377,8 @@ export class WeftBrowserClient {
   private onPush(transport: Transport, frame: Frame): void {
     if (transport !== this.transportValue || this.schema === undefined) return
     if (frame.command === Command.KICKED) {
+      // Closed because this client named it as replaced: its own doing, not the session's end.
+      if (this.replacedIds.has(this.connectionIds.get(transport) ?? 0)) return this.dropConnection()
       const kicked = this.schema.codec<Kicked>("Kicked").decode(frame.body)
       this.close()
       this.emit("kicked", kicked)
