@@ -14,6 +14,8 @@
  *   media-upload      8 MB in acknowledged 8 KB chunks: long connection vs short connection
  *   cluster           1:1 on the local cluster (Redis, 2 runners, 2 gateways)
  *   idle-connections  memory per idle connection at 1k / 3k / 10k (bench/idle-connections.js)
+ *   weak-network      the SDK behind a relay shaped like a 2G link: login and reconnect round trips,
+ *                     delivery after a drop and an outage, bytes per message per transport
  *   profile           when a 1:1 target is missed: a CPU profile of weft dev under the 1:1 load
  *
  * Progress goes to stderr, one line per step; at the end one table per scenario, the targets
@@ -92,6 +94,7 @@ const steps = [
   { name: "media-upload", limit: 120, options: quick ? { megabytes: 2, runs: 1 } : {} },
   { name: "cluster", limit: 150, options: quick ? { levels: [16], openSeconds: 3 } : {} },
   { name: "idle-connections", limit: 300, external: true },
+  { name: "weak-network", limit: 240, options: quick ? { resets: 4, outageSeconds: 10, perTransport: 10 } : {} },
   { name: "profile", limit: 90, options: quick ? { seconds: 4 } : {}, onlyIfMissed: true }
 ].filter((step) => (only === undefined || only.includes(step.name)) && !skip.includes(step.name))
 
