@@ -174,7 +174,7 @@ export const run = async (options) => {
       for (let i = 0; i < o.perTransport; i++) await bobSends(`bytes-${transport}-${i}`)
       await until(`${transport} reader`, () => readerGot.length >= o.perTransport)
       const bytes = relay.bytes.up + relay.bytes.down - start
-      rows.push({ scenario: "weak network", what: `bytes per message delivered over ${transport.toUpperCase()}`, bytes: Math.round(bytes / o.perTransport) })
+      rows.push({ scenario: "weak network", what: `bytes on the receiving link per message received over ${transport.toUpperCase()}`, bytes: Math.round(bytes / o.perTransport) })
       reader.close()
       await relay.close()
     }
