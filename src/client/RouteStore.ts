@@ -20,6 +20,11 @@ export interface RouteState {
   readonly routes?: ReadonlyArray<Endpoint> | undefined
   /** The server's version of `routes` (AuthRequest.route_list_version). */
   readonly routeListVersion?: number | undefined
+  /**
+   * The id of each device's last long connection, by "user device": a restarted app names it as
+   * replaced at its first login, and the server closes it if it is still open.
+   */
+  readonly connections?: Readonly<Record<string, number>> | undefined
   /** Learned heartbeat per network key (chosen by the app: "wifi:home", "cell:310-260", ...). */
   readonly heartbeats?: Readonly<Record<string, LearnedHeartbeat>> | undefined
 }

@@ -79,6 +79,16 @@ export class Router {
     this.save({ lastGood: { host, port, transport } })
   }
 
+  /** The id of the last long connection of a user's device ("user device"), kept across restarts. */
+  connectionOf(device: string): number {
+    return this.state.connections?.[device] ?? 0
+  }
+
+  rememberConnection(device: string, connectionId: number): void {
+    if (this.connectionOf(device) === connectionId) return
+    this.save({ connections: { ...this.state.connections, [device]: connectionId } })
+  }
+
   heartbeat(network: string): LearnedHeartbeat | undefined {
     return this.state.heartbeats?.[network]
   }

@@ -132,6 +132,9 @@ export class WeftClient {
     this.upgradeDelayMs = options.upgradeAfterMs ?? DEFAULT_UPGRADE_MS
     this.router = new Router(options)
     this.network = options.network ?? "default"
+    // A device the app names keeps its connection id in the route store: after a restart, the
+    // connection the last run left open is closed at the first login.
+    if (options.deviceId !== undefined) this.lastConnectionId = this.router.connectionOf(this.deviceKey)
     this.rtt = new RttEstimator({
       floorMs: options.minRequestTimeoutMs ?? 1000,
       ceilingMs: options.requestTimeoutMs ?? 15_000
@@ -168,6 +171,10 @@ export class WeftClient {
   /** The current heartbeat interval of the long connection, as learned so far. */
   get heartbeatIntervalMs(): number | undefined {
     return this.pacer?.intervalMs
+  }
+
+  private get deviceKey(): string {
+    return `${this.options.userId} ${this.deviceId}`
   }
 
   /** The smoothed round-trip time measured so far (undefined before the first answer). */
@@ -321,7 +328,10 @@ export class WeftClient {
   private async startSession(link: Link, endpoint: Endpoint, auth: AuthResponse, switched: boolean): Promise<void> {
     this.attempt = 0
     this.router.worked(endpoint)
-    if (!(link instanceof HttpLink)) this.lastConnectionId = auth.connectionId ?? 0
+    if (!(link instanceof HttpLink)) {
+      this.lastConnectionId = auth.connectionId ?? 0
+      if (this.options.deviceId !== undefined) this.router.rememberConnection(this.deviceKey, this.lastConnectionId)
+    }
     const version = auth.routeListVersion ?? 0
     if (version === 0) {
       // A server that sends no route list with the login: ask for it, off the critical path.

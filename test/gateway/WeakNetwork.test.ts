@@ -8,6 +8,7 @@
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { memoryRouteStore } from "../../src/client/RouteStore.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { Command } from "../../src/protocol/Command.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
@@ -176,6 +177,33 @@ describe("a network change", () => {
     await waitFor("alice to get them", () => got.length >= sent.length)
     expect(got).toEqual(sent)
     expect(abandoned.toClient.filter((frame) => frame.command === Command.PUSH)).toHaveLength(0)
+  })
+})
+
+describe("an app restarted on the same device", () => {
+  it("its first login closes the connection the last run left open (the id is kept in the route store)", async () => {
+    const [a, b] = [await newUser("restarted"), await newUser("writer")]
+    const store = memoryRouteStore()
+    const lastRun = client(a, { ...viaRelay(), deviceId: "tablet-1", routeStore: store, heartbeatMs: 60_000, reconnect: false })
+    await lastRun.connect()
+    const left = relay.connections().at(-1)!
+    // The app dies with the network gone: its connection stays open on the server.
+    relay.cut()
+    lastRun.close()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(left.serverOpen).toBe(true)
+
+    const thisRun = client(a, { ...viaRelay(), deviceId: "tablet-1", routeStore: store, heartbeatMs: 60_000 })
+    const got: Array<string> = []
+    thisRun.on("message", (message) => message.from === b && got.push(message.text))
+    await thisRun.connect()
+    await waitFor("the server to close the connection the last run left", () => !left.serverOpen)
+    expect(left.toClient.map((frame) => frame.command)).toContain(Command.KICKED)
+    const bob = client(b, { ...server })
+    await bob.connect()
+    await bob.send(a, "to the new run")
+    await waitFor("the message", () => got.includes("to the new run"))
+    expect(left.toClient.filter((frame) => frame.command === Command.PUSH)).toHaveLength(0)
   })
 })
 
