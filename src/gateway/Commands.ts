@@ -3,7 +3,7 @@
  * auth (which come before a login), the session check of the short connection, and the table
  * of commands a logged-in caller may send, gathered from gateway/commands/.
  */
-import { Context, Effect, Layer, type Result } from "effect"
+import { Context, Effect, Layer, Option, type Result } from "effect"
 import type { HttpServerRequest } from "effect/http"
 import type { Sharding } from "effect/cluster"
 import { actorClient, callActor } from "../actors/ActorCall.ts"
@@ -165,11 +165,15 @@ export const make = Effect.gen(function*() {
       const limit = request.syncLimit === undefined || request.syncLimit === 0
         ? config.maxSyncPage
         : Math.min(request.syncLimit, config.maxSyncPage)
+      // The page is a shortcut, not part of the login: a log that cannot answer now (its shard is
+      // between owners) leaves it out, and the client syncs by itself as an older one would.
       const page = yield* callActor(
         changeLogs(authenticated.userId).Sync({ cursor: request.syncCursor, limit }),
         "ChangeLog"
-      )
-      return encodeAuthResponse(response, encodeSyncResponse(page.entries, page.cursor, page.more, page.epoch))
+      ).pipe(Effect.option)
+      return Option.isNone(page)
+        ? encodeAuthResponse(response, undefined)
+        : encodeAuthResponse(response, encodeSyncResponse(page.value.entries, page.value.cursor, page.value.more, page.value.epoch))
     }),
     verify: Effect.fnUntraced(function*(userId, sessionToken) {
       if (!isValidUserId(userId) || sessionToken === "") {

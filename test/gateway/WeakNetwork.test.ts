@@ -7,7 +7,7 @@
  */
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { memoryRouteStore } from "../../src/client/RouteStore.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { Command } from "../../src/protocol/Command.ts"
@@ -30,8 +30,13 @@ beforeAll(async () => {
   })
 })
 
+// Each test's clients go with it: a client left running would reconnect through the relay when
+// a later test cuts it, and its connections would mix with that test's.
+afterEach(() => {
+  for (const client of clients.splice(0)) client.close()
+})
+
 afterAll(async () => {
-  for (const client of clients) client.close()
   await relay.close()
   await server.stop()
 })
