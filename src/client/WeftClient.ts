@@ -303,7 +303,10 @@ export class WeftClient {
       this.firstLogin = undefined
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error))
-      if (this.firstLogin !== undefined || isFatal(failure)) {
+      // A server that says "try again" (UNAVAILABLE: the user's actors are between runners) is
+      // tried again, the first login too; anything else fails the first connect().
+      const unavailable = failure instanceof WeftRequestError && failure.code === Status.UNAVAILABLE
+      if ((this.firstLogin !== undefined && !unavailable) || isFatal(failure)) {
         this.firstLogin?.(failure)
         this.firstLogin = undefined
         this.emit("error", failure)
