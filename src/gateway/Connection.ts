@@ -200,15 +200,7 @@ export class LongConnection implements PushTarget {
     const { frames, error } = this.decoder.push(chunk)
     if (frames.length > 0 || error !== undefined) {
       const inbox = this.inbox ??= []
-      for (const frame of frames) {
-        // A ping behind a request still running is answered at once: it is how a client tells a
-        // slow answer from a dead link (its probe, client/FrameConnection.ts).
-        if (frame.command === Command.PING && this.running !== undefined && this.caller !== undefined) {
-          this.send(encodeFrame(Command.PING, frame.requestId, Codecs.PongResponse.encode({ base: { code: 0, message: "" }, serverTimeMs: Date.now() })))
-          continue
-        }
-        inbox.push(frame)
-      }
+      for (const frame of frames) inbox.push(frame)
       if (error !== undefined) inbox.push({ framingError: error })
       this.drain()
     }
