@@ -45,6 +45,7 @@ const commands = Layer.succeed(Commands, Commands.of({
       platform: 0,
       response: { base: ok, sessionToken: "t", heartbeatMinSeconds: 30, heartbeatMaxSeconds: 270, currentSeq: 0, epoch: "e", serverTimeMs: 0 } as any
     }),
+  answerAuth: (authenticated) => Effect.succeed(Codecs.AuthResponse.encode(authenticated.response)),
   verify: () => Effect.void,
   byId: (id) => table.find((entry) => entry.spec.id === id),
   byName: (name) => table.find((entry) => entry.spec.name === name),
