@@ -94,15 +94,15 @@ export const commands: ReadonlyArray<ClientCommand> = [
   {
     name: "download",
     usage: "download <media-id> <path> [--thumb]",
-    description: "download a media shared with you (--http HOST:PORT: the HTTP port, default 127.0.0.1:9380)",
+    description: "download a media shared with you (over the server's HTTP port; --http HOST:PORT names it)",
     options: {
       thumb: { type: "boolean" },
       http: { type: "string" }
     },
-    run: async ({ client, args, flags, print }) => {
+    run: async ({ client, args, flags, print, httpEndpoint }) => {
       if (args.length !== 2 || args.some((arg) => arg === "")) throw new UsageError("download needs <media-id> <path>")
       const [mediaId, path] = args as [string, string]
-      const http = parseServer((flags["http"] as string | undefined) ?? "127.0.0.1:9380")
+      const http = flags["http"] === undefined ? await httpEndpoint() : parseServer(flags["http"] as string)
       const thumb = flags["thumb"] === true
       const bytes = await downloadMedia(client, mediaId, { http, thumb, onProgress: progressLine(mediaId) })
       await writeFile(path, bytes)
