@@ -5,9 +5,10 @@
  */
 import { readFile, writeFile } from "node:fs/promises"
 import * as Path from "node:path"
-import { downloadMedia, sendFile, sendImage, sendVideo, sendVoice } from "../../client/media.ts"
 import { parseServer, UsageError } from "../args.ts"
 import type { ClientCommand } from "../ClientCommand.ts"
+
+// The SDK is imported when a command runs, so that `weft help` does not load it.
 
 const mimeTypes: Readonly<Record<string, string>> = {
   ".jpg": "image/jpeg",
@@ -60,6 +61,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
       caption: { type: "string" }
     },
     run: async ({ client, args, flags, print }) => {
+      const { sendFile, sendImage, sendVideo, sendVoice } = await import("../../client/media.ts")
       if (args.length !== 2 || args.some((arg) => arg === "")) throw new UsageError("send-file needs <to|group> <path>")
       const [target, path] = args as [string, string]
       const mimeType = (flags["mime-type"] as string | undefined) ?? guessMimeType(path)
@@ -100,6 +102,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
       http: { type: "string" }
     },
     run: async ({ client, args, flags, print, httpEndpoint }) => {
+      const { downloadMedia } = await import("../../client/media.ts")
       if (args.length !== 2 || args.some((arg) => arg === "")) throw new UsageError("download needs <media-id> <path>")
       const [mediaId, path] = args as [string, string]
       const http = flags["http"] === undefined ? await httpEndpoint() : parseServer(flags["http"] as string)
