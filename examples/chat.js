@@ -4,12 +4,14 @@
  *   npm start                 # in one terminal: the dev server on 127.0.0.1:9300
  *   node examples/chat.js     # in another
  *
- * Set WEFT_SERVER=host:port to use another server.
+ * It uses the README's accounts (alice and bob, password secret-pw), registering them when the
+ * server does not have them yet. Set WEFT_SERVER=host:port to use another server.
  */
 import { register, Status, WeftClient, WeftRequestError } from "weft"
 
 const [host, port] = (process.env.WEFT_SERVER ?? "127.0.0.1:9300").split(":")
 const server = { host, port: Number(port) }
+const password = "secret-pw"
 
 const ensureAccount = async (userId, password) => {
   try {
@@ -21,11 +23,11 @@ const ensureAccount = async (userId, password) => {
 }
 
 const main = async () => {
-  await ensureAccount("alice", "alice-password")
-  await ensureAccount("bob", "bob-password")
+  await ensureAccount("alice", password)
+  await ensureAccount("bob", password)
 
-  const alice = new WeftClient({ ...server, userId: "alice", password: "alice-password", cursor: "head" })
-  const bob = new WeftClient({ ...server, userId: "bob", password: "bob-password", cursor: "head" })
+  const alice = new WeftClient({ ...server, userId: "alice", password, cursor: "head" })
+  const bob = new WeftClient({ ...server, userId: "bob", password, cursor: "head" })
   await Promise.all([alice.connect(), bob.connect()])
 
   const script = ["hi bob!", "how is the weather?", "see you later"]

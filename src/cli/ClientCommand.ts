@@ -2,6 +2,12 @@
 import type { ParseArgsOptionsConfig } from "node:util"
 import type { WeftClient } from "../client/WeftClient.ts"
 
+/** Where the gateway's HTTP port is (for media downloads). */
+export interface HttpEndpoint {
+  readonly host: string
+  readonly port: number
+}
+
 export interface ClientCommandContext {
   readonly client: WeftClient
   /** Positional arguments after the subcommand's name. */
@@ -10,6 +16,8 @@ export interface ClientCommandContext {
   readonly flags: Readonly<Record<string, string | boolean | ReadonlyArray<string | boolean> | undefined>>
   /** Writes one JSON object as one line on stdout. */
   readonly print: (value: unknown) => void
+  /** The gateway's HTTP endpoint, from --server (ws/http), --http-port, or the server's route list. */
+  readonly httpEndpoint: () => Promise<HttpEndpoint>
 }
 
 export interface ClientCommand {

@@ -2,40 +2,15 @@
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import type { ClientTls } from "../client/FrameConnection.ts"
-import { register, WeftClient } from "../client/WeftClient.ts"
-import { fileRouteStore } from "../client/FileRouteStore.ts"
 import { parsePort, parseServer, UsageError } from "./args.ts"
-import type { ClientCommand } from "./ClientCommand.ts"
-import * as contacts from "./commands/contacts.ts"
-import { changeJson, commands as coreCommands } from "./commands/core.ts"
-import * as devices from "./commands/devices.ts"
-import * as groups from "./commands/groups.ts"
-import * as logs from "./commands/logs.ts"
-import * as media from "./commands/media.ts"
-import * as messages from "./commands/messages.ts"
-import * as moments from "./commands/moments.ts"
-import * as profile from "./commands/profile.ts"
-import * as routes from "./commands/routes.ts"
+import { clientCommands, clientCommandUsage, clientUsage } from "./clientCommands.ts"
+import type { HttpEndpoint } from "./ClientCommand.ts"
+import { changeJson } from "./commands/core.ts"
+import { commandUsage } from "./usage.ts"
 
-export const clientCommands: ReadonlyArray<ClientCommand> = [
-  ...coreCommands,
-  ...devices.commands,
-  ...contacts.commands,
-  ...profile.commands,
-  ...groups.commands,
-  ...messages.commands,
-  ...moments.commands,
-  ...logs.commands,
-  ...media.commands,
-  ...routes.commands
-]
-
-export const clientUsage = [
-  "      register                             create the account U with password P",
-  ...clientCommands.map((command) => `      ${command.usage.padEnd(36)} ${command.description}`)
-].join("\n")
-
-const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n")
+const print = (value: unknown): void => {
+  process.stdout.write(JSON.stringify(value) + "\n")
+}
 
 const GLOBAL_FLAGS = new Set(["--server", "--user", "--password", "--device", "--transport", "--http-port", "--routes-file", "--tls-ca"])
 
@@ -57,11 +32,6 @@ const splitGlobal = (argv: ReadonlyArray<string>) => {
   return { global, rest }
 }
 
-/**
- * Where to connect: --server is a TCP endpoint, or the forced --transport's endpoint (ws and
- * http: the gateway's HTTP port); --http-port adds the WebSocket and HTTP fallbacks on the same
- * host; --routes-file remembers the endpoint that worked and the server's route list.
- */
 /** TLS: `--server tls://HOST:PORT` (the system's authorities), or `--tls-ca FILE` (that PEM's). */
 const tlsOption = (global: Record<string, string>): ClientTls | undefined => {
   const caFile = global["tls-ca"]
@@ -75,40 +45,41 @@ const tlsOption = (global: Record<string, string>): ClientTls | undefined => {
   return /^tls:\/\//.test(global["server"] ?? "") ? true : undefined
 }
 
-const connectionOptions = (server: { host: string; port: number }, global: Record<string, string>) => {
-  const transport = global["transport"]
+const parseTransport = (transport: string | undefined) => {
   if (transport !== undefined && transport !== "tcp" && transport !== "ws" && transport !== "http") {
     throw new UsageError(`--transport must be tcp, ws or http, got "${transport}"`)
   }
-  const httpPort = global["http-port"] === undefined ? undefined : parsePort("--http-port", global["http-port"], 0)
-  const routesFile = global["routes-file"]
-  return {
-    transport,
-    endpoints: [{ ...server, transport: transport ?? "tcp" }],
-    httpPort,
-    host: server.host,
-    routeStore: routesFile === undefined ? undefined : fileRouteStore(routesFile),
-    tls: tlsOption(global)
-  } as const
+  return transport
 }
 
 export const runClient = async (argv: ReadonlyArray<string>) => {
   const { global, rest } = splitGlobal(argv)
+  const [name, ...tail] = rest
+  if (name === undefined || name === "--help" || name === "-h") {
+    if (name === undefined && argv.length > 0) throw new UsageError("a client command is required")
+    return console.log(`usage:\n${commandUsage["client"]}\n${clientUsage}`)
+  }
+  if (tail.includes("--help") || tail.includes("-h")) {
+    const help = clientCommandUsage(name)
+    if (help === undefined) throw new UsageError(`unknown client command "${name}"`)
+    return console.log(help)
+  }
   const server = parseServer(global["server"]?.replace(/^tls:\/\//, ""))
   const user = global["user"]
   const password = global["password"]
   if (user === undefined) throw new UsageError("--user is required")
   if (password === undefined) throw new UsageError("--password is required")
-  const [name, ...tail] = rest
-  if (name === undefined) throw new UsageError("a client command is required")
-  const connection = connectionOptions(server, global)
+  const transport = parseTransport(global["transport"])
+  const tls = tlsOption(global)
+  const httpPort = global["http-port"] === undefined ? undefined : parsePort("--http-port", global["http-port"], 0)
+  const command = name === "register" ? undefined : clientCommands.find((candidate) => candidate.name === name)
+  if (name !== "register" && command === undefined) throw new UsageError(`unknown client command "${name}"`)
 
-  if (name === "register") {
-    await register({ ...server, transport: connection.transport, tls: connection.tls }, user, password)
+  const { register, WeftClient } = await import("../client/WeftClient.ts")
+  if (command === undefined) {
+    await register({ ...server, transport, tls }, user, password)
     return print({ registered: user })
   }
-  const command = clientCommands.find((candidate) => candidate.name === name)
-  if (command === undefined) throw new UsageError(`unknown client command "${name}"`)
   const { values: flags, positionals: args } = parseArgs({
     args: tail,
     options: command.options ?? {},
@@ -116,20 +87,37 @@ export const runClient = async (argv: ReadonlyArray<string>) => {
     strict: true
   })
 
+  const routesFile = global["routes-file"]
   const cursor = command.cursor?.(flags) ?? "head"
   const client = new WeftClient({
-    ...connection,
+    transport,
+    endpoints: [{ ...server, transport: transport ?? "tcp" }],
+    httpPort,
+    host: server.host,
+    routeStore: routesFile === undefined ? undefined : (await import("../client/FileRouteStore.ts")).fileRouteStore(routesFile),
+    tls,
     userId: user,
     password,
     deviceId: global["device"],
     cursor,
     reconnect: command.reconnect ?? false
   })
+  /**
+   * The gateway's HTTP port (media downloads): --server itself with --transport ws|http, else
+   * --http-port on --server's host, else the HTTP endpoint of the server's route list.
+   */
+  const httpEndpoint = async (): Promise<HttpEndpoint> => {
+    if (transport === "ws" || transport === "http") return server
+    if (httpPort !== undefined) return { host: server.host, port: httpPort }
+    const listed = (await client.routes()).find((endpoint) => endpoint.transport === "http")
+    if (listed === undefined) throw new UsageError("the server lists no HTTP endpoint: give --http-port N (or --http HOST:PORT)")
+    return { host: listed.host, port: listed.port }
+  }
   // A command that starts from a cursor prints the changes the login's sync brings.
   if (cursor !== "head") client.on("change", (change) => print(changeJson(change)))
   try {
     await client.connect()
-    await command.run({ client, args, flags, print })
+    await command.run({ client, args, flags, print, httpEndpoint })
   } finally {
     client.close()
   }

@@ -1,6 +1,7 @@
 /** logout, devices. */
-import { listDevices, logout } from "../../client/devices.ts"
 import type { ClientCommand } from "../ClientCommand.ts"
+
+// The SDK is imported when a command runs, so that `weft help` does not load it.
 
 export const commands: ReadonlyArray<ClientCommand> = [
   {
@@ -8,6 +9,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     usage: "logout",
     description: "log this client's session out (its token stops working everywhere)",
     run: async ({ client, print }) => {
+      const { listDevices, logout } = await import("../../client/devices.ts")
       const sessionId = (await listDevices(client)).find((session) => session.current)?.sessionId
       await logout(client)
       print({ loggedOut: true, sessionId })
@@ -18,6 +20,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     usage: "devices",
     description: "list the user's signed-in devices, one per line (current: this client)",
     run: async ({ client, print }) => {
+      const { listDevices } = await import("../../client/devices.ts")
       for (const session of await listDevices(client)) print(session)
     }
   }

@@ -1,7 +1,8 @@
 /** weft client subcommands of groups: create, add, remove, leave, rename, members, send to a group. */
-import { addMembers, createGroup, leaveGroup, listMembers, removeMember, renameGroup, sendToGroup } from "../../client/groups.ts"
 import { UsageError } from "../args.ts"
 import type { ClientCommand } from "../ClientCommand.ts"
+
+// The SDK is imported when a command runs, so that `weft help` does not load it.
 
 const needs = (name: string, args: ReadonlyArray<string>, count: number, what: string) => {
   if (args.length !== count || args.some((arg) => arg === "")) throw new UsageError(`${name} needs ${what}`)
@@ -17,6 +18,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     description: "create a group you own, with members; prints it (its groupId)",
     options: { member: { type: "string", multiple: true } },
     run: async ({ client, args, flags, print }) => {
+      const { createGroup } = await import("../../client/groups.ts")
       needs("create-group", args, 1, "<name>")
       print(await createGroup(client, args[0]!, list(flags["member"])))
     }
@@ -26,6 +28,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     usage: "add-members <group> <user>...",
     description: "add users to a group you are in; prints who was added",
     run: async ({ client, args, print }) => {
+      const { addMembers } = await import("../../client/groups.ts")
       if (args.length < 2) throw new UsageError("add-members needs <group> and at least one <user>")
       const result = await addMembers(client, args[0]!, args.slice(1))
       print({ added: result.added, memberCount: result.memberCount })
@@ -36,6 +39,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     usage: "remove-member <group> <user>",
     description: "remove a member (owner only; yourself: leave)",
     run: async ({ client, args, print }) => {
+      const { removeMember } = await import("../../client/groups.ts")
       needs("remove-member", args, 2, "<group> and <user>")
       await removeMember(client, args[0]!, args[1]!)
       print({ removed: args[1], groupId: args[0] })
@@ -46,6 +50,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     usage: "leave-group <group>",
     description: "leave a group",
     run: async ({ client, args, print }) => {
+      const { leaveGroup } = await import("../../client/groups.ts")
       needs("leave-group", args, 1, "<group>")
       await leaveGroup(client, args[0]!)
       print({ left: args[0] })
@@ -56,6 +61,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     usage: "rename-group <group> <name>",
     description: "rename a group you are in",
     run: async ({ client, args, print }) => {
+      const { renameGroup } = await import("../../client/groups.ts")
       needs("rename-group", args, 2, "<group> and <name>")
       await renameGroup(client, args[0]!, args[1]!)
       print({ groupId: args[0], name: args[1] })
@@ -66,6 +72,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     usage: "members <group>",
     description: "print a group you are in: name, owner, members",
     run: async ({ client, args, print }) => {
+      const { listMembers } = await import("../../client/groups.ts")
       needs("members", args, 1, "<group>")
       print(await listMembers(client, args[0]!))
     }
@@ -76,6 +83,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     description: "send a text message to a group; prints the acknowledgement",
     options: { "client-msg-id": { type: "string" } },
     run: async ({ client, args, flags, print }) => {
+      const { sendToGroup } = await import("../../client/groups.ts")
       needs("send-group", args, 2, "<group> and <text>")
       const ack = await sendToGroup(client, args[0]!, args[1]!, flags["client-msg-id"] as string | undefined)
       print({ messageId: ack.messageId, seq: ack.seq, sentAtMs: ack.sentAtMs, duplicate: ack.duplicate })

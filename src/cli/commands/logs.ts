@@ -1,8 +1,9 @@
 /** upload-log. */
 import { readFile } from "node:fs/promises"
-import { uploadLog } from "../../client/logs.ts"
 import { UsageError } from "../args.ts"
 import type { ClientCommand } from "../ClientCommand.ts"
+
+// The SDK is imported when a command runs, so that `weft help` does not load it.
 
 export const commands: ReadonlyArray<ClientCommand> = [
   {
@@ -15,6 +16,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
       meta: { type: "string", multiple: true }
     },
     run: async ({ client, args, flags, print }) => {
+      const { uploadLog } = await import("../../client/logs.ts")
       if (args.length !== 1 || args[0] === "") throw new UsageError("upload-log needs <path.gz>")
       const metadata: Record<string, string> = {}
       for (const entry of (flags["meta"] as ReadonlyArray<string> | undefined) ?? []) {

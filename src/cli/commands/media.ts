@@ -5,9 +5,10 @@
  */
 import { readFile, writeFile } from "node:fs/promises"
 import * as Path from "node:path"
-import { downloadMedia, sendFile, sendImage, sendVideo, sendVoice } from "../../client/media.ts"
 import { parseServer, UsageError } from "../args.ts"
 import type { ClientCommand } from "../ClientCommand.ts"
+
+// The SDK is imported when a command runs, so that `weft help` does not load it.
 
 const mimeTypes: Readonly<Record<string, string>> = {
   ".jpg": "image/jpeg",
@@ -60,6 +61,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
       caption: { type: "string" }
     },
     run: async ({ client, args, flags, print }) => {
+      const { sendFile, sendImage, sendVideo, sendVoice } = await import("../../client/media.ts")
       if (args.length !== 2 || args.some((arg) => arg === "")) throw new UsageError("send-file needs <to|group> <path>")
       const [target, path] = args as [string, string]
       const mimeType = (flags["mime-type"] as string | undefined) ?? guessMimeType(path)
@@ -94,15 +96,16 @@ export const commands: ReadonlyArray<ClientCommand> = [
   {
     name: "download",
     usage: "download <media-id> <path> [--thumb]",
-    description: "download a media shared with you (--http HOST:PORT: the HTTP port, default 127.0.0.1:9380)",
+    description: "download a media shared with you (over the server's HTTP port; --http HOST:PORT names it)",
     options: {
       thumb: { type: "boolean" },
       http: { type: "string" }
     },
-    run: async ({ client, args, flags, print }) => {
+    run: async ({ client, args, flags, print, httpEndpoint }) => {
+      const { downloadMedia } = await import("../../client/media.ts")
       if (args.length !== 2 || args.some((arg) => arg === "")) throw new UsageError("download needs <media-id> <path>")
       const [mediaId, path] = args as [string, string]
-      const http = parseServer((flags["http"] as string | undefined) ?? "127.0.0.1:9380")
+      const http = flags["http"] === undefined ? await httpEndpoint() : parseServer(flags["http"] as string)
       const thumb = flags["thumb"] === true
       const bytes = await downloadMedia(client, mediaId, { http, thumb, onProgress: progressLine(mediaId) })
       await writeFile(path, bytes)

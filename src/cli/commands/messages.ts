@@ -1,9 +1,9 @@
 /** weft client subcommands of message state: media messages, recall, read marks, unread counts. */
-import { markRead, recallMessage, unreadCounts } from "../../client/messages.ts"
-import { isGroupId } from "../../protocol/groups.ts"
-import { MessageType, type MessageTypeName } from "../../protocol/messages.ts"
+import type { MessageTypeName } from "../../protocol/messages.ts"
 import { parseCount, UsageError } from "../args.ts"
 import type { ClientCommand } from "../ClientCommand.ts"
+
+// The SDK is imported when a command runs, so that `weft help` does not load it.
 
 const mediaTypes: ReadonlyArray<MessageTypeName> = ["image", "voice", "video", "file"]
 
@@ -27,6 +27,8 @@ export const commands: ReadonlyArray<ClientCommand> = [
       "client-msg-id": { type: "string" }
     },
     run: async ({ client, args, flags, print }) => {
+      const { isGroupId } = await import("../../protocol/groups.ts")
+      const { MessageType } = await import("../../protocol/messages.ts")
       if (args.length !== 1 || args[0] === "") throw new UsageError("send-media needs <to|group>")
       const type = text(flags, "type") as MessageTypeName | undefined
       if (type === undefined || !mediaTypes.includes(type)) throw new UsageError(`--type must be one of ${mediaTypes.join(", ")}`)
@@ -59,6 +61,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     usage: "recall <messageId>",
     description: "recall a message you sent, within the recall window",
     run: async ({ client, args, print }) => {
+      const { recallMessage } = await import("../../client/messages.ts")
       if (args.length !== 1 || args[0] === "") throw new UsageError("recall needs <messageId>")
       const recalled = await recallMessage(client, args[0]!)
       print({ messageId: args[0], seq: recalled.seq, recalledAtMs: recalled.recalledAtMs })
@@ -69,6 +72,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     usage: "mark-read <conversation> [seq]",
     description: "mark a conversation (user or group id) read up to seq of your log (default: all)",
     run: async ({ client, args, print }) => {
+      const { markRead } = await import("../../client/messages.ts")
       if (args.length < 1 || args.length > 2 || args[0] === "") throw new UsageError("mark-read needs <conversation> [seq]")
       const read = await markRead(client, args[0]!, parseCount("seq", args[1], 0))
       print({ conversation: args[0], unread: read.unread, receiptSeq: read.receiptSeq, messageId: read.messageId })
@@ -79,6 +83,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     usage: "unread",
     description: "print your unread messages per conversation and the total",
     run: async ({ client, print }) => {
+      const { unreadCounts } = await import("../../client/messages.ts")
       const counts = await unreadCounts(client)
       print({ total: counts.total, seq: counts.seq, conversations: counts.conversations })
     }

@@ -1,7 +1,8 @@
 /** weft client subcommands of moments: post, feed, comment, like. */
-import { commentMoment, likeMoment, listFeed, postMoment } from "../../client/moments.ts"
 import { parseCount, requireArgs, UsageError } from "../args.ts"
 import type { ClientCommand } from "../ClientCommand.ts"
+
+// The SDK is imported when a command runs, so that `weft help` does not load it.
 
 const list = (value: unknown): Array<string> =>
   value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String)
@@ -13,6 +14,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     description: "post a moment to your contacts; prints it",
     options: { media: { type: "string", multiple: true }, "client-post-id": { type: "string" } },
     run: async ({ client, args, flags, print }) => {
+      const { postMoment } = await import("../../client/moments.ts")
       if (args.length > 1) throw new UsageError("post-moment takes one <text> (quote it)")
       const media = list(flags["media"]).map((item) => {
         const at = item.indexOf(":")
@@ -29,6 +31,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     description: "print a page of your feed, newest first, one moment per line, then the next page token",
     options: { limit: { type: "string" }, "page-token": { type: "string" }, author: { type: "string" } },
     run: async ({ client, flags, print }) => {
+      const { listFeed } = await import("../../client/moments.ts")
       const page = await listFeed(client, {
         limit: parseCount("--limit", flags["limit"] as string | undefined, 0),
         pageToken: (flags["page-token"] as string | undefined) ?? "",
@@ -43,6 +46,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     usage: "comment <post> <text>",
     description: "comment on a moment of yours or of a contact",
     run: async ({ client, args, print }) => {
+      const { commentMoment } = await import("../../client/moments.ts")
       requireArgs("comment", args, 2, "<post> and <text>")
       print(await commentMoment(client, args[0]!, args[1]!))
     }
@@ -53,6 +57,7 @@ export const commands: ReadonlyArray<ClientCommand> = [
     description: "like a moment (or take the like back); prints who likes it",
     options: { unlike: { type: "boolean" } },
     run: async ({ client, args, flags, print }) => {
+      const { likeMoment } = await import("../../client/moments.ts")
       requireArgs("like", args, 1, "<post>")
       print({ postId: args[0], likes: await likeMoment(client, args[0]!, flags["unlike"] === true) })
     }

@@ -1,0 +1,41 @@
+/** The `weft` command's help, per command: plain text, so `weft help` loads nothing else. */
+
+export const commandUsage: Readonly<Record<string, string>> = {
+  dev: `  weft dev [--host H] [--port N] [--http-port N] [--admin-port N] [--login-policy allow-many|one-per-platform|kick-older]
+           [--advertise tcp://IP:PORT,ws://IP:PORT,http://IP:PORT] [--admin-host H] [--admin-token T]
+           [--tls-cert FILE --tls-key FILE] [--metrics on|off]
+      Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.`,
+  runner: `  weft runner [--redis URL[,URL...]] [--redis-cluster on] [--allow-volatile-redis on] [--runner-host H] [--runner-port N]
+              [--admin-port N] [--shard-lock-expiration-ms N] [--presence-ttl-ms N] [--config FILE]
+              [--admin-host H] [--admin-token T] [--registrations-per-address N]
+              [--failed-logins-per-user-address N] [--failed-logins-per-address N]
+      Clustered mode: a logic runner hosting the actors of its shards; state in Redis. Several
+      URLs (or --redis-cluster on) mean a Redis Cluster. Refuses a Redis without append-only
+      persistence unless --allow-volatile-redis on.
+      Runners and gateways need the cluster secret (WEFT_CLUSTER_SECRET, the same on all).
+      Every flag can also come from WEFT_<FLAG> (e.g. WEFT_REDIS) or the --config JSON file.`,
+  gateway: `  weft gateway [--redis URL[,URL...]] [--port N,N] [--http-port N,N] [--push-port N] [--admin-port N] [--config FILE]
+               [--advertise tcp://IP:PORT,ws://IP:PORT?weight=N,...] [--web-chat on|off]
+               [--tls-cert FILE --tls-key FILE] [--media-origin URL] [--admin-host H] [--admin-token T]
+      Clustered mode: a gateway holding connections and forwarding to the runners.
+      Runners and gateways need the cluster secret (WEFT_CLUSTER_SECRET, the same on all).
+      Every flag can also come from WEFT_<FLAG> (e.g. WEFT_REDIS) or the --config JSON file.`,
+  status: `  weft status [--redis URL[,URL...]] [--redis-cluster on] [--shards N] [--json on]
+      Runners (alive or not, shards held), gateways and their users online, read from Redis.`,
+  "local-cluster": `  weft local-cluster [--redis URL | --redis-cluster]
+      Two runners and two gateways on loopback until Ctrl-C, on a persistent Redis started here
+      (or a three-master Redis Cluster with --redis-cluster; or your Redis with --redis).`,
+  "local-redis-cluster": `  weft local-redis-cluster
+      A three-master Redis Cluster (append-only persistence) on loopback, until Ctrl-C.`,
+  client: `  weft client --server [tls://]HOST:PORT --user U --password P [--device D] [--transport tcp|ws|http]
+              [--http-port N] [--routes-file FILE] [--tls-ca FILE] <command>
+      --server is the TCP port, or the HTTP port with --transport ws|http (which forces that
+      transport); --http-port adds WebSocket and HTTP fallbacks; --routes-file remembers the
+      endpoint that worked and the server's route list between runs.
+      weft client <command> --help: that command alone.`
+}
+
+export const usage = (clientUsage: string) => `usage:
+${Object.values(commandUsage).join("\n")}
+${clientUsage}
+  Every client command prints one JSON object per line; errors go to stderr with exit code 1.`
