@@ -28,7 +28,7 @@ import {
   WeftError
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { actorClient, callActor } from "./ActorCall.ts"
+import { actorClient } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
@@ -80,7 +80,7 @@ export const makeTellContacts = Effect.gen(function*() {
       const targets = [userId, ...(yield* Effect.provideService(contactsOf(userId), Storage, storage))]
       yield* Effect.forEach(
         targets,
-        (target) => callActor(changeLogs(target).Append({ body, dedupeKey }), "ChangeLog"),
+        (target) => changeLogs(target).Append({ body, dedupeKey }),
         { concurrency: FAN_OUT_CONCURRENCY, discard: true }
       )
     })
@@ -154,13 +154,10 @@ const friendshipLayer = Friendship.toLayer(
       Effect.gen(function*() {
         for (const [owner, peer, record] of pending.sides) yield* write(owner, peer, record)
         for (const [owner, event] of pending.events) {
-          yield* callActor(
-            changeLogs(owner).Append({
+          yield* changeLogs(owner).Append({
               body: encodeChangeBody({ contact: event }),
               dedupeKey: `contact:${low}+${high}:${pending.version}`
-            }),
-            "ChangeLog"
-          )
+            })
         }
         yield* savePending({ ...pending, done: true })
       })

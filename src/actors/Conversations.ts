@@ -28,7 +28,7 @@ import {
   WeftError
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { actorClient, callActor } from "./ActorCall.ts"
+import { actorClient } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import type { Group } from "./Groups.ts"
 import { isValidUserId } from "./Session.ts"
@@ -176,7 +176,7 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
       const catchUp = Effect.gen(function*() {
         let changed = false
         while (true) {
-          const page = yield* callActor(changeLogs(userId).Sync({ cursor: state.scanned, limit: pageSize }), "ChangeLog")
+          const page = yield* changeLogs(userId).Sync({ cursor: state.scanned, limit: pageSize })
           if (page.epoch !== state.epoch) {
             // A new log (or its history was lost): start over from its beginning.
             const restart = state.scanned !== 0
@@ -193,7 +193,7 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
       })
 
       const append = (owner: string, body: Uint8Array, dedupeKey?: string) =>
-        callActor(changeLogs(owner).Append({ body, dedupeKey }), "ChangeLog")
+        changeLogs(owner).Append({ body, dedupeKey })
 
       const markRead = Effect.fn("Conversations.markRead")(function*(conversation: string, seq: number) {
         const inGroup = isGroupId(conversation)
@@ -277,7 +277,7 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
         const recalled: RecalledRecord = { messageId, from: userId, to: record.to, groupId: record.groupId, recalledAtMs }
         const written = record.groupId === ""
           ? recallDirect(recalled)
-          : callActor(groups(record.groupId).Recall({ recalled, version: record.groupVersion }), "Group")
+          : groups(record.groupId).Recall({ recalled, version: record.groupVersion })
         const { seq } = yield* written.pipe(
           // Refused (the sender left the group): not recalled after all.
           Effect.tapError((error) =>

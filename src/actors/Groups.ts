@@ -30,7 +30,7 @@ import {
   WeftError
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { actorClient, callActor } from "./ActorCall.ts"
+import { actorClient } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import * as Conversations from "./Conversations.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
@@ -194,7 +194,7 @@ const groupLayer = (settings: WeftSettings) =>
         )
 
       const append = (userId: string, body: Uint8Array, dedupeKey: string) =>
-        callActor(changeLogs(userId).Append({ body, dedupeKey }), "ChangeLog")
+        changeLogs(userId).Append({ body, dedupeKey })
 
       const fanOut = (targets: ReadonlyArray<string>, body: Uint8Array, dedupeKey: string) =>
         Effect.forEach(targets, (userId) => append(userId, body, dedupeKey), {

@@ -20,7 +20,7 @@ import { Rpc } from "effect/rpc"
 import type { WeftSettings } from "../cluster/Settings.ts"
 import { badRequest, rateLimited, tooLarge, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { actorClient, callActor } from "./ActorCall.ts"
+import { actorClient } from "./ActorCall.ts"
 import { isValidUserId } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
@@ -169,10 +169,8 @@ const userLayer = (settings: WeftSettings) =>
         const dropped = mine.slice(perUser)
         yield* storage.set(reportBlobKey(userId, id), request.log)
         // The index may refuse (full): then nothing of this upload stays.
-        yield* callActor(
-          index(INDEX_ENTITY_ID).Add({ report, dropped: dropped.map((old) => old.id) }),
-          "LogReportIndex"
-        ).pipe(Effect.tapError(() => Effect.ignore(storage.remove(reportBlobKey(userId, id)))))
+        yield* index(INDEX_ENTITY_ID).Add({ report, dropped: dropped.map((old) => old.id) })
+          .pipe(Effect.tapError(() => Effect.ignore(storage.remove(reportBlobKey(userId, id)))))
         yield* storage.set(userReportsKey(userId), encodeJson(mine.slice(0, perUser)))
         for (const old of dropped) yield* storage.remove(reportBlobKey(userId, old.id))
         return { reportId: id, sizeBytes: report.sizeBytes, uploadedAtMs }
@@ -206,7 +204,8 @@ const indexLayer = (settings: WeftSettings) => LogReportIndex.toLayer(
 
     return LogReportIndex.of({
       Add: ({ payload }) =>
-        add(payload.report, payload.dropped).pipe(Effect.catchTag("StorageError", (error) => Effect.fail(storageFailed(error))))
+        add(payload.report, payload.dropped)
+          .pipe(Effect.catchTag("StorageError", (error) => Effect.fail(storageFailed(error))))
     })
   })),
   { maxIdleTime: "5 minutes", defectRetryPolicy: restartPolicy }

@@ -27,7 +27,7 @@ import {
 import { Codecs } from "../protocol/Proto.ts"
 import { badRequest, conflict, notFound, recipientNotFound, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/Storage.ts"
-import { actorClient, callActor } from "./ActorCall.ts"
+import { actorClient } from "./ActorCall.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
@@ -131,7 +131,7 @@ export const layer = Messenger.toLayer(
         const owner = ownerOfMedia(mediaId)
         return owner === undefined
           ? Effect.void
-          : callActor(uploads(owner).Share({ mediaId, by: from, to: request.to, groupId: request.groupId }), "Uploads")
+          : uploads(owner).Share({ mediaId, by: from, to: request.to, groupId: request.groupId })
       }, { discard: true })
 
     /** What a recall needs later. The first record wins: a resend does not move sentAtMs. */
@@ -151,27 +151,21 @@ export const layer = Messenger.toLayer(
         knownRecipients.add(message.to)
       }
       const dedupeKey = `msg:${message.messageId}`
-      const delivered = yield* callActor(
-        changeLogs(message.to).Append({ body: encodeChangeBody({ message }), dedupeKey }),
-        "ChangeLog"
-      )
+      const delivered = yield* changeLogs(message.to).Append({ body: encodeChangeBody({ message }), dedupeKey })
       // On a resend the recipient already holds the message: keep its original content.
       const decoded = delivered.duplicate ? Codecs.Change.decode(delivered.data).message : undefined
       const stored = decoded ? messageRecord(decoded) : message
       if (stored.to !== message.to || stored.groupId !== "") return yield* reused(message)
       const own = message.to === from
         ? delivered
-        : yield* callActor(
-          changeLogs(from).Append({ body: encodeChangeBody({ message: stored }), dedupeKey }),
-          "ChangeLog"
-        )
+        : yield* changeLogs(from).Append({ body: encodeChangeBody({ message: stored }), dedupeKey })
       yield* remember({ to: message.to, groupId: "", sentAtMs: stored.sentAtMs, groupVersion: 0 }, message.clientMsgId)
       return { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
     })
 
     const sendToGroup = Effect.fnUntraced(function*(message: MessageRecord) {
       if (!isGroupId(message.groupId)) return yield* notFound(`no group ${JSON.stringify(message.groupId)}`)
-      const posted = yield* callActor(groups(message.groupId).Post({ message }), "Group")
+      const posted = yield* groups(message.groupId).Post({ message })
       yield* remember(
         { to: "", groupId: message.groupId, sentAtMs: posted.sentAtMs, groupVersion: posted.version },
         message.clientMsgId

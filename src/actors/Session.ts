@@ -27,7 +27,7 @@ import {
   wrongCredentials
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
-import { actorClient, callActor } from "./ActorCall.ts"
+import { actorClient } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import * as LoginThrottle from "./LoginThrottle.ts"
 import type { ThrottleOptions } from "./LoginThrottle.ts"
@@ -214,16 +214,13 @@ export const layer = (options: SessionOptions) =>
         record: SessionRecord,
         extra: { readonly reason?: string; readonly byDevice?: DeviceInfo } = {}
       ) =>
-        callActor(
-          changeLogs(userId).Append({
+        changeLogs(userId).Append({
             body: encodeChangeBody({
               device: { kind, device: record.device, sessionId: record.sessionId, reason: extra.reason ?? "", byDevice: extra.byDevice }
             }),
             // One event per session and kind, however often a failed step is retried.
             dedupeKey: `device/${kind}/${record.sessionId}`
-          }),
-          "ChangeLog"
-        )
+          })
 
       /** Tells the session's long connections why they end, and closes them. */
       const kick = (token: string, code: number, reason: string, after: Duration.Duration = Duration.zero) => {
@@ -346,7 +343,7 @@ export const layer = (options: SessionOptions) =>
         } else {
           sessionToken = yield* issue(device)
         }
-        const head = yield* callActor(changeLogs(userId).Head(), "ChangeLog")
+        const head = yield* changeLogs(userId).Head()
         return { sessionToken, seq: head.seq, epoch: head.epoch }
       })
 

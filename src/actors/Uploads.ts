@@ -29,7 +29,7 @@ import {
 import { ownerOfMedia } from "../protocol/media.ts"
 import { badRequest, conflict, forbidden, internal, notFound, rateLimited, tooLarge, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/Storage.ts"
-import { actorClient, callActor } from "./ActorCall.ts"
+import { actorClient } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { Group } from "./Groups.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
@@ -130,7 +130,7 @@ const entityLayer = (settings: MediaSettings) =>
       })
 
       const isGroupMember = (groupId: string, userId: string) =>
-        callActor(groups(groupId).Members({ caller: userId }), "Group").pipe(
+        groups(groupId).Members({ caller: userId }).pipe(
           Effect.as(true),
           Effect.catch(() => Effect.succeed(false))
         )
@@ -146,7 +146,7 @@ const entityLayer = (settings: MediaSettings) =>
         if (state.sharedWith.length === 0 && state.groups.length === 0) return
         const users = new Set([owner, ...state.sharedWith])
         for (const groupId of state.groups) {
-          const info = yield* callActor(groups(groupId).Members({ caller: owner }), "Group").pipe(
+          const info = yield* groups(groupId).Members({ caller: owner }).pipe(
             Effect.catch(() => Effect.succeed(undefined))
           )
           for (const member of info?.members ?? []) users.add(member.userId)
@@ -155,7 +155,7 @@ const entityLayer = (settings: MediaSettings) =>
           mediaReady: { mediaId: state.mediaId, owner, mimeType: state.mimeType, size: state.size, sha256: state.sha256 }
         })
         for (const userId of users) {
-          yield* callActor(changeLogs(userId).Append({ body, dedupeKey: `media-ready:${state.mediaId}` }), "ChangeLog")
+          yield* changeLogs(userId).Append({ body, dedupeKey: `media-ready:${state.mediaId}` })
         }
       })
 

@@ -17,7 +17,7 @@ import type { Sharding } from "effect/cluster"
 import type { HttpServerRequest } from "effect/http"
 import { HttpServerResponse } from "effect/http"
 import { safeMediaHeaders } from "../media/SafeServing.ts"
-import { actorClient, callActor } from "../actors/ActorCall.ts"
+import { actorClient } from "../actors/ActorCall.ts"
 import { Profile } from "../actors/Profiles.ts"
 import { isValidUserId } from "../actors/Session.ts"
 import { WeftConfig } from "../cluster/Settings.ts"
@@ -41,7 +41,7 @@ const download = (userId: string) =>
   Effect.gen(function*() {
     if (!isValidUserId(userId)) return HttpServerResponse.text(`no avatar at /avatars/${userId}`, { status: 404 })
     const profiles = yield* actorClient(Profile)
-    const found = yield* Effect.result(callActor(profiles(userId).Avatar(), "Profile"))
+    const found = yield* Effect.result(profiles(userId).Avatar())
     if (found._tag === "Failure") {
       return found.failure.code === Status.NOT_FOUND
         ? HttpServerResponse.text(found.failure.message, { status: 404 })
@@ -71,7 +71,7 @@ const upload = (request: HttpServerRequest.HttpServerRequest) =>
     const body = yield* Effect.result(request.arrayBuffer)
     if (body._tag === "Failure") return refuse(Status.BAD_REQUEST, "the body could not be read", 400)
     const profiles = yield* actorClient(Profile)
-    return yield* callActor(profiles(userId).SetAvatar({ image: new Uint8Array(body.success), contentType }), "Profile").pipe(
+    return yield* profiles(userId).SetAvatar({ image: new Uint8Array(body.success), contentType }).pipe(
       Effect.match({
         onFailure: (error: WeftError) => refuse(error.code, error.message),
         onSuccess: (profile) => json({ base: { code: 0, message: "" }, profile })

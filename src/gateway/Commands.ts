@@ -6,7 +6,7 @@
 import { Context, Effect, Layer, Option, type Result } from "effect"
 import type { HttpServerRequest } from "effect/http"
 import type { Sharding } from "effect/cluster"
-import { actorClient, callActor } from "../actors/ActorCall.ts"
+import { actorClient } from "../actors/ActorCall.ts"
 import { ChangeLog } from "../actors/ChangeLog.ts"
 import { isValidUserId, Session } from "../actors/Session.ts"
 import type { Presence } from "../cluster/Presence.ts"
@@ -111,10 +111,7 @@ export const make = Effect.gen(function*() {
   return Commands.of({
     register: Effect.fn("Commands.register")(function*(request, source) {
       yield* checkUserId(request.userId)
-      yield* callActor(
-        sessions(request.userId).Register({ password: request.password, displayName: request.displayName, source }),
-        "Session"
-      )
+      yield* sessions(request.userId).Register({ password: request.password, displayName: request.displayName, source })
       return { base: ok }
     }),
     auth: Effect.fn("Commands.auth")(function*(request, source) {
@@ -127,16 +124,13 @@ export const make = Effect.gen(function*() {
       if (device.deviceId.length > 64 || device.name.length > 64) {
         return yield* badRequest("device id and name must have at most 64 characters")
       }
-      const session = yield* callActor(
-        sessions(request.userId).Login({
+      const session = yield* sessions(request.userId).Login({
           password: request.password || undefined,
           resumeToken: request.resumeToken || undefined,
           device,
           source,
           replacesConnectionId: request.replacesConnectionId || undefined
-        }),
-        "Session"
-      )
+        })
       return {
         userId: request.userId,
         deviceId: device.deviceId,
@@ -167,10 +161,7 @@ export const make = Effect.gen(function*() {
         : Math.min(request.syncLimit, config.maxSyncPage)
       // The page is a shortcut, not part of the login: a log that cannot answer now (its shard is
       // between owners) leaves it out, and the client syncs by itself as an older one would.
-      const page = yield* callActor(
-        changeLogs(authenticated.userId).Sync({ cursor: request.syncCursor, limit }),
-        "ChangeLog"
-      ).pipe(Effect.option)
+      const page = yield* changeLogs(authenticated.userId).Sync({ cursor: request.syncCursor, limit }).pipe(Effect.option)
       return Option.isNone(page)
         ? encodeAuthResponse(response, undefined)
         : encodeAuthResponse(response, encodeSyncResponse(page.value.entries, page.value.cursor, page.value.more, page.value.epoch))
@@ -179,7 +170,7 @@ export const make = Effect.gen(function*() {
       if (!isValidUserId(userId) || sessionToken === "") {
         return yield* invalidToken("a user id and a session token are required in the base request")
       }
-      yield* callActor(sessions(userId).Verify({ sessionToken }), "Session")
+      yield* sessions(userId).Verify({ sessionToken })
     }),
     byId: (id) => byId.get(id),
     byName: (name) => byName.get(name),

@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
 import type { HttpServerRequest } from "effect/http"
 import { HttpServerResponse } from "effect/http"
-import { actorClient, callActor } from "../actors/ActorCall.ts"
+import { actorClient } from "../actors/ActorCall.ts"
 import { Uploads } from "../actors/Uploads.ts"
 import { WeftConfig } from "../cluster/Settings.ts"
 import { bearerCaller, type Commands } from "../gateway/Commands.ts"
@@ -92,7 +92,7 @@ const serve = (request: HttpServerRequest.HttpServerRequest) =>
     }
 
     const uploads = yield* actorClient(Uploads)
-    const found = yield* Effect.result(callActor(uploads(owner).Info({ mediaId, requester: user }), "Uploads"))
+    const found = yield* Effect.result(uploads(owner).Info({ mediaId, requester: user }))
     if (found._tag === "Failure") return plain(httpStatusOf(found.failure), found.failure.message)
     const target = thumb ? found.success.thumbnail : found.success.media
     if (target === null) return plain(404, `media ${mediaId} has no thumbnail`)

@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { actorClient, callActor } from "../../actors/ActorCall.ts"
+import { actorClient } from "../../actors/ActorCall.ts"
 import { checkPeer, ContactList, Friendship, pairId } from "../../actors/Contacts.ts"
 import { Command } from "../../protocol/Command.ts"
 import { ContactCodecs, MAX_REQUEST_MESSAGE_LENGTH } from "../../protocol/contacts.ts"
@@ -32,10 +32,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
           if (request.message.length > MAX_REQUEST_MESSAGE_LENGTH) {
             return yield* badRequest(`a request's message has at most ${MAX_REQUEST_MESSAGE_LENGTH} characters`)
           }
-          const result = yield* callActor(
-            pair(caller.userId, peer).Request({ caller: caller.userId, peer, message: request.message }),
-            "Friendship"
-          )
+          const result = yield* pair(caller.userId, peer).Request({ caller: caller.userId, peer, message: request.message })
           return { base: ok, accepted: result.accepted }
         })
     ),
@@ -48,10 +45,8 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
       },
       (caller, request) =>
         Effect.flatMap(checkPeer(caller.userId, request.userId, "other"), (peer) =>
-          callActor(
-            pair(caller.userId, peer).Respond({ caller: caller.userId, peer, accept: request.accept }),
-            "Friendship"
-          )).pipe(Effect.as({ base: ok }))
+          pair(caller.userId, peer).Respond({ caller: caller.userId, peer, accept: request.accept }))
+            .pipe(Effect.as({ base: ok }))
     ),
     handler(
       {
@@ -61,7 +56,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         response: ContactCodecs.ListContactsResponse
       },
       (caller) =>
-        callActor(lists(caller.userId).List(), "ContactList").pipe(Effect.map((contacts) => ({ base: ok, contacts })))
+        lists(caller.userId).List().pipe(Effect.map((contacts) => ({ base: ok, contacts })))
     ),
     handler(
       {
@@ -72,7 +67,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
       },
       (caller, request) =>
         Effect.flatMap(checkPeer(caller.userId, request.userId, "other"), (peer) =>
-          callActor(pair(caller.userId, peer).Remove({ caller: caller.userId, peer }), "Friendship")).pipe(
+          pair(caller.userId, peer).Remove({ caller: caller.userId, peer })).pipe(
             Effect.as({ base: ok })
           )
     )

@@ -1,6 +1,6 @@
 /** The commands of a logged-in caller that every deployment has: ping, send message, sync. */
 import { Effect } from "effect"
-import { actorClient, callActor } from "../../actors/ActorCall.ts"
+import { actorClient } from "../../actors/ActorCall.ts"
 import { ChangeLog } from "../../actors/ChangeLog.ts"
 import { Messenger } from "../../actors/Messenger.ts"
 import { Command } from "../../protocol/Command.ts"
@@ -29,23 +29,20 @@ export const handlers = Effect.gen(function*() {
         response: Codecs.SendMessageResponse
       },
       (caller, request) =>
-        callActor(
-          messengers(caller.userId).Send({
+        messengers(caller.userId).Send({
             to: request.to,
             groupId: request.groupId ?? "",
             type: request.type,
             text: request.text,
             clientMsgId: request.clientMsgId,
             media: mediaRecord(request.media)
-          }),
-          "Messenger"
-        ).pipe(Effect.map((sent) => ({ base: ok, ...sent })))
+          }).pipe(Effect.map((sent) => ({ base: ok, ...sent })))
     ),
     handler(
       { id: Command.SYNC, name: "sync", request: Codecs.SyncRequest, response: Codecs.SyncResponse },
       (caller, request) => {
         const limit = request.limit === 0 ? config.maxSyncPage : Math.min(request.limit, config.maxSyncPage)
-        return callActor(changeLogs(caller.userId).Sync({ cursor: request.cursor, limit }), "ChangeLog").pipe(
+        return changeLogs(caller.userId).Sync({ cursor: request.cursor, limit }).pipe(
           // Stored changes go to the wire as they are, without a decode and re-encode.
           Effect.map((page) => encodeSyncResponse(page.entries, page.cursor, page.more, page.epoch))
         )

@@ -5,7 +5,7 @@
  */
 import { Duration, Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { actorClient, callActor } from "../../actors/ActorCall.ts"
+import { actorClient } from "../../actors/ActorCall.ts"
 import { LOGOUT_KICK_DELAY, Session } from "../../actors/Session.ts"
 import { Command } from "../../protocol/Command.ts"
 import { DeviceCodecs } from "../../protocol/devices.ts"
@@ -24,15 +24,12 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         response: DeviceCodecs.LogoutResponse
       },
       (caller) =>
-        callActor(
-          sessions(caller.userId).Logout({
+        sessions(caller.userId).Logout({
             sessionToken: caller.sessionToken,
             // A long connection writes this response before the Kicked frame that closes it;
             // a short connection has nothing to close.
             kickAfterMs: caller.transport === "http" ? 0 : Duration.toMillis(LOGOUT_KICK_DELAY)
-          }),
-          "Session"
-        ).pipe(Effect.as({ base: ok }))
+          }).pipe(Effect.as({ base: ok }))
     ),
     handler(
       {
@@ -42,7 +39,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         response: DeviceCodecs.ListDevicesResponse
       },
       (caller) =>
-        callActor(sessions(caller.userId).ListDevices({ sessionToken: caller.sessionToken }), "Session").pipe(
+        sessions(caller.userId).ListDevices({ sessionToken: caller.sessionToken }).pipe(
           Effect.map((list) => ({ base: ok, sessions: list }))
         )
     )

@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { actorClient, callActor } from "../../actors/ActorCall.ts"
+import { actorClient } from "../../actors/ActorCall.ts"
 import { Group } from "../../actors/Groups.ts"
 import { Command } from "../../protocol/Command.ts"
 import { GroupCodecs, isGroupId, newGroupId } from "../../protocol/groups.ts"
@@ -20,8 +20,8 @@ const checkGroupId = (groupId: string): Effect.Effect<string, WeftError> =>
 
 export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Sharding.Sharding> = Effect.gen(function*() {
   const groups = yield* actorClient(Group)
-  const call = <A>(groupId: string, rpc: (group: ReturnType<typeof groups>) => Effect.Effect<A, unknown>) =>
-    Effect.flatMap(checkGroupId(groupId), (id) => callActor(rpc(groups(id)), "Group"))
+  const call = <A>(groupId: string, rpc: (group: ReturnType<typeof groups>) => Effect.Effect<A, WeftError>) =>
+    Effect.flatMap(checkGroupId(groupId), (id) => rpc(groups(id)))
   return [
     handler(
       {
@@ -31,10 +31,8 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         response: GroupCodecs.CreateGroupResponse
       },
       (caller, request) =>
-        callActor(
-          groups(newGroupId()).Create({ caller: caller.userId, name: request.name, members: request.members }),
-          "Group"
-        ).pipe(Effect.map((group) => ({ base: ok, group })))
+        groups(newGroupId()).Create({ caller: caller.userId, name: request.name, members: request.members })
+          .pipe(Effect.map((group) => ({ base: ok, group })))
     ),
     handler(
       {

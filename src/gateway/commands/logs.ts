@@ -4,7 +4,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { actorClient, callActor } from "../../actors/ActorCall.ts"
+import { actorClient } from "../../actors/ActorCall.ts"
 import { LogReports } from "../../actors/LogReports.ts"
 import { Command } from "../../protocol/Command.ts"
 import { LogCodecs } from "../../protocol/logs.ts"
@@ -23,17 +23,14 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         response: LogCodecs.UploadLogResponse
       },
       (caller, request) =>
-        callActor(
-          reports(caller.userId).Upload({
+        reports(caller.userId).Upload({
             // A copy: the decoded bytes may be a view into the whole frame.
             log: Uint8Array.from(request.log ?? []),
             appVersion: request.appVersion,
             deviceId: request.deviceId || caller.deviceId,
             reason: request.reason,
             metadata: request.metadata ?? {}
-          }),
-          "LogReports"
-        ).pipe(Effect.map((report) => ({ base: ok, report })))
+          }).pipe(Effect.map((report) => ({ base: ok, report })))
     )
   ]
 })

@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { actorClient, callActor } from "../../actors/ActorCall.ts"
+import { actorClient } from "../../actors/ActorCall.ts"
 import { Uploads } from "../../actors/Uploads.ts"
 import { type MediaSettings, WeftConfig } from "../../cluster/Settings.ts"
 import type { MediaDetails } from "../../media/MediaRecords.ts"
@@ -41,17 +41,14 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
           response: MediaCodecs.UploadInitResponse
         },
         (caller, request) =>
-          callActor(
-            uploads(caller.userId).Init({
+          uploads(caller.userId).Init({
               kind: request.kind,
               size: request.size,
               sha256: request.sha256,
               mimeType: request.mimeType,
               fileName: request.fileName ?? "",
               thumbnailMediaId: request.thumbnailMediaId ?? ""
-            }),
-            "Uploads"
-          ).pipe(Effect.map((started) => ({
+            }).pipe(Effect.map((started) => ({
             base: ok,
             uploadId: started.mediaId,
             mediaId: started.mediaId,
@@ -68,15 +65,12 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
           response: MediaCodecs.UploadChunkResponse
         },
         (caller, request) =>
-          callActor(
-            // A copy: the decoded bytes may be a view into the whole frame.
+          // A copy: the decoded bytes may be a view into the whole frame.
             uploads(caller.userId).Chunk({
               uploadId: request.uploadId,
               offset: request.offset,
               data: Uint8Array.from(request.data ?? [])
-            }),
-            "Uploads"
-          ).pipe(Effect.map((acked) => ({ base: ok, nextOffset: acked.nextOffset })))
+            }).pipe(Effect.map((acked) => ({ base: ok, nextOffset: acked.nextOffset })))
       ),
       handler(
         {
@@ -86,7 +80,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
           response: MediaCodecs.UploadCompleteResponse
         },
         (caller, request) =>
-          callActor(uploads(caller.userId).Complete({ uploadId: request.uploadId }), "Uploads").pipe(
+          uploads(caller.userId).Complete({ uploadId: request.uploadId }).pipe(
             Effect.map((media) => ({ base: ok, media: withUrls(settings, media, caller.userId) }))
           )
       ),
@@ -100,7 +94,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         (caller, request) => {
           const owner = ownerOfMedia(request.mediaId)
           if (owner === undefined) return Effect.fail(notFound(`no media ${JSON.stringify(request.mediaId)}`))
-          return callActor(uploads(owner).Info({ mediaId: request.mediaId, requester: caller.userId }), "Uploads").pipe(
+          return uploads(owner).Info({ mediaId: request.mediaId, requester: caller.userId }).pipe(
             Effect.map((found) => ({ base: ok, media: withUrls(settings, found.media, caller.userId) }))
           )
         }

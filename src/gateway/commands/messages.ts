@@ -4,7 +4,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { actorClient, callActor } from "../../actors/ActorCall.ts"
+import { actorClient } from "../../actors/ActorCall.ts"
 import { Conversations } from "../../actors/Conversations.ts"
 import { Command } from "../../protocol/Command.ts"
 import { MessageCodecs } from "../../protocol/messages.ts"
@@ -23,7 +23,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         response: MessageCodecs.RecallMessageResponse
       },
       (caller, request) =>
-        callActor(conversations(caller.userId).Recall({ messageId: request.messageId }), "Conversations").pipe(
+        conversations(caller.userId).Recall({ messageId: request.messageId }).pipe(
           Effect.map((recalled) => ({ base: ok, ...recalled }))
         )
     ),
@@ -35,10 +35,8 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         response: MessageCodecs.MarkReadResponse
       },
       (caller, request) =>
-        callActor(
-          conversations(caller.userId).MarkRead({ conversation: request.conversation, seq: request.seq }),
-          "Conversations"
-        ).pipe(Effect.map((read) => ({ base: ok, ...read })))
+        conversations(caller.userId).MarkRead({ conversation: request.conversation, seq: request.seq })
+          .pipe(Effect.map((read) => ({ base: ok, ...read })))
     ),
     handler(
       {
@@ -48,7 +46,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         response: MessageCodecs.UnreadCountsResponse
       },
       (caller) =>
-        callActor(conversations(caller.userId).UnreadCounts(), "Conversations").pipe(
+        conversations(caller.userId).UnreadCounts().pipe(
           Effect.map((counts) => ({ base: ok, ...counts }))
         )
     )

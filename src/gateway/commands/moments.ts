@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { actorClient, callActor } from "../../actors/ActorCall.ts"
+import { actorClient } from "../../actors/ActorCall.ts"
 import { Moments } from "../../actors/Moments.ts"
 import { isValidUserId } from "../../actors/Session.ts"
 import { Command } from "../../protocol/Command.ts"
@@ -32,10 +32,8 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         response: MomentCodecs.PostMomentResponse
       },
       (caller, request) =>
-        callActor(
-          moments(caller.userId).Post({ text: request.text, media: request.media, clientPostId: request.clientPostId }),
-          "Moments"
-        ).pipe(Effect.map((result) => ({ base: ok, ...result })))
+        moments(caller.userId).Post({ text: request.text, media: request.media, clientPostId: request.clientPostId })
+          .pipe(Effect.map((result) => ({ base: ok, ...result })))
     ),
     handler(
       {
@@ -47,10 +45,8 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
       (caller, request) =>
         request.author !== "" && !isValidUserId(request.author)
           ? Effect.fail(invalidUserId(`${JSON.stringify(request.author)} is not a user id`))
-          : callActor(
-            moments(caller.userId).Feed({ limit: request.limit, pageToken: request.pageToken, author: request.author }),
-            "Moments"
-          ).pipe(Effect.map((page) => ({ base: ok, ...page })))
+          : moments(caller.userId).Feed({ limit: request.limit, pageToken: request.pageToken, author: request.author })
+            .pipe(Effect.map((page) => ({ base: ok, ...page })))
     ),
     handler(
       {
@@ -61,7 +57,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
       },
       (caller, request) =>
         Effect.flatMap(checkPostId(request.postId), ({ author, n }) =>
-          callActor(moments(author).Comment({ caller: caller.userId, n, text: request.text }), "Moments")).pipe(
+          moments(author).Comment({ caller: caller.userId, n, text: request.text })).pipe(
             Effect.map((comment) => ({ base: ok, comment }))
           )
     ),
@@ -74,7 +70,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
       },
       (caller, request) =>
         Effect.flatMap(checkPostId(request.postId), ({ author, n }) =>
-          callActor(moments(author).Like({ caller: caller.userId, n, unlike: request.unlike }), "Moments")).pipe(
+          moments(author).Like({ caller: caller.userId, n, unlike: request.unlike })).pipe(
             Effect.map((likes) => ({ base: ok, likes }))
           )
     )

@@ -4,7 +4,7 @@
  * a live connection, so the next change for the user wakes it — until the timeout.
  */
 import { Deferred, Effect, Scope } from "effect"
-import { actorClient, callActor } from "../../actors/ActorCall.ts"
+import { actorClient } from "../../actors/ActorCall.ts"
 import { ChangeLog } from "../../actors/ChangeLog.ts"
 import { Presence } from "../../cluster/Presence.ts"
 import { Command } from "../../protocol/Command.ts"
@@ -52,11 +52,11 @@ export const handlers = Effect.gen(function*() {
             kick: () => Deferred.doneUnsafe(woken, Effect.void)
           }).pipe(Scope.provide(scope))
           yield* presence.online(caller.userId).pipe(Scope.provide(scope))
-          const head = yield* callActor(changeLogs(caller.userId).Head(), "ChangeLog")
+          const head = yield* changeLogs(caller.userId).Head()
           if (head.seq <= request.cursor) {
             yield* Deferred.await(woken).pipe(Effect.timeoutOption(timeoutMs))
           }
-          const page = yield* callActor(changeLogs(caller.userId).Sync({ cursor: request.cursor, limit }), "ChangeLog")
+          const page = yield* changeLogs(caller.userId).Sync({ cursor: request.cursor, limit })
           return encodeSyncResponse(page.entries, page.cursor, page.more, page.epoch)
         }))
     )

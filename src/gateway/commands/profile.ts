@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Sharding } from "effect/cluster"
-import { actorClient, callActor } from "../../actors/ActorCall.ts"
+import { actorClient } from "../../actors/ActorCall.ts"
 import { Profile } from "../../actors/Profiles.ts"
 import { isValidUserId } from "../../actors/Session.ts"
 import { Command } from "../../protocol/Command.ts"
@@ -29,7 +29,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
       (caller, request) => {
         const userId = request.userId || caller.userId
         return isValidUserId(userId)
-          ? callActor(profiles(userId).Get(), "Profile").pipe(answer)
+          ? profiles(userId).Get().pipe(answer)
           : Effect.fail(invalidUserId(`${JSON.stringify(userId)} is not a user id`))
       }
     ),
@@ -41,10 +41,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         response: ProfileCodecs.SetProfileResponse
       },
       (caller, request) =>
-        callActor(
-          profiles(caller.userId).Update({ displayName: request.displayName, signature: request.signature }),
-          "Profile"
-        ).pipe(answer)
+        profiles(caller.userId).Update({ displayName: request.displayName, signature: request.signature }).pipe(answer)
     ),
     handler(
       {
@@ -54,10 +51,7 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         response: ProfileCodecs.SetAvatarResponse
       },
       (caller, request) =>
-        callActor(
-          profiles(caller.userId).SetAvatar({ image: request.image, contentType: request.contentType }),
-          "Profile"
-        ).pipe(answer)
+        profiles(caller.userId).SetAvatar({ image: request.image, contentType: request.contentType }).pipe(answer)
     )
   ]
 })
