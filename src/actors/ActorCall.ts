@@ -59,12 +59,9 @@ const edge = (to: string, started: number, exit: Exit.Exit<unknown, unknown>) =>
     return Effect.void
   })
 
-/** Calls made by `actorClient`: they already carry the timeout, the metrics and the error mapping. */
-const actorCalls = new WeakSet<object>()
-
 /**
- * Calls an actor; `to` names the called actor's type (ChangeLog, Session, ...). A call made by
- * `actorClient` is returned as it is.
+ * Calls an actor through the engine (an Entity client's call); `to` names the called actor's type
+ * (ChangeLog, Session, ...). `actorClient`'s calls use it when the actor is not local.
  *
  * The call runs in a fiber of its own, and the caller stops waiting after `callTimeout`
  * without waiting for that fiber to wind down: a request already delivered to a runner that
@@ -72,13 +69,6 @@ const actorCalls = new WeakSet<object>()
  * interrupted. The abandoned call is interrupted in the background.
  */
 export const callActor = <A, E, R>(
-  call: Effect.Effect<A, E, R>,
-  to: string
-): Effect.Effect<A, WeftError, R> =>
-  actorCalls.has(call) ? call as Effect.Effect<A, any, R> : callEngine(call, to)
-
-/** A call through the engine (effect/cluster's rpc client), in a fiber of its own. */
-const callEngine = <A, E, R>(
   call: Effect.Effect<A, E, R>,
   to: string
 ): Effect.Effect<A, WeftError, R> =>
@@ -158,10 +148,9 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
           record(success ? series.ok : series.error, 1)
           record(local, 1)
         })
-        if (fast === undefined) return callEngine(engine(id)[tag](payload, options), to)
-        return Effect.catchIf(fast, isMoved, () => callEngine(engine(id)[tag](payload, options), to))
+        if (fast === undefined) return callActor(engine(id)[tag](payload, options), to)
+        return Effect.catchIf(fast, isMoved, () => callActor(engine(id)[tag](payload, options), to))
       })
-      actorCalls.add(effect)
       return effect
     }
     const methods: Record<string, unknown> = {}
