@@ -34,6 +34,7 @@ import { actorClient } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import * as Conversations from "./Conversations.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
+import { Hooks } from "../server/Hooks.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
 
@@ -157,6 +158,15 @@ interface GroupState {
   readonly pending?: PendingEvent | undefined
 }
 
+/** The names hooks see for the kinds of group change. */
+const changeKinds: Readonly<Record<number, string>> = {
+  [GroupEventKind.CREATED]: "created",
+  [GroupEventKind.MEMBERS_ADDED]: "members-added",
+  [GroupEventKind.MEMBER_REMOVED]: "member-removed",
+  [GroupEventKind.MEMBER_LEFT]: "member-left",
+  [GroupEventKind.RENAMED]: "renamed"
+}
+
 const groupKey = (groupId: string) => userKey(groupId, "group")
 
 /** How many member logs are written at once during a fan-out. */
@@ -183,6 +193,7 @@ const groupLayer = (settings: WeftSettings) =>
       const storage = yield* Storage
       const changeLogs = yield* actorClient(ChangeLog)
       const groupId = (yield* Entity.CurrentAddress).entityId
+      const hooks = yield* Hooks
       const maxMembers = settings.features.maxGroupMembers
       const stored = yield* storage.get(groupKey(groupId)).pipe(Effect.orDie)
       let state: GroupState | undefined = stored === undefined ? undefined : decodeJson<GroupState>(stored)
@@ -229,7 +240,12 @@ const groupLayer = (settings: WeftSettings) =>
           memberCount: next.members.length
         }
         return save({ ...next, pending: { event, targets, dedupeKey: `group:${groupId}:${next.version}` } }).pipe(
-          Effect.andThen(settle)
+          Effect.andThen(settle),
+          Effect.tap(() =>
+            Effect.sync(() =>
+              hooks.afterGroupChange?.({ groupId, by: actor, kind: changeKinds[kind] ?? String(kind), members: userIds, name: next.name })
+            )
+          )
         )
       }
 

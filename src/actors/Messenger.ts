@@ -28,6 +28,7 @@ import { Codecs } from "../protocol/Proto.ts"
 import { badRequest, conflict, notFound, recipientNotFound, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/Storage.ts"
 import { actorClient } from "./ActorCall.ts"
+import { Hooks, type MessageDraft, rejection } from "../server/Hooks.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
@@ -116,6 +117,17 @@ const validate = (request: SendRequest): Effect.Effect<void, WeftError> => {
   return Effect.void
 }
 
+/** A message as the application's hooks see it. */
+const draftOf = (from: string, request: SendRequest): MessageDraft => ({
+  from,
+  to: request.to,
+  groupId: request.groupId,
+  type: request.type,
+  text: request.text,
+  clientMsgId: request.clientMsgId,
+  mediaId: request.media?.mediaId ?? ""
+})
+
 export const layer = Messenger.toLayer(
   supervised("Messenger", Effect.gen(function*() {
     const storage = yield* Storage
@@ -124,6 +136,7 @@ export const layer = Messenger.toLayer(
     const from = (yield* Entity.CurrentAddress).entityId
     const uploads = yield* actorClient(Uploads)
     const knownRecipients = new Set<string>()
+    const hooks = yield* Hooks
 
     /** Shares the message's media (ids weft issued; others are opaque) with its recipients. */
     const shareMedia = (request: SendRequest) =>
@@ -173,12 +186,31 @@ export const layer = Messenger.toLayer(
       return { messageId: message.messageId, seq: posted.seq, sentAtMs: posted.sentAtMs, duplicate: posted.duplicate }
     })
 
-    const send = Effect.fnUntraced(function*(request: SendRequest) {
-      yield* validate(request)
+    /**
+     * The application's verdict on a new message (server/Hooks.ts): the request as it is to be
+     * stored, or the refusal. A resend of a stored message is not asked again: its content
+     * was decided the first time.
+     */
+    const moderated = Effect.fnUntraced(function*(request: SendRequest) {
+      const verdict = yield* hooks.beforeMessage!(draftOf(from, request))
+      if (verdict.action === "reject") return yield* rejection(verdict)
+      if (verdict.action === "allow") return request
+      const rewritten = { ...request, text: verdict.text }
+      yield* validate(rewritten).pipe(
+        Effect.mapError((error) => new WeftError({ code: error.code, message: `rewritten by a hook: ${error.message}` }))
+      )
+      return rewritten
+    })
+
+    const send = Effect.fnUntraced(function*(original: SendRequest) {
+      yield* validate(original)
+      let request = original
       const previous = yield* storage.get(sentRecordKey(from, request.clientMsgId)).pipe(Effect.mapError(storageFailed))
       if (previous !== undefined) {
         const sent = decodeJson<SentRecord>(previous)
         if (sent.to !== request.to || sent.groupId !== request.groupId) return yield* reused(request)
+      } else if (hooks.beforeMessage !== undefined) {
+        request = yield* moderated(request)
       }
       yield* shareMedia(request)
       const message: MessageRecord = {
@@ -192,7 +224,11 @@ export const layer = Messenger.toLayer(
         sentAtMs: Date.now(),
         media: request.media
       }
-      return yield* (request.groupId === "" ? sendDirect(message) : sendToGroup(message))
+      const sent = yield* (request.groupId === "" ? sendDirect(message) : sendToGroup(message))
+      if (hooks.afterMessage !== undefined && !sent.duplicate) {
+        hooks.afterMessage({ ...draftOf(from, request), messageId: sent.messageId, sentAtMs: sent.sentAtMs, seq: sent.seq })
+      }
+      return sent
     })
 
     return Messenger.of({ Send: ({ payload }) => send(payload) })

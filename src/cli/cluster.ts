@@ -12,9 +12,11 @@ import { describe as describeRedis } from "../cluster/RedisClient.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { UsageError } from "./args.ts"
 import { explainStartupFailure } from "./dev.ts"
+import { applicationFlags, loadApplication } from "./application.ts"
+import { application } from "../server/Application.ts"
 
 const common = ["redis", "redis-cluster", "shard-lock-expiration-ms", "presence-ttl-ms", "cluster-secret", "host", "admin-port", "admin-host", "admin-token", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin",
-  "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address"]
+  "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address", ...applicationFlags]
 
 const peers = (source: Source | undefined): ReadonlyArray<string> =>
   source === undefined ? [] : source.value.split(",").map((peer) => peer.trim()).filter((peer) => peer !== "")
@@ -104,7 +106,8 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
     console.log(`weft runner: cluster member on ${cluster.runnerHost}:${cluster.runnerPort}, ${describeRedis({ url: cluster.redisUrl, cluster: cluster.redisCluster })}`)
     return yield* Effect.never
   })
-  launch("runner", program.pipe(Effect.provide(Layer.fresh(admin(settings, cluster, "runner").pipe(Layer.provideMerge(runner(settings, cluster)))))))
+  const app = application(await loadApplication(get))
+  launch("runner", program.pipe(Effect.provide(Layer.fresh(admin(settings, cluster, "runner").pipe(Layer.provideMerge(runner(settings, cluster)), Layer.provide(app))))))
 }
 
 export const runGateway = async (argv: ReadonlyArray<string>) => {
@@ -143,5 +146,6 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
     console.log(`weft gateway: pushes from runners on ${cluster.pushHost}:${cluster.pushPort}, ${describeRedis({ url: cluster.redisUrl, cluster: cluster.redisCluster })}`)
     return yield* Effect.never
   })
-  launch("gateway", program.pipe(Effect.provide(Layer.fresh(admin(settings, cluster, "gateway").pipe(Layer.provideMerge(gateway(settings, cluster)))))))
+  const app = application(await loadApplication(get))
+  launch("gateway", program.pipe(Effect.provide(Layer.fresh(admin(settings, cluster, "gateway").pipe(Layer.provideMerge(gateway(settings, cluster)), Layer.provide(app))))))
 }

@@ -9,6 +9,8 @@ import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { parsePort } from "./args.ts"
+import { applicationFlags, loadApplication } from "./application.ts"
+import { application } from "../server/Application.ts"
 import { setRecording } from "../metrics/Instruments.ts"
 import { advertisedEndpoints, jsonLogs, loginPolicy, onOff, tlsFiles } from "./config.ts"
 
@@ -47,9 +49,16 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       "tls-key": { type: "string" },
       "login-policy": { type: "string" },
       metrics: { type: "string" },
-      advertise: { type: "string" }
+      advertise: { type: "string" },
+      ...Object.fromEntries(applicationFlags.map((flag) => [flag, { type: "string" as const }]))
     },
     strict: true
+  })
+  const app = await loadApplication((flag) => {
+    const value = (values as Record<string, string | undefined>)[flag]
+    if (value !== undefined) return { value, origin: `--${flag}` }
+    const env = process.env[`WEFT_${flag.toUpperCase().replace(/-/g, "_")}`]
+    return env === undefined || env === "" ? undefined : { value: env, origin: `WEFT_${flag.toUpperCase().replace(/-/g, "_")}` }
   })
   const host = values.host ?? "127.0.0.1"
   setRecording(onOff(values.metrics === undefined ? undefined : { value: values.metrics, origin: "--metrics" }, true))
@@ -112,7 +121,7 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
 
   NodeRuntime.runMain(
     program.pipe(
-      Effect.provide(Layer.fresh(dev(settings))),
+      Effect.provide(Layer.fresh(dev(settings).pipe(Layer.provide(application(app))))),
       Effect.provide(jsonLogs),
       Effect.catchCause((cause) =>
         Effect.sync(() => {

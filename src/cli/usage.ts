@@ -4,11 +4,15 @@ export const commandUsage: Readonly<Record<string, string>> = {
   dev: `  weft dev [--host H] [--port N] [--http-port N] [--admin-port N] [--login-policy allow-many|one-per-platform|kick-older]
            [--advertise tcp://IP:PORT,ws://IP:PORT,http://IP:PORT] [--admin-host H] [--admin-token T]
            [--tls-cert FILE --tls-key FILE] [--metrics on|off]
-      Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.`,
+           [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
+      Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.
+      --feature serves an application's own commands, actors and hooks (docs/framework.md);
+      --hook-url sends hooks to an app server over HTTP, signed with --hook-secret.`,
   runner: `  weft runner [--redis URL[,URL...]] [--redis-cluster on] [--allow-volatile-redis on] [--runner-host H] [--runner-port N]
               [--admin-port N] [--shard-lock-expiration-ms N] [--presence-ttl-ms N] [--config FILE]
               [--admin-host H] [--admin-token T] [--registrations-per-address N]
               [--failed-logins-per-user-address N] [--failed-logins-per-address N]
+              [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
       Clustered mode: a logic runner hosting the actors of its shards; state in Redis. Several
       URLs (or --redis-cluster on) mean a Redis Cluster. Refuses a Redis without append-only
       persistence unless --allow-volatile-redis on.
@@ -17,7 +21,9 @@ export const commandUsage: Readonly<Record<string, string>> = {
   gateway: `  weft gateway [--redis URL[,URL...]] [--port N,N] [--http-port N,N] [--push-port N] [--admin-port N] [--config FILE]
                [--advertise tcp://IP:PORT,ws://IP:PORT?weight=N,...] [--web-chat on|off]
                [--tls-cert FILE --tls-key FILE] [--media-origin URL] [--admin-host H] [--admin-token T]
+               [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
       Clustered mode: a gateway holding connections and forwarding to the runners.
+      Give runners and gateways the same --feature modules and hooks.
       Runners and gateways need the cluster secret (WEFT_CLUSTER_SECRET, the same on all).
       Every flag can also come from WEFT_<FLAG> (e.g. WEFT_REDIS) or the --config JSON file.`,
   status: `  weft status [--redis URL[,URL...]] [--redis-cluster on] [--shards N] [--json on]

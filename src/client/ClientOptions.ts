@@ -1,6 +1,6 @@
 /** What a WeftClient is told (its options) and what it tells (its events). */
 import type { Media } from "../protocol/messages.ts"
-import type { Change, Kicked, Message } from "../protocol/Proto.ts"
+import type { AppEvent, Change, Kicked, Message } from "../protocol/Proto.ts"
 import type { TransportName } from "../protocol/routes.ts"
 import type { HeartbeatEvent, HeartbeatSchedule } from "./Heartbeat.ts"
 import type { ClientTls } from "./FrameConnection.ts"
@@ -70,6 +70,8 @@ export interface ClientEvents {
   change: (change: Change) => void
   /** A change that is a message (sent or received by this user). */
   message: (message: Message, seq: number) => void
+  /** A change that is an event of an application's own feature (server: userLogs().append). */
+  appEvent: (event: AppEvent, seq: number) => void
   state: (state: ClientState) => void
   /**
    * The server ended this session (logout, or a newer login under the login policy). The

@@ -39,6 +39,8 @@ export { DisconnectedError, WeftRequestError }
 export type { ClientEvents, ClientOptions, ClientState, Endpoint, OutgoingMessage }
 export type { HeartbeatEvent } from "./Heartbeat.ts"
 
+type Answered = { readonly base?: { readonly code: number; readonly message: string } | null }
+
 const PollRequest = codec<{ readonly cursor: number; readonly limit: number; readonly timeoutMs: number }>("PollRequest")
 
 /** Pushes kept for a link whose login has not completed yet (more: a gap, and a sync). */
@@ -86,6 +88,7 @@ export class WeftClient {
   private listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
     change: new Set(),
     message: new Set(),
+    appEvent: new Set(),
     state: new Set(),
     reset: new Set(),
     error: new Set(),
@@ -240,15 +243,28 @@ export class WeftClient {
    * non-zero status, DisconnectedError when offline. The building block of the feature
    * helpers in client/ (contacts, groups, ...).
    */
-  call<Req, Res extends { readonly base?: { readonly code: number; readonly message: string } | null }>(
+  call<Req, Res extends Answered>(
     command: number,
     requestCodec: Codec<Req>,
     responseCodec: Codec<Res>,
     request: Req
+  ): Promise<Res>
+  /** An application's command (its spec from the app's protos: weft/server's `command`). */
+  call<Req, Res extends Answered>(
+    spec: { readonly id: number; readonly request: Codec<Req>; readonly response: Codec<Res> },
+    request: Req
+  ): Promise<Res>
+  call<Req, Res extends Answered>(
+    command: number | { readonly id: number; readonly request: Codec<Req>; readonly response: Codec<Res> },
+    requestCodecOrRequest: Codec<Req> | Req,
+    responseCodec?: Codec<Res>,
+    request?: Req
   ): Promise<Res> {
     const connection = this.connection
     if (connection === undefined || this.stateValue !== "online") return Promise.reject(new DisconnectedError("offline"))
-    return connection.request(command, requestCodec, responseCodec, request)
+    return typeof command === "number"
+      ? connection.request(command, requestCodecOrRequest as Codec<Req>, responseCodec!, request as Req)
+      : connection.request(command.id, command.request, command.response, requestCodecOrRequest as Req)
   }
 
   /** The server's route list, best first (also remembered for the next connects). */
@@ -550,6 +566,7 @@ export class WeftClient {
     this.cursorValue = change.seq
     this.emit("change", change)
     if (change.message) this.emit("message", change.message, change.seq)
+    else if (change.app) this.emit("appEvent", change.app, change.seq)
   }
 
   private onPush(connection: Link, frame: Frame): void {

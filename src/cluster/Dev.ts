@@ -11,6 +11,7 @@ import { GatewayConfig } from "../gateway/GatewayConfig.ts"
 import * as TcpServer from "../gateway/TcpServer.ts"
 import { instrumented } from "../storage/instrumented.ts"
 import { layerMemory } from "../storage/memory.ts"
+import type { Storage } from "../storage/Storage.ts"
 import { devEngine } from "./Engine.ts"
 import { WeftConfig, type WeftSettings } from "./Settings.ts"
 
@@ -29,13 +30,13 @@ export const admin = (settings: WeftSettings) =>
       requireShards: true
     })
 
-/** Engine + in-memory storage + the gateway's settings: everything a gateway needs below it. */
-export const engine = (settings: WeftSettings) =>
+/** Engine + storage (in memory unless given) + the gateway's settings: everything a gateway needs below it. */
+export const engine = (settings: WeftSettings, storage: Layer.Layer<Storage> = layerMemory) =>
   devEngine(settings).pipe(
-    Layer.provideMerge(instrumented(layerMemory)),
+    Layer.provideMerge(instrumented(storage)),
     Layer.provideMerge(GatewayConfig.layer(settings.gateway)),
     Layer.provideMerge(WeftConfig.layer(settings))
   )
 
-export const dev = (settings: WeftSettings) =>
-  Layer.mergeAll(gateway, admin(settings)).pipe(Layer.provideMerge(engine(settings)))
+export const dev = (settings: WeftSettings, storage?: Layer.Layer<Storage>) =>
+  Layer.mergeAll(gateway, admin(settings)).pipe(Layer.provideMerge(engine(settings, storage)))

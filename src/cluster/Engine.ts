@@ -4,7 +4,7 @@
  * runtime of dev mode (all shards on this process, in-memory runner bookkeeping, pushes
  * delivered in-process to this process's gateway).
  */
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { MessageStorage, RunnerHealth, Runners, RunnerStorage, Sharding, ShardingConfig } from "effect/cluster"
 import * as ChangeLog from "../actors/ChangeLog.ts"
 import * as Contacts from "../actors/Contacts.ts"
@@ -17,12 +17,21 @@ import * as Pusher from "../actors/Pusher.ts"
 import * as Session from "../actors/Session.ts"
 import * as Uploads from "../actors/Uploads.ts"
 import * as ConnectionRegistry from "../gateway/ConnectionRegistry.ts"
+import { Features } from "../server/Feature.ts"
 import type { Storage } from "../storage/Storage.ts"
 import * as Presence from "./Presence.ts"
 import type { WeftSettings } from "./Settings.ts"
 
-/** Every actor of a user, registered with the engine. */
+/** Every actor of a user, registered with the engine, and the actors of the application's features. */
 export const entities = (settings: WeftSettings) =>
+  Layer.mergeAll(builtInEntities(settings), featureEntities)
+
+/** The actors of the features of this process (server/Feature.ts). */
+const featureEntities = Layer.unwrap(
+  Effect.map(Features, (features) => Layer.mergeAll(Layer.empty, ...features.flatMap((feature) => feature.actors ?? [])))
+)
+
+const builtInEntities = (settings: WeftSettings) =>
   Layer.mergeAll(
     ChangeLog.layer({ ...settings.changeLog, maxSyncPage: settings.gateway.maxSyncPage }),
     Session.layer(settings.session),

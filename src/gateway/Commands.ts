@@ -31,6 +31,8 @@ import * as routes from "./commands/routes.ts"
 import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
 import * as Routes from "./Routes.ts"
+import { featureCommands } from "../server/Feature.ts"
+import { Hooks, rejection } from "../server/Hooks.ts"
 
 const ok = { code: 0, message: "" }
 
@@ -102,6 +104,9 @@ export const make = Effect.gen(function*() {
   for (const module of [core, poll, devices, contacts, profile, groups, messages, moments, logs, media, routes]) {
     table.push(...(yield* module.handlers))
   }
+  // The application's commands (server/Feature.ts), checked against weft's.
+  table.push(...(yield* featureCommands(table)))
+  const hooks = yield* Hooks
   const byId = new Map(table.map((entry) => [entry.spec.id as number, entry]))
   const byName = new Map(table.map((entry) => [entry.spec.name, entry]))
 
@@ -124,6 +129,17 @@ export const make = Effect.gen(function*() {
       if (device.deviceId.length > 64 || device.name.length > 64) {
         return yield* badRequest("device id and name must have at most 64 characters")
       }
+      const attempt = {
+        userId: request.userId,
+        deviceId: device.deviceId,
+        platform: device.platform,
+        address: source ?? "",
+        method: request.password ? "password" : "resume"
+      }
+      if (hooks.beforeLogin !== undefined) {
+        const verdict = yield* hooks.beforeLogin(attempt)
+        if (verdict.action === "reject") return yield* rejection(verdict)
+      }
       const session = yield* sessions(request.userId).Login({
           password: request.password || undefined,
           resumeToken: request.resumeToken || undefined,
@@ -131,6 +147,7 @@ export const make = Effect.gen(function*() {
           source,
           replacesConnectionId: request.replacesConnectionId || undefined
         })
+      hooks.afterLogin?.(attempt)
       return {
         userId: request.userId,
         deviceId: device.deviceId,

@@ -54,7 +54,7 @@ export const handleShortRequest = Effect.gen(function*() {
   const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
   const format: Format = contentType === JSON_TYPE ? "json" : "protobuf"
 
-  const match = /^\/cgi-bin\/([a-z]+)\/?(?:\?.*)?$/.exec(request.url)
+  const match = /^\/cgi-bin\/([a-z][a-z0-9_-]*)\/?(?:\?.*)?$/.exec(request.url)
   const name = match?.[1]
   const entry = name === undefined ? undefined : commandHandlers.byName(name)
   const spec: CommandSpec | undefined = name === registerSpec.name

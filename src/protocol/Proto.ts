@@ -25,10 +25,19 @@ export const protoFiles = [
   "weft/v1/routes.proto"
 ] as const
 
-const loadRoot = (): protobuf.Root => {
+/**
+ * A schema of weft's files and `extra` files (absolute paths). An import resolves against the
+ * importing file's directory, then against proto/: an application's file may import
+ * "weft/v1/frame.proto" for BaseResponse and BaseRequest.
+ */
+export const loadRoot = (extra: ReadonlyArray<string> = []): protobuf.Root => {
   const root = new protobuf.Root()
-  root.resolvePath = (_origin, target) => Path.isAbsolute(target) ? target : Path.join(protoDir, target)
-  root.loadSync([...protoFiles])
+  root.resolvePath = (origin, target) => {
+    if (Path.isAbsolute(target)) return target
+    if (origin !== "" && !target.startsWith("weft/")) return Path.join(Path.dirname(origin), target)
+    return Path.join(protoDir, target)
+  }
+  root.loadSync([...protoFiles, ...extra])
   root.resolveAll()
   return root
 }
@@ -100,8 +109,10 @@ const checkObject = (type: protobuf.Type, json: unknown, path: string): string |
   return undefined
 }
 
-export const codec = <T>(name: string): Codec<T> => {
-  const type = root.lookupType(`weft.v1.${name}`)
+export const codec = <T>(name: string): Codec<T> => codecOf<T>(root.lookupType(`weft.v1.${name}`))
+
+/** The codec of a message type of any loaded root (an application's own protos: server/Protos.ts). */
+export const codecOf = <T>(type: protobuf.Type): Codec<T> => {
   return {
     type,
     encode: (value) => type.encode(type.fromObject(value as object)).finish(),
@@ -214,6 +225,14 @@ export interface Change {
   readonly group?: any
   readonly moment?: any
   readonly mediaReady?: any
+  /** An application's own event (server/UserLog.ts). */
+  readonly app?: AppEvent | null | undefined
+}
+
+export interface AppEvent {
+  readonly type: string
+  readonly payload: Uint8Array
+  readonly from: string
 }
 
 export interface SyncRequest {

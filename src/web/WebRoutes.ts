@@ -11,7 +11,8 @@ import { Effect } from "effect"
 import { type HttpServerRequest, HttpServerResponse } from "effect/http"
 import { WeftConfig } from "../cluster/Settings.ts"
 import type { HttpRoute } from "../gateway/HttpRoutes.ts"
-import { root } from "../protocol/Proto.ts"
+import { loadRoot, root } from "../protocol/Proto.ts"
+import { type Feature, Features } from "../server/Feature.ts"
 import { chatPageHtml } from "./ChatPage.ts"
 
 /** The compiled scripts: the same dist/ whether this module runs from src/ or from dist/. */
@@ -24,7 +25,18 @@ const BROWSER_SCRIPT = /^(web\/(sdk|chat)\/[A-Za-z]+\.js|protocol\/(Frame|Comman
 const JAVASCRIPT = "text/javascript; charset=utf-8"
 const noCache = { "cache-control": "no-cache" }
 
-let schemaJson: string | undefined
+/** The schema as JSON, per set of features: weft's files and the features' own (server/Feature.ts). */
+const schemas = new WeakMap<ReadonlyArray<Feature>, string>()
+
+const schemaJsonOf = (features: ReadonlyArray<Feature>): string => {
+  let json = schemas.get(features)
+  if (json === undefined) {
+    const files = features.flatMap((feature) => feature.protos?.files ?? [])
+    json = JSON.stringify((files.length === 0 ? root : loadRoot(files)).toJSON())
+    schemas.set(features, json)
+  }
+  return json
+}
 
 const pathOf = (request: HttpServerRequest.HttpServerRequest) => request.url.split("?")[0]!
 
@@ -36,13 +48,12 @@ const file = (path: string, contentType: string, missing: string) =>
     Effect.orElseSucceed(() => notFound(missing))
   )
 
-const serve = (path: string): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+const serve = (path: string, features: ReadonlyArray<Feature>): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
   if (path === "/") return Effect.succeed(HttpServerResponse.redirect("/chat"))
   if (path === "/chat") return Effect.succeed(HttpServerResponse.html(chatPageHtml))
   if (path === "/web/protobuf.min.js") return file(protobufBrowserBuild, JAVASCRIPT, "protobufjs's browser build")
   if (path === "/web/schema.json") {
-    schemaJson ??= JSON.stringify(root.toJSON())
-    return Effect.succeed(HttpServerResponse.text(schemaJson, { contentType: "application/json", headers: noCache }))
+    return Effect.succeed(HttpServerResponse.text(schemaJsonOf(features), { contentType: "application/json", headers: noCache }))
   }
   const script = path.slice("/web/js/".length)
   if (path.startsWith("/web/js/") && BROWSER_SCRIPT.test(script)) {
@@ -60,6 +71,6 @@ export const webChatRoute: HttpRoute<WeftConfig> = {
     Effect.gen(function*() {
       const settings = yield* WeftConfig
       if (!settings.features.webChat) return notFound("the web chat page is off (features.webChat)")
-      return yield* serve(pathOf(request))
+      return yield* serve(pathOf(request), yield* Features)
     })
 }

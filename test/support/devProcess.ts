@@ -13,9 +13,9 @@ export interface DevProcess {
   readonly stop: () => Promise<void>
 }
 
-export const startDevProcess = (cwd?: string): Promise<DevProcess> =>
+export const startDevProcess = (cwd?: string, args: ReadonlyArray<string> = []): Promise<DevProcess> =>
   new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [weftBin, "dev", "--port", "0", "--http-port", "0", "--admin-port", "0"], {
+    const child: ChildProcess = spawn(process.execPath, [weftBin, "dev", "--port", "0", "--http-port", "0", "--admin-port", "0", ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       cwd
     })

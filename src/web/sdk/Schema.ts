@@ -42,7 +42,8 @@ export class Schema {
   codec<T>(name: string): WireCodec<T> {
     let codec = this.codecs.get(name)
     if (codec === undefined) {
-      const type = this.root.lookupType(`weft.v1.${name}`)
+      // A full name ("roll.v1.RollRequest") for an application's own types; weft's by their short name.
+      const type = this.root.lookupType(name.includes(".") ? name : `weft.v1.${name}`)
       codec = {
         encode: (value: T) => type.encode(type.fromObject(value as object)).finish(),
         decode: (bytes: Uint8Array) => type.toObject(type.decode(bytes), conversion) as T

@@ -57,6 +57,8 @@ export type ClientState = "connecting" | "online" | "offline" | "closed"
 export interface ClientEvents {
   change: (change: Change) => void
   message: (message: Message, seq: number) => void
+  /** An event of an application's own feature; its payload as the feature encoded it. */
+  appEvent: (event: { readonly type: string; readonly payload: Uint8Array; readonly from: string }, seq: number) => void
   state: (state: ClientState) => void
   /** The client is online over this transport (after a login, a fallback or a move back to the WebSocket). */
   transport: (transport: TransportKind) => void
@@ -74,7 +76,7 @@ export const register = async (server: string, userId: string, password: string,
 export class WeftBrowserClient {
   private transportValue: Transport | undefined
   private readonly listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
-    change: new Set(), message: new Set(), state: new Set(), transport: new Set(), kicked: new Set(), reset: new Set(), error: new Set()
+    change: new Set(), message: new Set(), appEvent: new Set(), state: new Set(), transport: new Set(), kicked: new Set(), reset: new Set(), error: new Set()
   }
   private readonly outbox = new Outbox(
     (outgoing) => this.transmit(outgoing),
@@ -107,6 +109,7 @@ export class WeftBrowserClient {
       change: (change) => {
         this.emit("change", change)
         if (change.message) this.emit("message", change.message, change.seq)
+        else if (change.app) this.emit("appEvent", change.app, change.seq)
       },
       reset: (epoch) => this.emit("reset", epoch)
     })
