@@ -115,6 +115,8 @@ export interface LocalClusterOptions {
   readonly redisCluster?: boolean | undefined
   /** Extra flags for every runner (e.g. `--allow-volatile-redis on`). */
   readonly runnerArgs?: ReadonlyArray<string> | undefined
+  /** Extra flags for every runner and gateway (e.g. `--feature my-feature.js`). */
+  readonly memberArgs?: ReadonlyArray<string> | undefined
 }
 
 export const startLocalCluster = async (options: LocalClusterOptions = {}): Promise<LocalCluster> => {
@@ -158,10 +160,10 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
     const pushPort = role === "runner" ? 0 : await freePort()
     // Everyone registers from 127.0.0.1 here: no per-address registration limit to speak of.
     const args = role === "runner"
-      ? ["--redis", redisUrl!, "--runner-port", String(clusterPort), "--registrations-per-address", "1000000", ...admin, ...(options.runnerArgs ?? [])]
+      ? ["--redis", redisUrl!, "--runner-port", String(clusterPort), "--registrations-per-address", "1000000", ...admin, ...(options.runnerArgs ?? []), ...(options.memberArgs ?? [])]
       : [...admin,
         "--redis", redisUrl!, "--port", String(port), "--http-port", String(httpPort),
-        "--push-port", String(pushPort), "--runner-port", String(clusterPort)
+        "--push-port", String(pushPort), "--runner-port", String(clusterPort), ...(options.memberArgs ?? [])
       ]
     const name = `${role} ${index + 1}`
     const starter = await startMember(role, name, args, role === "runner" ? /weft runner: cluster member/ : /weft gateway: pushes/, secret)
@@ -204,7 +206,7 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
 export const runLocalCluster = async (argv: ReadonlyArray<string>) => {
   const { values } = parseArgs({
     args: [...argv],
-    options: { redis: { type: "string" }, "redis-cluster": { type: "boolean" } },
+    options: { redis: { type: "string" }, "redis-cluster": { type: "boolean" }, feature: { type: "string" } },
     strict: true
   })
   if (values.redis !== undefined && values["redis-cluster"]) {
@@ -213,7 +215,11 @@ export const runLocalCluster = async (argv: ReadonlyArray<string>) => {
   const redisUrl = values.redis === undefined ? undefined : redisUrlOf({ value: values.redis, origin: "--redis" }, "")
   if (redisUrl !== undefined && !(await answers(redisUrl))) throw new UsageError(`no Redis answers at --redis ${redisUrl}`)
   // Without --redis, a Redis of its own with append-only persistence: never whatever answers on 6379.
-  const cluster = await startLocalCluster({ redisUrl, redisCluster: values["redis-cluster"] })
+  const cluster = await startLocalCluster({
+    redisUrl,
+    redisCluster: values["redis-cluster"],
+    memberArgs: values.feature === undefined ? [] : ["--feature", values.feature]
+  })
   const started = cluster.redis !== undefined || cluster.redisCluster !== undefined
   console.log(`${cluster.redisCluster ? "Redis Cluster" : "Redis"}: ${cluster.redisUrl}${started ? " (started here, append-only persistence)" : ""}`)
   for (const runner of cluster.runners) console.log(`${runner.name}: cluster port ${host}:${runner.port}`)

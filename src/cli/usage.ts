@@ -28,7 +28,7 @@ export const commandUsage: Readonly<Record<string, string>> = {
       Every flag can also come from WEFT_<FLAG> (e.g. WEFT_REDIS) or the --config JSON file.`,
   status: `  weft status [--redis URL[,URL...]] [--redis-cluster on] [--shards N] [--json on]
       Runners (alive or not, shards held), gateways and their users online, read from Redis.`,
-  "local-cluster": `  weft local-cluster [--redis URL | --redis-cluster]
+  "local-cluster": `  weft local-cluster [--redis URL | --redis-cluster] [--feature MODULE[,MODULE...]]
       Two runners and two gateways on loopback until Ctrl-C, on a persistent Redis started here
       (or a three-master Redis Cluster with --redis-cluster; or your Redis with --redis).`,
   "local-redis-cluster": `  weft local-redis-cluster

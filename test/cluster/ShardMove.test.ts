@@ -2,19 +2,33 @@
  * Local calls follow a moving shard. Two runners as real processes: one leaves (SIGTERM, its
  * shards are handed to the other) and comes back (the other, alive and busy, hands half of its
  * shards back) while users chat. The actors answer each other on the fast path on whichever
- * runner holds their shard; every acknowledged message must arrive exactly once.
+ * runner holds their shard; every acknowledged message must arrive exactly once. The members
+ * also serve an application's feature (the roll example): its command reaches its actor on a
+ * runner through the gateway.
  */
+import { fileURLToPath } from "node:url"
 import { Redis } from "ioredis"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type LocalCluster, startLocalCluster } from "../../src/cli/localCluster.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
+import { loadProtos } from "../../src/protocol/AppProtos.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
 import { sleep, uniqueUser } from "../support/wait.ts"
+
+const rollFeature = fileURLToPath(new URL("../../examples/roll-bot/feature.js", import.meta.url))
+const rollProtos = loadProtos([new URL("../../examples/roll-bot/roll.proto", import.meta.url)])
+const roll = {
+  id: 1000,
+  name: "roll",
+  request: rollProtos.codec<{ sides: number }>("roll.v1.RollRequest"),
+  response: rollProtos.codec<{ value: number; rolls: number; seq: number }>("roll.v1.RollResponse")
+}
 
 let cluster: LocalCluster
 const clients: Array<WeftClient> = []
 beforeAll(async () => {
-  cluster = await startLocalCluster({ runners: 2, gateways: 1 })
+  // With the roll example's feature on every member: its Dice actors live on the runners.
+  cluster = await startLocalCluster({ runners: 2, gateways: 1, memberArgs: ["--feature", rollFeature] })
 }, 90_000)
 afterAll(async () => {
   clients.forEach((client) => client.close())
@@ -153,4 +167,32 @@ describe("a shard moving between live runners", () => {
       reader.close()
     }
   }, 120_000)
+})
+
+describe("an application's feature in clustered mode", () => {
+  it("its command, sent to a gateway, is answered by its actor on a runner, and its event reaches the user", async () => {
+    const user = uniqueUser("roller")
+    await register(gateway(), user, "password")
+    const player = await connected(user)
+    const events: Array<number> = []
+    player.on("appEvent", (event, seq) => event.type === "roll.v1.Rolled" && events.push(seq))
+    let answer: { value: number; rolls: number; seq: number } | undefined
+    for (let attempt = 0; answer === undefined; attempt++) {
+      try {
+        answer = await player.call(roll, { sides: 6 })
+      } catch (error) {
+        // UNAVAILABLE while the user's shard is between runners: the app tries again.
+        if (attempt >= 20) throw error
+        await sleep(250)
+      }
+    }
+    expect(answer.rolls).toBe(1)
+    expect(answer.value).toBeGreaterThanOrEqual(1)
+    while (!events.includes(answer.seq)) await sleep(50)
+    const handled = await Promise.all(cluster.runners.map((runner) =>
+      counter(runner.adminPort, "weft_actor_messages_total", `type="Dice"`)))
+    expect(handled.reduce((a, b) => a + b, 0), "a runner's Dice actor handled the roll").toBeGreaterThan(0)
+    expect(await counter(cluster.gateways[0]!.adminPort, "weft_commands_total", `command="roll"`)).toBeGreaterThan(0)
+    player.close()
+  }, 60_000)
 })

@@ -4,6 +4,7 @@
  * server's hooks over HTTP (signed webhook); and in-process `Weft.start` for the rules a
  * feature must follow and for a webhook that cannot be reached.
  */
+import { readFileSync } from "node:fs"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -62,7 +63,7 @@ beforeAll(async () => {
   app = await startAppServer()
   dev = await startDevProcess(undefined, [
     "--feature",
-    `${example("roll-bot/feature.js")},${example("moderation/feature.js")}`,
+    `${example("roll-bot/feature.js")},${example("moderation/feature.js")},${example("first-feature.js")}`,
     "--hook-url",
     app.url,
     "--hook-secret",
@@ -161,6 +162,20 @@ describe("hooks around messages", () => {
     await waitFor("two messages delivered", () => texts.length === 2)
     expect(texts.sort()).toEqual(["hello there", "well, d*rn"])
     for (const { client } of senders) client.close()
+    readerClient.close()
+  })
+
+  it("the README's first feature is the one served, and it tones down shouting", async () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
+    expect(readme).toContain(readFileSync(example("first-feature.js"), "utf8"))
+    const { userId: reader, client: readerClient } = await login("quiet-reader")
+    const texts: Array<string> = []
+    readerClient.on("message", (message) => texts.push(message.text))
+    const { client } = await login("shouter")
+    await client.send(reader, "HELLO THERE friend")
+    await waitFor("the message delivered", () => texts.length === 1)
+    expect(texts).toEqual(["hello there friend"])
+    client.close()
     readerClient.close()
   })
 
