@@ -11,12 +11,10 @@
 import { Context, Duration, Effect, Exit, type Fiber, Metric, Option } from "effect"
 import { Entity, Sharding } from "effect/cluster"
 import { type Rpc, RpcClient } from "effect/rpc"
-import { callLocal, isMoved, registryOf } from "./LocalActors.ts"
+import { CallTimeout, callLocal, isMoved, registryOf } from "./LocalActors.ts"
 import { unavailable, WeftError } from "../protocol/WeftError.ts"
 import { labelled, record } from "../metrics/Instruments.ts"
 
-export const callTimeout = Duration.seconds(5)
-const timeoutMs = Duration.toMillis(callTimeout)
 
 export const callsTotal = labelled((attributes) =>
   Metric.counter("weft_calls_total", {
@@ -63,7 +61,7 @@ const edge = (to: string, started: number, exit: Exit.Exit<unknown, unknown>) =>
  * Calls an actor through the engine (an Entity client's call); `to` names the called actor's type
  * (ChangeLog, Session, ...). `actorClient`'s calls use it when the actor is not local.
  *
- * The call runs in a fiber of its own, and the caller stops waiting after `callTimeout`
+ * The call runs in a fiber of its own, and the caller stops waiting after `CallTimeout`
  * without waiting for that fiber to wind down: a request already delivered to a runner that
  * then died may never be answered, and the engine's wait for its reply does not end when
  * interrupted. The abandoned call is interrupted in the background.
@@ -74,6 +72,7 @@ export const callActor = <A, E, R>(
 ): Effect.Effect<A, WeftError, R> =>
   Effect.gen(function*() {
     const started = performance.now()
+    const timeoutMs = yield* CallTimeout
     const fiber = yield* Effect.forkDetach(call)
     // Waits for the call's fiber or the timeout, whichever comes first: an observer and a Node
     // timer, not a race of fibers (this runs for every actor call).
@@ -94,7 +93,7 @@ export const callActor = <A, E, R>(
     })
     if (Option.isNone(exit)) {
       fiber.interruptUnsafe()
-      const timedOut = unavailable(`${to}: no answer within ${Duration.format(callTimeout)}`)
+      const timedOut = unavailable(`${to}: no answer within ${Duration.format(Duration.millis(timeoutMs))}`)
       yield* edge(to, started, Exit.fail(timedOut))
       return yield* Effect.fail(timedOut)
     }

@@ -15,13 +15,17 @@
  * they take the lock, so a shard that starts moving stops taking fast-path calls at once — but
  * for calls from a handler of the same shard still running, which the engine waits for anyway.
  */
-import { Cause, Effect, Exit } from "effect"
+import { Cause, Context, Effect, Exit } from "effect"
 import { ClusterSchema, Entity, type EntityAddress, type ShardId, Sharding } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { unavailable, type WeftError } from "../protocol/WeftError.ts"
 
-/** How long a caller waits for an actor's lock before it gives up (the engine's call timeout). */
-const WAIT_MS = 5_000
+/**
+ * How long a caller waits for an actor: for its answer through the engine (ActorCall.ts), and
+ * for its lock on the fast path. 5 s unless the process's settings say otherwise
+ * (`actors.callTimeoutMs`, `--call-timeout-ms`).
+ */
+export const CallTimeout = Context.Reference<number>("weft/actors/CallTimeout", { defaultValue: () => 5_000 })
 
 /**
  * A fast-path caller also takes the slow path (the engine) once in a while, which refreshes the
@@ -141,7 +145,8 @@ const wait = <A, E, R, E2>(
   run: Effect.Effect<A, E, R>,
   closedError: () => E2
 ): Effect.Effect<Effect.Effect<A, E | E2 | WeftError, R>> =>
-  Effect.callback<Effect.Effect<A, E | E2 | WeftError, R>>((resume) => {
+  Effect.withFiber((fiber) => Effect.callback<Effect.Effect<A, E | E2 | WeftError, R>>((resume) => {
+    const waitMs = fiber.getRef(CallTimeout)
     let waiting = true
     const leave = () => {
       waiting = false
@@ -151,8 +156,8 @@ const wait = <A, E, R, E2>(
     }
     const timer = setTimeout(() => {
       leave()
-      resume(Effect.succeed(Effect.fail(busyTooLong())))
-    }, WAIT_MS)
+      resume(Effect.succeed(Effect.fail(busyTooLong(waitMs))))
+    }, waitMs)
     const waiter: Waiter = {
       run: () => {
         waiting = false
@@ -171,7 +176,7 @@ const wait = <A, E, R, E2>(
     return Effect.sync(() => {
       if (waiting) leave()
     })
-  })
+  }))
 
 /**
  * Registers an actor being activated (called from its Entity build, in the activation scope)
@@ -218,7 +223,7 @@ export const activate = Effect.fnUntraced(function*(type: string, handlers: Reco
   return served
 })
 
-const busyTooLong = () => unavailable(`the actor did not take the call within ${WAIT_MS} ms; retry`)
+const busyTooLong = (waitMs: number) => unavailable(`the actor did not take the call within ${waitMs} ms; retry`)
 
 const restarting = () => unavailable("the actor is moving or restarting; retry")
 

@@ -16,7 +16,7 @@ import { applicationFlags, loadApplication } from "./application.ts"
 import { application } from "../server/Application.ts"
 
 const common = ["redis", "redis-cluster", "shard-lock-expiration-ms", "presence-ttl-ms", "cluster-secret", "host", "admin-port", "admin-host", "admin-token", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin",
-  "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address", ...applicationFlags]
+  "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address", "call-timeout-ms", ...applicationFlags]
 
 const peers = (source: Source | undefined): ReadonlyArray<string> =>
   source === undefined ? [] : source.value.split(",").map((peer) => peer.trim()).filter((peer) => peer !== "")
@@ -73,6 +73,11 @@ const announceAdmin = (role: string) =>
       console.log(`weft ${role}: admin (/healthz /readyz /metrics /log-reports) on ${host}:${port}`)
     }))
 
+/** How long callers wait for actors. */
+const actorSettings = (get: (flag: string) => Source | undefined) => ({
+  callTimeoutMs: milliseconds(get("call-timeout-ms"), defaultSettings.actors.callTimeoutMs, 500, 120_000)
+})
+
 /** Frequency control of logins and registrations: the actors (on runners) apply it. */
 const throttle = (get: (flag: string) => Source | undefined): ThrottleOptions => ({
   ...defaultThrottleOptions,
@@ -86,6 +91,7 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
   setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
+    actors: actorSettings(get),
     session: { throttle: throttle(get) },
     gateway: { host },
     admin: adminSettings(get),
@@ -115,6 +121,7 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
   setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
+    actors: actorSettings(get),
     gateway: {
       host,
       tcpPorts: ports(get("port"), [9300]),

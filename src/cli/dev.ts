@@ -4,7 +4,7 @@ import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Layer } from "effect"
 import { defaultThrottleOptions } from "../actors/LoginThrottle.ts"
 import { dev } from "../cluster/Dev.ts"
-import { withOverrides } from "../cluster/Settings.ts"
+import { defaultSettings, withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
@@ -12,7 +12,7 @@ import { parsePort } from "./args.ts"
 import { applicationFlags, loadApplication } from "./application.ts"
 import { application } from "../server/Application.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { advertisedEndpoints, jsonLogs, loginPolicy, onOff, tlsFiles } from "./config.ts"
+import { advertisedEndpoints, jsonLogs, loginPolicy, milliseconds, onOff, tlsFiles } from "./config.ts"
 
 /** The innermost system error (EADDRINUSE, EACCES, ...) said in one line, naming the address. */
 export const explainStartupFailure = (error: unknown): string => {
@@ -50,6 +50,7 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       "login-policy": { type: "string" },
       metrics: { type: "string" },
       advertise: { type: "string" },
+      "call-timeout-ms": { type: "string" },
       ...Object.fromEntries(applicationFlags.map((flag) => [flag, { type: "string" as const }]))
     },
     strict: true
@@ -63,6 +64,14 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
   const host = values.host ?? "127.0.0.1"
   setRecording(onOff(values.metrics === undefined ? undefined : { value: values.metrics, origin: "--metrics" }, true))
   const settings = withOverrides({
+    actors: {
+      callTimeoutMs: milliseconds(
+        values["call-timeout-ms"] === undefined ? undefined : { value: values["call-timeout-ms"], origin: "--call-timeout-ms" },
+        defaultSettings.actors.callTimeoutMs,
+        500,
+        120_000
+      )
+    },
     gateway: {
       host,
       tcpPorts: [parsePort("--port", values.port, 9300)],

@@ -5,6 +5,7 @@ export const commandUsage: Readonly<Record<string, string>> = {
            [--advertise tcp://IP:PORT,ws://IP:PORT,http://IP:PORT] [--admin-host H] [--admin-token T]
            [--tls-cert FILE --tls-key FILE] [--metrics on|off]
            [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
+           [--call-timeout-ms N]
       Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.
       --feature serves an application's own commands, actors and hooks (docs/framework.md);
       --hook-url sends hooks to an app server over HTTP, signed with --hook-secret.`,
@@ -13,6 +14,7 @@ export const commandUsage: Readonly<Record<string, string>> = {
               [--admin-host H] [--admin-token T] [--registrations-per-address N]
               [--failed-logins-per-user-address N] [--failed-logins-per-address N]
               [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
+              [--call-timeout-ms N]
       Clustered mode: a logic runner hosting the actors of its shards; state in Redis. Several
       URLs (or --redis-cluster on) mean a Redis Cluster. Refuses a Redis without append-only
       persistence unless --allow-volatile-redis on.
@@ -22,6 +24,7 @@ export const commandUsage: Readonly<Record<string, string>> = {
                [--advertise tcp://IP:PORT,ws://IP:PORT?weight=N,...] [--web-chat on|off]
                [--tls-cert FILE --tls-key FILE] [--media-origin URL] [--admin-host H] [--admin-token T]
                [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
+               [--call-timeout-ms N]
       Clustered mode: a gateway holding connections and forwarding to the runners.
       Give runners and gateways the same --feature modules and hooks.
       Runners and gateways need the cluster secret (WEFT_CLUSTER_SECRET, the same on all).

@@ -11,6 +11,7 @@
  *   moves), marks its users online in Redis, and serves pushes from runners.
  */
 import { Effect, Layer, Option } from "effect"
+import { CallTimeout } from "../actors/LocalActors.ts"
 import { MessageStorage, RunnerAddress } from "effect/cluster"
 import * as Commands from "../gateway/Commands.ts"
 import * as ConnectionRegistry from "../gateway/ConnectionRegistry.ts"
@@ -119,7 +120,8 @@ export const runner = (settings: WeftSettings, cluster: ClusterSettings) =>
     Layer.provideMerge(storage(cluster)),
     Layer.provideMerge(durableRedisClient(cluster)),
     Layer.provideMerge(WeftConfig.layer(settings)),
-    Layer.provideMerge(GatewayConfig.layer(settings.gateway))
+    Layer.provideMerge(GatewayConfig.layer(settings.gateway)),
+    Layer.provideMerge(Layer.succeed(CallTimeout, settings.actors.callTimeoutMs))
   )
 
 /**
@@ -188,7 +190,8 @@ export const gateway = (settings: WeftSettings, cluster: ClusterSettings) =>
     Layer.provideMerge(membership(cluster, true)),
     Layer.provideMerge(redisClientLayer(redisEndpoint(cluster))),
     Layer.provideMerge(WeftConfig.layer(settings)),
-    Layer.provideMerge(GatewayConfig.layer(settings.gateway))
+    Layer.provideMerge(GatewayConfig.layer(settings.gateway)),
+    Layer.provideMerge(Layer.succeed(CallTimeout, settings.actors.callTimeoutMs))
   )
 
 /**

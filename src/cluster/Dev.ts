@@ -4,6 +4,7 @@
  * stopped and started again while the actors and their data stay (as tests do).
  */
 import { Layer } from "effect"
+import { CallTimeout } from "../actors/LocalActors.ts"
 import * as Commands from "../gateway/Commands.ts"
 import * as HttpServer from "../gateway/HttpServer.ts"
 import * as AdminServer from "../metrics/AdminServer.ts"
@@ -35,7 +36,8 @@ export const engine = (settings: WeftSettings, storage: Layer.Layer<Storage> = l
   devEngine(settings).pipe(
     Layer.provideMerge(instrumented(storage)),
     Layer.provideMerge(GatewayConfig.layer(settings.gateway)),
-    Layer.provideMerge(WeftConfig.layer(settings))
+    Layer.provideMerge(WeftConfig.layer(settings)),
+    Layer.provideMerge(Layer.succeed(CallTimeout, settings.actors.callTimeoutMs))
   )
 
 export const dev = (settings: WeftSettings, storage?: Layer.Layer<Storage>) =>

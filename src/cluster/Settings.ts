@@ -68,6 +68,7 @@ export interface WeftSettings {
   readonly admin: AdminSettings
   readonly session: SessionOptions
   readonly changeLog: Omit<ChangeLogOptions, "maxSyncPage">
+  readonly actors: ActorSettings
 }
 
 export const defaultSettings: WeftSettings = {
@@ -102,7 +103,15 @@ export const defaultSettings: WeftSettings = {
   },
   changeLog: {
     dedupeTtlMs: 7 * 24 * 3600_000
+  },
+  actors: {
+    callTimeoutMs: 5_000
   }
+}
+
+export interface ActorSettings {
+  /** How long a caller waits for an actor's answer (or its lock) before UNAVAILABLE: 500..120,000 ms. */
+  readonly callTimeoutMs: number
 }
 
 export interface SettingsOverrides {
@@ -112,6 +121,7 @@ export interface SettingsOverrides {
   readonly admin?: Partial<AdminSettings>
   readonly session?: Partial<SessionOptions>
   readonly changeLog?: Partial<WeftSettings["changeLog"]>
+  readonly actors?: Partial<ActorSettings>
 }
 
 export const withOverrides = (overrides: SettingsOverrides = {}): WeftSettings => ({
@@ -120,7 +130,8 @@ export const withOverrides = (overrides: SettingsOverrides = {}): WeftSettings =
   media: { ...defaultSettings.media, ...overrides.media },
   admin: { ...defaultSettings.admin, ...overrides.admin },
   session: { ...defaultSettings.session, ...overrides.session },
-  changeLog: { ...defaultSettings.changeLog, ...overrides.changeLog }
+  changeLog: { ...defaultSettings.changeLog, ...overrides.changeLog },
+  actors: { ...defaultSettings.actors, ...overrides.actors }
 })
 
 /** The whole of the settings, for the modules that need more than their own part. */

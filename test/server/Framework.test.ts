@@ -8,13 +8,14 @@ import { readFileSync } from "node:fs"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
+import { Rpc } from "effect/rpc"
 import { register, WeftClient, WeftRequestError } from "../../src/client/WeftClient.ts"
 import { loadProtos } from "../../src/protocol/AppProtos.ts"
 import { Command } from "../../src/protocol/Command.ts"
 import { Codecs } from "../../src/protocol/Proto.ts"
 import { Status } from "../../src/protocol/Status.ts"
-import { command, feature } from "../../src/server/Feature.ts"
+import { actorClient, actorLayer, command, defineActor, feature } from "../../src/server/Feature.ts"
 import * as Weft from "../../src/server/Weft.ts"
 import { signWebhook, verifyWebhook, webhook } from "../../src/server/Webhook.ts"
 import { type DevProcess, startDevProcess } from "../support/devProcess.ts"
@@ -225,6 +226,48 @@ describe("in process (Weft.start)", () => {
     await expect(Weft.start({ settings, features: [named] })).rejects.toThrow(/command name sync is taken by weft/)
     const noBase = feature({ name: "nobase", commands: [command({ ...roll, response: Rolled }, () => Effect.die("unused"))] })
     await expect(Weft.start({ settings, features: [noBase] })).rejects.toThrow(/needs a field "base" of type weft.v1.BaseResponse/)
+  })
+
+  it("a caller waits for a busy actor as long as the settings' call timeout, then gets UNAVAILABLE", async () => {
+    const Slow = defineActor("Slow", [Rpc.make("Work", { success: Schema.Number })])
+    const slow = feature({
+      name: "slow",
+      actors: [actorLayer(Slow, Effect.succeed(Slow.of({ Work: () => Effect.as(Effect.sleep(1_500), 1) })))],
+      commands: Effect.map(actorClient(Slow), (actors) => [
+        command({ ...roll, id: 1001, name: "slow" }, (caller) =>
+          Effect.map(actors(caller.userId).Work(), (value) => ({ base: { code: 0, message: "" }, value })))
+      ])
+    })
+    // Cheap password hashing: a login must not itself come near the short timeout.
+    const server = await Weft.start({
+      settings: { ...settings, actors: { callTimeoutMs: 600 }, session: { passwordHash: { N: 1024, r: 8, p: 1 } } },
+      features: [slow]
+    })
+    try {
+      const port = server.tcp[0]!.port
+      const user = uniqueUser("patient")
+      await register({ host: "127.0.0.1", port }, user, "password-1")
+      const client = new WeftClient({ host: "127.0.0.1", port, userId: user, password: "password-1", reconnect: false })
+      await client.connect()
+      const spec = { ...roll, id: 1001 }
+      // The actor is not active yet: the call goes through the engine, which starts it; its
+      // answer (1.5 s away) is not waited for longer than the setting (the call is abandoned).
+      const cold = await client.call(spec, {}).then(() => undefined, (error) => error)
+      expect(cold).toMatchObject({ code: Status.UNAVAILABLE })
+      expect(cold.message).toMatch(/Slow: no answer within 600/)
+      // Active now: a call runs on the fast path; one behind it (from the user's other device:
+      // a connection's commands run one after the other) waits for the actor as long.
+      const tablet = new WeftClient({ host: "127.0.0.1", port, userId: user, password: "password-1", deviceId: "tablet", reconnect: false })
+      await tablet.connect()
+      const [first, second] = await Promise.allSettled([client.call(spec, {}), tablet.call(spec, {})])
+      tablet.close()
+      expect(first).toMatchObject({ status: "fulfilled", value: { value: 1 } })
+      expect(second).toMatchObject({ status: "rejected", reason: { code: Status.UNAVAILABLE } })
+      expect((second as PromiseRejectedResult).reason.message).toContain("did not take the call within 600 ms")
+      client.close()
+    } finally {
+      await server.stop()
+    }
   })
 
   it("an unreachable webhook refuses messages when fail-closed, and lets them through when fail-open", async () => {
