@@ -57,7 +57,7 @@ export interface FrameConnectionOptions {
 
 /**
  * TLS to a gateway: `true` trusts the system's certificate authorities (and NODE_EXTRA_CA_CERTS);
- * `ca` trusts these PEM certificates instead (TCP only; WebSocket and HTTP use the system's).
+ * `ca` trusts these PEM certificates instead, on every transport.
  */
 export type ClientTls = true | { readonly ca?: string | undefined; readonly servername?: string | undefined }
 
@@ -114,9 +114,23 @@ export class FrameConnection {
     options: Omit<FrameConnectionOptions, "host" | "port">,
     WebSocketImpl: typeof WebSocket | undefined = globalThis.WebSocket ?? wsPackageWebSocket()
   ): Promise<FrameConnection> {
+    // A CA or server name of its own (a test certificate, a private CA) needs the `ws` package's
+    // client: the platform's WebSocket takes no TLS options.
+    const tls = typeof options.tls === "object" && (options.tls.ca !== undefined || options.tls.servername !== undefined)
+      ? options.tls
+      : undefined
+    const WsPackage = tls === undefined ? undefined : wsPackageWebSocket()
+    if (tls !== undefined && WsPackage === undefined) {
+      return Promise.reject(new Error("a custom TLS CA over WebSocket needs the ws package"))
+    }
     if (WebSocketImpl === undefined) return Promise.reject(new Error("no WebSocket implementation in this runtime"))
     return new Promise((resolve, reject) => {
-      const socket = new WebSocketImpl(url)
+      const socket = WsPackage === undefined
+        ? new WebSocketImpl(url)
+        : new (WsPackage as unknown as new(url: string, options: object) => WebSocket)(url, {
+          ...(tls!.ca === undefined ? {} : { ca: tls!.ca }),
+          ...(tls!.servername === undefined ? {} : { servername: tls!.servername })
+        })
       socket.binaryType = "arraybuffer"
       let connection: FrameConnection | undefined
       const timer = setTimeout(() => {

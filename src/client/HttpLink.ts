@@ -4,10 +4,11 @@
  * come by long polling (COMMAND_POLL, driven by WeftClient). It offers the same `request` as a
  * FrameConnection, so the client above does not care which way it is connected.
  */
+import * as Https from "node:https"
 import { Command } from "../protocol/Command.ts"
 import { type BaseRequest, type Codec, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
-import { checkedResponse, DisconnectedError, WeftRequestError } from "./FrameConnection.ts"
+import { checkedResponse, type ClientTls, DisconnectedError, WeftRequestError } from "./FrameConnection.ts"
 
 const PROTOBUF = "application/x-protobuf"
 
@@ -15,6 +16,36 @@ const PROTOBUF = "application/x-protobuf"
 const commandNames = new Map<number, string>(
   Object.entries(Command).map(([name, id]) => [id, name.toLowerCase().replaceAll("_", "")])
 )
+
+/** Names an application's command for the short connection (its path: POST /cgi-bin/<name>). */
+export const nameCommand = (id: number, name: string): void => {
+  if (!commandNames.has(id)) commandNames.set(id, name)
+}
+
+/**
+ * A POST over HTTPS that trusts the given CA (fetch cannot be given one): the status and body,
+ * like fetch's; aborted by `signal`.
+ */
+const postWithCa = (url: string, body: Uint8Array, tls: { readonly ca?: string | undefined; readonly servername?: string | undefined }, signal: AbortSignal) =>
+  new Promise<{ readonly ok: boolean; readonly bytes: Uint8Array }>((resolve, reject) => {
+    const request = Https.request(url, {
+      method: "POST",
+      headers: { "content-type": PROTOBUF, "content-length": body.length },
+      ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+      ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+      signal
+    }, (response) => {
+      const chunks: Array<Buffer> = []
+      response.on("data", (chunk: Buffer) => chunks.push(chunk))
+      response.on("end", () => {
+        const status = response.statusCode ?? 0
+        resolve({ ok: status >= 200 && status < 300, bytes: new Uint8Array(Buffer.concat(chunks)) })
+      })
+      response.on("error", reject)
+    })
+    request.on("error", reject)
+    request.end(body)
+  })
 
 /** `base` is field 15 of every request that needs a login; appended bytes merge into the message. */
 const BASE_FIELD_TAG = (15 << 3) | 2
@@ -40,6 +71,8 @@ const withBase = (body: Uint8Array, base: BaseRequest): Uint8Array => {
 export interface HttpLinkOptions {
   /** HTTPS (a gateway with --tls-cert). */
   readonly secure?: boolean | undefined
+  /** A CA (or server name) of its own for HTTPS; the system's CAs otherwise. */
+  readonly tls?: ClientTls | undefined
   readonly host: string
   readonly port: number
   readonly requestTimeoutMs?: number | undefined
@@ -87,13 +120,17 @@ export class HttpLink {
     const timer = setTimeout(() => controller.abort(), timeout)
     try {
       const scheme = this.options.secure === true ? "https" : "http"
-      const response = await fetch(`${scheme}://${this.options.host}:${this.options.port}/cgi-bin/${name}`, {
-        method: "POST",
-        headers: { "content-type": PROTOBUF },
-        body: signed as Uint8Array<ArrayBuffer>,
-        signal: controller.signal
-      })
-      const bytes = new Uint8Array(await response.arrayBuffer())
+      const url = `${scheme}://${this.options.host}:${this.options.port}/cgi-bin/${name}`
+      const tls = this.options.tls
+      const response = this.options.secure === true && typeof tls === "object"
+        ? await postWithCa(url, signed, tls, controller.signal)
+        : await fetch(url, {
+          method: "POST",
+          headers: { "content-type": PROTOBUF },
+          body: signed as Uint8Array<ArrayBuffer>,
+          signal: controller.signal
+        }).then(async (answer) => ({ ok: answer.ok, bytes: new Uint8Array(await answer.arrayBuffer()) }))
+      const bytes = response.bytes
       if (!response.ok) {
         const error = Codecs.ErrorFrame.decode(bytes)
         throw new WeftRequestError(error.code, error.message)

@@ -28,7 +28,7 @@ import { type BackoffSchedule, defaultBackoff, reconnectDelay } from "./Backoff.
 import type { ClientEvents, ClientOptions, ClientState, OutgoingMessage } from "./ClientOptions.ts"
 import { type ClientTls, DisconnectedError, type FrameConnection, WeftRequestError } from "./FrameConnection.ts"
 import { AdaptiveHeartbeat, type HeartbeatSchedule, pingOnSchedule } from "./Heartbeat.ts"
-import { HttpLink } from "./HttpLink.ts"
+import { HttpLink, nameCommand } from "./HttpLink.ts"
 import { type Link, openLink } from "./Links.ts"
 import { isRetryable, Outbox } from "./Outbox.ts"
 import { Router } from "./Router.ts"
@@ -251,20 +251,23 @@ export class WeftClient {
   ): Promise<Res>
   /** An application's command (its spec from the app's protos: weft/server's `command`). */
   call<Req, Res extends Answered>(
-    spec: { readonly id: number; readonly request: Codec<Req>; readonly response: Codec<Res> },
+    spec: { readonly id: number; readonly name: string; readonly request: Codec<Req>; readonly response: Codec<Res> },
     request: Req
   ): Promise<Res>
   call<Req, Res extends Answered>(
-    command: number | { readonly id: number; readonly request: Codec<Req>; readonly response: Codec<Res> },
+    command: number | { readonly id: number; readonly name: string; readonly request: Codec<Req>; readonly response: Codec<Res> },
     requestCodecOrRequest: Codec<Req> | Req,
     responseCodec?: Codec<Res>,
     request?: Req
   ): Promise<Res> {
     const connection = this.connection
     if (connection === undefined || this.stateValue !== "online") return Promise.reject(new DisconnectedError("offline"))
-    return typeof command === "number"
-      ? connection.request(command, requestCodecOrRequest as Codec<Req>, responseCodec!, request as Req)
-      : connection.request(command.id, command.request, command.response, requestCodecOrRequest as Req)
+    if (typeof command === "number") {
+      return connection.request(command, requestCodecOrRequest as Codec<Req>, responseCodec!, request as Req)
+    }
+    // The short connection sends a command by its name.
+    if ("name" in command && typeof command.name === "string") nameCommand(command.id, command.name)
+    return connection.request(command.id, command.request, command.response, requestCodecOrRequest as Req)
   }
 
   /** The server's route list, best first (also remembered for the next connects). */

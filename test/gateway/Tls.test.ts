@@ -42,8 +42,17 @@ afterAll(async () => {
   await server?.stop()
 })
 
-const online = async (userId: string) => {
-  const client = new WeftClient({ host: server.host, port: server.port, userId, password: "password", reconnect: false, tls: { ca: cert } })
+const online = async (userId: string, transport?: "ws" | "http") => {
+  const client = new WeftClient({
+    host: server.host,
+    port: server.port,
+    httpPort: server.httpPort,
+    transport,
+    userId,
+    password: "password",
+    reconnect: false,
+    tls: { ca: cert }
+  })
   clients.push(client)
   await client.connect()
   return client
@@ -60,6 +69,19 @@ describe("TLS", () => {
     await aliceClient.send(bob, "over tls")
     await waitFor("the message", () => received.length === 1)
     expect(received).toEqual(["over tls"])
+  })
+
+  it("the SDK's WSS and HTTPS links trust the client's own CA too", async () => {
+    const [wsUser, httpUser] = [uniqueUser("wss"), uniqueUser("https")]
+    for (const user of [wsUser, httpUser]) await register({ ...server, tls: { ca: cert } }, user, "password")
+    const overWs = await online(wsUser, "ws")
+    const overHttp = await online(httpUser, "http")
+    expect([overWs.endpoint?.transport, overHttp.endpoint?.transport]).toEqual(["ws", "http"])
+    const received: Array<string> = []
+    overHttp.on("message", (message) => received.push(message.text))
+    await overWs.send(httpUser, "wss to https")
+    await waitFor("the message, by long polling over HTTPS", () => received.length === 1)
+    expect(received).toEqual(["wss to https"])
   })
 
   it("a plain TCP client, and a TLS client that does not trust the certificate, get nowhere", async () => {

@@ -120,12 +120,26 @@ describe("an application's feature: its own proto, command and actor", () => {
     expect(refused.base).toEqual({ code: "BAD_REQUEST", message: "sides must be 2..1000" })
     expect((await post("roll", { sides: 6 })).base.code).toBe("INVALID_TOKEN")
 
-    // A device that was offline catches up on both events by its cursor.
+    // The SDK on the short connection sends the command by its name.
+    const overHttp = new WeftClient({
+      host: "127.0.0.1",
+      httpPort: Number(dev.http.split(":")[1]),
+      transport: "http",
+      userId,
+      password: "password-1",
+      deviceId: "browserless",
+      reconnect: false
+    })
+    await overHttp.connect()
+    expect((await overHttp.call(roll, { sides: 6 })).rolls).toBe(3)
+    overHttp.close()
+
+    // A device that was offline catches up on all three events by its cursor.
     const other = new WeftClient({ ...tcp(), userId, password: "password-1", deviceId: "tablet", reconnect: false })
     const synced: Array<number> = []
     other.on("appEvent", (_event, seq) => synced.push(seq))
     await other.connect()
-    await waitFor("the other device synced both rolls", () => synced.length === 2)
+    await waitFor("the other device synced the three rolls", () => synced.length === 3)
     client.close()
     other.close()
   })
