@@ -18,6 +18,7 @@ import * as ConnectionRegistry from "../gateway/ConnectionRegistry.ts"
 import { type AdvertisedEndpoint, GatewayConfig } from "../gateway/GatewayConfig.ts"
 import * as HttpServer from "../gateway/HttpServer.ts"
 import * as Routes from "../gateway/Routes.ts"
+import * as Notify from "../notify/Notify.ts"
 import * as TcpServer from "../gateway/TcpServer.ts"
 import * as AdminServer from "../metrics/AdminServer.ts"
 import { instrumented } from "../storage/instrumented.ts"
@@ -110,9 +111,10 @@ const liveness = (cluster: ClusterSettings) =>
 
 /** A logic runner: the actors of its shards, storage in Redis, pushes to gateways over rpc. */
 export const runner = (settings: WeftSettings, cluster: ClusterSettings) =>
-  Layer.mergeAll(entities(settings), liveness(cluster)).pipe(
-    Layer.provide(PushRpc.pusherLayer(cluster.secret)),
+  Layer.mergeAll(entities(settings), liveness(cluster), Notify.delivery(settings.notify)).pipe(
+    Layer.provide(Notify.pusher(PushRpc.pusherLayer(cluster.secret))),
     Layer.provideMerge(membership(cluster, false)),
+    Layer.provide(Layer.unwrap(Effect.map(RedisClient, (redis) => Notify.clustered(settings.notify, redis)))),
     Layer.provide(
       Layer.unwrap(Effect.map(RedisClient, (redis) =>
         Presence.layerRedis(redis, { selfAddress: "", ttlMs: cluster.presenceTtlMs })))

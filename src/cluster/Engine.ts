@@ -18,6 +18,7 @@ import * as Session from "../actors/Session.ts"
 import * as Uploads from "../actors/Uploads.ts"
 import * as ConnectionRegistry from "../gateway/ConnectionRegistry.ts"
 import { Features } from "../server/Feature.ts"
+import * as Notify from "../notify/Notify.ts"
 import type { Storage } from "../storage/Storage.ts"
 import * as Presence from "./Presence.ts"
 import type { WeftSettings } from "./Settings.ts"
@@ -41,7 +42,8 @@ const builtInEntities = (settings: WeftSettings) =>
     Groups.layer(settings),
     Moments.layer(settings),
     LogReports.layer(settings),
-    Uploads.layer(settings)
+    Uploads.layer(settings),
+    Notify.entity
   )
 
 /**
@@ -62,9 +64,10 @@ export const singleProcessSharding: Layer.Layer<Sharding.Sharding> = Sharding.la
 export const devEngine = (
   settings: WeftSettings
 ): Layer.Layer<Sharding.Sharding | ConnectionRegistry.ConnectionRegistry | Presence.Presence, never, Storage> =>
-  entities(settings).pipe(
+  Layer.merge(entities(settings), Notify.delivery(settings.notify)).pipe(
     Layer.provideMerge(singleProcessSharding),
-    Layer.provide(Pusher.layerLocal),
+    Layer.provide(Notify.pusher(Pusher.layerLocal)),
+    Layer.provide(Notify.local(settings.notify)),
     Layer.provideMerge(ConnectionRegistry.layer),
     Layer.provideMerge(Presence.layerLocal)
   )

@@ -7,6 +7,7 @@ import type { ChangeLogOptions } from "../actors/ChangeLog.ts"
 import { defaultThrottleOptions } from "../actors/LoginThrottle.ts"
 import type { SessionOptions } from "../actors/Session.ts"
 import { defaultGatewaySettings, type GatewaySettings } from "../gateway/GatewayConfig.ts"
+import { defaultNotifySettings, type NotifySettings } from "../notify/NotifySettings.ts"
 
 export interface AdminSettings {
   /** The admin HTTP port (health, readiness, metrics, log reports); undefined for none, 0 for a free one. */
@@ -69,6 +70,8 @@ export interface WeftSettings {
   readonly session: SessionOptions
   readonly changeLog: Omit<ChangeLogOptions, "maxSyncPage">
   readonly actors: ActorSettings
+  /** Offline notifications (notify/): providers and delivery timings. */
+  readonly notify: NotifySettings
 }
 
 export const defaultSettings: WeftSettings = {
@@ -106,7 +109,8 @@ export const defaultSettings: WeftSettings = {
   },
   actors: {
     callTimeoutMs: 5_000
-  }
+  },
+  notify: defaultNotifySettings
 }
 
 export interface ActorSettings {
@@ -122,6 +126,7 @@ export interface SettingsOverrides {
   readonly session?: Partial<SessionOptions>
   readonly changeLog?: Partial<WeftSettings["changeLog"]>
   readonly actors?: Partial<ActorSettings>
+  readonly notify?: Partial<NotifySettings>
 }
 
 export const withOverrides = (overrides: SettingsOverrides = {}): WeftSettings => ({
@@ -131,7 +136,8 @@ export const withOverrides = (overrides: SettingsOverrides = {}): WeftSettings =
   admin: { ...defaultSettings.admin, ...overrides.admin },
   session: { ...defaultSettings.session, ...overrides.session },
   changeLog: { ...defaultSettings.changeLog, ...overrides.changeLog },
-  actors: { ...defaultSettings.actors, ...overrides.actors }
+  actors: { ...defaultSettings.actors, ...overrides.actors },
+  notify: { ...defaultSettings.notify, ...overrides.notify }
 })
 
 /** The whole of the settings, for the modules that need more than their own part. */

@@ -24,6 +24,7 @@ import * as groups from "./commands/groups.ts"
 import * as logs from "./commands/logs.ts"
 import * as media from "./commands/media.ts"
 import * as messages from "./commands/messages.ts"
+import * as notify from "./commands/notify.ts"
 import * as moments from "./commands/moments.ts"
 import * as poll from "./commands/poll.ts"
 import * as profile from "./commands/profile.ts"
@@ -101,7 +102,7 @@ export const make = Effect.gen(function*() {
   const routeTable = yield* Routes.Routes
 
   const table: Array<CommandHandler> = []
-  for (const module of [core, poll, devices, contacts, profile, groups, messages, moments, logs, media, routes]) {
+  for (const module of [core, poll, devices, notify, contacts, profile, groups, messages, moments, logs, media, routes]) {
     table.push(...(yield* module.handlers))
   }
   // The application's commands (server/Feature.ts), checked against weft's.

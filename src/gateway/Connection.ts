@@ -26,6 +26,7 @@ import {
 import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
 import { anonymousCaller, type Caller, encodeResponse } from "./CommandTable.ts"
 import { Presence } from "../cluster/Presence.ts"
+import { sessionIdOf } from "../actors/Session.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
 import { ConnectionRegistry, type PushTarget } from "./ConnectionRegistry.ts"
 import { GatewayConfig, idleTimeoutMs } from "./GatewayConfig.ts"
@@ -348,7 +349,7 @@ export class LongConnection implements PushTarget {
       const session = Scope.makeUnsafe()
       self.session = session
       yield* registry.register(authenticated.userId, self).pipe(Scope.provide(session))
-      yield* presence.online(authenticated.userId).pipe(Scope.provide(session))
+      yield* presence.online(authenticated.userId, sessionIdOf(authenticated.response.sessionToken)).pipe(Scope.provide(session))
       return yield* commands.answerAuth(authenticated, request, self.connectionId)
     })
   }

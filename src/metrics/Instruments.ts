@@ -126,3 +126,22 @@ export const countCommand = (command: string, transport: string, code: number, s
 /** `countCommand` as an effect. */
 export const recordCommand = (command: string, transport: string, code: number, startedAt: number) =>
   !recording ? Effect.void : Effect.sync(() => countCommand(command, transport, code, startedAt))
+
+/**
+ * Offline notifications, by provider (apns, fcm, webpush, webhook) and outcome: sent,
+ * invalid_token, throttled, failed (an attempt that is retried), rejected (a refusal not worth
+ * retrying), expired (dropped at its deadline), skipped (the device came online or the
+ * conversation was read before it was sent).
+ */
+export const notificationsTotal = labelled((attributes) =>
+  Metric.counter("weft_notifications_total", {
+    description: "Offline notifications handled, by provider and outcome",
+    incremental: true,
+    attributes
+  })
+)
+
+/** Notifications waiting in this process's outbox view (dev mode: all of them). */
+export const notificationsWaiting = Metric.gauge("weft_notifications_waiting", {
+  description: "Offline notifications waiting to be sent"
+})

@@ -22,7 +22,8 @@ export const protoFiles = [
   "weft/v1/moments.proto",
   "weft/v1/logs.proto",
   "weft/v1/media.proto",
-  "weft/v1/routes.proto"
+  "weft/v1/routes.proto",
+  "weft/v1/notify.proto"
 ] as const
 
 /**

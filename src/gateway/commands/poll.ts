@@ -6,6 +6,7 @@
 import { Deferred, Effect, Scope } from "effect"
 import { actorClient } from "../../actors/ActorCall.ts"
 import { ChangeLog } from "../../actors/ChangeLog.ts"
+import { sessionIdOf } from "../../actors/Session.ts"
 import { Presence } from "../../cluster/Presence.ts"
 import { Command } from "../../protocol/Command.ts"
 import { encodeSyncResponse } from "../../protocol/prebuilt.ts"
@@ -51,7 +52,7 @@ export const handlers = Effect.gen(function*() {
             offer: () => Deferred.doneUnsafe(woken, Effect.void),
             kick: () => Deferred.doneUnsafe(woken, Effect.void)
           }).pipe(Scope.provide(scope))
-          yield* presence.online(caller.userId).pipe(Scope.provide(scope))
+          yield* presence.online(caller.userId, sessionIdOf(caller.sessionToken)).pipe(Scope.provide(scope))
           const head = yield* changeLogs(caller.userId).Head()
           if (head.seq <= request.cursor) {
             yield* Deferred.await(woken).pipe(Effect.timeoutOption(timeoutMs))
