@@ -11,11 +11,12 @@ import { advertisedEndpoints, clusterSecret, count, jsonLogs, loginPolicy, milli
 import { describe as describeRedis } from "../cluster/RedisClient.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { UsageError } from "./args.ts"
+import { loadNotifySettings } from "./notifyConfig.ts"
 import { explainStartupFailure } from "./dev.ts"
 import { applicationFlags, loadApplication } from "./application.ts"
 import { application } from "../server/Application.ts"
 
-const common = ["redis", "redis-cluster", "shard-lock-expiration-ms", "presence-ttl-ms", "cluster-secret", "host", "admin-port", "admin-host", "admin-token", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin",
+const common = ["redis", "redis-cluster", "shard-lock-expiration-ms", "presence-ttl-ms", "cluster-secret", "host", "admin-port", "admin-host", "admin-token", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin", "notify-config",
   "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address", "call-timeout-ms", ...applicationFlags]
 
 const peers = (source: Source | undefined): ReadonlyArray<string> =>
@@ -96,7 +97,8 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
     gateway: { host },
     admin: adminSettings(get),
     features: { loginPolicy: loginPolicy(get("login-policy")) },
-    media: media(get)
+    media: media(get),
+    notify: loadNotifySettings(get("notify-config"), process.env)
   })
   const cluster = {
     ...defaultClusterSettings,
@@ -131,7 +133,9 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
     },
     admin: adminSettings(get),
     features: { loginPolicy: loginPolicy(get("login-policy")), webChat: onOff(get("web-chat"), false) },
-    media: media(get)
+    media: media(get),
+    // The gateway checks registrations against it (which providers, which Web Push hosts).
+    notify: loadNotifySettings(get("notify-config"), process.env)
   })
   const cluster = {
     ...defaultClusterSettings,

@@ -5,6 +5,7 @@ import { Cause, Effect, Layer } from "effect"
 import { defaultThrottleOptions } from "../actors/LoginThrottle.ts"
 import { dev } from "../cluster/Dev.ts"
 import { defaultSettings, withOverrides } from "../cluster/Settings.ts"
+import { loadNotifySettings } from "./notifyConfig.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
@@ -51,6 +52,7 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       metrics: { type: "string" },
       advertise: { type: "string" },
       "call-timeout-ms": { type: "string" },
+      "notify-config": { type: "string" },
       ...Object.fromEntries(applicationFlags.map((flag) => [flag, { type: "string" as const }]))
     },
     strict: true
@@ -96,6 +98,12 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       // cost keeps scripts that log in again and again quick.
       passwordHash: { N: 16384, r: 8, p: 1 }
     },
+    notify: loadNotifySettings(
+      values["notify-config"] !== undefined
+        ? { value: values["notify-config"], origin: "--notify-config" }
+        : process.env["WEFT_NOTIFY_CONFIG"] ? { value: process.env["WEFT_NOTIFY_CONFIG"], origin: "WEFT_NOTIFY_CONFIG" } : undefined,
+      process.env
+    ),
     features: {
       webChat: true,
       loginPolicy: loginPolicy(values["login-policy"] === undefined ? undefined : { value: values["login-policy"], origin: "--login-policy" })

@@ -3,16 +3,17 @@
 export const commandUsage: Readonly<Record<string, string>> = {
   dev: `  weft dev [--host H] [--port N] [--http-port N] [--admin-port N] [--login-policy allow-many|one-per-platform|kick-older]
            [--advertise tcp://IP:PORT,ws://IP:PORT,http://IP:PORT] [--admin-host H] [--admin-token T]
-           [--tls-cert FILE --tls-key FILE] [--metrics on|off]
+           [--tls-cert FILE --tls-key FILE] [--metrics on|off] [--notify-config FILE]
            [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
            [--call-timeout-ms N]
       Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.
       --feature serves an application's own commands, actors and hooks (docs/framework.md);
-      --hook-url sends hooks to an app server over HTTP, signed with --hook-secret.`,
+      --hook-url sends hooks to an app server over HTTP, signed with --hook-secret;
+      --notify-config: offline notifications (APNs, FCM, Web Push, webhook): docs/notifications.md.`,
   runner: `  weft runner [--redis URL[,URL...]] [--redis-cluster on] [--allow-volatile-redis on] [--runner-host H] [--runner-port N]
               [--admin-port N] [--shard-lock-expiration-ms N] [--presence-ttl-ms N] [--config FILE]
               [--admin-host H] [--admin-token T] [--registrations-per-address N]
-              [--failed-logins-per-user-address N] [--failed-logins-per-address N]
+              [--failed-logins-per-user-address N] [--failed-logins-per-address N] [--notify-config FILE]
               [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
               [--call-timeout-ms N]
       Clustered mode: a logic runner hosting the actors of its shards; state in Redis. Several
@@ -24,7 +25,7 @@ export const commandUsage: Readonly<Record<string, string>> = {
                [--advertise tcp://IP:PORT,ws://IP:PORT?weight=N,...] [--web-chat on|off]
                [--tls-cert FILE --tls-key FILE] [--media-origin URL] [--admin-host H] [--admin-token T]
                [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
-               [--call-timeout-ms N]
+               [--call-timeout-ms N] [--notify-config FILE]
       Clustered mode: a gateway holding connections and forwarding to the runners.
       Give runners and gateways the same --feature modules and hooks.
       Runners and gateways need the cluster secret (WEFT_CLUSTER_SECRET, the same on all).

@@ -4,6 +4,9 @@
  * weft's real client code (@parse/node-apn over HTTP/2, the FCM v1 API after the OAuth
  * exchange, web-push with VAPID and aes128gcm, a signed POST).
  */
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { Effect } from "effect"
 import webpush from "web-push"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -11,12 +14,14 @@ import { sendFriendRequest } from "../../src/client/contacts.ts"
 import { logout } from "../../src/client/devices.ts"
 import { type PushAddress, registerPush, unregisterPush } from "../../src/client/notifications.ts"
 import { register, WeftClient, WeftRequestError } from "../../src/client/WeftClient.ts"
+import { type LocalCluster, startLocalCluster } from "../../src/cli/localCluster.ts"
 import { prometheusText } from "../../src/metrics/Prometheus.ts"
 import { registrationsKey } from "../../src/notify/Registrations.ts"
 import { Status } from "../../src/protocol/Status.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
+import { harness } from "../support/Harness.ts"
 import { startApns, startFcm, startWebhook, startWebPushService, testCertificate } from "../support/PushServices.ts"
-import { uniqueUser, waitFor } from "../support/wait.ts"
+import { waitFor } from "../support/wait.ts"
 
 const tls = testCertificate()
 const webhookSecret = "a-webhook-secret-of-some-length"
@@ -46,24 +51,13 @@ beforeAll(async () => {
   })
 })
 afterAll(async () => {
-  for (const client of clients) client.close()
+  closeAll()
   await server?.stop()
   await Promise.all([apns, fcm, webPush, webhook].map((service) => service?.close()))
 })
 
-const clients: Array<WeftClient> = []
-const connect = async (userId: string, deviceId: string) => {
-  const client = new WeftClient({ host: server.host, port: server.port, userId, password: "password", deviceId })
-  clients.push(client)
-  await client.connect()
-  return client
-}
-
-const newUser = async (name: string) => {
-  const userId = uniqueUser(name)
-  await register(server, userId, "password")
-  return userId
-}
+const { newUser, device, closeAll } = harness(() => server)
+const connect = async (userId: string, deviceId: string) => (await device(userId, deviceId)).client
 
 /** A device that registers for notifications and goes offline (its connection closed). */
 const offlineDevice = async (userId: string, deviceId: string, address: PushAddress) => {
@@ -217,5 +211,56 @@ describe("offline notifications", () => {
     expect((await refused({ platform: "webpush", webPush: { endpoint: "https://10.0.0.1/x", p256dh: "AA", auth: "AA" } })).message).toMatch(/not a push service/)
     expect((await refused({ platform: "apns", token: "not hex!" })).code).toBe(Status.BAD_REQUEST)
     expect((await refused({ platform: "fcm", token: "" })).code).toBe(Status.BAD_REQUEST)
+  })
+})
+
+describe("offline notifications in clustered mode (a runner and a gateway as processes, Redis)", () => {
+  let cluster: LocalCluster
+  const secret = "another-webhook-secret-0123"
+  let hook: Awaited<ReturnType<typeof startWebhook>>
+  const clustered: Array<WeftClient> = []
+  beforeAll(async () => {
+    hook = await startWebhook(secret)
+    const config = join(mkdtempSync(join(tmpdir(), "weft-notify-")), "notify.json")
+    writeFileSync(config, JSON.stringify({ webhook: { url: hook.url, secret }, collapseMs: 100, minIntervalMs: 3_600_000, retryMs: 50 }))
+    const flags = ["--notify-config", config]
+    cluster = await startLocalCluster({ runners: 1, gateways: 1, memberArgs: flags })
+  }, 90_000)
+  afterAll(async () => {
+    clustered.forEach((client) => client.close())
+    await cluster?.stop()
+    await hook?.close()
+  })
+
+  const at = () => ({ host: "127.0.0.1", port: cluster.gateways[0]!.port })
+  const online = async (userId: string, deviceId: string) => {
+    const client = new WeftClient({ ...at(), userId, password: "password", deviceId })
+    clustered.push(client)
+    await client.connect()
+    return client
+  }
+  const waiting = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${cluster.runners[0]!.adminPort}/metrics`)).text()
+    return Number(/^weft_notifications_waiting(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? "NaN")
+  }
+
+  it("the runner notifies the offline session through the Redis outbox; the session online on the gateway gets none", async () => {
+    const [lena, max] = [`lena-${process.pid}`, `max-${process.pid}`]
+    await register(at(), lena, "password")
+    await register(at(), max, "password")
+    const phone = await online(lena, "lena-phone")
+    await registerPush(phone, { platform: "webhook", token: "lena-phone-token" })
+    phone.close()
+    const desktop = await online(lena, "lena-desktop")
+    await registerPush(desktop, { platform: "webhook", token: "lena-desktop-token" })
+    await (await online(max, "max-1")).send(lena, "are you there?")
+    await waitFor("the phone's notification", () => hook.record.accepted.length >= 1)
+    const deadline = Date.now() + 10_000
+    while ((await waiting()) !== 0) {
+      if (Date.now() > deadline) throw new Error("the runner's outbox did not drain")
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(hook.record.accepted.map((received) => received.token)).toEqual(["lena-phone-token"])
+    expect(hook.record.accepted[0]!.body.notification).toMatchObject({ userId: lena, title: max, badge: 1 })
   })
 })
