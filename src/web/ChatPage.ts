@@ -42,6 +42,7 @@ main{flex:1;display:flex;flex-direction:column;min-width:0}
 [hidden]{display:none!important}
 </style></head><body>
 <header><h1>weft chat</h1><span id="me"></span><span id="status" data-state="offline">offline</span>
+<button id="notify" class="plain" hidden title="Be notified while this page is closed">Notify me</button>
 <button id="logout" class="plain" hidden>Log out</button></header>
 <form id="login">
  <h2>Sign in</h2>

@@ -9,7 +9,7 @@ import { createRequire } from "node:module"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { type HttpServerRequest, HttpServerResponse } from "effect/http"
-import { WeftConfig } from "../cluster/Settings.ts"
+import { WeftConfig, type WeftSettings } from "../cluster/Settings.ts"
 import type { HttpRoute } from "../gateway/HttpRoutes.ts"
 import { loadRoot, root } from "../protocol/Proto.ts"
 import { type Feature, Features } from "../server/Feature.ts"
@@ -48,8 +48,21 @@ const file = (path: string, contentType: string, missing: string) =>
     Effect.orElseSucceed(() => notFound(missing))
   )
 
-const serve = (path: string, features: ReadonlyArray<Feature>): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+const serve = (
+  path: string,
+  features: ReadonlyArray<Feature>,
+  settings: WeftSettings
+): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
   if (path === "/") return Effect.succeed(HttpServerResponse.redirect("/chat"))
+  if (path === "/web/push.json") {
+    // The VAPID public key the page subscribes with (web/sdk/notifications.ts); public by design.
+    const webPush = settings.notify.webPush
+    return Effect.succeed(
+      webPush === undefined
+        ? notFound("browser notifications (this server sends no Web Push)")
+        : HttpServerResponse.text(JSON.stringify({ vapidPublicKey: webPush.publicKey }), { contentType: "application/json", headers: noCache })
+    )
+  }
   if (path === "/chat") return Effect.succeed(HttpServerResponse.html(chatPageHtml))
   if (path === "/web/protobuf.min.js") return file(protobufBrowserBuild, JAVASCRIPT, "protobufjs's browser build")
   if (path === "/web/schema.json") {
@@ -71,6 +84,6 @@ export const webChatRoute: HttpRoute<WeftConfig> = {
     Effect.gen(function*() {
       const settings = yield* WeftConfig
       if (!settings.features.webChat) return notFound("the web chat page is off (features.webChat)")
-      return yield* serve(pathOf(request), yield* Features)
+      return yield* serve(pathOf(request), yield* Features, settings)
     })
 }

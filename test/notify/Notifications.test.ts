@@ -20,8 +20,9 @@ import { registrationsKey } from "../../src/notify/Registrations.ts"
 import { Status } from "../../src/protocol/Status.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { harness } from "../support/Harness.ts"
+import { launchBrowser } from "../support/browser.ts"
 import { startApns, startFcm, startWebhook, startWebPushService, testCertificate } from "../support/PushServices.ts"
-import { waitFor } from "../support/wait.ts"
+import { uniqueUser, waitFor } from "../support/wait.ts"
 
 const tls = testCertificate()
 const webhookSecret = "a-webhook-secret-of-some-length"
@@ -35,6 +36,8 @@ const vapid = webpush.generateVAPIDKeys()
 beforeAll(async () => {
   ;[apns, fcm, webPush, webhook] = await Promise.all([startApns(tls), startFcm(), startWebPushService(tls), startWebhook(webhookSecret)])
   server = await startDevServer({
+    gateway: { httpPorts: [0] },
+    features: { webChat: true },
     notify: {
       apns: { ...apns.team, topic: "dev.weft.test", production: false, address: apns.address, ca: tls.cert },
       fcm: { serviceAccount: fcm.serviceAccount, endpoint: fcm.endpoint },
@@ -211,6 +214,38 @@ describe("offline notifications", () => {
     expect((await refused({ platform: "webpush", webPush: { endpoint: "https://10.0.0.1/x", p256dh: "AA", auth: "AA" } })).message).toMatch(/not a push service/)
     expect((await refused({ platform: "apns", token: "not hex!" })).code).toBe(Status.BAD_REQUEST)
     expect((await refused({ platform: "fcm", token: "" })).code).toBe(Status.BAD_REQUEST)
+  })
+})
+
+describe("browser notifications on the web chat page", () => {
+  it("the page offers them when the server sends Web Push: its service worker registers and the browser's answer is shown", async () => {
+    const browser = await launchBrowser()
+    try {
+      const context = await browser.newContext()
+      const origin = `http://127.0.0.1:${server.httpPort}`
+      await context.grantPermissions(["notifications"], { origin })
+      const page = await context.newPage()
+      expect(await (await fetch(`${origin}/web/push.json`)).json()).toEqual({ vapidPublicKey: vapid.publicKey })
+      await page.goto(`${origin}/chat`)
+      await page.fill("#user", uniqueUser("web"))
+      await page.fill("#password", "secret-pw")
+      await page.click("#register")
+      await page.waitForSelector("#notify:not([hidden])", { timeout: 15_000 })
+      await page.click("#notify")
+      // Headless Chromium has no push service (its profile is incognito): it refuses the
+      // subscription, and the page says so; a browser with one would register it.
+      await page.waitForFunction(() =>
+        document.getElementById("chat-error")!.textContent !== "" || (document.getElementById("notify") as HTMLButtonElement).disabled
+      )
+      const shown = await page.evaluate(async () => ({
+        error: document.getElementById("chat-error")!.textContent,
+        workers: (await navigator.serviceWorker.getRegistrations()).map((registration) => registration.active?.scriptURL ?? "")
+      }))
+      expect(shown.workers).toEqual([`${origin}/web/js/web/chat/sw.js`])
+      expect(shown.error).toMatch(/permission|push service|Registration failed/i)
+    } finally {
+      await browser.close()
+    }
   })
 })
 

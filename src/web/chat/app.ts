@@ -7,6 +7,7 @@ import { register, type TransportKind, WeftBrowserClient } from "../sdk/WeftBrow
 import { randomId } from "../sdk/Outbox.ts"
 import { sendFriendRequest } from "../sdk/contacts.ts"
 import { markRead, unreadCounts } from "../sdk/messages.ts"
+import { enableWebPush, serverPushKey, webPushSupported } from "../sdk/notifications.ts"
 import { type ContactListView, refreshContacts } from "./ContactList.ts"
 import { Conversations, type Entry, isGroup } from "./Conversations.ts"
 
@@ -156,6 +157,8 @@ const start = async (userId: string, credentials: { password?: string; resumeTok
   element("chat").hidden = false
   element("logout").hidden = false
   element("me").textContent = userId
+  // Offered where the browser can take it and the server sends Web Push.
+  element("notify").hidden = !webPushSupported() || (await serverPushKey().catch(() => undefined)) === undefined
   setStatus(next.state)
   renderConversations()
   await refreshContacts(next, contactsView)
@@ -171,6 +174,7 @@ const signOut = (why = "") => {
   element("login").hidden = false
   element("chat").hidden = true
   element("logout").hidden = true
+  element("notify").hidden = true
   element("me").textContent = ""
   element("login-error").textContent = why
   setStatus("offline")
@@ -197,6 +201,14 @@ element("register").onclick = () => {
   if (element<HTMLFormElement>("login").reportValidity()) void signIn(true)
 }
 element("logout").onclick = () => signOut()
+element("notify").onclick = () => {
+  if (client === undefined) return
+  element("chat-error").textContent = ""
+  enableWebPush(client).then(() => {
+    element("notify").textContent = "Notifications on"
+    element<HTMLButtonElement>("notify").disabled = true
+  }, (error) => showError("chat-error", error))
+}
 element("start").onsubmit = (event) => {
   event.preventDefault()
   openConversation(input("peer").value.trim())
