@@ -1,6 +1,7 @@
 /**
  * The app's own push server: an HTTP POST of the notification as JSON, signed with
- * HMAC-SHA-256 so that server can tell it came from weft and is fresh:
+ * HMAC-SHA-256 so that server can tell it came from weft and is fresh (the signature of the
+ * framework's hooks, server/Webhook.ts; `verifyWebhook` from weft/server checks it):
  *
  *   X-Weft-Timestamp: <ms since the epoch>
  *   X-Weft-Signature: sha256=<hex HMAC-SHA-256(secret, "<timestamp>.<body>")>
@@ -8,12 +9,9 @@
  * A 2xx answer is delivered; 410 (or 404) says the device token is dead; 429 and 5xx are tried
  * again with backoff; other answers drop the notification.
  */
-import { createHmac } from "node:crypto"
+import { signWebhook } from "../../server/Webhook.ts"
 import type { WebhookSettings } from "../NotifySettings.ts"
 import { describe, type Outcome, outcomeOfStatus, type PushProvider } from "./Provider.ts"
-
-export const signature = (secret: string, timestamp: string, body: string): string =>
-  `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`
 
 export const make = (settings: WebhookSettings, requestTimeoutMs: number): PushProvider => ({
   platform: "webhook",
@@ -34,7 +32,7 @@ export const make = (settings: WebhookSettings, requestTimeoutMs: number): PushP
         headers: {
           "content-type": "application/json",
           "x-weft-timestamp": timestamp,
-          "x-weft-signature": signature(settings.secret, timestamp, body)
+          "x-weft-signature": signWebhook(settings.secret, timestamp, body)
         },
         body,
         signal: AbortSignal.timeout(requestTimeoutMs),
