@@ -21,6 +21,7 @@ import { Status } from "../protocol/Status.ts"
 import {
   badRequest,
   invalidToken,
+  notFound,
   unavailable,
   userExists,
   WeftError,
@@ -51,7 +52,8 @@ export const isValidUserId = (userId: string): boolean => USER_ID_PATTERN.test(u
 export interface Account {
   readonly userId: string
   readonly displayName: string
-  readonly password: PasswordHash
+  /** None for a user of the app's own accounts (created at a login with an app token, or imported without one). */
+  readonly password?: PasswordHash | undefined
   readonly createdAtMs: number
 }
 
@@ -74,6 +76,10 @@ export type LoginPolicy = FeatureSettings["loginPolicy"]
 
 export const DeviceInfo = Schema.Struct({ deviceId: Schema.String, platform: Schema.Number, name: Schema.String })
 type DeviceInfo = typeof DeviceInfo.Type
+
+interface AppUser {
+  readonly displayName?: string | undefined
+}
 
 /** One active session, as stored in the index. The token never leaves this actor except to its device. */
 interface SessionRecord {
@@ -109,7 +115,12 @@ export const Login = Rpc.make("Login", {
     device: DeviceInfo,
     source: Schema.optional(Schema.String),
     /** A long connection of this device that it gave up on: closed before the answer. */
-    replacesConnectionId: Schema.optional(Schema.Number)
+    replacesConnectionId: Schema.optional(Schema.Number),
+    /**
+     * The gateway verified an app token naming this user (gateway/AppToken.ts): no password is
+     * checked, and the account is created at the first such login (with this display name).
+     */
+    appUser: Schema.optional(Schema.Struct({ displayName: Schema.optional(Schema.String) }))
   },
   success: Schema.Struct({ sessionToken: Schema.String, seq: Schema.Number, epoch: Schema.String }),
   error: WeftError
@@ -137,7 +148,27 @@ export const ListDevices = Rpc.make("ListDevices", {
   error: WeftError
 })
 
-export const Session = actorEntity(Entity.make("Session", [Register, Login, Verify, Logout, ListDevices]))
+/**
+ * Creates the account if there is none (the admin API's user import): no frequency control, an
+ * optional password. `created` is false when the user existed (nothing is changed then).
+ */
+export const Import = Rpc.make("Import", {
+  payload: { displayName: Schema.String, password: Schema.optional(Schema.String) },
+  success: Schema.Struct({ created: Schema.Boolean }),
+  error: WeftError
+})
+
+/**
+ * Ends the user's sessions — every one, or the one of `sessionId` (as ListDevices shows it) —
+ * as a logout would (LOGOUT events, tokens revoked), and kicks their connections with `reason`.
+ */
+export const Revoke = Rpc.make("Revoke", {
+  payload: { sessionId: Schema.optional(Schema.String), reason: Schema.String },
+  success: Schema.Struct({ revoked: Schema.Array(Schema.String) }),
+  error: WeftError
+})
+
+export const Session = actorEntity(Entity.make("Session", [Register, Login, Verify, Logout, ListDevices, Import, Revoke]))
 
 export interface SessionOptions {
   readonly sessionTtlMs: number
@@ -188,6 +219,28 @@ export const layer = (options: SessionOptions) =>
         if (!created) return yield* userExists(`user ${userId} already exists`)
       })
 
+      /** Creates the account unless it exists; answers whether it did. */
+      const createAccount = (displayName: string, password: string | undefined) =>
+        Effect.gen(function*() {
+          if ((yield* storage.get(accountKey(userId))) !== undefined) return false
+          const account: Account = {
+            userId,
+            displayName: displayName || userId,
+            password: password === undefined ? undefined : yield* hashPassword(password, hashParams),
+            createdAtMs: Date.now()
+          }
+          return yield* storage.set(accountKey(userId), encodeJson(account), { onlyIfAbsent: true })
+        })
+
+      const importAccount = Effect.fn("Session.import")(function*(displayName: string, password: string | undefined) {
+        if (!isValidUserId(userId)) return yield* badRequest("user id must match [A-Za-z0-9_.-]{1,64}")
+        if (password !== undefined && (password.length < 8 || password.length > 256)) {
+          return yield* badRequest("password must have 8..256 characters")
+        }
+        if (displayName.length > 64) return yield* badRequest("display name must have at most 64 characters")
+        return { created: yield* createAccount(displayName, password) }
+      })
+
       /** The active sessions: the index without those whose token has expired. */
       const readIndex = Effect.gen(function*() {
         const stored = yield* storage.get(sessionIndexKey(userId))
@@ -234,7 +287,7 @@ export const layer = (options: SessionOptions) =>
        * is replaced by one with the current ones.
        */
       const checkCredentials = Effect.fn("Session.checkCredentials")(
-        function*(password: string | undefined, resumeToken: string | undefined, source: string) {
+        function*(password: string | undefined, resumeToken: string | undefined, source: string, appUser: AppUser | undefined) {
           if (resumeToken !== undefined && resumeToken !== "") {
             const session = yield* storage.get(sessionKey(userId, resumeToken))
             if (session === undefined) {
@@ -242,6 +295,10 @@ export const layer = (options: SessionOptions) =>
               return yield* invalidToken("the resume token is unknown, expired or revoked")
             }
             return { token: resumeToken, stored: decodeJson<{ device: DeviceInfo; issuedAtMs: number }>(session) }
+          }
+          if (appUser !== undefined) {
+            yield* createAccount(appUser.displayName ?? "", undefined)
+            return undefined
           }
           if (password === undefined || password === "") return yield* badRequest("a password or a resume token is required")
           yield* throttle.checkLogin(userId, source)
@@ -252,6 +309,12 @@ export const layer = (options: SessionOptions) =>
             return yield* wrongCredentials("unknown user or wrong password")
           }
           const account = decodeJson<Account>(stored)
+          if (account.password === undefined) {
+            // An account of the app's (no password of weft's): as slow to refuse as any other.
+            yield* dummyVerify(password, hashParams)
+            yield* throttle.loginFailed(userId, source)
+            return yield* wrongCredentials("unknown user or wrong password")
+          }
           if (!(yield* verifyPassword(password, account.password))) {
             yield* throttle.loginFailed(userId, source)
             return yield* wrongCredentials("unknown user or wrong password")
@@ -324,9 +387,10 @@ export const layer = (options: SessionOptions) =>
         resumeToken: string | undefined,
         device: DeviceInfo,
         source: string,
-        replacesConnectionId: number | undefined
+        replacesConnectionId: number | undefined,
+        appUser: AppUser | undefined
       ) {
-        const resumed = yield* checkCredentials(password, resumeToken, source)
+        const resumed = yield* checkCredentials(password, resumeToken, source, appUser)
         // The device moved on from that connection (it went silent, or the network changed):
         // close it now, so pushes stop going where nobody reads them.
         if (replacesConnectionId !== undefined && replacesConnectionId !== 0 && device.deviceId !== "") {
@@ -366,6 +430,17 @@ export const layer = (options: SessionOptions) =>
         yield* kick(token, Status.LOGGED_OUT, "logged out", Duration.millis(Math.max(0, kickAfterMs)))
       })
 
+      const revoke = Effect.fn("Session.revoke")(function*(sessionId: string | undefined, reason: string) {
+        const index = yield* readIndex
+        const ended = index.filter((record) => sessionId === undefined || record.sessionId === sessionId)
+        if (sessionId !== undefined && ended.length === 0) return yield* notFound(`no session ${sessionId} of ${userId}`)
+        for (const record of ended) yield* appendEvent(DeviceEventKind.LOGOUT, record, { reason })
+        for (const record of ended) yield* storage.remove(sessionKey(userId, record.token))
+        yield* writeIndex(index.filter((record) => !ended.includes(record)))
+        for (const record of ended) yield* kick(record.token, Status.LOGGED_OUT, reason)
+        return { revoked: ended.map((record) => record.sessionId) }
+      })
+
       const listDevices = Effect.fn("Session.listDevices")(function*(token: string) {
         const index = yield* readIndex
         return [...index]
@@ -386,7 +461,7 @@ export const layer = (options: SessionOptions) =>
         Register: ({ payload }) =>
           orInternal(register(payload.password, payload.displayName, LoginThrottle.sourceOf(payload.source))),
         Login: ({ payload }) =>
-          orInternal(login(payload.password, payload.resumeToken, payload.device, LoginThrottle.sourceOf(payload.source), payload.replacesConnectionId)),
+          orInternal(login(payload.password, payload.resumeToken, payload.device, LoginThrottle.sourceOf(payload.source), payload.replacesConnectionId, payload.appUser)),
         Verify: ({ payload }) =>
           storage.get(sessionKey(userId, payload.sessionToken)).pipe(
             Effect.mapError(storageFailed),
@@ -398,7 +473,9 @@ export const layer = (options: SessionOptions) =>
             Rpc.fork
           ),
         Logout: ({ payload }) => orInternal(logout(payload.sessionToken, payload.kickAfterMs)),
-        ListDevices: ({ payload }) => orInternal(listDevices(payload.sessionToken))
+        ListDevices: ({ payload }) => orInternal(listDevices(payload.sessionToken)),
+        Import: ({ payload }) => orInternal(importAccount(payload.displayName, payload.password)),
+        Revoke: ({ payload }) => orInternal(revoke(payload.sessionId, payload.reason))
       })
     })),
     {

@@ -7,7 +7,7 @@ import { defaultSettings, withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { advertisedEndpoints, clusterSecret, count, jsonLogs, loginPolicy, milliseconds, onOff, origin, port, ports, readSettings, redisUrl, type Source, text, tlsFiles } from "./config.ts"
+import { advertisedEndpoints, authFlags, authSettings, clusterSecret, count, jsonLogs, loginPolicy, milliseconds, onOff, origin, port, ports, readSettings, redisUrl, type Source, text, tlsFiles } from "./config.ts"
 import { describe as describeRedis } from "../cluster/RedisClient.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { UsageError } from "./args.ts"
@@ -119,7 +119,7 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
 }
 
 export const runGateway = async (argv: ReadonlyArray<string>) => {
-  const get = readSettings(argv, [...common, "port", "http-port", "push-host", "push-port", "advertise", "web-chat", "tls-cert", "tls-key"])
+  const get = readSettings(argv, [...common, "port", "http-port", "push-host", "push-port", "advertise", "web-chat", "tls-cert", "tls-key", ...authFlags])
   setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
@@ -132,6 +132,8 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
       tls: tlsFiles(get("tls-cert"), get("tls-key"))
     },
     admin: adminSettings(get),
+    // Gateways check logins (app tokens, whether passwords are on); runners need none of it.
+    auth: authSettings(get),
     features: { loginPolicy: loginPolicy(get("login-policy")), webChat: onOff(get("web-chat"), false) },
     media: media(get),
     // The gateway checks registrations against it (which providers, which Web Push hosts).

@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { Logger } from "effect"
 import { MIN_SECRET_LENGTH } from "../cluster/ClusterAuth.ts"
+import type { AuthSettings, JwtSettings } from "../cluster/Settings.ts"
+import { MIN_SECRET_BYTES } from "../gateway/AppToken.ts"
 import type { AdvertisedEndpoint } from "../gateway/GatewayConfig.ts"
 import { UsageError } from "./args.ts"
 
@@ -181,4 +183,71 @@ export const advertisedEndpoints = (source: Source | undefined): ReadonlyArray<A
     const address = match[2]!.replace(/^\[(.*)\]$/, "$1")
     return { transport: match[1] as "tcp" | "ws" | "http", address, port: Number(match[3]), weight }
   })
+}
+
+/** The flags of app-token logins and weft's own passwords (`authSettings`). */
+export const authFlags = [
+  "jwt-secret", "jwt-public-key", "jwt-jwks-url", "jwt-algorithms", "jwt-issuer", "jwt-audience", "jwt-user-claim",
+  "jwt-clock-tolerance", "passwords"
+] as const
+
+/**
+ * How users log in: app tokens when a JWT key is given — a secret (best from WEFT_JWT_SECRET:
+ * a flag shows in `ps`), a PEM or JWK public key file, or a JWKS URL — and weft's own passwords
+ * unless `--passwords off`. The secret is never printed, in errors neither.
+ */
+export const authSettings = (get: (flag: string) => Source | undefined): AuthSettings => {
+  const passwords = onOff(get("passwords"), true)
+  const secret = get("jwt-secret")
+  const publicKeyFile = get("jwt-public-key")
+  const jwksUrl = get("jwt-jwks-url")
+  const keys = [secret, publicKeyFile, jwksUrl].filter((source) => source !== undefined)
+  const tuning = ["jwt-algorithms", "jwt-issuer", "jwt-audience", "jwt-user-claim", "jwt-clock-tolerance"]
+    .map((flag) => get(flag))
+    .find((source) => source !== undefined)
+  if (keys.length === 0) {
+    if (tuning !== undefined) throw new UsageError(`${tuning.origin} needs a key: --jwt-secret (or WEFT_JWT_SECRET), --jwt-public-key or --jwt-jwks-url`)
+    if (!passwords) throw new UsageError("--passwords off leaves no way to log in: give a JWT key (--jwt-secret, --jwt-public-key or --jwt-jwks-url) too")
+    return { jwt: undefined, passwords }
+  }
+  if (keys.length > 1) throw new UsageError(`${keys.map((source) => source!.origin).join(" and ")}: give one JWT key, not several`)
+  if (secret !== undefined && Buffer.byteLength(secret.value) < MIN_SECRET_BYTES) {
+    throw new UsageError(`${secret.origin} must have at least ${MIN_SECRET_BYTES} bytes (try \`openssl rand -hex 32\`)`)
+  }
+  let publicKey: string | undefined
+  if (publicKeyFile !== undefined) {
+    try {
+      publicKey = readFileSync(publicKeyFile.value, "utf8")
+    } catch (error) {
+      throw new UsageError(`${publicKeyFile.origin}: cannot read ${publicKeyFile.value}: ${error instanceof Error ? error.message : error}`)
+    }
+  }
+  if (jwksUrl !== undefined && !/^https?:\/\/\S+$/.test(jwksUrl.value)) {
+    throw new UsageError(`${jwksUrl.origin} must be an http(s) URL, got "${jwksUrl.value}"`)
+  }
+  const algorithmsSource = get("jwt-algorithms")
+  const algorithms = algorithmsSource?.value.split(",").map((part) => part.trim())
+  const wrong = algorithms?.find((algorithm) => algorithm !== "HS256" && algorithm !== "RS256" && algorithm !== "ES256")
+  if (wrong !== undefined) throw new UsageError(`${algorithmsSource!.origin} must list HS256, RS256 or ES256, got "${wrong}"`)
+  const tolerance = get("jwt-clock-tolerance")
+  if (tolerance !== undefined && (!/^\d+$/.test(tolerance.value) || Number(tolerance.value) > 600)) {
+    throw new UsageError(`${tolerance.origin} must be a number of seconds from 0 to 600, got "${tolerance.value}"`)
+  }
+  const claim = get("jwt-user-claim")
+  if (claim !== undefined && !/^[A-Za-z0-9_.:/-]{1,64}$/.test(claim.value)) {
+    throw new UsageError(`${claim.origin} must be a claim name, got "${claim.value}"`)
+  }
+  return {
+    passwords,
+    jwt: {
+      secret: secret?.value,
+      publicKey,
+      jwksUrl: jwksUrl?.value,
+      algorithms: algorithms as JwtSettings["algorithms"],
+      issuer: get("jwt-issuer")?.value,
+      audience: get("jwt-audience")?.value,
+      userIdClaim: claim?.value,
+      clockToleranceSeconds: tolerance === undefined ? undefined : Number(tolerance.value)
+    }
+  }
 }

@@ -13,7 +13,7 @@ import { parsePort } from "./args.ts"
 import { applicationFlags, loadApplication } from "./application.ts"
 import { application } from "../server/Application.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { advertisedEndpoints, jsonLogs, loginPolicy, milliseconds, onOff, tlsFiles } from "./config.ts"
+import { advertisedEndpoints, authFlags, authSettings, jsonLogs, loginPolicy, milliseconds, onOff, type Source, tlsFiles } from "./config.ts"
 
 /** The innermost system error (EADDRINUSE, EACCES, ...) said in one line, naming the address. */
 export const explainStartupFailure = (error: unknown): string => {
@@ -36,6 +36,15 @@ export const explainStartupFailure = (error: unknown): string => {
   return String(error)
 }
 
+/** A flag's value, else its WEFT_ variable (WEFT_JWT_SECRET for --jwt-secret): secrets stay out of `ps`. */
+const flagOrEnv = (values: Record<string, unknown>) => (flag: string): Source | undefined => {
+  const value = values[flag]
+  if (typeof value === "string") return { value, origin: `--${flag}` }
+  const name = `WEFT_${flag.toUpperCase().replace(/-/g, "_")}`
+  const fromEnv = process.env[name]
+  return fromEnv === undefined || fromEnv === "" ? undefined : { value: fromEnv, origin: name }
+}
+
 export const runDev = async (argv: ReadonlyArray<string>) => {
   const { values } = parseArgs({
     args: [...argv],
@@ -53,7 +62,8 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       advertise: { type: "string" },
       "call-timeout-ms": { type: "string" },
       "notify-config": { type: "string" },
-      ...Object.fromEntries(applicationFlags.map((flag) => [flag, { type: "string" as const }]))
+      ...Object.fromEntries(applicationFlags.map((flag) => [flag, { type: "string" as const }])),
+      ...Object.fromEntries(authFlags.map((flag) => [flag, { type: "string" as const }]))
     },
     strict: true
   })
@@ -86,6 +96,7 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
         values["tls-key"] === undefined ? undefined : { value: values["tls-key"], origin: "--tls-key" }
       )
     },
+    auth: authSettings(flagOrEnv(values)),
     admin: {
       port: parsePort("--admin-port", values["admin-port"], 9390),
       host: values["admin-host"] ?? "127.0.0.1",
@@ -129,7 +140,8 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
     console.log("weft dev: storage is in memory; Ctrl-C stops the server")
     const page = http.listening[0]
     if (page !== undefined) console.log(`weft dev: web chat: open ${tls ? "https" : "http"}://${page.host}:${page.port}/chat in a browser`)
-    console.log(
+    if (settings.auth.jwt !== undefined) console.log("weft dev: logins with app tokens (JWT) are on")
+    if (settings.auth.passwords) console.log(
       `try it:  npx weft client --server ${server} --user alice --password secret-pw register && ` +
         `npx weft client --server ${server} --user alice --password secret-pw send alice "hello"`
     )

@@ -3,13 +3,17 @@
 export const commandUsage: Readonly<Record<string, string>> = {
   dev: `  weft dev [--host H] [--port N] [--http-port N] [--admin-port N] [--login-policy allow-many|one-per-platform|kick-older]
            [--advertise tcp://IP:PORT,ws://IP:PORT,http://IP:PORT] [--admin-host H] [--admin-token T]
-           [--tls-cert FILE --tls-key FILE] [--metrics on|off] [--notify-config FILE]
+           [--tls-cert FILE --tls-key FILE] [--metrics on|off] [--notify-config FILE] [--passwords on|off]
            [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
            [--call-timeout-ms N]
+           [--jwt-secret S | --jwt-public-key FILE | --jwt-jwks-url URL] [--jwt-issuer I] [--jwt-audience A]
+           [--jwt-user-claim C] [--jwt-algorithms HS256,RS256,ES256] [--jwt-clock-tolerance SECONDS]
       Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.
       --feature serves an application's own commands, actors and hooks (docs/framework.md);
       --hook-url sends hooks to an app server over HTTP, signed with --hook-secret;
-      --notify-config: offline notifications (APNs, FCM, Web Push, webhook): docs/notifications.md.`,
+      --notify-config: offline notifications (APNs, FCM, Web Push, webhook): docs/notifications.md.
+      --jwt-*: log users in with tokens your app's server signs (docs/app-auth.md); the secret
+      is best given as WEFT_JWT_SECRET. --passwords off: no REGISTER, no password logins.`,
   runner: `  weft runner [--redis URL[,URL...]] [--redis-cluster on] [--allow-volatile-redis on] [--runner-host H] [--runner-port N]
               [--admin-port N] [--shard-lock-expiration-ms N] [--presence-ttl-ms N] [--config FILE]
               [--admin-host H] [--admin-token T] [--registrations-per-address N]
@@ -26,6 +30,8 @@ export const commandUsage: Readonly<Record<string, string>> = {
                [--tls-cert FILE --tls-key FILE] [--media-origin URL] [--admin-host H] [--admin-token T]
                [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
                [--call-timeout-ms N] [--notify-config FILE]
+               [--passwords on|off] [--jwt-secret S | --jwt-public-key FILE | --jwt-jwks-url URL] [--jwt-issuer I]
+               [--jwt-audience A] [--jwt-user-claim C] [--jwt-algorithms A,B] [--jwt-clock-tolerance SECONDS]
       Clustered mode: a gateway holding connections and forwarding to the runners.
       Give runners and gateways the same --feature modules and hooks.
       Runners and gateways need the cluster secret (WEFT_CLUSTER_SECRET, the same on all).

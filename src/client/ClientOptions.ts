@@ -36,8 +36,15 @@ export interface ClientOptions {
   readonly webSocket?: typeof WebSocket | undefined
   /** TLS to the gateway (its --tls-cert): tls:// on TCP, wss:// and https:// on the others. */
   readonly tls?: ClientTls | undefined
+  /** The user (with an app token: the user it names; the server refuses another). */
   readonly userId: string
   readonly password?: string | undefined
+  /**
+   * A token your app's server signed for this user (a JWT; docs/app-auth.md), instead of a
+   * password; or a function that fetches a fresh one, called at every login that needs it (the
+   * first, and a reconnect whose session ended), so an expired token is never reused.
+   */
+  readonly appToken?: string | (() => string | Promise<string>) | undefined
   readonly resumeToken?: string | undefined
   readonly deviceId?: string | undefined
   /**

@@ -456,7 +456,7 @@ export class WeftClient {
       // The server answered: the way in works, whatever it said.
       if (error instanceof WeftRequestError) {
         if (error.code === Status.UNKNOWN_COMMAND) return attempt()
-        if (error.code === Status.INVALID_TOKEN && this.options.password) {
+        if (error.code === Status.INVALID_TOKEN && this.canLogInAfresh) {
           this.token = undefined
           return attempt()
         }
@@ -473,13 +473,25 @@ export class WeftClient {
       try {
         return await this.authenticate(connection, { resumeToken: this.token })
       } catch (error) {
-        if (!(error instanceof WeftRequestError && error.code === Status.INVALID_TOKEN) || !this.options.password) {
+        if (!(error instanceof WeftRequestError && error.code === Status.INVALID_TOKEN) || !this.canLogInAfresh) {
           throw error
         }
         this.token = undefined
       }
     }
-    return this.authenticate(connection, { password: this.options.password })
+    return this.authenticate(connection, await this.freshCredential())
+  }
+
+  /** A password or an app token: what logs in when there is no session to resume. */
+  private get canLogInAfresh(): boolean {
+    return Boolean(this.options.password || this.options.appToken)
+  }
+
+  /** The app token (fetched anew when it comes from a function), else the password. */
+  private async freshCredential(): Promise<{ readonly password?: string; readonly appToken?: string }> {
+    const appToken = this.options.appToken
+    if (appToken === undefined) return { password: this.options.password }
+    return { appToken: typeof appToken === "function" ? await appToken() : appToken }
   }
 
   /**
@@ -489,7 +501,7 @@ export class WeftClient {
    */
   private async authenticate(
     connection: Link,
-    credential: { readonly password?: string | undefined; readonly resumeToken?: string | undefined }
+    credential: { readonly password?: string | undefined; readonly resumeToken?: string | undefined; readonly appToken?: string | undefined }
   ): Promise<AuthResponse> {
     const request: AuthRequest = {
       userId: this.options.userId,

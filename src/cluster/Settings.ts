@@ -20,6 +20,34 @@ export interface AdminSettings {
   readonly dashboardPeers: ReadonlyArray<string>
 }
 
+/**
+ * Logins with tokens the app's own server signs (JWTs; gateway/AppToken.ts). Exactly one key:
+ * `secret` (HS256), `publicKey` (a PEM public key or a JWK, RS256/ES256) or `jwksUrl`.
+ */
+export interface JwtSettings {
+  readonly secret?: string | undefined
+  readonly publicKey?: string | undefined
+  readonly jwksUrl?: string | undefined
+  /** Accepted algorithms; by default HS256 with a secret, RS256 and ES256 with a public key. */
+  readonly algorithms?: ReadonlyArray<"HS256" | "RS256" | "ES256"> | undefined
+  /** Required `iss`, when set. */
+  readonly issuer?: string | undefined
+  /** Required `aud` (one of the token's), when set. */
+  readonly audience?: string | undefined
+  /** The claim that holds the user id (default `sub`). */
+  readonly userIdClaim?: string | undefined
+  /** Leeway for `exp` and `nbf` against clock skew, in seconds (default 30). */
+  readonly clockToleranceSeconds?: number | undefined
+}
+
+/** How users log in: the app's tokens, weft's own passwords, or both. */
+export interface AuthSettings {
+  /** App tokens (AuthRequest.app_token) are accepted when set. */
+  readonly jwt: JwtSettings | undefined
+  /** weft's own accounts: REGISTER and password logins (off: both answer FORBIDDEN). */
+  readonly passwords: boolean
+}
+
 /** Settings of the IM features (contacts, groups, messages, devices, moments, logs). */
 export interface FeatureSettings {
   /** How long after sending a message its sender may recall it. */
@@ -67,6 +95,7 @@ export interface WeftSettings {
   readonly media: MediaSettings
   readonly gateway: GatewaySettings
   readonly admin: AdminSettings
+  readonly auth: AuthSettings
   readonly session: SessionOptions
   readonly changeLog: Omit<ChangeLogOptions, "maxSyncPage">
   readonly actors: ActorSettings
@@ -100,6 +129,7 @@ export const defaultSettings: WeftSettings = {
   },
   gateway: defaultGatewaySettings,
   admin: { port: undefined, host: "127.0.0.1", token: undefined, dashboardPeers: [] },
+  auth: { jwt: undefined, passwords: true },
   session: {
     sessionTtlMs: 30 * 24 * 3600_000,
     throttle: defaultThrottleOptions
@@ -123,6 +153,7 @@ export interface SettingsOverrides {
   readonly features?: Partial<FeatureSettings>
   readonly media?: Partial<MediaSettings>
   readonly admin?: Partial<AdminSettings>
+  readonly auth?: Partial<AuthSettings>
   readonly session?: Partial<SessionOptions>
   readonly changeLog?: Partial<WeftSettings["changeLog"]>
   readonly actors?: Partial<ActorSettings>
@@ -134,6 +165,7 @@ export const withOverrides = (overrides: SettingsOverrides = {}): WeftSettings =
   features: { ...defaultSettings.features, ...overrides.features },
   media: { ...defaultSettings.media, ...overrides.media },
   admin: { ...defaultSettings.admin, ...overrides.admin },
+  auth: { ...defaultSettings.auth, ...overrides.auth },
   session: { ...defaultSettings.session, ...overrides.session },
   changeLog: { ...defaultSettings.changeLog, ...overrides.changeLog },
   actors: { ...defaultSettings.actors, ...overrides.actors },

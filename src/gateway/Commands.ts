@@ -15,7 +15,8 @@ import { Command, type CommandSpec } from "../protocol/Command.ts"
 import { type AuthRequest, type AuthResponse, Codecs, type RegisterRequest, type RegisterResponse } from "../protocol/Proto.ts"
 import { encodeAuthResponse, encodeSyncResponse } from "../protocol/prebuilt.ts"
 import { routeListVersion } from "../protocol/routes.ts"
-import { badRequest, invalidToken, invalidUserId, type WeftError } from "../protocol/WeftError.ts"
+import { badRequest, forbidden, invalidToken, invalidUserId, type WeftError, wrongCredentials } from "../protocol/WeftError.ts"
+import { makeVerifier } from "./AppToken.ts"
 import type { CommandHandler } from "./CommandTable.ts"
 import * as contacts from "./commands/contacts.ts"
 import * as core from "./commands/core.ts"
@@ -100,6 +101,11 @@ export const make = Effect.gen(function*() {
   const sessions = yield* actorClient(Session)
   const changeLogs = yield* actorClient(ChangeLog)
   const routeTable = yield* Routes.Routes
+  const { auth: authSettings } = yield* WeftConfig
+  // A wrong key setting stops start-up with its reason (the CLI checks most of them earlier).
+  const appTokens = authSettings.jwt === undefined ? undefined : yield* Effect.orDie(makeVerifier(authSettings.jwt))
+  const passwordsOff = (what: string) =>
+    forbidden(`${what} are switched off on this server: log in with a token from the app (app_token)`)
 
   const table: Array<CommandHandler> = []
   for (const module of [core, poll, devices, notify, contacts, profile, groups, messages, moments, logs, media, routes]) {
@@ -116,12 +122,27 @@ export const make = Effect.gen(function*() {
 
   return Commands.of({
     register: Effect.fn("Commands.register")(function*(request, source) {
+      if (!authSettings.passwords) return yield* passwordsOff("registrations")
       yield* checkUserId(request.userId)
       yield* sessions(request.userId).Register({ password: request.password, displayName: request.displayName, source })
       return { base: ok }
     }),
     auth: Effect.fn("Commands.auth")(function*(request, source) {
-      yield* checkUserId(request.userId)
+      // An app token names its user; a request that names one too must name the same.
+      let appUser: { readonly displayName?: string | undefined } | undefined
+      let userId = request.userId
+      if (request.appToken) {
+        if (appTokens === undefined) return yield* badRequest("this server does not accept app tokens (start it with --jwt-secret, --jwt-public-key or --jwt-jwks-url)")
+        const identity = yield* appTokens(request.appToken)
+        if (userId !== "" && userId !== identity.userId) {
+          return yield* wrongCredentials(`the app token is for another user than ${JSON.stringify(userId)}`)
+        }
+        userId = identity.userId
+        appUser = { displayName: identity.displayName }
+      } else if (request.password && !authSettings.passwords) {
+        return yield* passwordsOff("password logins")
+      }
+      yield* checkUserId(userId)
       const device = {
         deviceId: request.device?.deviceId ?? "",
         platform: request.device?.platform ?? 0,
@@ -131,26 +152,27 @@ export const make = Effect.gen(function*() {
         return yield* badRequest("device id and name must have at most 64 characters")
       }
       const attempt = {
-        userId: request.userId,
+        userId,
         deviceId: device.deviceId,
         platform: device.platform,
         address: source ?? "",
-        method: request.password ? "password" : "resume"
+        method: appUser !== undefined ? "token" : request.password ? "password" : "resume"
       }
       if (hooks.beforeLogin !== undefined) {
         const verdict = yield* hooks.beforeLogin(attempt)
         if (verdict.action === "reject") return yield* rejection(verdict)
       }
-      const session = yield* sessions(request.userId).Login({
-          password: request.password || undefined,
-          resumeToken: request.resumeToken || undefined,
+      const session = yield* sessions(userId).Login({
+          password: appUser === undefined ? request.password || undefined : undefined,
+          resumeToken: appUser === undefined ? request.resumeToken || undefined : undefined,
           device,
           source,
-          replacesConnectionId: request.replacesConnectionId || undefined
+          replacesConnectionId: request.replacesConnectionId || undefined,
+          appUser
         })
       hooks.afterLogin?.(attempt)
       return {
-        userId: request.userId,
+        userId,
         deviceId: device.deviceId,
         platform: device.platform,
         response: {
@@ -160,7 +182,8 @@ export const make = Effect.gen(function*() {
           heartbeatMaxSeconds: config.heartbeatMaxSeconds,
           currentSeq: session.seq,
           epoch: session.epoch,
-          serverTimeMs: Date.now()
+          serverTimeMs: Date.now(),
+          userId
         }
       }
     }),

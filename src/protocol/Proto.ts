@@ -165,6 +165,8 @@ export interface AuthRequest {
   readonly userId: string
   readonly password?: string | undefined
   readonly resumeToken?: string | undefined
+  /** A JWT the app's server signed (see auth.proto). */
+  readonly appToken?: string | undefined
   readonly device?: Device | null | undefined
   /** Set: answer with the first page of the log after it (AuthResponse.sync). */
   readonly syncCursor?: number | null | undefined
@@ -187,6 +189,8 @@ export interface AuthResponse {
   readonly endpoints?: ReadonlyArray<{ readonly address: string; readonly port: number; readonly transport: number; readonly weight: number }> | undefined
   readonly routeListVersion?: number | undefined
   readonly connectionId?: number | undefined
+  /** Whose session this is (an app token names its user). */
+  readonly userId?: string | undefined
 }
 
 export interface PongResponse {

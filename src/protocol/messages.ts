@@ -10,8 +10,13 @@ export const MessageType = {
   IMAGE: 1,
   VOICE: 2,
   VIDEO: 3,
-  FILE: 4
+  FILE: 4,
+  /** A notice from the app's server (admin API): from SYSTEM_SENDER, text only. */
+  SYSTEM: 5
 } as const
+
+/** The sender of system notices: not a user id (those have no "@"), so nobody can be it. */
+export const SYSTEM_SENDER = "@system"
 
 export type MessageTypeName = Lowercase<keyof typeof MessageType>
 

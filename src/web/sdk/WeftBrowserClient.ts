@@ -28,8 +28,14 @@ export interface BrowserClientOptions {
   readonly server?: string | undefined
   /** The schema (default: loaded from the server at connect). */
   readonly schema?: Schema | undefined
+  /** The user (with an app token: the user it names; the server refuses another). */
   readonly userId: string
   readonly password?: string | undefined
+  /**
+   * A token your app's server signed for this user (a JWT; docs/app-auth.md), or a function that
+   * fetches a fresh one — called at every login that needs one, so an expired token is not reused.
+   */
+  readonly appToken?: string | (() => string | Promise<string>) | undefined
   readonly resumeToken?: string | undefined
   readonly deviceId?: string | undefined
   readonly deviceName?: string | undefined
@@ -321,11 +327,11 @@ export class WeftBrowserClient {
       try {
         auth = await transport.request<AuthResponse>(Commands.auth, { userId: this.options.userId, resumeToken: this.token, ...resume })
       } catch (error) {
-        if (!(error instanceof WeftRequestError && error.code === Status.INVALID_TOKEN) || !this.options.password) throw error
+        if (!(error instanceof WeftRequestError && error.code === Status.INVALID_TOKEN) || !(this.options.password || this.options.appToken)) throw error
         this.token = undefined
       }
     }
-    auth ??= await transport.request<AuthResponse>(Commands.auth, { userId: this.options.userId, password: this.options.password, ...resume })
+    auth ??= await transport.request<AuthResponse>(Commands.auth, { userId: this.options.userId, ...await this.freshCredential(), ...resume })
     if (resume.replacesConnectionId !== 0) this.replacedIds.add(resume.replacesConnectionId)
     if (this.replacedIds.size > 64) this.replacedIds.delete(this.replacedIds.values().next().value!)
     if (transport.kind === "ws") {
@@ -335,6 +341,13 @@ export class WeftBrowserClient {
     this.token = auth.sessionToken
     transport.authenticate({ userId: this.options.userId, sessionToken: auth.sessionToken, deviceId: this.deviceId })
     return auth
+  }
+
+  /** The app token (fetched anew when it comes from a function), else the password. */
+  private async freshCredential(): Promise<{ readonly password?: string | undefined; readonly appToken?: string }> {
+    const appToken = this.options.appToken
+    if (appToken === undefined) return { password: this.options.password }
+    return { appToken: typeof appToken === "function" ? await appToken() : appToken }
   }
 
   private transmit(outgoing: { message: OutgoingMessage; clientMsgId: string }): Promise<SendMessageResponse> {
