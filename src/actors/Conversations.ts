@@ -16,7 +16,7 @@ import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import type { WeftSettings } from "../cluster/Settings.ts"
 import { isGroupId } from "../protocol/groups.ts"
-import { MAX_CLIENT_MSG_ID_LENGTH, type ReadReceipt, type RecalledRecord } from "../protocol/messages.ts"
+import { MAX_CLIENT_MSG_ID_LENGTH, type ReadReceipt, type RecalledRecord, SYSTEM_SENDER } from "../protocol/messages.ts"
 import { type Change, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import {
@@ -197,7 +197,7 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
 
       const markRead = Effect.fn("Conversations.markRead")(function*(conversation: string, seq: number) {
         const inGroup = isGroupId(conversation)
-        if (!inGroup && !isValidUserId(conversation)) {
+        if (!inGroup && !isValidUserId(conversation) && conversation !== SYSTEM_SENDER) {
           return yield* badRequest("conversation must be a user id or a group id")
         }
         yield* catchUp
@@ -220,7 +220,8 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
         }
         // The sender's devices learn it first: if the reader's own append then fails, a retry
         // still finds the messages unread and tells the sender again (harmless), never not at all.
-        if (!inGroup && conversation !== userId) {
+        // (The system has no log: nobody reads receipts of its notices.)
+        if (!inGroup && conversation !== userId && conversation !== SYSTEM_SENDER) {
           yield* append(conversation, encodeChangeBody({ read: { ...receipt, readerSeq: 0 } }))
         }
         const own = yield* append(userId, encodeChangeBody({ read: receipt }))

@@ -167,7 +167,7 @@ const changeKinds: Readonly<Record<number, string>> = {
   [GroupEventKind.RENAMED]: "renamed"
 }
 
-const groupKey = (groupId: string) => userKey(groupId, "group")
+export const groupKey = (groupId: string) => userKey(groupId, "group")
 
 /** How many member logs are written at once during a fan-out. */
 const FAN_OUT_CONCURRENCY = 16

@@ -21,6 +21,8 @@ import * as Routes from "../gateway/Routes.ts"
 import * as Notify from "../notify/Notify.ts"
 import * as TcpServer from "../gateway/TcpServer.ts"
 import * as AdminServer from "../metrics/AdminServer.ts"
+import * as Admin from "../server/Admin.ts"
+import * as AdminApi from "../server/AdminApi.ts"
 import { instrumented } from "../storage/instrumented.ts"
 import { layerRedis } from "../storage/redis.ts"
 import { entities } from "./Engine.ts"
@@ -214,13 +216,21 @@ export const admin = (
         Effect.mapError((error) => error.message),
         Effect.flatMap((view) => view.runners.some((runner) => runner.alive) ? Effect.void : Effect.fail("no runner is alive"))
       )
-      return AdminServer.layer({
-        host: settings.admin.host,
-        token: settings.admin.token,
-        port: settings.admin.port!,
-        dashboardPeers: settings.admin.dashboardPeers,
-        requireShards: role === "runner",
-        readyCheck: role === "gateway" ? someRunnerAlive : undefined,
-        clusterView: placement
-      }).pipe(Layer.provide(storage(cluster)))
+      const server = Layer.unwrap(Effect.map(AdminApi.handler, (api) =>
+        AdminServer.layer({
+          host: settings.admin.host,
+          token: settings.admin.token,
+          port: settings.admin.port!,
+          dashboardPeers: settings.admin.dashboardPeers,
+          requireShards: role === "runner",
+          readyCheck: role === "gateway" ? someRunnerAlive : undefined,
+          clusterView: placement,
+          api
+        })))
+      return server.pipe(
+        Layer.provide(Admin.layer),
+        // Reads only: where users are connected (Redis), whatever this process's role.
+        Layer.provide(Presence.layerRedis(redis, { selfAddress: "", ttlMs: cluster.presenceTtlMs })),
+        Layer.provide(storage(cluster))
+      )
     }))

@@ -9,6 +9,9 @@
  * only if their Host header is an IP address, localhost or the admin host itself (a web page
  * can't reach it by DNS rebinding), and with a token set requires it (`Authorization: Bearer
  * <token>`, or Basic with the token as password, for a browser) on everything but /healthz.
+ *
+ * The admin API for the app's server (`/api/v1/...`, server/AdminApi.ts) is served only with a
+ * token set: without one it answers 403.
  */
 import { timingSafeEqual } from "node:crypto"
 import { isIP } from "node:net"
@@ -18,6 +21,7 @@ import { Context, Effect, Layer, Metric } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import { listReports, readReport } from "../actors/LogReports.ts"
 import type { Listening } from "../gateway/TcpServer.ts"
+import type { AdminApiHandler } from "../server/AdminApi.ts"
 import { Storage } from "../storage/Storage.ts"
 import { dashboardHtml, metricsJson } from "./Dashboard.ts"
 import { prometheusText } from "./Prometheus.ts"
@@ -114,6 +118,8 @@ export const layer = (options: {
   readonly readyCheck?: Effect.Effect<void, string> | undefined
   /** The cluster's placement, served as JSON at /cluster. */
   readonly clusterView?: Effect.Effect<unknown, Error> | undefined
+  /** The admin API (/api/v1/...), served only when `token` is set. */
+  readonly api?: AdminApiHandler | undefined
 }) =>
   Layer.effect(
     AdminServer,
@@ -135,6 +141,15 @@ export const layer = (options: {
               status: 401,
               headers: { "www-authenticate": 'Basic realm="weft admin", charset="UTF-8"' }
             })
+          }
+          if (path === "/api" || path.startsWith("/api/")) {
+            if (options.api === undefined) return HttpServerResponse.text("not found\n", { status: 404 })
+            if (options.token === undefined) {
+              return HttpServerResponse.jsonUnsafe({
+                error: { code: "FORBIDDEN", message: "the admin API needs an admin token: start with --admin-token (or WEFT_ADMIN_TOKEN)" }
+              }, { status: 403 })
+            }
+            return yield* options.api(request, path)
           }
           if (path === "/log-reports" || path.startsWith("/log-reports/")) {
             if (request.method !== "GET" && request.method !== "HEAD") {
