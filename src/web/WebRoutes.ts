@@ -23,7 +23,9 @@ const protobufBrowserBuild = createRequire(import.meta.url).resolve("protobufjs/
 const BROWSER_SCRIPT = /^(web\/(sdk|chat)\/[A-Za-z]+\.js|protocol\/(Frame|Command|Status)\.js|client\/(errors|Backoff|SendOrder)\.js)$/
 
 const JAVASCRIPT = "text/javascript; charset=utf-8"
-const noCache = { "cache-control": "no-cache" }
+// The SDK, protobufjs and the schema are public and the same for everyone: an app's own pages, on
+// their own origin, load them from here (examples/app-server/), so any origin may read them.
+const noCache = { "cache-control": "no-cache", "access-control-allow-origin": "*" }
 
 /** The schema as JSON, per set of features: weft's files and the features' own (server/Feature.ts). */
 const schemas = new WeakMap<ReadonlyArray<Feature>, string>()

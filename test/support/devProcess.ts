@@ -13,11 +13,13 @@ export interface DevProcess {
   readonly stop: () => Promise<void>
 }
 
-export const startDevProcess = (cwd?: string, args: ReadonlyArray<string> = []): Promise<DevProcess> =>
+/** `args`: more flags of `weft dev`; `env`: more environment variables. */
+export const startDevProcess = (cwd?: string, args: ReadonlyArray<string> = [], env: Record<string, string> = {}): Promise<DevProcess> =>
   new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, [weftBin, "dev", "--port", "0", "--http-port", "0", "--admin-port", "0", ...args], {
       stdio: ["ignore", "pipe", "pipe"],
-      cwd
+      cwd,
+      env: { ...process.env, ...env }
     })
     let out = ""
     const exited = new Promise<void>((done) => child.once("exit", () => done()))
