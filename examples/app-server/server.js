@@ -1,9 +1,11 @@
 // Your app's own server, in plain Node: it signs weft logins (JWTs) for its users and talks to
-// weft's admin API. Run weft with the same secret and an admin token (docs/app-auth.md):
-//   WEFT_JWT_SECRET=... npx weft dev --passwords off --admin-token ...   then   node examples/app-server/server.js
-import { createHmac } from "node:crypto"
+// weft's admin API. Run weft with the same secret and an admin token (docs/app-auth.md), then this:
+//   export WEFT_JWT_SECRET=$(openssl rand -hex 32) WEFT_ADMIN_TOKEN=$(openssl rand -hex 32)
+//   npx weft dev --passwords off --jwt-issuer my-app --jwt-audience weft &
+//   node examples/app-server/server.js      (then open http://127.0.0.1:8080/?as=ada)
 import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
+import { signToken } from "./jwt.js"
 
 const env = (name, fallback) => process.env[name] ?? fallback
 const WEFT_HTTP = env("WEFT_HTTP", "http://127.0.0.1:9380") // weft's HTTP port: the SDK and its WebSocket
@@ -12,14 +14,6 @@ const ADMIN_TOKEN = env("WEFT_ADMIN_TOKEN", "")
 const SECRET = env("WEFT_JWT_SECRET", "")
 const page = readFileSync(new URL("index.html", import.meta.url), "utf8").replaceAll("WEFT_HTTP", WEFT_HTTP)
 const users = new Set() // who has signed in to this app
-
-const part = (value) => Buffer.from(JSON.stringify(value)).toString("base64url")
-// A weft login for `user`, valid for five minutes: an HS256 JWT with weft's issuer and audience settings.
-const signToken = (user) => {
-  const now = Math.floor(Date.now() / 1000)
-  const unsigned = `${part({ alg: "HS256", typ: "JWT" })}.${part({ sub: user, iss: "my-app", aud: "weft", iat: now, exp: now + 300 })}`
-  return `${unsigned}.${createHmac("sha256", SECRET).update(unsigned).digest("base64url")}`
-}
 
 const weftAdmin = async (path, body) => {
   const response = await fetch(`${WEFT_ADMIN}/api/v1${path}`, {
@@ -45,7 +39,7 @@ const server = createServer(async (request, response) => {
       // Import is idempotent: the user exists in weft before the first login and any notice.
       if (!users.has(user)) await weftAdmin("/users/import", { users: [{ userId: user }] })
       users.add(user)
-      return response.end(JSON.stringify({ token: signToken(user) }))
+      return response.end(JSON.stringify({ token: signToken(user, SECRET) }))
     }
     if (url.pathname === "/announce" && request.method === "POST") {
       // A system notice to everyone who signed in (a real app would check who may announce).

@@ -14,7 +14,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { startDevProcess, weftBin } from "../support/devProcess.ts"
-import { sameShape, type ShellBlock, shellBlocks } from "./markdown.ts"
+import { devFlags, sameShape, type ShellBlock, shellBlocks } from "./markdown.ts"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 const pages = ["README.md", ...readdirSync(join(root, "docs")).filter((name) => name.endsWith(".md")).sort().map((name) => `docs/${name}`)]
@@ -86,7 +86,9 @@ describe("the documentation runs as written", () => {
       expect(elsewhere, `${describeBlock(page, block)}\nnames addresses off this machine: mark it <!-- docs-test: skip (...) -->`).toEqual([])
     }
     if (runnable.length === 0) return
-    const dev = await startDevProcess()
+    // A page about a server started with flags of its own (an admin token, a JWT key) says so.
+    const flags = devFlags(readFileSync(join(root, page), "utf8"))
+    const dev = await startDevProcess(undefined, flags)
     const dir = workspace()
     try {
       const port = (address: string) => address.split(":").pop()!

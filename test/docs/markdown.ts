@@ -7,6 +7,7 @@
  *   <!-- docs-test: skip (why) -->   before a block: the test does not run it
  *   <!-- docs-test: run: COMMAND --> a command the test runs in place of a step done by hand
  *                                    (in a browser, say)
+ *   <!-- docs-test: dev: FLAGS -->   anywhere: the page's `weft dev` is started with these flags
  */
 
 export interface ShellBlock {
@@ -22,6 +23,10 @@ export interface ShellBlock {
 }
 
 const fence = /^```\s*([\w-]*)\s*$/
+
+/** The flags a page asks its `weft dev` to be started with (`<!-- docs-test: dev: FLAGS -->`). */
+export const devFlags = (markdown: string): Array<string> =>
+  /^<!--\s*docs-test:\s*dev:\s*(.*?)\s*-->\s*$/m.exec(markdown)?.[1]?.split(/\s+/).filter((flag) => flag !== "") ?? []
 const marker = /^<!--\s*docs-test:\s*(skip|run:)\s*(.*?)\s*-->\s*$/
 
 /** `# {...}` lines (and their `#   ...` continuations) of a shell block: the output it shows. */
