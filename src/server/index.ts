@@ -23,6 +23,8 @@ export type { ActorServices, AppCommandSpec, Feature, Protos } from "./Feature.t
 export { combine as combineHooks, Hooks, noHooks } from "./Hooks.ts"
 export type { GroupChange, HookSet, LoginAttempt, MessageDraft, StoredMessage, Verdict } from "./Hooks.ts"
 export { signWebhook, verifyWebhook, webhook } from "./Webhook.ts"
+export { Admin } from "./Admin.ts"
+export type { ImportedUser, SendAsUser, SendSystemNotice, Sent, UserDevices } from "./Admin.ts"
 export type { WebhookOptions } from "./Webhook.ts"
 export { MAX_APP_EVENT_BYTES, MAX_APP_EVENT_TYPE_LENGTH, userLogs } from "./UserLog.ts"
 export type { AppEventInput, UserLogs } from "./UserLog.ts"
