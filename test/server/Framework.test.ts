@@ -18,6 +18,7 @@ import { Status } from "../../src/protocol/Status.ts"
 import { actorClient, actorLayer, command, defineActor, feature } from "../../src/server/Feature.ts"
 import * as Weft from "../../src/server/Weft.ts"
 import { signWebhook, verifyWebhook, webhook } from "../../src/server/Webhook.ts"
+import { launchBrowser } from "../support/browser.ts"
 import { type DevProcess, startDevProcess } from "../support/devProcess.ts"
 import { uniqueUser, waitFor } from "../support/wait.ts"
 
@@ -142,6 +143,36 @@ describe("an application's feature: its own proto, command and actor", () => {
     await waitFor("the other device synced the three rolls", () => synced.length === 3)
     client.close()
     other.close()
+  })
+
+  it("the browser SDK calls the command by its schema names (the app's types come with /web/schema.json)", async () => {
+    const browser = await launchBrowser()
+    try {
+      const page = await browser.newPage()
+      await page.goto(`${httpUrl()}/chat`)
+      await page.addScriptTag({ type: "module", content: `import * as sdk from "/web/js/web/sdk/WeftBrowserClient.js"; window.sdk = sdk` })
+      await page.waitForFunction(() => "sdk" in window)
+      const user = uniqueUser("web-roller")
+      const result = await page.evaluate(async (user) => {
+        const { register, WeftBrowserClient } = (window as any).sdk
+        await register(location.origin, user, "password-1")
+        const client = new WeftBrowserClient({ userId: user, password: "password-1" })
+        const events: Array<{ type: string; seq: number }> = []
+        client.on("appEvent", (event: { type: string }, seq: number) => events.push({ type: event.type, seq }))
+        await client.connect()
+        const roll = { id: 1000, name: "roll", request: "roll.v1.RollRequest", response: "roll.v1.RollResponse" }
+        const answer = await client.call(roll, { sides: 12 })
+        const refused = await client.call(roll, { sides: 1 }).then(() => undefined, (error: { code: number }) => error.code)
+        while (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+        client.close()
+        return { value: answer.value, rolls: answer.rolls, seq: answer.seq, refused, events }
+      }, user)
+      expect(result.value).toBeGreaterThanOrEqual(1)
+      expect(result.value).toBeLessThanOrEqual(12)
+      expect(result).toMatchObject({ rolls: 1, refused: Status.BAD_REQUEST, events: [{ type: "roll.v1.Rolled", seq: result.seq }] })
+    } finally {
+      await browser.close()
+    }
   })
 
   it("the actor is supervised and measured like weft's own", async () => {
