@@ -26,6 +26,8 @@ export default defineConfig({
     fileParallelism: false,
     // The WebSocket client of Node 20 is behind a flag (on by default from Node 22).
     execArgv: process.versions.node.startsWith("20.") ? ["--experimental-websocket"] : [],
+    // Tests marked concurrent (the documentation pages) run at most this many at once.
+    maxConcurrency: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000
   }

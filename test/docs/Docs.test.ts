@@ -77,7 +77,9 @@ describe("the documentation runs as written", () => {
     expect(result.stdout).toMatch(/^usage:\n {2}weft dev/)
   }, 90_000)
 
-  it.each(pages)("%s", async (page) => {
+  // The pages run side by side (vitest's maxConcurrency), each against its own dev server and
+  // in its own workspace: most of a page's time is spent waiting on its processes.
+  it.concurrent.for(pages)("%s", async (page, { expect }) => {
     const blocks = shellBlocks(readFileSync(join(root, page), "utf8"))
     const runnable = blocks.filter((block) => block.skip === undefined)
     // The test talks to loopback only: a block naming another address must be marked skip.
