@@ -149,6 +149,7 @@ const createClient = (options: RedisStorageOptions, connectTimeout: number): Cli
     const maxDelay = options.reconnectMaxDelayMs ?? 2_000
     return new Cluster(nodes, {
       lazyConnect: true,
+      enableAutoPipelining: true,
       keyPrefix,
       redisOptions: { ...options.cluster.redisOptions, connectTimeout },
       clusterRetryStrategy: (times) => Math.min(100 + times * 2, maxDelay),
@@ -160,6 +161,9 @@ const createClient = (options: RedisStorageOptions, connectTimeout: number): Cli
   const maxDelay = options.reconnectMaxDelayMs ?? 2_000
   const common = {
     lazyConnect: true,
+    // The commands of one event-loop turn (many actors' appends under load) leave in one write
+    // and reach Redis together: one read, one fsync for all of them, fewer syscalls both sides.
+    enableAutoPipelining: true,
     connectTimeout,
     keyPrefix,
     ...(options.db === undefined ? {} : { db: options.db }),
