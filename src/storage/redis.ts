@@ -149,7 +149,8 @@ const createClient = (options: RedisStorageOptions, connectTimeout: number): Cli
     const maxDelay = options.reconnectMaxDelayMs ?? 2_000
     return new Cluster(nodes, {
       lazyConnect: true,
-      enableAutoPipelining: true,
+      // No auto-pipelining here: ioredis routes an auto-pipelined command by its first argument,
+      // which for the append script (keys counted in its first argument) is not a key.
       keyPrefix,
       redisOptions: { ...options.cluster.redisOptions, connectTimeout },
       clusterRetryStrategy: (times) => Math.min(100 + times * 2, maxDelay),
