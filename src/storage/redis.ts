@@ -149,8 +149,6 @@ const createClient = (options: RedisStorageOptions, connectTimeout: number): Cli
     const maxDelay = options.reconnectMaxDelayMs ?? 2_000
     return new Cluster(nodes, {
       lazyConnect: true,
-      // No auto-pipelining here: ioredis routes an auto-pipelined command by its first argument,
-      // which for the append script (keys counted in its first argument) is not a key.
       keyPrefix,
       redisOptions: { ...options.cluster.redisOptions, connectTimeout },
       clusterRetryStrategy: (times) => Math.min(100 + times * 2, maxDelay),
@@ -162,9 +160,6 @@ const createClient = (options: RedisStorageOptions, connectTimeout: number): Cli
   const maxDelay = options.reconnectMaxDelayMs ?? 2_000
   const common = {
     lazyConnect: true,
-    // The commands of one event-loop turn (many actors' appends under load) leave in one write
-    // and reach Redis together: one read, one fsync for all of them, fewer syscalls both sides.
-    enableAutoPipelining: true,
     connectTimeout,
     keyPrefix,
     ...(options.db === undefined ? {} : { db: options.db }),
