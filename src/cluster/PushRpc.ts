@@ -67,17 +67,23 @@ export type Decoded = ({ readonly _tag: "Push" } & PushRecord) | ({ readonly _ta
 
 /** Cuts records out of a byte stream; `push` returns what is complete, or an error for a bad stream. */
 export class RecordDecoder {
-  private buffer: Buffer = Buffer.alloc(0)
+  // Chunks are joined once a whole record has arrived, not at every chunk.
+  private chunks: Array<Buffer> = []
+  private size = 0
+  private needed = 4
 
   push(chunk: Buffer): Array<Decoded> | Error {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk])
+    this.chunks.push(chunk)
+    this.size += chunk.length
+    if (this.size < this.needed) return []
+    const buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size)
     const out: Array<Decoded> = []
     let at = 0
-    while (this.buffer.length - at >= 4) {
-      const length = this.buffer.readUInt32BE(at)
+    while (buffer.length - at >= 4) {
+      const length = buffer.readUInt32BE(at)
       if (length > MAX_RECORD_BYTES || length < 5) return new Error(`push record of ${length} bytes`)
-      if (this.buffer.length - at - 4 < length) break
-      const body = this.buffer.subarray(at + 4, at + 4 + length)
+      if (buffer.length - at - 4 < length) break
+      const body = buffer.subarray(at + 4, at + 4 + length)
       at += 4 + length
       try {
         out.push(decodeRecord(body))
@@ -85,7 +91,11 @@ export class RecordDecoder {
         return error instanceof Error ? error : new Error(String(error))
       }
     }
-    this.buffer = at === this.buffer.length ? Buffer.alloc(0) : this.buffer.subarray(at)
+    const rest = buffer.subarray(at)
+    this.chunks = rest.length === 0 ? [] : [rest]
+    this.size = rest.length
+    // (A length past the bound was refused in the loop, so `needed` stays bounded.)
+    this.needed = rest.length >= 4 ? 4 + rest.readUInt32BE(0) : 4
     return out
   }
 }
