@@ -3,4 +3,4 @@
 import { runEntry } from "./lib/entry.js"
 import { run, tables } from "./scenarios/cluster.js"
 
-await runEntry({ name: "cluster", run, tables, hardLimitMs: 240_000 })
+await runEntry({ name: "cluster", run, tables, hardLimitMs: 600_000 })

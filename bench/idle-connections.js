@@ -4,7 +4,7 @@
  *
  *   npx tsc -p . && node bench/idle-connections.js [N ...] [options]
  *
- *   N                       connection counts, each measured in a fresh server (default 1000 10000)
+ *   N                       connection counts: the steps, in one server per kind (default 1000 3000 10000)
  *   --idle-seconds S        how long the N connections sit idle before the "after" reading (5)
  *   --timeout-seconds S     the whole run's limit; children are killed when it passes (300)
  *   --concurrency C         logins in flight at once (200)
@@ -12,17 +12,22 @@
  *   --warmup W              logins made and closed before the "before" reading (500)
  *   --only weft|raw         run one kind of server only
  *
- * For every N, and for each server kind (`raw`: bench/baseline-net-server.js, `weft`: `weft dev`):
+ * For each server kind (`raw`: bench/baseline-net-server.js, `weft`: `weft dev`), in one server:
  *  1. start the server as a child process (node --expose-gc, with bench/mem-probe.js preloaded);
  *  2. warm up: for weft, register U users (idle-0 .. idle-<U-1>) and log each in once with its
  *     password (scrypt, ~50-100 ms each) to get a session token; then, for both kinds, log in
  *     and close --warmup connections the way the measured ones will (JIT, pools, heap growth);
  *  3. "before": full GC in the server (SIGUSR2 to mem-probe), then VmRSS from /proc/<pid>/status;
- *  4. open N TCP connections to 127.0.0.1, each sending one AUTH frame (connection i resumes the
- *     session of user idle-<i % U> by token, as device idle-dev-<i>) and waiting for its answer;
- *  5. leave them idle for --idle-seconds, then "after" the same way as "before";
- *  6. KB per connection = (after - before) / logged-in connections. The raw server gets the same
- *     AUTH frames (with a dummy token) and answers each with a fixed 48-byte frame.
+ *  4. for each N (ascending), open TCP connections to 127.0.0.1 until N are open in all, each
+ *     sending one AUTH frame (connection i resumes the session of user idle-<i % U> by token, as
+ *     device idle-dev-<i>) and waiting for its answer;
+ *  5. leave them idle for --idle-seconds, then read memory the same way as "before";
+ *  6. growth KB per connection = (reading at N - reading at the previous step) / connections
+ *     added: the memory each further idle connection costs, with the server's fixed costs and
+ *     the slack its warm-up left (committed but free V8 heap, which the first connections fill
+ *     without growing RSS) mostly out of the figure; the table also gives (at N - before) / N.
+ *     The client sockets live in this process, never in the server's RSS. The raw server gets
+ *     the same AUTH frames (with a dummy token) and answers each with a fixed 48-byte frame.
  *
  * The bench process holds the client sockets. Node raises its own soft open-files limit to the
  * hard one at startup; if that is still below what the largest N needs, the bench re-runs itself
@@ -88,7 +93,7 @@ const positiveInt = (name, text, max) => {
   return value
 }
 
-const counts = (positionals.length === 0 ? ["1000", "10000"] : positionals.flatMap((p) => p.split(",")))
+const counts = (positionals.length === 0 ? ["1000", "3000", "10000"] : positionals.flatMap((p) => p.split(",")))
   .filter((p) => p !== "")
   .map((p) => positiveInt("N", p, 250_000))
 const idleSeconds = positiveInt("--idle-seconds", options["idle-seconds"], 600)
@@ -274,7 +279,12 @@ const startServer = (kind) =>
     const child = spawn(process.execPath, ["--expose-gc", "--import", PROBE_URL, ...script], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, WEFT_BENCH_PARENT_PID: String(process.pid) }
+      // A fixed mmap threshold: glibc's default one rises to the size of the largest block freed
+      // (scrypt's 16 MB, at every warm-up login), after which those blocks stay in malloc's arenas
+      // when freed and go back to the kernel at unpredictable times — RSS then moves by tens of
+      // MB while the connections sit idle. Blocks of 1 MB and more are mapped and unmapped now;
+      // a connection's own allocations are far smaller, so their cost is unchanged.
+      env: { ...process.env, WEFT_BENCH_PARENT_PID: String(process.pid), MALLOC_MMAP_THRESHOLD_: "1048576" }
     })
     children.add(child)
     const server = {
@@ -518,7 +528,9 @@ const destroyAll = async (sockets) => {
 // ---------------------------------------------------------------------------------------------
 // One scenario: one server kind, N connections, a fresh server
 
-const runScenario = async (kind, n) => {
+const runScenario = async (kind, steps) => {
+  const n = steps[0]
+  let previousStep
   const result = { scenario: kind, n, ok: false, startedAt: new Date().toISOString() }
   results.push(result)
   log(`${kind} N=${n}: starting the server`)
@@ -566,79 +578,101 @@ const runScenario = async (kind, n) => {
     result.before = await measure(server)
     log(`${kind} N=${n}: before: RSS ${(result.before.vmRssKB / 1024).toFixed(1)} MiB, heap used ${(result.before.heapUsed / 1048576).toFixed(1)} MiB, ${result.before.fds ?? "?"} fds`)
 
-    // N connections
-    const cpuBefore = readCpuMs(server.pid)
-    const phaseStart = performance.now()
-    const timings = { connect: [], auth: [], total: [] }
-    const errors = {}
-    let failures = 0
-    let lastProgress = Date.now()
-    const attempted = await pool(n, concurrency, async (i) => {
-      const r = await connectAndLogin(server.port, frameOf(i), kind, onClose, sourceAddress(i, n))
-      if (r.socket) {
-        sockets.push(r.socket)
-        timings.connect.push(r.connectMs)
-        timings.auth.push(r.authMs)
-        timings.total.push(r.totalMs)
-      } else {
-        failures++
-        errors[r.error] = (errors[r.error] ?? 0) + 1
+    // The steps: N connections in all at each, added to those already open, in this one server.
+    const first = result
+    for (const n of steps) {
+      const result = n === steps[0] ? first : { scenario: kind, n, ok: false, startedAt: new Date().toISOString(), serverPid: server.pid, step: true }
+      if (result !== first) results.push(result)
+      result.n = n
+      result.before = first.before
+      result.previous = previousStep?.after
+      result.previousN = previousStep?.loginPhase.loggedIn ?? 0
+      const already = sockets.length
+      const add = n - already
+      // N connections
+      const cpuBefore = readCpuMs(server.pid)
+      const phaseStart = performance.now()
+      const timings = { connect: [], auth: [], total: [] }
+      const errors = {}
+      let failures = 0
+      let lastProgress = Date.now()
+      const attempted = await pool(add, concurrency, async (k) => {
+        const i = already + k
+        const r = await connectAndLogin(server.port, frameOf(i), kind, onClose, sourceAddress(i, n))
+        if (r.socket) {
+          sockets.push(r.socket)
+          timings.connect.push(r.connectMs)
+          timings.auth.push(r.authMs)
+          timings.total.push(r.totalMs)
+        } else {
+          failures++
+          errors[r.error] = (errors[r.error] ?? 0) + 1
+        }
+        if (Date.now() - lastProgress > 2000) {
+          lastProgress = Date.now()
+          log(`${kind} N=${n}: ${sockets.length} logged in, ${failures} failed`)
+        }
+      }, () => failures >= MAX_FAILURES)
+      const phaseMs = performance.now() - phaseStart
+      result.loginPhase = {
+        attempted,
+        loggedIn: sockets.length,
+        failed: failures,
+        errors,
+        stoppedEarly: attempted < n ? (failures >= MAX_FAILURES ? `${MAX_FAILURES} failures` : "deadline") : undefined,
+        seconds: Math.round(phaseMs) / 1000,
+        loginsPerSecond: Math.round((sockets.length / phaseMs) * 1000),
+        serverCpuMs: Math.round(readCpuMs(server.pid) - cpuBefore),
+        serverFds: countFds(server.pid),
+        connectMs: summarize(timings.connect),
+        authMs: summarize(timings.auth),
+        totalMs: summarize(timings.total)
       }
-      if (Date.now() - lastProgress > 2000) {
-        lastProgress = Date.now()
-        log(`${kind} N=${n}: ${sockets.length} logged in, ${failures} failed`)
+      result.loginPhase.serverCpuMsPerLogin = sockets.length > 0
+        ? Math.round((result.loginPhase.serverCpuMs / sockets.length) * 1000) / 1000
+        : undefined
+      log(
+        `${kind} N=${n}: ${sockets.length}/${n} logged in in ${result.loginPhase.seconds} s ` +
+          `(${result.loginPhase.loginsPerSecond}/s; AUTH round trip p50 ${result.loginPhase.authMs?.p50} ms, ` +
+          `p99 ${result.loginPhase.authMs?.p99} ms, max ${result.loginPhase.authMs?.max} ms; ` +
+          `server CPU ${result.loginPhase.serverCpuMsPerLogin} ms/login)` +
+          (failures > 0
+            ? `; failures: ${JSON.stringify(errors)}; server holds ${result.loginPhase.serverFds ?? "?"} fds of its limit ${result.serverFdLimit?.soft}`
+            : "")
+      )
+
+      log(`${kind} N=${n}: idle for ${idleSeconds} s`)
+      await sleep(idleSeconds * 1000)
+      result.after = await measure(server)
+      result.openAfterIdle = sockets.filter((s) => !s.destroyed && s.readyState === "open").length
+      result.closedWhileIdle = onClose.closedAfterLogin
+      result.unexpectedBytes = onClose.unexpectedBytes
+      result.metrics = await fetchMetrics(server)
+      log(`${kind} N=${n}: after: RSS ${(result.after.vmRssKB / 1024).toFixed(1)} MiB, heap used ${(result.after.heapUsed / 1048576).toFixed(1)} MiB, ${result.after.fds ?? "?"} server fds, ${result.openAfterIdle} client sockets still open`)
+
+      // Per connection: over all of them (from the reading before any), and over the ones this
+      // step added (from the previous step's reading) — the growth between counts, which the
+      // server's fixed costs and its slack after the warm-up distort least.
+      const perConn = (before, after, count) => Math.round(((after - before) / count) * 100) / 100
+      const base = result.previous ?? result.before
+      const connections = sockets.length - result.previousN
+      if (sockets.length > 0) {
+        result.kbPerConnection = perConn(result.before.vmRssKB, result.after.vmRssKB, sockets.length)
+        result.heapKbPerConnection = perConn(result.before.heapUsed / 1024, result.after.heapUsed / 1024, sockets.length)
       }
-    }, () => failures >= MAX_FAILURES)
-    const phaseMs = performance.now() - phaseStart
-    result.loginPhase = {
-      attempted,
-      loggedIn: sockets.length,
-      failed: failures,
-      errors,
-      stoppedEarly: attempted < n ? (failures >= MAX_FAILURES ? `${MAX_FAILURES} failures` : "deadline") : undefined,
-      seconds: Math.round(phaseMs) / 1000,
-      loginsPerSecond: Math.round((sockets.length / phaseMs) * 1000),
-      serverCpuMs: Math.round(readCpuMs(server.pid) - cpuBefore),
-      serverFds: countFds(server.pid),
-      connectMs: summarize(timings.connect),
-      authMs: summarize(timings.auth),
-      totalMs: summarize(timings.total)
+      if (connections > 0) {
+        result.stepKbPerConnection = perConn(base.vmRssKB, result.after.vmRssKB, connections)
+        result.stepHeapKbPerConnection = perConn(base.heapUsed / 1024, result.after.heapUsed / 1024, connections)
+        result.externalKbPerConnection = perConn(base.external / 1024, result.after.external / 1024, connections)
+        // RSS that grew less than the live JS heap did means the connections filled memory the
+        // server already held (V8 heap committed but unused after the warm-up, malloc arenas):
+        // the RSS figure is then an understatement, within the noise of the process's slack.
+        result.rssBelowHeapGrowth = result.after.vmRssKB - base.vmRssKB < (result.after.heapUsed - base.heapUsed) / 1024
+      }
+      result.ok = sockets.length === n && result.closedWhileIdle === 0
+      previousStep = result
+      if (!result.ok) break
     }
-    result.loginPhase.serverCpuMsPerLogin = sockets.length > 0
-      ? Math.round((result.loginPhase.serverCpuMs / sockets.length) * 1000) / 1000
-      : undefined
-    log(
-      `${kind} N=${n}: ${sockets.length}/${n} logged in in ${result.loginPhase.seconds} s ` +
-        `(${result.loginPhase.loginsPerSecond}/s; AUTH round trip p50 ${result.loginPhase.authMs?.p50} ms, ` +
-        `p99 ${result.loginPhase.authMs?.p99} ms, max ${result.loginPhase.authMs?.max} ms; ` +
-        `server CPU ${result.loginPhase.serverCpuMsPerLogin} ms/login)` +
-        (failures > 0
-          ? `; failures: ${JSON.stringify(errors)}; server holds ${result.loginPhase.serverFds ?? "?"} fds of its limit ${result.serverFdLimit?.soft}`
-          : "")
-    )
-
-    log(`${kind} N=${n}: idle for ${idleSeconds} s`)
-    await sleep(idleSeconds * 1000)
-    result.after = await measure(server)
-    result.openAfterIdle = sockets.filter((s) => !s.destroyed && s.readyState === "open").length
-    result.closedWhileIdle = onClose.closedAfterLogin
-    result.unexpectedBytes = onClose.unexpectedBytes
-    result.metrics = await fetchMetrics(server)
-    log(`${kind} N=${n}: after: RSS ${(result.after.vmRssKB / 1024).toFixed(1)} MiB, heap used ${(result.after.heapUsed / 1048576).toFixed(1)} MiB, ${result.after.fds ?? "?"} server fds, ${result.openAfterIdle} client sockets still open`)
-
-    const connections = sockets.length
-    if (connections > 0) {
-      const perConn = (before, after) => Math.round(((after - before) / connections) * 100) / 100
-      result.kbPerConnection = perConn(result.before.vmRssKB, result.after.vmRssKB)
-      result.heapKbPerConnection = perConn(result.before.heapUsed / 1024, result.after.heapUsed / 1024)
-      result.externalKbPerConnection = perConn(result.before.external / 1024, result.after.external / 1024)
-      // RSS that grew less than the live JS heap did means the connections filled memory the
-      // server already held (V8 heap committed but unused after the warm-up, malloc arenas):
-      // the RSS figure is then an understatement, within the noise of the process's slack.
-      result.rssBelowHeapGrowth = result.after.vmRssKB - result.before.vmRssKB <
-        (result.after.heapUsed - result.before.heapUsed) / 1024
-    }
-    result.ok = connections === n && result.closedWhileIdle === 0
   } catch (error) {
     result.error = error.message
     log(`${kind} N=${n}: FAILED: ${error.message}`)
@@ -658,26 +692,28 @@ const runScenario = async (kind, n) => {
 // Report
 
 const table = () => {
-  const rawByN = new Map(results.filter((r) => r.scenario === "raw" && r.kbPerConnection !== undefined).map((r) => [r.n, r]))
+  const rawByN = new Map(results.filter((r) => r.scenario === "raw" && r.stepKbPerConnection !== undefined).map((r) => [r.n, r]))
   const rows = [[
     "scenario",
     "N",
     "logged in",
-    "RSS before MiB",
-    "RSS after MiB",
-    "KB/conn",
+    "RSS at 0 MiB",
+    "RSS at N MiB",
+    "KB/conn 0..N",
+    "growth from",
+    "growth KB/conn",
     "vs raw net",
-    "heap KB/conn",
+    "growth heap KB/conn",
     "AUTH p50/p99 ms",
     "note"
   ]]
   for (const r of results) {
     const raw = rawByN.get(r.n)
-    const ratio = r.kbPerConnection === undefined || raw === undefined
+    const ratio = r.stepKbPerConnection === undefined || raw === undefined
       ? "-"
-      : r.rssBelowHeapGrowth || raw.rssBelowHeapGrowth || raw.kbPerConnection <= 0
+      : r.rssBelowHeapGrowth || raw.rssBelowHeapGrowth || raw.stepKbPerConnection <= 0
       ? "n/a*"
-      : `${(r.kbPerConnection / raw.kbPerConnection).toFixed(2)}x`
+      : `${(r.stepKbPerConnection / raw.stepKbPerConnection).toFixed(2)}x`
     const mb = (kb) => (kb === undefined ? "-" : (kb / 1024).toFixed(1))
     const problem = r.error ??
       (r.ok
@@ -697,8 +733,10 @@ const table = () => {
       mb(r.before?.vmRssKB),
       mb(r.after?.vmRssKB),
       r.kbPerConnection === undefined ? "-" : r.kbPerConnection.toFixed(2),
+      `N=${r.previousN ?? 0}`,
+      r.stepKbPerConnection === undefined ? "-" : r.stepKbPerConnection.toFixed(2),
       ratio,
-      r.heapKbPerConnection === undefined ? "-" : r.heapKbPerConnection.toFixed(2),
+      r.stepHeapKbPerConnection === undefined ? "-" : r.stepHeapKbPerConnection.toFixed(2),
       r.loginPhase?.authMs ? `${r.loginPhase.authMs.p50}/${r.loginPhase.authMs.p99}` : "-",
       note
     ])
@@ -729,7 +767,8 @@ function writeResults(status) {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     method:
-      "KB/conn = (VmRSS after - VmRSS before) / logged-in connections, KB = 1024 bytes, MiB = 1024 KB; both readings after a forced full GC " +
+      "One server per kind; connections are added in steps (N in all at each) and memory is read at each step. " +
+      "KB/conn 0..N = (VmRSS at N - VmRSS before any) / N; growth KB/conn = (VmRSS at N - VmRSS at the previous step) / the connections added, KB = 1024 bytes, MiB = 1024 KB; both readings after a forced full GC " +
       "(node --expose-gc, SIGUSR2 to bench/mem-probe.js) and 1 s of settling, median of 3 reads. " +
       "Connections are logged in (weft: AUTH by resume token) and idle, on 127.0.0.1.",
     options: { counts, idleSeconds, timeoutSeconds, concurrency, users, warmup, kinds },
@@ -755,11 +794,10 @@ const main = async () => {
       `idle ${idleSeconds} s; ${concurrency} logins in flight; overall limit ${timeoutSeconds} s; ` +
       `open-files limit ${ownLimit?.soft}`
   )
-  for (const n of counts) {
-    for (const kind of kinds) {
-      if (remainingMs() <= 0) break
-      await runScenario(kind, n)
-    }
+  const steps = [...new Set(counts)].sort((a, b) => a - b)
+  for (const kind of kinds) {
+    if (remainingMs() <= 0) break
+    await runScenario(kind, steps)
   }
   clearTimeout(overall)
   const path = writeResults(results.every((r) => r.ok) ? "ok" : "some scenarios failed")

@@ -9,7 +9,12 @@
  * - it exits the server if the bench that started it goes away (WEFT_BENCH_PARENT_PID), so a
  *   bench killed with SIGKILL leaves no server behind.
  */
-import { getHeapStatistics } from "node:v8"
+import { getHeapStatistics, writeHeapSnapshot } from "node:v8"
+
+// With WEFT_MEMPROBE_SNAPSHOTS=<dir>, every probe also writes a heap snapshot there (heap-1, -2,
+// ...), to see what each connection holds: bench/heap-diff.js compares two of them.
+const snapshotDir = process.env.WEFT_MEMPROBE_SNAPSHOTS
+let snapshots = 0
 
 process.on("SIGUSR2", () => {
   const gc = globalThis.gc
@@ -33,6 +38,7 @@ process.on("SIGUSR2", () => {
       error: String(error?.code ?? error)
     }
   }
+  if (snapshotDir !== undefined) writeHeapSnapshot(`${snapshotDir}/heap-${++snapshots}.heapsnapshot`)
   try {
     process.stderr.write(`MEMPROBE ${JSON.stringify({ gc: collected, ...usage })}\n`)
   } catch {}

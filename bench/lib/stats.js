@@ -48,3 +48,10 @@ export const pool = async (count, concurrency, work) => {
   })
   await Promise.all(lanes)
 }
+
+/** The median of a list of numbers (the mean of the middle two for an even count). */
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}

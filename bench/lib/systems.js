@@ -57,7 +57,22 @@ const ackError = (frame) => {
   return code === 0 ? undefined : new Error(`status ${code}`)
 }
 
-const registerAll = (endpoint, userIds) => pool(userIds.length, 16, (i) => registerUser(endpoint, userIds[i], PASSWORD))
+/**
+ * Retries what a busy server answers UNAVAILABLE (5003: an actor call timed out — scrypt logins
+ * queue behind each other on a loaded machine), a few times with a pause.
+ */
+const retried = async (work, attempts = 5) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work()
+    } catch (error) {
+      if (error.code !== 5003 || attempt >= attempts) throw error
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt))
+    }
+  }
+}
+
+const registerAll = (endpoint, userIds) => pool(userIds.length, 4, (i) => retried(() => registerUser(endpoint, userIds[i], PASSWORD)))
 
 /** weft dev: one process. Users are registered (scrypt) and log in with their password. */
 export const weftDev = {
@@ -68,7 +83,7 @@ export const weftDev = {
   },
   prepare: (server, userIds) => registerAll(server.senderEndpoint, userIds),
   connect: async (server, userId, role) =>
-    frameConnection(await login(role === "receiver" ? server.receiverEndpoint : server.senderEndpoint, { userId, password: PASSWORD }))
+    frameConnection(await retried(() => login(role === "receiver" ? server.receiverEndpoint : server.senderEndpoint, { userId, password: PASSWORD })))
 }
 
 /** weft dev with `--metrics off`: the same server recording none of its metrics. */
@@ -98,9 +113,9 @@ const redisPid = (port) => {
  */
 export const weftCluster = {
   name: "weft cluster",
-  start: async () => {
+  start: async (startCluster = startLocalCluster) => {
     // An address nothing answers on: the cluster starts its own Redis, so no state is shared.
-    const cluster = await startLocalCluster({ runners: 2, gateways: 2, redisUrl: "redis://127.0.0.1:1" })
+    const cluster = await startCluster({ runners: 2, gateways: 2, redisUrl: "redis://127.0.0.1:1" })
     const gateways = cluster.gateways.map((g) => ({ host: "127.0.0.1", port: g.port }))
     const members = [...cluster.runners, ...cluster.gateways]
     const redis = redisPid(cluster.redis?.port)
@@ -108,6 +123,7 @@ export const weftCluster = {
     process.once("exit", emergency)
     return {
       pids: [...members.map((m) => m.process.pid), ...(redis ? [redis] : [])],
+      redisPort: cluster.redis?.port,
       senderEndpoint: gateways[0],
       receiverEndpoint: gateways[gateways.length - 1],
       stop: async () => {
@@ -119,6 +135,19 @@ export const weftCluster = {
   prepare: (server, userIds) => registerAll(server.senderEndpoint, userIds),
   connect: weftDev.connect
 }
+
+/**
+ * The local cluster of another checkout of weft (built: its dist/), for an A/B comparison in
+ * the same run: `name` labels its rows. The load generator and codecs stay this checkout's.
+ */
+export const weftClusterAt = (checkout, name = `weft cluster (${checkout})`) => ({
+  ...weftCluster,
+  name,
+  start: async () => {
+    const { startLocalCluster: startOther } = await import(new URL(`file://${checkout}/dist/cli/localCluster.js`).href)
+    return weftCluster.start(startOther)
+  }
+})
 
 /** bench/baselines/net-relay.js: the same frames and codecs, no storage. */
 export const netRelay = {

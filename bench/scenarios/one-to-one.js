@@ -14,7 +14,7 @@
  */
 import { performance } from "node:perf_hooks"
 import { cpuMs, progress } from "../lib/servers.js"
-import { round, sleep, summarize, until } from "../lib/stats.js"
+import { pool, round, sleep, summarize, until } from "../lib/stats.js"
 import { systems as known } from "../lib/systems.js"
 
 const TEXT = "hello"
@@ -26,7 +26,7 @@ const ownCpu = () => {
 }
 
 /** Measures CPU (server processes and this one) across `work`, as % of one core. */
-const withCpu = async (pids, work) => {
+export const withCpu = async (pids, work) => {
   const server0 = cpuOf(pids)
   const own0 = ownCpu()
   const t0 = performance.now()
@@ -39,22 +39,23 @@ let runTag = 0
 const nextTag = () => `${process.pid.toString(36)}${(runTag++).toString(36)}.`
 
 /** Connects pairs [from, to) of sender/receiver users. */
-const connectPairs = async (system, server, pairs, from, to, prefix) => {
+export const connectPairs = async (system, server, pairs, from, to, prefix) => {
   const users = []
   for (let i = from; i < to; i++) users.push(`${prefix}s${i}`, `${prefix}r${i}`)
   await system.prepare(server, users)
-  const created = await Promise.all(
-    Array.from({ length: to - from }, async (_, k) => {
-      const i = from + k
-      const receiver = await system.connect(server, `${prefix}r${i}`, "receiver")
-      const sender = await system.connect(server, `${prefix}s${i}`, "sender")
-      return { sender, receiver, to: `${prefix}r${i}` }
-    })
-  )
+  // A few at a time: a password login costs a scrypt, and a storm of them on a loaded machine
+  // outlasts the server's 5 s actor-call timeout.
+  const created = new Array(to - from)
+  await pool(to - from, 4, async (k) => {
+    const i = from + k
+    const receiver = await system.connect(server, `${prefix}r${i}`, "receiver")
+    const sender = await system.connect(server, `${prefix}s${i}`, "sender")
+    created[k] = { sender, receiver, to: `${prefix}r${i}` }
+  })
   pairs.push(...created)
 }
 
-const closedLoop = async (pairs, senders, { warmupSeconds, seconds }) => {
+export const closedLoop = async (pairs, senders, { warmupSeconds, seconds }) => {
   let running = true
   let counting = false
   let delivered = 0
@@ -90,7 +91,7 @@ const closedLoop = async (pairs, senders, { warmupSeconds, seconds }) => {
   return { deliveredPerSecond: Math.round(delivered / elapsed), ackedPerSecond: Math.round(acks.length / elapsed), ackP50Ms: ack.p50, ackP99Ms: ack.p99, errors }
 }
 
-const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs }) => {
+export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs }) => {
   const total = Math.ceil(rate * (warmupSeconds + seconds))
   const firstMeasured = Math.ceil(rate * warmupSeconds)
   const interval = 1000 / rate
@@ -180,7 +181,7 @@ export const run = async (options = {}) => {
   let referencePeak = options.referencePeak
   const rows = []
   for (const name of systems) {
-    const system = known[name]
+    const system = known[name] ?? options.extraSystems?.[name]
     if (system === undefined) throw new Error(`unknown system ${name}`)
     progress(`${scenario}: starting ${name}`)
     const server = await system.start()
@@ -238,6 +239,7 @@ export const tables = (rows) => [
     columns: [
       { key: "system", title: "system" },
       { key: "senders", title: "senders" },
+      { title: "round", value: (row) => row.round ?? "" },
       { key: "deliveredPerSecond", title: "delivered/s" },
       { key: "ackP50Ms", title: "ack p50 ms" },
       { key: "ackP99Ms", title: "ack p99 ms" },
@@ -253,6 +255,7 @@ export const tables = (rows) => [
     columns: [
       { key: "system", title: "system" },
       { key: "load", title: "offered load" },
+      { title: "round", value: (row) => row.round ?? "" },
       { key: "offeredPerSecond", title: "offered/s" },
       { key: "deliveredPerSecond", title: "delivered/s" },
       { key: "p50Ms", title: "p50 ms" },

@@ -1,6 +1,6 @@
 /**
- * The message actor: one per sender. A 1:1 message is stored in the recipient's log and then
- * in the sender's own log (so the sender's other devices see it) before it is acknowledged. A
+ * The message actor: one per sender. A 1:1 message is stored in the sender's own log (so the
+ * sender's other devices see it) and then in the recipient's log before it is acknowledged. A
  * group message goes to the group's actor, which writes it into every member's log (write
  * fan-out, Groups.ts). Every append carries the same dedupe key, "msg:<from>/<client_msg_id>",
  * and dedupe is per log, so a resend after a lost acknowledgement — or after a crash half-way
@@ -164,15 +164,18 @@ export const layer = Messenger.toLayer(
         knownRecipients.add(message.to)
       }
       const dedupeKey = `msg:${message.messageId}`
-      const delivered = yield* changeLogs(message.to).Append({ body: encodeChangeBody({ message }), dedupeKey })
-      // On a resend the recipient already holds the message: keep its original content.
-      const decoded = delivered.duplicate ? Codecs.Change.decode(delivered.data).message : undefined
+      // The sender's own log first: its dedupe key answers what a read of the sent record would
+      // (a resend keeps the first content; an id used for another conversation is refused), so
+      // nothing is read before the writes — each storage round trip waits for Redis's fsync.
+      const own = yield* changeLogs(from).Append({ body: encodeChangeBody({ message }), dedupeKey })
+      const decoded = own.duplicate ? Codecs.Change.decode(own.data).message : undefined
       const stored = decoded ? messageRecord(decoded) : message
       if (stored.to !== message.to || stored.groupId !== "") return yield* reused(message)
-      const own = message.to === from
-        ? delivered
-        : yield* changeLogs(from).Append({ body: encodeChangeBody({ message: stored }), dedupeKey })
-      yield* remember({ to: message.to, groupId: "", sentAtMs: stored.sentAtMs, groupVersion: 0 }, message.clientMsgId)
+      // The recipient's log and the record a recall needs are independent writes: side by side.
+      yield* Effect.all([
+        message.to === from ? Effect.void : changeLogs(message.to).Append({ body: encodeChangeBody({ message: stored }), dedupeKey }),
+        remember({ to: message.to, groupId: "", sentAtMs: stored.sentAtMs, groupVersion: 0 }, message.clientMsgId)
+      ], { concurrency: 2, discard: true })
       return { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
     })
 
@@ -205,7 +208,11 @@ export const layer = Messenger.toLayer(
     const send = Effect.fnUntraced(function*(original: SendRequest) {
       yield* validate(original)
       let request = original
-      const previous = yield* storage.get(sentRecordKey(from, request.clientMsgId)).pipe(Effect.mapError(storageFailed))
+      // A 1:1 message learns whether it is a resend from the sender's log (sendDirect), without
+      // a read — unless a beforeMessage hook must not be asked again about a stored message.
+      const previous = request.groupId === "" && hooks.beforeMessage === undefined
+        ? undefined
+        : yield* storage.get(sentRecordKey(from, request.clientMsgId)).pipe(Effect.mapError(storageFailed))
       if (previous !== undefined) {
         const sent = decodeJson<SentRecord>(previous)
         if (sent.to !== request.to || sent.groupId !== request.groupId) return yield* reused(request)

@@ -144,20 +144,15 @@ export const connect = (options: {
   )
 
 /**
- * A cluster-internal listener on `host:port` whose handlers only ever see members that passed
- * the handshake. `kind` labels the refusals in the metrics.
+ * Listens on `host:port` and hands each connection that passes the handshake, paused, to
+ * `onAdmitted`; strangers are counted and cut off. Closing the scope closes every connection.
  */
-export const makeServer = Effect.fnUntraced(function*(options: {
+export const listenMembers = Effect.fnUntraced(function*(options: {
   readonly host: string
   readonly port: number
   readonly secret: string
   readonly kind: "runner" | "push"
-}) {
-  // Members admitted before `run` is called wait here.
-  const admitted: Array<Net.Socket> = []
-  let onAdmitted = (socket: Net.Socket) => {
-    admitted.push(socket)
-  }
+}, onAdmitted: (socket: Net.Socket) => void) {
   const refused = clusterAuthRefused({ port: options.kind })
   const sockets = new Set<Net.Socket>()
   const server = Net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {
@@ -181,7 +176,25 @@ export const makeServer = Effect.fnUntraced(function*(options: {
       resume(Effect.fail(new SocketServer.SocketServerError({ reason: new SocketServer.SocketServerOpenError({ cause }) }))))
     server.listen({ host: options.host, port: options.port }, () => resume(Effect.void))
   })
-  const bound = server.address() as Net.AddressInfo
+  return server.address() as Net.AddressInfo
+})
+
+/**
+ * A cluster-internal listener on `host:port` whose handlers only ever see members that passed
+ * the handshake. `kind` labels the refusals in the metrics.
+ */
+export const makeServer = Effect.fnUntraced(function*(options: {
+  readonly host: string
+  readonly port: number
+  readonly secret: string
+  readonly kind: "runner" | "push"
+}) {
+  // Members admitted before `run` is called wait here.
+  const admitted: Array<Net.Socket> = []
+  let onAdmitted = (socket: Net.Socket) => {
+    admitted.push(socket)
+  }
+  const bound = yield* listenMembers(options, (socket) => onAdmitted(socket))
   const address = NetAddress.inetAddressFromIpString(bound.address, bound.port)
   if (address._tag === "Failure") return yield* Effect.die(address.failure)
 

@@ -18,6 +18,12 @@ import type { RedisConnection } from "./RedisClient.ts"
 export class Presence extends Context.Service<Presence, {
   /** Marks the user (and the session, when given) online at this gateway for the lifetime of the scope. */
   readonly online: (userId: string, sessionId?: string) => Effect.Effect<void, never, Scope.Scope>
+  /**
+   * `online` without a scope, for a connection that holds none while idle: `enter` when it logs
+   * in, `leave` when it closes (one of each per connection, with the same arguments).
+   */
+  readonly enter: (userId: string, sessionId?: string) => Effect.Effect<void>
+  readonly leave: (userId: string, sessionId?: string) => Effect.Effect<void>
   /** Push addresses ("host:port") of the gateways holding the user's connections. */
   readonly gatewaysOf: (userId: string) => Effect.Effect<ReadonlyArray<string>>
   /** The user's sessions with a live connection on some gateway. */
@@ -26,6 +32,8 @@ export class Presence extends Context.Service<Presence, {
 
 export const layerLocal: Layer.Layer<Presence> = Layer.succeed(Presence, {
   online: () => Effect.void,
+  enter: () => Effect.void,
+  leave: () => Effect.void,
   gatewaysOf: () => Effect.succeed([]),
   sessionsOf: () => Effect.succeed([])
 })
@@ -96,35 +104,37 @@ export const makeRedis = (redis: RedisConnection, options: RedisPresenceOptions)
       return true
     }
 
+    const enter = (userId: string, sessionId?: string) =>
+      Effect.suspend(() => {
+        const count = local.get(userId) ?? 0
+        local.set(userId, count + 1)
+        const newSession = sessionId !== undefined && addSession(userId, sessionId)
+        return count === 0 || newSession ? mark([userId]) : Effect.void
+      })
+    const leave = (userId: string, sessionId?: string) =>
+      Effect.suspend(() => {
+        const lastOfSession = sessionId !== undefined && dropSession(userId, sessionId)
+        const count = (local.get(userId) ?? 1) - 1
+        if (count > 0) {
+          local.set(userId, count)
+          return lastOfSession
+            ? Effect.tryPromise(() => redis.zrem(sessionsKey(userId), sessionId!)).pipe(Effect.ignore)
+            : Effect.void
+        }
+        local.delete(userId)
+        return Effect.tryPromise(async () => {
+          if (lastOfSession) {
+            await redis.pipeline().zrem(presenceKey(userId), options.selfAddress).zrem(sessionsKey(userId), sessionId!).exec()
+          } else {
+            await redis.zrem(presenceKey(userId), options.selfAddress)
+          }
+        }).pipe(Effect.ignore)
+      })
+
     return Presence.of({
-      online: (userId, sessionId) =>
-        Effect.acquireRelease(
-          Effect.suspend(() => {
-            const count = local.get(userId) ?? 0
-            local.set(userId, count + 1)
-            const newSession = sessionId !== undefined && addSession(userId, sessionId)
-            return count === 0 || newSession ? mark([userId]) : Effect.void
-          }),
-          () =>
-            Effect.suspend(() => {
-              const lastOfSession = sessionId !== undefined && dropSession(userId, sessionId)
-              const count = (local.get(userId) ?? 1) - 1
-              if (count > 0) {
-                local.set(userId, count)
-                return lastOfSession
-                  ? Effect.tryPromise(() => redis.zrem(sessionsKey(userId), sessionId!)).pipe(Effect.ignore)
-                  : Effect.void
-              }
-              local.delete(userId)
-              return Effect.tryPromise(async () => {
-                if (lastOfSession) {
-                  await redis.pipeline().zrem(presenceKey(userId), options.selfAddress).zrem(sessionsKey(userId), sessionId!).exec()
-                } else {
-                  await redis.zrem(presenceKey(userId), options.selfAddress)
-                }
-              }).pipe(Effect.ignore)
-            })
-        ),
+      online: (userId, sessionId) => Effect.acquireRelease(enter(userId, sessionId), () => leave(userId, sessionId)),
+      enter,
+      leave,
       sessionsOf: (userId) =>
         Effect.tryPromise(() => redis.zrangebyscore(sessionsKey(userId), Date.now(), "+inf")).pipe(
           Effect.orElseSucceed(() => [])

@@ -1,107 +1,301 @@
 /**
- * The push path across processes: the runner that appended a change calls the gateways that
- * hold the user's connections (found through Presence) over effect/rpc. Pushes are best effort
- * like everywhere in weft — a device that misses one sees a gap and syncs — so a gateway that
- * cannot be reached in time is skipped, never waited for.
+ * The push path across processes: the runner that appended a change sends it to the gateways
+ * that hold the user's connections (found through Presence). Pushes are best effort like
+ * everywhere in weft — a device that misses one sees a gap and syncs — so nothing waits for them:
+ * not the actor that appended, and not the runner for a slow gateway.
+ *
+ * A push is on every message's path, so it is not an rpc: each runner keeps one socket per
+ * gateway (after the cluster handshake, ClusterAuth.ts) and writes records on it, one way, no
+ * replies. The pushes of one event-loop turn are batched: one presence look-up per user, sent
+ * together (one Redis round trip), then one write per gateway carrying all of that gateway's
+ * records. Under load a batch grows and the cost per push falls.
+ *
+ * A record: u32 length of what follows, then
+ *   u8 1 (push)  | u16 n | userId | u16 n | epoch | f64 seq | change bytes (the rest)
+ *   u8 2 (kick)  | u16 n | userId | u16 n | filter as JSON | weft.v1.Kicked bytes (the rest)
+ * Records to one gateway leave in the order they were pushed, so a user's changes arrive in order.
  */
-import { Duration, Effect, Layer, RcMap, Schema } from "effect"
-import { Rpc, RpcClient, RpcGroup, RpcSerialization, RpcServer } from "effect/rpc"
-import * as Socket from "effect/socket/Socket"
-import * as SocketServer from "effect/socket/SocketServer"
+import * as Net from "node:net"
+import { Effect, Layer } from "effect"
 import { Pusher } from "../actors/Pusher.ts"
-import { ConnectionRegistry } from "../gateway/ConnectionRegistry.ts"
+import { ConnectionRegistry, type KickFilter } from "../gateway/ConnectionRegistry.ts"
 import { Command } from "../protocol/Command.ts"
 import { encodeFrame } from "../protocol/Frame.ts"
 import * as ClusterAuth from "./ClusterAuth.ts"
 import { Presence } from "./Presence.ts"
 
-const KickFilterSchema = Schema.Struct({
-  sessionToken: Schema.optional(Schema.String),
-  deviceId: Schema.optional(Schema.String),
-  connectionId: Schema.optional(Schema.Number),
-  platform: Schema.optional(Schema.Number),
-  exceptSessionToken: Schema.optional(Schema.String)
-})
+const PUSH = 1
+const KICK = 2
+/** The largest record a gateway accepts (a change is bounded far below this by the frame limit). */
+const MAX_RECORD_BYTES = 16 * 1024 * 1024
+/** Bytes a runner lets wait for one gateway (connecting, or not reading) before it drops pushes. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+const CONNECT_TIMEOUT_MS = 2_000
 
-export class GatewayPushRpcs extends RpcGroup.make(
-  Rpc.make("Push", {
-    payload: { userId: Schema.String, seq: Schema.Number, data: Schema.Uint8Array, epoch: Schema.String }
-  }),
-  Rpc.make("Kick", {
-    payload: { userId: Schema.String, filter: KickFilterSchema, kicked: Schema.Uint8Array }
-  })
-) {}
+export interface PushRecord {
+  readonly userId: string
+  readonly epoch: string
+  readonly seq: number
+  readonly data: Uint8Array
+}
+export interface KickRecord {
+  readonly userId: string
+  readonly filter: KickFilter
+  readonly kicked: Uint8Array
+}
 
-const serialization = RpcSerialization.layerSchemaBinary()
+const record = (kind: number, userId: string, middle: string, seq: number | undefined, tail: Uint8Array): Buffer => {
+  const user = Buffer.byteLength(userId)
+  const mid = Buffer.byteLength(middle)
+  const length = 1 + 2 + user + 2 + mid + (seq === undefined ? 0 : 8) + tail.length
+  const out = Buffer.allocUnsafe(4 + length)
+  let at = out.writeUInt32BE(length, 0)
+  at = out.writeUInt8(kind, at)
+  at = out.writeUInt16BE(user, at)
+  at += out.write(userId, at)
+  at = out.writeUInt16BE(mid, at)
+  at += out.write(middle, at)
+  if (seq !== undefined) at = out.writeDoubleBE(seq, at)
+  out.set(tail, at)
+  return out
+}
+
+export const encodePush = (push: PushRecord): Buffer => record(PUSH, push.userId, push.epoch, push.seq, push.data)
+export const encodeKick = (kick: KickRecord): Buffer => record(KICK, kick.userId, JSON.stringify(kick.filter), undefined, kick.kicked)
+
+export type Decoded = ({ readonly _tag: "Push" } & PushRecord) | ({ readonly _tag: "Kick" } & KickRecord)
+
+/** Cuts records out of a byte stream; `push` returns what is complete, or an error for a bad stream. */
+export class RecordDecoder {
+  // Chunks are joined once a whole record has arrived, not at every chunk.
+  private chunks: Array<Buffer> = []
+  private size = 0
+  private needed = 4
+
+  push(chunk: Buffer): Array<Decoded> | Error {
+    this.chunks.push(chunk)
+    this.size += chunk.length
+    if (this.size < this.needed) return []
+    const buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size)
+    const out: Array<Decoded> = []
+    let at = 0
+    while (buffer.length - at >= 4) {
+      const length = buffer.readUInt32BE(at)
+      if (length > MAX_RECORD_BYTES || length < 5) return new Error(`push record of ${length} bytes`)
+      if (buffer.length - at - 4 < length) break
+      const body = buffer.subarray(at + 4, at + 4 + length)
+      at += 4 + length
+      try {
+        out.push(decodeRecord(body))
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error))
+      }
+    }
+    const rest = buffer.subarray(at)
+    this.chunks = rest.length === 0 ? [] : [rest]
+    this.size = rest.length
+    // (A length past the bound was refused in the loop, so `needed` stays bounded.)
+    this.needed = rest.length >= 4 ? 4 + rest.readUInt32BE(0) : 4
+    return out
+  }
+}
+
+const decodeRecord = (body: Buffer): Decoded => {
+  const kind = body.readUInt8(0)
+  const userLength = body.readUInt16BE(1)
+  const userId = body.toString("utf8", 3, 3 + userLength)
+  let at = 3 + userLength
+  const midLength = body.readUInt16BE(at)
+  const middle = body.toString("utf8", at + 2, at + 2 + midLength)
+  at += 2 + midLength
+  if (kind === PUSH) {
+    const seq = body.readDoubleBE(at)
+    // A copy: the change outlives the chunk it came in (it waits in connections' write queues).
+    return { _tag: "Push", userId, epoch: middle, seq, data: new Uint8Array(body.subarray(at + 8)) }
+  }
+  if (kind === KICK) return { _tag: "Kick", userId, filter: JSON.parse(middle) as KickFilter, kicked: new Uint8Array(body.subarray(at)) }
+  throw new Error(`unknown push record kind ${kind}`)
+}
+
+/** Hands decoded records to this gateway's connections. */
+export const deliver = (registry: ConnectionRegistry["Service"], records: ReadonlyArray<Decoded>) => {
+  for (const r of records) {
+    if (r._tag === "Push") registry.pushNow(r.userId, r.data)
+    else registry.kickNow(r.userId, r.filter, encodeFrame(Command.KICKED, 0, r.kicked))
+  }
+}
 
 /**
- * Gateway side: serves pushes from runners on `host:port` into this gateway's connections. Only
+ * Gateway side: takes pushes from runners on `host:port` into this gateway's connections. Only
  * members holding the cluster `secret` get past the handshake (ClusterAuth.ts).
  */
 export const serverLayer = (options: { readonly host: string; readonly port: number; readonly secret: string }) =>
-  RpcServer.layer(GatewayPushRpcs, { concurrency: "unbounded" }).pipe(
-    Layer.provide(
-      GatewayPushRpcs.toLayer(Effect.gen(function*() {
-        const registry = yield* ConnectionRegistry
-        return GatewayPushRpcs.of({
-          Push: (payload) =>
-            Effect.asVoid(registry.pushToConnections(payload.userId, { seq: payload.seq, data: payload.data }, payload.epoch)),
-          Kick: (payload) =>
-            Effect.asVoid(registry.kick(payload.userId, payload.filter, encodeFrame(Command.KICKED, 0, payload.kicked)))
-        })
-      }))
-    ),
-    Layer.provide(RpcServer.layerProtocolSocketServer),
-    Layer.provide(Layer.effect(SocketServer.SocketServer, ClusterAuth.makeServer({ ...options, kind: "push" }))),
-    Layer.provide(serialization)
-  )
+  Layer.effectDiscard(Effect.gen(function*() {
+    const registry = yield* ConnectionRegistry
+    yield* ClusterAuth.listenMembers({ ...options, kind: "push" }, (socket) => {
+      const decoder = new RecordDecoder()
+      socket.on("data", (chunk: Buffer) => {
+        const records = decoder.push(chunk)
+        if (records instanceof Error) return socket.destroy()
+        deliver(registry, records)
+      })
+      socket.resume()
+    })
+  })).pipe(Layer.orDie)
 
-const pushTimeout = Duration.seconds(2)
+/** One runner's connection to one gateway: records written in order, dropped if it falls behind. */
+class GatewayLink {
+  private socket: Net.Socket | undefined
+  private ready = false
+  private waiting: Array<Buffer> = []
+  private waitingBytes = 0
+  closed = false
 
-// The connection lives as long as the scope the client is made in (the RcMap entry's).
-const makeClient = Effect.fnUntraced(function*(address: string, secret: string) {
-  const [host, port] = address.split(/:(?=\d+$)/) as [string, string]
-  const protocol = yield* Layer.build(
-    RpcClient.layerProtocolSocket({ retryTransientErrors: false }).pipe(
-      Layer.provide(Layer.effect(Socket.Socket, ClusterAuth.connect({ host, port: Number(port), secret, openTimeoutMs: 1000 }))),
-      Layer.provide(serialization)
-    )
-  )
-  return yield* RpcClient.make(GatewayPushRpcs).pipe(Effect.provideContext(protocol))
-})
+  constructor(
+    readonly address: string,
+    secret: string,
+    private readonly onClosed: (link: GatewayLink, why: string) => void
+  ) {
+    const [host, port] = address.split(/:(?=\d+$)/) as [string, string]
+    const socket = Net.createConnection({ host, port: Number(port), noDelay: true })
+    this.socket = socket
+    socket.pause()
+    const timer = setTimeout(() => this.close("no handshake within 2 s"), CONNECT_TIMEOUT_MS)
+    socket.on("error", (error) => this.close(error.message))
+    socket.once("close", () => this.close("closed by the gateway"))
+    socket.once("connect", () => {
+      ClusterAuth.joinMember(socket, secret).then(() => {
+        clearTimeout(timer)
+        if (this.closed) return
+        this.ready = true
+        socket.resume() // nothing comes back; keep reading so a close is seen
+        if (this.waiting.length > 0) this.flush(this.waiting)
+        this.waiting = []
+        this.waitingBytes = 0
+      }, (error: unknown) => this.close(error instanceof Error ? error.message : String(error)))
+    })
+  }
 
-type PushClient = Effect.Success<ReturnType<typeof makeClient>>
+  /** Writes a batch (one writev); returns false if it was dropped. */
+  send(records: Array<Buffer>, bytes: number): boolean {
+    if (this.closed) return false
+    if (!this.ready) {
+      if (this.waitingBytes + bytes > MAX_BUFFERED_BYTES) return false
+      for (const r of records) this.waiting.push(r)
+      this.waitingBytes += bytes
+      return true
+    }
+    if (this.socket!.writableLength + bytes > MAX_BUFFERED_BYTES) return false
+    this.flush(records)
+    return true
+  }
 
-/** Runner side: the Pusher of clustered mode. One kept-alive client per gateway address. */
+  private flush(records: ReadonlyArray<Buffer>) {
+    const socket = this.socket!
+    if (records.length === 1) {
+      socket.write(records[0]!)
+      return
+    }
+    socket.cork()
+    for (const r of records) socket.write(r)
+    socket.uncork()
+  }
+
+  close(why: string) {
+    if (this.closed) return
+    this.closed = true
+    this.waiting = []
+    this.socket?.destroy()
+    this.socket = undefined
+    this.onClosed(this, why)
+  }
+}
+
+interface Outgoing {
+  readonly userId: string
+  readonly bytes: Buffer
+}
+
+/**
+ * Runner side: the Pusher of clustered mode. Pushes queue until the end of the event-loop turn;
+ * then the batch's users are looked up together and each gateway gets one write.
+ */
 export const pusherLayer = (secret: string): Layer.Layer<Pusher, never, Presence> => Layer.effect(
   Pusher,
   Effect.gen(function*() {
     const presence = yield* Presence
-    const clients = yield* RcMap.make({ lookup: (address: string) => makeClient(address, secret), idleTimeToLive: "5 minutes" })
-    const toGateways = (userId: string, call: (client: PushClient) => Effect.Effect<void, unknown>) =>
-      presence.gatewaysOf(userId).pipe(
-        Effect.flatMap((addresses) =>
-          Effect.forEach(
-            addresses,
-            (address) =>
-              Effect.scoped(Effect.flatMap(RcMap.get(clients, address), call)).pipe(
-                Effect.timeout(pushTimeout),
-                // A broken connection is dropped, so the next push dials the gateway afresh.
-                Effect.catchCause((cause) =>
-                  Effect.andThen(RcMap.invalidate(clients, address), Effect.logWarning("push to gateway failed", address, cause))
-                )
-              ),
-            { concurrency: "unbounded", discard: true }
-          )
-        ),
-        // Never hold up the actor that appended: the push goes on in the background.
-        Effect.forkDetach,
-        Effect.asVoid
+    const context = yield* Effect.context<never>()
+    const run = Effect.runForkWith(context)
+    const links = new Map<string, GatewayLink>()
+    let stopped = false
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        stopped = true
+        for (const link of [...links.values()]) link.close("runner stopping")
+      })
+    )
+    const onClosed = (link: GatewayLink, why: string) => {
+      if (links.get(link.address) === link) links.delete(link.address)
+      if (!stopped) run(Effect.logWarning("push connection to gateway closed", link.address, why))
+    }
+    const linkTo = (address: string) => {
+      let link = links.get(address)
+      if (link === undefined) {
+        link = new GatewayLink(address, secret, onClosed)
+        links.set(address, link)
+      }
+      return link
+    }
+
+    let queued: Array<Outgoing> = []
+    // Batches are written in the order they were queued, whatever order their look-ups finish in.
+    let previous: Promise<void> = Promise.resolve()
+    let dropped = 0
+
+    const write = (batch: ReadonlyArray<Outgoing>, users: ReadonlyArray<string>, gateways: ReadonlyArray<ReadonlyArray<string>>) => {
+      const where = new Map<string, ReadonlyArray<string>>()
+      users.forEach((user, i) => where.set(user, gateways[i]!))
+      const perGateway = new Map<string, { records: Array<Buffer>; bytes: number }>()
+      for (const out of batch) {
+        for (const address of where.get(out.userId) ?? []) {
+          let entry = perGateway.get(address)
+          if (entry === undefined) perGateway.set(address, entry = { records: [], bytes: 0 })
+          entry.records.push(out.bytes)
+          entry.bytes += out.bytes.length
+        }
+      }
+      for (const [address, { records, bytes }] of perGateway) {
+        if (!linkTo(address).send(records, bytes)) dropped += records.length
+      }
+      if (dropped > 0) {
+        run(Effect.logWarning(`dropped ${dropped} pushes to gateways that are not keeping up (their devices will sync)`))
+        dropped = 0
+      }
+    }
+
+    const flush = () => {
+      const batch = queued
+      queued = []
+      if (stopped) return
+      const users = [...new Set(batch.map((out) => out.userId))]
+      const lookup = new Promise<ReadonlyArray<ReadonlyArray<string>>>((resolve) =>
+        run(Effect.forEach(users, presence.gatewaysOf, { concurrency: "unbounded" })).addObserver((exit) =>
+          resolve(exit._tag === "Success" ? exit.value : [])
+        )
       )
+      previous = Promise.all([lookup, previous]).then(([gateways]) => {
+        if (!stopped) write(batch, users, gateways)
+      })
+    }
+
+    const enqueue = (userId: string, bytes: Buffer) => {
+      if (queued.length === 0) setImmediate(flush)
+      queued.push({ userId, bytes })
+    }
+
     return Pusher.of({
-      push: (userId, entry, epoch) =>
-        toGateways(userId, (client) => client.Push({ userId, seq: entry.seq, data: entry.data, epoch })),
-      kick: (userId, filter, kicked) => toGateways(userId, (client) => client.Kick({ userId, filter, kicked }))
+      push: (userId, entry, epoch) => Effect.sync(() => enqueue(userId, encodePush({ userId, epoch, seq: entry.seq, data: entry.data }))),
+      kick: (userId, filter, kicked) => Effect.sync(() => enqueue(userId, encodeKick({ userId, filter, kicked })))
     })
   })
 )

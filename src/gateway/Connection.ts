@@ -7,7 +7,7 @@
  * state that matters: a connection that dies loses only itself, and the client resumes by token
  * and syncs by cursor.
  */
-import { Effect, Exit, type Fiber, Scope } from "effect"
+import { Effect, type Fiber } from "effect"
 import type { Context } from "effect"
 import { Command, type CommandSpec } from "../protocol/Command.ts"
 import { encodeFrame, type Frame, FrameDecoder, type FramingError } from "../protocol/Frame.ts"
@@ -172,8 +172,6 @@ export class LongConnection implements PushTarget {
   private beside: Set<Fiber.Fiber<unknown, unknown>> | undefined = undefined
   private out: Array<Uint8Array> | undefined = undefined
   private paused = false
-  /** Holds the registry entry and the presence mark of a logged-in connection. */
-  private session: Scope.Closeable | undefined = undefined
 
   constructor(
     private readonly connections: Connections,
@@ -316,9 +314,12 @@ export class LongConnection implements PushTarget {
     this.running?.interruptUnsafe()
     if (this.beside !== undefined) for (const fiber of this.beside) fiber.interruptUnsafe()
     this.inbox = undefined
-    const session = this.session
-    this.session = undefined
-    if (session !== undefined) Effect.runForkWith(this.connections.context)(Scope.close(session, Exit.void))
+    // A logged-in connection leaves the registry and its presence mark; it held no scope for them.
+    const caller = this.caller
+    if (caller !== undefined) {
+      this.connections.registry.remove(caller.userId, this)
+      Effect.runForkWith(this.connections.context)(this.connections.presence.leave(caller.userId, sessionIdOf(caller.sessionToken)))
+    }
     adjust(this.connections.open, -1)
     record(connectionsClosed({ transport: this.connections.transport, reason }), 1)
     this.connections.onClosed(this, reason)
@@ -345,11 +346,10 @@ export class LongConnection implements PushTarget {
       self.platform = authenticated.platform
       self.sessionToken = authenticated.response.sessionToken
       // Registered before the response is written, so no change appended after the head the
-      // response reports can miss this connection.
-      const session = Scope.makeUnsafe()
-      self.session = session
-      yield* registry.register(authenticated.userId, self).pipe(Scope.provide(session))
-      yield* presence.online(authenticated.userId, sessionIdOf(authenticated.response.sessionToken)).pipe(Scope.provide(session))
+      // response reports can miss this connection. No scope holds the entry or the presence mark
+      // (an idle connection keeps no effect state): close() removes both.
+      registry.add(authenticated.userId, self)
+      yield* presence.enter(authenticated.userId, sessionIdOf(authenticated.response.sessionToken))
       return yield* commands.answerAuth(authenticated, request, self.connectionId)
     })
   }

@@ -35,10 +35,20 @@ export interface KickFilter {
 
 export class ConnectionRegistry extends Context.Service<ConnectionRegistry, {
   readonly register: (userId: string, target: PushTarget) => Effect.Effect<void, never, Scope.Scope>
+  /**
+   * `register` as plain calls, for a connection that holds no scope while idle: `add` at login,
+   * `remove` when it closes.
+   */
+  readonly add: (userId: string, target: PushTarget) => void
+  readonly remove: (userId: string, target: PushTarget) => void
   /** Sends the change to every live connection of the user; returns how many got it. */
   readonly pushToConnections: (userId: string, entry: LogEntry, epoch: string) => Effect.Effect<number>
   /** Sends `frame` to the matching connections of the user and closes them; returns how many. */
   readonly kick: (userId: string, filter: KickFilter, frame: Uint8Array) => Effect.Effect<number>
+  /** `pushToConnections` as a plain call, for a batch of pushes from another process. */
+  readonly pushNow: (userId: string, change: Uint8Array) => number
+  /** `kick` as a plain call. */
+  readonly kickNow: (userId: string, filter: KickFilter, frame: Uint8Array) => number
   readonly connectionsOf: (userId: string) => ReadonlyArray<PushTarget>
   readonly size: () => number
 }>()("weft/gateway/ConnectionRegistry") {}
@@ -65,32 +75,38 @@ export const make = Effect.sync(() => {
     }
   }
 
+  const pushNow = (userId: string, change: Uint8Array): number => {
+    const targets = byUser.get(userId)
+    if (targets === undefined) return 0
+    const frame = encodePushFrame(change)
+    for (const target of targets) target.offer(frame)
+    record(pushesTotal, targets.size)
+    return targets.size
+  }
+
+  const kickNow = (userId: string, filter: KickFilter, frame: Uint8Array): number => {
+    let kicked = 0
+    for (const target of [...(byUser.get(userId) ?? [])]) {
+      if (filter.sessionToken !== undefined && target.sessionToken !== filter.sessionToken) continue
+      if (filter.deviceId !== undefined && target.deviceId !== filter.deviceId) continue
+      if (filter.connectionId !== undefined && target.connectionId !== filter.connectionId) continue
+      if (filter.platform !== undefined && target.platform !== filter.platform) continue
+      if (filter.exceptSessionToken !== undefined && target.sessionToken === filter.exceptSessionToken) continue
+      target.kick(frame)
+      kicked++
+    }
+    return kicked
+  }
+
   return ConnectionRegistry.of({
     register: (userId, target) =>
       Effect.acquireRelease(Effect.sync(() => add(userId, target)), () => Effect.sync(() => drop(userId, target))),
-    pushToConnections: (userId, entry, epoch) =>
-      Effect.suspend(() => {
-        const targets = byUser.get(userId)
-        if (targets === undefined) return Effect.succeed(0)
-        const frame = encodePushFrame(entry.data)
-        for (const target of targets) target.offer(frame)
-        record(pushesTotal, targets.size)
-        return Effect.succeed(targets.size)
-      }),
-    kick: (userId, filter, frame) =>
-      Effect.sync(() => {
-        let kicked = 0
-        for (const target of [...(byUser.get(userId) ?? [])]) {
-          if (filter.sessionToken !== undefined && target.sessionToken !== filter.sessionToken) continue
-          if (filter.deviceId !== undefined && target.deviceId !== filter.deviceId) continue
-          if (filter.connectionId !== undefined && target.connectionId !== filter.connectionId) continue
-          if (filter.platform !== undefined && target.platform !== filter.platform) continue
-          if (filter.exceptSessionToken !== undefined && target.sessionToken === filter.exceptSessionToken) continue
-          target.kick(frame)
-          kicked++
-        }
-        return kicked
-      }),
+    pushToConnections: (userId, entry) => Effect.sync(() => pushNow(userId, entry.data)),
+    kick: (userId, filter, frame) => Effect.sync(() => kickNow(userId, filter, frame)),
+    add,
+    remove: drop,
+    pushNow,
+    kickNow,
     connectionsOf: (userId) => [...(byUser.get(userId) ?? [])],
     size: () => count
   })

@@ -10,7 +10,7 @@ import { Context, Effect, Layer } from "effect"
 import { SocketServerError, SocketServerOpenError } from "effect/socket/SocketServer"
 import type { Presence } from "../cluster/Presence.ts"
 import type { Commands } from "./Commands.ts"
-import { type Connections, makeConnections, type Wire } from "./Connection.ts"
+import { type Connections, type LongConnection, makeConnections, type Wire } from "./Connection.ts"
 import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig } from "./GatewayConfig.ts"
 import { announce } from "./Routes.ts"
@@ -57,12 +57,24 @@ class TcpWire implements Wire {
   }
 }
 
+// The socket's listeners are shared by every socket (Node calls them with the socket as `this`),
+// which finds its connection in a property: no closures per idle connection.
+const CONNECTION = Symbol("weft/connection")
+type Served = Net.Socket & { [CONNECTION]: LongConnection }
+function onData(this: Served, chunk: Buffer) {
+  this[CONNECTION].received(chunk)
+}
+function onClose(this: Served) {
+  this[CONNECTION].close("peer closed")
+}
+// A reset or a write to a closed socket: "close" follows, which ends the connection.
+const onError = () => {}
+
 const serve = (connections: Connections) => (socket: Net.Socket) => {
-  const connection = connections.accept(new TcpWire(socket), socket.remoteAddress)
-  socket.on("data", (chunk: Buffer) => connection.received(chunk))
-  socket.on("close", () => connection.close("peer closed"))
-  // A reset or a write to a closed socket: "close" follows, which ends the connection.
-  socket.on("error", () => {})
+  ;(socket as Served)[CONNECTION] = connections.accept(new TcpWire(socket), socket.remoteAddress)
+  socket.on("data", onData)
+  socket.on("close", onClose)
+  socket.on("error", onError)
 }
 
 const listen = (server: Net.Server, host: string, port: number) =>

@@ -57,7 +57,7 @@ let port: number
 beforeAll(async () => {
   scope = Scope.makeUnsafe()
   const server = TcpServer.layer.pipe(
-    Layer.provide([commands, ConnectionRegistry.layer, Layer.succeed(Presence, { online: () => Effect.void, gatewaysOf: () => Effect.succeed([]) })]),
+    Layer.provide([commands, ConnectionRegistry.layer, Layer.succeed(Presence, { online: () => Effect.void, enter: () => Effect.void, leave: () => Effect.void, gatewaysOf: () => Effect.succeed([]) })]),
     Layer.provide(GatewayConfig.layer({ host: "127.0.0.1", tcpPorts: [0] }))
   )
   const context = await Effect.runPromise(Layer.buildWithScope(server, scope))

@@ -1,0 +1,44 @@
+/**
+ * The push channel's records survive any cut of the byte stream: a gateway reads pushes and kicks
+ * from a runner as TCP delivers them, in pieces of any size, and a stream that is not records
+ * (an oversized or truncated length) is refused rather than buffered.
+ */
+import { describe, expect, it } from "vitest"
+import { encodeKick, encodePush, RecordDecoder } from "../../src/cluster/PushRpc.ts"
+
+const bytes = (...values: Array<number>) => new Uint8Array(values)
+
+describe("push channel records", () => {
+  it("pushes and kicks come out whole and in order, however the stream is cut", () => {
+    const records = [
+      encodePush({ userId: "alice", epoch: "e1", seq: 1, data: bytes(8, 1, 18, 2, 104, 105) }),
+      encodeKick({ userId: "bob", filter: { sessionToken: "s", exceptSessionToken: "t" }, kicked: bytes(8, 161, 31) }),
+      encodePush({ userId: "ünïcode", epoch: "", seq: 2 ** 40, data: new Uint8Array(70_000).fill(7) })
+    ]
+    const stream = Buffer.concat(records)
+    for (const cut of [1, 3, 7, 64, 1000, stream.length]) {
+      const decoder = new RecordDecoder()
+      const out = []
+      for (let at = 0; at < stream.length; at += cut) {
+        const decoded = decoder.push(stream.subarray(at, at + cut))
+        if (decoded instanceof Error) throw decoded
+        out.push(...decoded)
+      }
+      expect(out.map((r) => r._tag), `cut ${cut}`).toEqual(["Push", "Kick", "Push"])
+      expect(out[0]).toEqual({ _tag: "Push", userId: "alice", epoch: "e1", seq: 1, data: bytes(8, 1, 18, 2, 104, 105) })
+      expect(out[1]).toEqual({ _tag: "Kick", userId: "bob", filter: { sessionToken: "s", exceptSessionToken: "t" }, kicked: bytes(8, 161, 31) })
+      const last = out[2]!
+      expect(last._tag === "Push" && [last.userId, last.seq, last.data.length, last.data[69_999]]).toEqual(["ünïcode", 2 ** 40, 70_000, 7])
+    }
+  })
+
+  it("a length no record can have is refused", () => {
+    const huge = Buffer.alloc(4)
+    huge.writeUInt32BE(64 * 1024 * 1024)
+    expect(new RecordDecoder().push(huge)).toBeInstanceOf(Error)
+    expect(new RecordDecoder().push(Buffer.from([0, 0, 0, 1, 1]))).toBeInstanceOf(Error)
+    // ...also right behind a good record, before any of its bytes arrive.
+    const afterGood = Buffer.concat([encodePush({ userId: "a", epoch: "", seq: 1, data: bytes(1) }), huge])
+    expect(new RecordDecoder().push(afterGood)).toBeInstanceOf(Error)
+  })
+})
