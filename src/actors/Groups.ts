@@ -242,9 +242,9 @@ const groupLayer = (settings: WeftSettings) =>
         return save({ ...next, pending: { event, targets, dedupeKey: `group:${groupId}:${next.version}` } }).pipe(
           Effect.andThen(settle),
           Effect.tap(() =>
-            Effect.sync(() =>
-              hooks.afterGroupChange?.({ groupId, by: actor, kind: changeKinds[kind] ?? String(kind), members: userIds, name: next.name })
-            )
+            hooks.afterGroupChange === undefined
+              ? Effect.void
+              : hooks.afterGroupChange({ groupId, by: actor, kind: changeKinds[kind] ?? String(kind), members: userIds, name: next.name })
           )
         )
       }

@@ -233,7 +233,7 @@ export const layer = Messenger.toLayer(
       }
       const sent = yield* (request.groupId === "" ? sendDirect(message) : sendToGroup(message))
       if (hooks.afterMessage !== undefined && !sent.duplicate) {
-        hooks.afterMessage({ ...draftOf(from, request), messageId: sent.messageId, sentAtMs: sent.sentAtMs, seq: sent.seq })
+        yield* hooks.afterMessage({ ...draftOf(from, request), messageId: sent.messageId, sentAtMs: sent.sentAtMs, seq: sent.seq })
       }
       return sent
     })

@@ -170,7 +170,7 @@ export const make = Effect.gen(function*() {
           replacesConnectionId: request.replacesConnectionId || undefined,
           appUser
         })
-      hooks.afterLogin?.(attempt)
+      if (hooks.afterLogin !== undefined) yield* hooks.afterLogin(attempt)
       return {
         userId,
         deviceId: device.deviceId,

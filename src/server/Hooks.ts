@@ -104,10 +104,13 @@ export const hookCalls = labelled((attributes) =>
 export interface Hooks {
   readonly beforeMessage: ((message: MessageDraft) => Effect.Effect<Verdict, WeftError>) | undefined
   readonly beforeLogin: ((login: LoginAttempt) => Effect.Effect<Verdict, WeftError>) | undefined
-  /** Runs the after-hook in the background; returns at once. */
-  readonly afterMessage: ((message: StoredMessage) => void) | undefined
-  readonly afterLogin: ((login: LoginAttempt) => void) | undefined
-  readonly afterGroupChange: ((change: GroupChange) => void) | undefined
+  /**
+   * Starts the after-hooks in a background fiber of the caller's (its logger and request id
+   * annotations) and returns at once.
+   */
+  readonly afterMessage: ((message: StoredMessage) => Effect.Effect<void>) | undefined
+  readonly afterLogin: ((login: LoginAttempt) => Effect.Effect<void>) | undefined
+  readonly afterGroupChange: ((change: GroupChange) => Effect.Effect<void>) | undefined
 }
 
 export const noHooks: Hooks = {
@@ -206,10 +209,10 @@ const afterChain = <E>(name: string, hooks: ReadonlyArray<(event: E) => Answer<v
   const seconds = hookSeconds({ hook: name })
   const ok = hookCalls({ hook: name, outcome: "ok" })
   const failed = hookCalls({ hook: name, outcome: "failed" })
-  return (event: E): void => {
-    for (const hook of hooks) {
+  return (event: E): Effect.Effect<void> =>
+    Effect.forEach(hooks, (hook) => {
       const started = performance.now()
-      Effect.runFork(
+      return Effect.forkDetach(
         toEffect(() => hook(event)).pipe(
           Effect.onExit((exit) =>
             Effect.sync(() => {
@@ -222,8 +225,7 @@ const afterChain = <E>(name: string, hooks: ReadonlyArray<(event: E) => Answer<v
           )
         )
       )
-    }
-  }
+    }, { discard: true })
 }
 
 /** Every feature's hooks as one `Hooks`, in the order given. */
