@@ -8,9 +8,10 @@
  * Every call is also an edge of the call topology: caller (the calling actor's type, or
  * "gateway") → callee (`to`, the called actor's type), counted with its latency and outcome.
  */
-import { Context, Duration, Effect, Exit, type Fiber, Metric, Option } from "effect"
-import { Entity, Sharding } from "effect/cluster"
+import { Cause, Context, Duration, Effect, Exit, type Fiber, Metric, Option } from "effect"
+import { Entity, type EntityId, type ShardId, Sharding } from "effect/cluster"
 import { type Rpc, RpcClient } from "effect/rpc"
+import { REQUEST_ID_HEADER } from "../metrics/RequestId.ts"
 import { CallTimeout, callLocal, isMoved, registryOf } from "./LocalActors.ts"
 import { unavailable, WeftError } from "../protocol/WeftError.ts"
 import { labelled, record } from "../metrics/Instruments.ts"
@@ -39,6 +40,48 @@ export const localCallsTotal = labelled((attributes) =>
     attributes
   })
 )
+
+export const directCallsTotal = labelled((attributes) =>
+  Metric.counter("weft_actor_direct_calls_total", {
+    description: "Actor calls sent straight to the runner holding the actor's shard (clustered mode), by callee",
+    incremental: true,
+    attributes
+  })
+)
+
+/**
+ * Marks an actor message whose payload and answer are plain data (numbers, strings, booleans,
+ * null, byte arrays, arrays and plain objects of those): in clustered mode it may travel on the
+ * direct channel to the runner holding the actor (cluster/DirectCalls.ts), which copies values
+ * structurally, instead of the engine's rpc. Annotate the Rpc: `.annotate(DirectCall, true)`.
+ */
+export const DirectCall = Context.Reference<boolean>("weft/actors/DirectCall", { defaultValue: () => false })
+
+/** Why a direct call was not taken: the runner does not host the actor now. The engine's path finds it. */
+export class NotHere {
+  readonly _tag = "ActorNotHere"
+}
+export const notHere = new NotHere()
+
+/**
+ * Calls to actors on other processes that bypass the engine's rpc (clustered mode provides it,
+ * cluster/DirectCalls.ts). `call` returns undefined when it knows no direct route (the engine's
+ * path is taken); its effect fails with `notHere` when the runner it asked does not host the
+ * actor now, and otherwise with the actor's own WeftError or UNAVAILABLE.
+ */
+export interface RemoteCalls {
+  readonly call: (
+    type: string,
+    entityId: string,
+    shardId: ShardId.ShardId,
+    tag: string,
+    payload: unknown,
+    requestId: string | undefined
+  ) => Effect.Effect<unknown, unknown> | undefined
+}
+export const RemoteCalls = Context.Reference<RemoteCalls | undefined>("weft/actors/RemoteCalls", {
+  defaultValue: () => undefined
+})
 
 /** The caller of an actor call: the calling actor's type, or "gateway". */
 const callerOf = (fiber: Fiber.Fiber<unknown, unknown>): string => {
@@ -105,6 +148,8 @@ export const callActor = <A, E, R>(
     )
   })
 
+const isNotHereCause = (cause: Cause.Cause<unknown>) => Cause.squash(cause) === notHere
+
 const describe = (error: unknown): string =>
   typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : String(error)
 
@@ -121,6 +166,13 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
     const cells = registryOf(sharding, entity.type)
     const to = entity.type
     const local = localCallsTotal({ to })
+    const remote = yield* RemoteCalls
+    const direct = directCallsTotal({ to })
+    // The messages that may take the direct channel between processes.
+    const directTags = new Set<string>()
+    for (const [tag, rpc] of entity.protocol.requests) {
+      if (Context.get(rpc.annotations, DirectCall)) directTags.add(tag)
+    }
     // The call topology's series of each caller, looked up once.
     const edges = new Map<string, { readonly duration: Metric.Metric<number, unknown>; readonly ok: Metric.Metric<number, unknown>; readonly error: Metric.Metric<number, unknown> }>()
     const edgeOf = (from: string) => {
@@ -147,8 +199,21 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
           record(success ? series.ok : series.error, 1)
           record(local, 1)
         })
-        if (fast === undefined) return callActor(engine(id)[tag](payload, options), to)
-        return Effect.catchIf(fast, isMoved, () => callActor(engine(id)[tag](payload, options), to))
+        const viaEngine = () => callActor(engine(id)[tag](payload, options), to)
+        if (fast !== undefined) return Effect.catchIf(fast, isMoved, viaEngine)
+        if (remote === undefined || !directTags.has(tag)) return viaEngine()
+        const entityId = id as EntityId.EntityId
+        const shardId = sharding.getShardId(entityId, entity.getShardGroup(entityId))
+        const sent = remote.call(to, id, shardId, tag, payload, headers[REQUEST_ID_HEADER])
+        if (sent === undefined) return viaEngine()
+        return Effect.onExit(sent, (exit) => {
+          if (Exit.isFailure(exit) && isNotHereCause(exit.cause)) return Effect.void
+          const series = edgeOf(callerAddress?.entityType ?? "gateway")
+          record(series.duration, (performance.now() - started) / 1000)
+          record(Exit.isSuccess(exit) ? series.ok : series.error, 1)
+          record(direct, 1)
+          return Effect.void
+        }).pipe(Effect.catchIf((error) => error === notHere, viaEngine))
       })
       return effect
     }

@@ -12,6 +12,7 @@ import { type LogHead, Storage, type StorageError } from "../storage/Storage.ts"
 import { Pusher } from "./Pusher.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
+import { DirectCall } from "./ActorCall.ts"
 
 export const MessageRecord = Schema.Struct({
   messageId: Schema.String,
@@ -36,7 +37,7 @@ export const Append = Rpc.make("Append", {
   },
   success: Schema.Struct({ seq: Schema.Number, data: Schema.Uint8Array, duplicate: Schema.Boolean }),
   error: WeftError
-})
+}).annotate(DirectCall, true)
 
 /** Encodes the body of a change to append: `encodeChangeBody({ contact: {...} })`. */
 export const encodeChangeBody = (body: Omit<Change, "seq" | "atMs">): Uint8Array =>
@@ -78,7 +79,7 @@ export const Sync = Rpc.make("Sync", {
     epoch: Schema.String
   }),
   error: WeftError
-})
+}).annotate(DirectCall, true)
 
 export const Head = Rpc.make("Head", {
   success: Schema.Struct({ seq: Schema.Number, epoch: Schema.String }),

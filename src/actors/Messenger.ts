@@ -27,7 +27,7 @@ import {
 import { Codecs } from "../protocol/Proto.ts"
 import { badRequest, conflict, notFound, recipientNotFound, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/Storage.ts"
-import { actorClient } from "./ActorCall.ts"
+import { actorClient, DirectCall } from "./ActorCall.ts"
 import { Hooks, type MessageDraft, rejection } from "../server/Hooks.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
@@ -57,7 +57,7 @@ export const Send = Rpc.make("Send", {
     duplicate: Schema.Boolean
   }),
   error: WeftError
-})
+}).annotate(DirectCall, true)
 
 export const Messenger = actorEntity(Entity.make("Messenger", [Send]))
 

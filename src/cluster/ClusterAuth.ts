@@ -4,7 +4,8 @@
  * single rpc byte is read:
  *
  *   server → client   "WEFTCL1\n" + server nonce (32 bytes)
- *   client → server   client nonce (32) + HMAC-SHA256(secret, "client" | server nonce | client nonce)
+ *   client → server   client nonce (32) + HMAC-SHA256(secret, "client" | server nonce | client nonce | channel)
+ *                     + channel (1 byte: 0 the engine's rpc, 1 direct actor calls, DirectCalls.ts)
  *   server → client   HMAC-SHA256(secret, "server" | server nonce | client nonce)
  *
  * A peer that answers wrongly, or not within the handshake timeout, is disconnected and counted
@@ -37,8 +38,15 @@ export const clusterAuthRefused = labelled((attributes) =>
   })
 )
 
-const mac = (secret: string, role: "client" | "server", serverNonce: Buffer, clientNonce: Buffer) =>
-  createHmac("sha256", secret).update(role).update(serverNonce).update(clientNonce).digest()
+/** What a member's connection carries after the handshake. */
+export const Channel = { engine: 0, direct: 1 } as const
+export type Channel = typeof Channel[keyof typeof Channel]
+
+const mac = (secret: string, role: "client" | "server", serverNonce: Buffer, clientNonce: Buffer, channel?: number) => {
+  const hmac = createHmac("sha256", secret).update(role).update(serverNonce).update(clientNonce)
+  if (channel !== undefined) hmac.update(Buffer.of(channel))
+  return hmac.digest()
+}
 
 /** Reads exactly `n` bytes from a paused socket, leaving whatever follows in its buffer. */
 const readExactly = (socket: Net.Socket, n: number): Promise<Buffer> =>
@@ -80,28 +88,34 @@ const withTimeout = <A>(promise: Promise<A>, ms: number, what: string): Promise<
   ]).finally(() => clearTimeout(timer))
 }
 
-/** The server's side of the handshake: true when the peer proved it holds `secret`. */
-export const acceptMember = async (socket: Net.Socket, secret: string): Promise<boolean> => {
+/**
+ * The server's side of the handshake: the channel the peer asked for once it proved it holds
+ * `secret`, or undefined.
+ */
+export const acceptMember = async (socket: Net.Socket, secret: string): Promise<Channel | undefined> => {
   const serverNonce = randomBytes(NONCE_BYTES)
   socket.write(Buffer.concat([MAGIC, serverNonce]))
   try {
-    const answer = await withTimeout(readExactly(socket, NONCE_BYTES + MAC_BYTES), HANDSHAKE_TIMEOUT_MS, "cluster handshake")
+    const answer = await withTimeout(readExactly(socket, NONCE_BYTES + MAC_BYTES + 1), HANDSHAKE_TIMEOUT_MS, "cluster handshake")
     const clientNonce = answer.subarray(0, NONCE_BYTES)
-    if (!timingSafeEqual(answer.subarray(NONCE_BYTES), mac(secret, "client", serverNonce, clientNonce))) return false
+    const channel = answer[NONCE_BYTES + MAC_BYTES]!
+    if (channel !== Channel.engine && channel !== Channel.direct) return undefined
+    const expected = mac(secret, "client", serverNonce, clientNonce, channel)
+    if (!timingSafeEqual(answer.subarray(NONCE_BYTES, NONCE_BYTES + MAC_BYTES), expected)) return undefined
     socket.write(mac(secret, "server", serverNonce, clientNonce))
-    return true
+    return channel
   } catch {
-    return false
+    return undefined
   }
 }
 
 /** The client's side: resolves once the server proved it holds `secret`, rejects otherwise. */
-export const joinMember = async (socket: Net.Socket, secret: string): Promise<void> => {
+export const joinMember = async (socket: Net.Socket, secret: string, channel: Channel = Channel.engine): Promise<void> => {
   const hello = await withTimeout(readExactly(socket, MAGIC.length + NONCE_BYTES), HANDSHAKE_TIMEOUT_MS, "cluster handshake")
   if (!hello.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error("the peer is not a weft cluster port")
   const serverNonce = hello.subarray(MAGIC.length)
   const clientNonce = randomBytes(NONCE_BYTES)
-  socket.write(Buffer.concat([clientNonce, mac(secret, "client", serverNonce, clientNonce)]))
+  socket.write(Buffer.concat([clientNonce, mac(secret, "client", serverNonce, clientNonce, channel), Buffer.of(channel)]))
   const proof = await withTimeout(readExactly(socket, MAC_BYTES), HANDSHAKE_TIMEOUT_MS, "cluster handshake")
   if (!timingSafeEqual(proof, mac(secret, "server", serverNonce, clientNonce))) {
     throw new Error("the peer does not hold the cluster secret")
@@ -145,22 +159,23 @@ export const connect = (options: {
 
 /**
  * Listens on `host:port` and hands each connection that passes the handshake, paused, to
- * `onAdmitted`; strangers are counted and cut off. Closing the scope closes every connection.
+ * `onAdmitted` with the channel it asked for; strangers are counted and cut off. Closing the
+ * scope closes every connection.
  */
 export const listenMembers = Effect.fnUntraced(function*(options: {
   readonly host: string
   readonly port: number
   readonly secret: string
   readonly kind: "runner" | "push"
-}, onAdmitted: (socket: Net.Socket) => void) {
+}, onAdmitted: (socket: Net.Socket, channel: Channel) => void) {
   const refused = clusterAuthRefused({ port: options.kind })
   const sockets = new Set<Net.Socket>()
   const server = Net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {
     sockets.add(socket)
     socket.once("close", () => sockets.delete(socket))
     socket.on("error", () => {})
-    acceptMember(socket, options.secret).then((ok) => {
-      if (ok) return onAdmitted(socket)
+    acceptMember(socket, options.secret).then((channel) => {
+      if (channel !== undefined) return onAdmitted(socket, channel)
       record(refused, 1)
       socket.destroy()
     })
@@ -181,20 +196,26 @@ export const listenMembers = Effect.fnUntraced(function*(options: {
 
 /**
  * A cluster-internal listener on `host:port` whose handlers only ever see members that passed
- * the handshake. `kind` labels the refusals in the metrics.
+ * the handshake. `kind` labels the refusals in the metrics. Connections on the engine's channel
+ * go to the engine's rpc server; those on the direct channel to `direct` (refused without it).
  */
 export const makeServer = Effect.fnUntraced(function*(options: {
   readonly host: string
   readonly port: number
   readonly secret: string
   readonly kind: "runner" | "push"
+  readonly direct?: ((socket: Net.Socket) => void) | undefined
 }) {
   // Members admitted before `run` is called wait here.
   const admitted: Array<Net.Socket> = []
   let onAdmitted = (socket: Net.Socket) => {
     admitted.push(socket)
   }
-  const bound = yield* listenMembers(options, (socket) => onAdmitted(socket))
+  const bound = yield* listenMembers(options, (socket, channel) => {
+    if (channel === Channel.engine) return onAdmitted(socket)
+    if (options.direct !== undefined) return options.direct(socket)
+    socket.destroy()
+  })
   const address = NetAddress.inetAddressFromIpString(bound.address, bound.port)
   if (address._tag === "Failure") return yield* Effect.die(address.failure)
 

@@ -5,10 +5,13 @@
  * - A **runner** hosts the actors of the shards it holds (Effect's socket runner over no-delay
  *   TCP, RunnerSockets.ts; runner registry and shard locks in Redis; entity messages volatile — the durable record is
  *   each user's change log, and a request whose answer is lost is retried by the client with
- *   the same ids, which the actors deduplicate). It pushes to gateways over effect/rpc.
+ *   the same ids, which the actors deduplicate). It pushes to gateways as one-way records
+ *   (PushRpc.ts).
  * - A **gateway** holds connections only: a client-only member of the cluster that forwards
  *   each command to the runner owning the user (the engine finds it and redirects when a shard
  *   moves), marks its users online in Redis, and serves pushes from runners.
+ * - The hot messages between members (Send, Append, Sync) go straight to the runner holding the
+ *   shard on the direct channel (DirectCalls.ts), the engine behind them as the fallback.
  */
 import { Effect, Layer, Option } from "effect"
 import { CallTimeout } from "../actors/LocalActors.ts"
@@ -28,6 +31,7 @@ import { layerRedis } from "../storage/redis.ts"
 import { entities } from "./Engine.ts"
 import * as Presence from "./Presence.ts"
 import * as PushRpc from "./PushRpc.ts"
+import * as DirectCalls from "./DirectCalls.ts"
 import * as Durability from "./Durability.ts"
 import * as Placement from "./Placement.ts"
 import { layer as redisClientLayer, RedisClient, type RedisEndpoint, storageOptions } from "./RedisClient.ts"
@@ -74,13 +78,17 @@ export const defaultClusterSettings: Omit<ClusterSettings, "secret"> = {
   presenceTtlMs: 30_000
 }
 
-/** Membership of the cluster: a runner (hosting shards) or a client-only gateway. */
-const membership = (cluster: ClusterSettings, clientOnly: boolean) =>
+/**
+ * Membership of the cluster: a runner (hosting shards) or a client-only gateway. A runner's port
+ * also takes direct actor calls into `inbox` (DirectCalls.ts).
+ */
+const membership = (cluster: ClusterSettings, clientOnly: boolean, inbox?: DirectCalls.Inbox) =>
   Layer.unwrap(Effect.gen(function*() {
     const redis = yield* RedisClient
     return RunnerSockets.layer({
       clientOnly,
       secret: cluster.secret,
+      direct: inbox?.accept,
       config: {
         runnerAddress: Option.some(RunnerAddress.RunnerAddress.make({ host: cluster.runnerHost, port: cluster.runnerPort })),
         shardsPerGroup: cluster.shardsPerGroup,
@@ -112,10 +120,13 @@ const liveness = (cluster: ClusterSettings) =>
     RedisRunnerStorage.heartbeat(redis, `${cluster.runnerHost}:${cluster.runnerPort}`, cluster.shardLockExpirationMs)))
 
 /** A logic runner: the actors of its shards, storage in Redis, pushes to gateways over rpc. */
-export const runner = (settings: WeftSettings, cluster: ClusterSettings) =>
-  Layer.mergeAll(entities(settings), liveness(cluster), Notify.delivery(settings.notify)).pipe(
+export const runner = (settings: WeftSettings, cluster: ClusterSettings) => {
+  const inbox = new DirectCalls.Inbox()
+  const self = `${cluster.runnerHost}:${cluster.runnerPort}`
+  return Layer.mergeAll(entities(settings), liveness(cluster), Notify.delivery(settings.notify), DirectCalls.serve(inbox)).pipe(
     Layer.provide(Notify.pusher(PushRpc.pusherLayer(cluster.secret))),
-    Layer.provideMerge(membership(cluster, false)),
+    Layer.provideMerge(directCalls(cluster, self)),
+    Layer.provideMerge(membership(cluster, false, inbox)),
     Layer.provide(Layer.unwrap(Effect.map(RedisClient, (redis) => Notify.clustered(settings.notify, redis)))),
     Layer.provide(
       Layer.unwrap(Effect.map(RedisClient, (redis) =>
@@ -127,6 +138,11 @@ export const runner = (settings: WeftSettings, cluster: ClusterSettings) =>
     Layer.provideMerge(GatewayConfig.layer(settings.gateway)),
     Layer.provideMerge(Layer.succeed(CallTimeout, settings.actors.callTimeoutMs))
   )
+}
+
+/** Direct actor calls to the runners holding their shards (DirectCalls.ts); `self` is a runner's own address. */
+const directCalls = (cluster: ClusterSettings, self: string | undefined) =>
+  DirectCalls.clientLayer({ secret: cluster.secret, self, shardsPerGroup: cluster.shardsPerGroup })
 
 /**
  * The gateway's entry in Redis (its route-list endpoints, connections), for `weft status`,
@@ -191,6 +207,7 @@ export const gateway = (settings: WeftSettings, cluster: ClusterSettings) =>
           ttlMs: cluster.presenceTtlMs
         })))
     ),
+    Layer.provideMerge(directCalls(cluster, undefined)),
     Layer.provideMerge(membership(cluster, true)),
     Layer.provideMerge(redisClientLayer(redisEndpoint(cluster))),
     Layer.provideMerge(WeftConfig.layer(settings)),

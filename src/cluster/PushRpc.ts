@@ -23,6 +23,7 @@ import { Command } from "../protocol/Command.ts"
 import { encodeFrame } from "../protocol/Frame.ts"
 import * as ClusterAuth from "./ClusterAuth.ts"
 import { Presence } from "./Presence.ts"
+import { RecordCutter } from "./Records.ts"
 
 const PUSH = 1
 const KICK = 2
@@ -67,36 +68,16 @@ export type Decoded = ({ readonly _tag: "Push" } & PushRecord) | ({ readonly _ta
 
 /** Cuts records out of a byte stream; `push` returns what is complete, or an error for a bad stream. */
 export class RecordDecoder {
-  // Chunks are joined once a whole record has arrived, not at every chunk.
-  private chunks: Array<Buffer> = []
-  private size = 0
-  private needed = 4
+  private readonly cutter = new RecordCutter("push", 5, MAX_RECORD_BYTES)
 
   push(chunk: Buffer): Array<Decoded> | Error {
-    this.chunks.push(chunk)
-    this.size += chunk.length
-    if (this.size < this.needed) return []
-    const buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size)
-    const out: Array<Decoded> = []
-    let at = 0
-    while (buffer.length - at >= 4) {
-      const length = buffer.readUInt32BE(at)
-      if (length > MAX_RECORD_BYTES || length < 5) return new Error(`push record of ${length} bytes`)
-      if (buffer.length - at - 4 < length) break
-      const body = buffer.subarray(at + 4, at + 4 + length)
-      at += 4 + length
-      try {
-        out.push(decodeRecord(body))
-      } catch (error) {
-        return error instanceof Error ? error : new Error(String(error))
-      }
+    const bodies = this.cutter.push(chunk)
+    if (bodies instanceof Error) return bodies
+    try {
+      return bodies.map(decodeRecord)
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error))
     }
-    const rest = buffer.subarray(at)
-    this.chunks = rest.length === 0 ? [] : [rest]
-    this.size = rest.length
-    // (A length past the bound was refused in the loop, so `needed` stays bounded.)
-    this.needed = rest.length >= 4 ? 4 + rest.readUInt32BE(0) : 4
-    return out
   }
 }
 

@@ -33,7 +33,8 @@ const prefix = "{weft-cluster}"
 const runnersKey = `${prefix}:runners`
 const healthKey = `${prefix}:health`
 const machineIdKey = `${prefix}:machine-id`
-const shardKey = (shardId: string) => `${prefix}:shard:${shardId}`
+/** The lock key of a shard ("group:id"); its value is the address of the runner holding it. */
+export const shardKey = (shardId: string) => `${prefix}:shard:${shardId}`
 const heldKey = (address: string) => `${prefix}:held:${address}`
 const alivePrefix = `${prefix}:alive:`
 const aliveKey = (address: string) => `${alivePrefix}${address}`

@@ -4,6 +4,7 @@
  * Node's defaults, and a reply written just after another small write on the same socket then
  * waits for the peer's delayed ACK (up to 40 ms on Linux) — on every actor call between processes.
  */
+import type * as Net from "node:net"
 import { Effect, Layer, Option } from "effect"
 import { RunnerHealth, Runners, ShardingConfig, SocketRunner } from "effect/cluster"
 import { RpcClient, RpcSerialization } from "effect/rpc"
@@ -32,14 +33,17 @@ const clientProtocol = (secret: string) => Layer.effect(
   })
 )
 
-/** A runner's listener for the other members, on its runner (listen) address; members only. */
-const socketServer = (secret: string) => Layer.unwrap(Effect.gen(function*() {
+/**
+ * A runner's listener for the other members, on its runner (listen) address; members only. The
+ * same port takes direct actor calls (DirectCalls.ts) when `direct` is given.
+ */
+const socketServer = (secret: string, direct: ((socket: Net.Socket) => void) | undefined) => Layer.unwrap(Effect.gen(function*() {
   const config = yield* ShardingConfig.ShardingConfig
   const address = Option.orElse(config.runnerListenAddress, () => config.runnerAddress)
   if (Option.isNone(address)) return yield* Effect.die("a runner needs a runner address to listen on")
   return Layer.effect(
     SocketServer.SocketServer,
-    ClusterAuth.makeServer({ host: address.value.host, port: address.value.port, secret, kind: "runner" })
+    ClusterAuth.makeServer({ host: address.value.host, port: address.value.port, secret, kind: "runner", direct })
   )
 }))
 
@@ -53,12 +57,14 @@ export const layer = (options: {
   readonly config: Partial<ShardingConfig.ShardingConfig["Service"]>
   /** The cluster's shared secret: every connection between members proves both hold it. */
   readonly secret: string
+  /** Takes the connections of other members' direct actor calls (DirectCalls.ts). */
+  readonly direct?: ((socket: Net.Socket) => void) | undefined
 }) => {
   const client = clientProtocol(options.secret)
   const members = options.clientOnly
     ? SocketRunner.layerClientOnly.pipe(Layer.provide(client))
     : SocketRunner.layer.pipe(
-      Layer.provide([socketServer(options.secret), client]),
+      Layer.provide([socketServer(options.secret, options.direct), client]),
       Layer.provide(RunnerHealth.layerPing.pipe(Layer.provide(Runners.layerRpc), Layer.provide(client)))
     )
   return members.pipe(

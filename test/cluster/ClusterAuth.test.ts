@@ -7,6 +7,7 @@
 import { execFile, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import * as Net from "node:net"
+import { serialize } from "node:v8"
 import { NodeSocket } from "@effect/platform-node"
 import { Effect, Exit } from "effect"
 import { Runners } from "effect/cluster"
@@ -15,6 +16,7 @@ import * as Socket from "effect/socket/Socket"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type LocalCluster, startLocalCluster } from "../../src/cli/localCluster.ts"
 import * as ClusterAuth from "../../src/cluster/ClusterAuth.ts"
+import * as DirectCalls from "../../src/cluster/DirectCalls.ts"
 import * as PushRpc from "../../src/cluster/PushRpc.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { Codecs, type Change, type Kicked } from "../../src/protocol/Proto.ts"
@@ -129,6 +131,53 @@ describe("cluster-internal ports", () => {
     expect(Exit.isFailure(await runnerPing(runner.port, "not-the-cluster-secret")), "a wrong secret is refused").toBe(true)
     expect(await refusals(runner.adminPort, "runner")).toBeGreaterThanOrEqual(refusedBefore + 2)
     expect(Exit.isSuccess(await runnerPing(runner.port, cluster.secret)), "a member's ping is answered").toBe(true)
+  }, 30_000)
+
+  it("a stranger cannot make direct actor calls on a runner's port; a member with the secret is answered", async () => {
+    const runner = cluster.runners[0]!
+    const refusedBefore = await refusals(runner.adminPort, "runner")
+    // A Sync of some user's log, as another member sends it on the direct channel (DirectCalls.ts).
+    const request = DirectCalls.encodeRequest(1, ["ChangeLog", uniqueUser("victim"), "Sync", ""], serialize({ cursor: 0, limit: 10 }))
+    const attempt = (secret: string | undefined) =>
+      new Promise<{ readonly joined: boolean; readonly answered: Buffer }>((resolve) => {
+        const socket = Net.createConnection({ host: "127.0.0.1", port: runner.port })
+        const chunks: Array<Buffer> = []
+        let joined = false
+        const read = () =>
+          socket.on("data", (chunk: Buffer) => {
+            chunks.push(chunk)
+            // One reply record is enough to tell.
+            if (joined && Buffer.concat(chunks).length >= 9) socket.destroy()
+          })
+        socket.on("error", () => {})
+        socket.once("close", () => resolve({ joined, answered: Buffer.concat(chunks) }))
+        socket.once("connect", () => {
+          if (secret === undefined) {
+            // Straight to the request, as if the port were open.
+            read()
+            socket.write(request)
+            return
+          }
+          socket.pause()
+          ClusterAuth.joinMember(socket, secret, ClusterAuth.Channel.direct).then(() => {
+            joined = true
+            read()
+            socket.write(request)
+          }, () => socket.destroy())
+        })
+      })
+    const stranger = await attempt(undefined)
+    const wrong = await attempt("not-the-cluster-secret")
+    expect(stranger.joined || wrong.joined).toBe(false)
+    // The stranger only ever saw the server's greeting, never a reply record.
+    expect(stranger.answered.subarray(0, 8).toString()).toBe("WEFTCL1\n")
+    expect(stranger.answered.length).toBe(8 + 32)
+    expect(await refusals(runner.adminPort, "runner")).toBeGreaterThanOrEqual(refusedBefore + 2)
+    const member = await attempt(cluster.secret)
+    expect(member.joined).toBe(true)
+    // The reply record: ok (2) or "not here" (4: the log's actor is not active on this runner).
+    expect([2, 4]).toContain(member.answered.readUInt8(4))
+    expect(member.answered.readUInt32BE(5)).toBe(1)
   }, 30_000)
 
   it("a runner or gateway refuses to start without a cluster secret, naming how to set one", async () => {

@@ -143,6 +143,8 @@ describe("a shard moving between live runners", () => {
       after = await shardOwners()
     }
     const rebalancedAt = Date.now()
+    const gatewayAdmin = cluster.gateways[0]!.adminPort
+    const directBefore = await counter(gatewayAdmin, "weft_actor_direct_calls_total", `to="Messenger"`)
     await sleep(3_000)
     sending = false
     await streams
@@ -155,6 +157,13 @@ describe("a shard moving between live runners", () => {
     expect(await counter(cluster.runners[0]!.adminPort, "weft_actor_local_calls_total", `to="ChangeLog"`))
       .toBeGreaterThan(stayingLocalBefore)
     expect(await counter(leaving.adminPort, "weft_actor_local_calls_total", `to="ChangeLog"`)).toBeGreaterThan(0)
+    // The gateway's sends went straight to the runners holding the senders' shards (the direct
+    // channel, DirectCalls.ts) after the move as well; a runner that no longer held a shard
+    // answered "not here" and the engine found the new one.
+    expect(await counter(gatewayAdmin, "weft_actor_direct_calls_total", `to="Messenger"`)).toBeGreaterThan(directBefore)
+    const runnerToRunner = await Promise.all(cluster.runners.map((runner) =>
+      counter(runner.adminPort, "weft_actor_direct_calls_total", `to="ChangeLog"`)))
+    expect(runnerToRunner.reduce((a, b) => a + b, 0), "appends to the other runner's logs went direct").toBeGreaterThan(0)
 
     for (const [receiver, acks] of acked) {
       expect(acks.some(({ at }) => at > rebalancedAt), "sends went on after the move").toBe(true)
