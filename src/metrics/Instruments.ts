@@ -42,9 +42,28 @@ export const isRecording = (): boolean => recording
 // hot paths record synchronously, one map lookup per series.
 const defaultRegistry = Context.empty()
 
+// A series' hooks (its state in the default registry), found once: the registry keeps them for
+// the life of the process (weft never removes a series), so an update skips the key and lookups.
+interface Hooks {
+  readonly update: (input: any, context: Context.Context<never>) => void
+}
+const hooks = new WeakMap<object, Hooks>()
+const hooksOf = (metric: Metric.Metric<any, any>): Hooks => {
+  let found = hooks.get(metric)
+  if (found === undefined) {
+    // `hook` is effect 4.1's (not in its typings): without it, every update takes the public path.
+    const hook = (metric as unknown as { hook?: (context: Context.Context<never>) => Hooks }).hook
+    found = typeof hook === "function"
+      ? hook.call(metric, defaultRegistry)
+      : { update: (input, context) => metric.updateUnsafe(input, context) }
+    hooks.set(metric, found)
+  }
+  return found
+}
+
 /** Records `input` into `metric` now (a counter's increment, a histogram's observation). */
 export const record = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): void => {
-  if (recording) metric.updateUnsafe(input, defaultRegistry)
+  if (recording) hooksOf(metric).update(input, defaultRegistry)
 }
 
 /** `record` as an effect. */

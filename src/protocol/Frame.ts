@@ -12,15 +12,28 @@ export interface Frame {
   readonly body: Uint8Array
 }
 
+// On Node a frame comes from the buffer pool (it lives until its write); browsers have no Buffer.
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafe(size: number): Uint8Array } }).Buffer
+const allocate = NodeBuffer === undefined
+  ? (size: number) => new Uint8Array(size)
+  : (size: number) => NodeBuffer.allocUnsafe(size)
+
 export const encodeFrame = (command: number, requestId: number, body: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(HEADER_SIZE + body.length)
-  const view = new DataView(out.buffer)
-  view.setUint32(0, body.length)
-  view.setUint8(4, PROTOCOL_VERSION)
-  view.setUint16(5, command)
-  view.setUint32(7, requestId)
+  const out = allocate(HEADER_SIZE + body.length)
+  writeU32(out, 0, body.length)
+  out[4] = PROTOCOL_VERSION
+  out[5] = command >>> 8
+  out[6] = command & 0xff
+  writeU32(out, 7, requestId)
   out.set(body, HEADER_SIZE)
   return out
+}
+
+const writeU32 = (out: Uint8Array, at: number, value: number) => {
+  out[at] = value >>> 24
+  out[at + 1] = (value >>> 16) & 0xff
+  out[at + 2] = (value >>> 8) & 0xff
+  out[at + 3] = value & 0xff
 }
 
 /** Why a byte stream stopped being a valid sequence of frames. */
