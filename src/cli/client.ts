@@ -12,7 +12,7 @@ const print = (value: unknown): void => {
   process.stdout.write(JSON.stringify(value) + "\n")
 }
 
-const GLOBAL_FLAGS = new Set(["--server", "--user", "--password", "--device", "--transport", "--http-port", "--routes-file", "--tls-ca"])
+const GLOBAL_FLAGS = new Set(["--server", "--user", "--password", "--app-token", "--device", "--transport", "--http-port", "--routes-file", "--tls-ca"])
 
 /** Splits `--server X --user U ... <command> args --flag v` into the global flags and the rest. */
 const splitGlobal = (argv: ReadonlyArray<string>) => {
@@ -67,8 +67,13 @@ export const runClient = async (argv: ReadonlyArray<string>) => {
   const server = parseServer(global["server"]?.replace(/^tls:\/\//, ""))
   const user = global["user"]
   const password = global["password"]
+  // A token the app's server signed for the user (docs/app-auth.md), best given in the environment.
+  const appToken = global["app-token"] || process.env["WEFT_APP_TOKEN"] || undefined
   if (user === undefined) throw new UsageError("--user is required")
-  if (password === undefined) throw new UsageError("--password is required")
+  if (password === undefined && (appToken === undefined || name === "register")) {
+    throw new UsageError(name === "register" ? "--password is required" : "--password or --app-token (WEFT_APP_TOKEN) is required")
+  }
+  if (password !== undefined && appToken !== undefined) throw new UsageError("give --password or --app-token, not both")
   const transport = parseTransport(global["transport"])
   const tls = tlsOption(global)
   const httpPort = global["http-port"] === undefined ? undefined : parsePort("--http-port", global["http-port"], 0)
@@ -77,7 +82,7 @@ export const runClient = async (argv: ReadonlyArray<string>) => {
 
   const { register, WeftClient } = await import("../client/WeftClient.ts")
   if (command === undefined) {
-    await register({ ...server, transport, tls }, user, password)
+    await register({ ...server, transport, tls }, user, password!)
     return print({ registered: user })
   }
   const { values: flags, positionals: args } = parseArgs({
@@ -98,6 +103,7 @@ export const runClient = async (argv: ReadonlyArray<string>) => {
     tls,
     userId: user,
     password,
+    appToken,
     deviceId: global["device"],
     cursor,
     reconnect: command.reconnect ?? false

@@ -36,5 +36,5 @@ export const clientCommandUsage = (name: string): string | undefined => {
   const entry = name === "register" ? registerUsage : command === undefined ? undefined : line(command.usage, command.description)
   return entry === undefined
     ? undefined
-    : `usage:\n  weft client --server HOST:PORT --user U --password P [--device D] [--transport tcp|ws|http] [--http-port N] ${name} ...\n${entry}`
+    : `usage:\n  weft client --server HOST:PORT --user U (--password P | --app-token JWT) [--device D] [--transport tcp|ws|http] [--http-port N] ${name} ...\n${entry}`
 }

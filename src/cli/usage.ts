@@ -43,8 +43,9 @@ export const commandUsage: Readonly<Record<string, string>> = {
       (or a three-master Redis Cluster with --redis-cluster; or your Redis with --redis).`,
   "local-redis-cluster": `  weft local-redis-cluster
       A three-master Redis Cluster (append-only persistence) on loopback, until Ctrl-C.`,
-  client: `  weft client --server [tls://]HOST:PORT --user U --password P [--device D] [--transport tcp|ws|http]
-              [--http-port N] [--routes-file FILE] [--tls-ca FILE] <command>
+  client: `  weft client --server [tls://]HOST:PORT --user U (--password P | --app-token JWT) [--device D]
+              [--transport tcp|ws|http] [--http-port N] [--routes-file FILE] [--tls-ca FILE] <command>
+      --app-token: a token your app's server signed for U (docs/app-auth.md); WEFT_APP_TOKEN too.
       --server is the TCP port, or the HTTP port with --transport ws|http (which forces that
       transport); --http-port adds WebSocket and HTTP fallbacks; --routes-file remembers the
       endpoint that worked and the server's route list between runs.

@@ -4,7 +4,9 @@
  * the first login; every token that must not pass is refused with a reason; and a server with
  * weft's own passwords off refuses REGISTER and password logins.
  */
+import { execFile } from "node:child_process"
 import * as Http from "node:http"
+import { fileURLToPath } from "node:url"
 import type { AddressInfo } from "node:net"
 import { Effect, Exit } from "effect"
 import { exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from "jose"
@@ -14,6 +16,7 @@ import { makeVerifier } from "../../src/gateway/AppToken.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { uniqueUser } from "../support/wait.ts"
 
+const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
 const SECRET = "a-secret-the-app-server-and-weft-share-0123456789"
 const ISSUER = "https://app.example"
 const AUDIENCE = "weft"
@@ -165,6 +168,27 @@ describe("app token keys", () => {
     } finally {
       jwks.close()
     }
+  })
+
+  it("weft client logs in with --app-token (or WEFT_APP_TOKEN) and sends; without a token or password it says what is missing", async () => {
+    const [alice, bob] = [uniqueUser("cli-jwt-a"), uniqueUser("cli-jwt-b")]
+    const weft = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(process.execPath, [bin, "client", "--server", `127.0.0.1:${server.port}`, ...args], {
+          timeout: 20_000,
+          env: { ...process.env, WEFT_APP_TOKEN: "", ...env }
+        }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr })))
+    // Bob's first login (from the environment) makes his account.
+    expect((await weft(["--user", bob, "sync"], { WEFT_APP_TOKEN: await sign(bob) })).code).toBe(0)
+    const sent = await weft(["--user", alice, "--app-token", await sign(alice), "send", bob, "hello from the shell"])
+    expect(sent.stderr).toBe("")
+    expect(JSON.parse(sent.stdout.trim().split("\n").at(-1)!)).toMatchObject({ messageId: expect.any(String) })
+    const other = await weft(["--user", alice, "--app-token", await sign(bob), "sync"])
+    expect(other.code).not.toBe(0)
+    expect(other.stderr).toMatch(/another user/)
+    const missing = await weft(["--user", alice, "sync"])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain("--password or --app-token (WEFT_APP_TOKEN) is required")
   })
 
   it("refuses settings that cannot work: a short secret, two keys, a private JWK", async () => {
