@@ -15,6 +15,7 @@ import { Cause, Effect, Layer } from "effect"
 import type { Sharding } from "effect/cluster"
 import { actorClient } from "../actors/ActorCall.ts"
 import { Conversations } from "../actors/Conversations.ts"
+import { Session } from "../actors/Session.ts"
 import { adjust, notificationsTotal, notificationsWaiting, record } from "../metrics/Instruments.ts"
 import { Codecs } from "../protocol/Proto.ts"
 import { Storage } from "../storage/Storage.ts"
@@ -61,6 +62,7 @@ export const layer = (
     const liveness = yield* Liveness
     const storage = yield* Storage
     const pushDevices = yield* actorClient(PushDevices)
+    const sessions = yield* actorClient(Session)
     const conversations = yield* actorClient(Conversations)
     const providers = yield* makeProviders(settings)
     const ttlSeconds = Math.max(1, Math.floor(settings.deadlineMs / 1000))
@@ -129,6 +131,14 @@ export const layer = (
       }
       if ((yield* liveness.onlineSessions(pending.userId)).has(pending.sessionId)) {
         count(platform, "skipped")
+        return yield* outbox.complete(pending, undefined)
+      }
+      // A session that expired unused (no logout event in the log) takes its registration with it:
+      // the device must log in again before it hears of the user's messages.
+      const active = yield* sessions(pending.userId).ListDevices({ sessionToken: "" })
+      if (!active.some((session) => session.sessionId === pending.sessionId)) {
+        count(platform, "session_ended")
+        yield* pushDevices(pending.userId).Forget({ sessionId: pending.sessionId })
         return yield* outbox.complete(pending, undefined)
       }
       if ((yield* outbox.countSent(pending.sessionId, now)) > settings.perDevicePerMinute) {

@@ -214,6 +214,20 @@ describe("offline notifications", () => {
     expect((await refused({ platform: "webpush", webPush: { endpoint: "https://10.0.0.1/x", p256dh: "AA", auth: "AA" } })).message).toMatch(/not a push service/)
     expect((await refused({ platform: "apns", token: "not hex!" })).code).toBe(Status.BAD_REQUEST)
     expect((await refused({ platform: "fcm", token: "" })).code).toBe(Status.BAD_REQUEST)
+
+    // A session that expires unused (its keys gone from storage, as its TTL does) takes its
+    // registration along at the next notification, which is not sent.
+    const lena = await newUser("lena")
+    await offlineDevice(lena, "lena-phone", { platform: "webhook", token: `${lena}-device` })
+    await Effect.runPromise(server.storage.remove(`{${lena}}:sessions`))
+    await (await connect(jack, "jack-laptop")).send(lena, "still there?")
+    const gone = Date.now() + 10_000
+    while ((await registrations(lena)).length > 0) {
+      if (Date.now() > gone) throw new Error("the registration outlived its expired session")
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await outboxDrained()
+    expect(webhook.record.accepted.some((received) => received.token === `${lena}-device`)).toBe(false)
   })
 })
 
