@@ -15,7 +15,6 @@ import type { Frame } from "../protocol/Frame.ts"
 import {
   type AuthRequest,
   type AuthResponse,
-  type Change,
   type Codec,
   codec,
   Codecs,
@@ -30,6 +29,7 @@ import { type ClientTls, DisconnectedError, type FrameConnection, WeftRequestErr
 import { AdaptiveHeartbeat, type HeartbeatSchedule, pingOnSchedule } from "./Heartbeat.ts"
 import { HttpLink, nameCommand } from "./HttpLink.ts"
 import { type Link, openLink } from "./Links.ts"
+import { emitting, LogCursor } from "./LogCursor.ts"
 import { isRetryable, Outbox } from "./Outbox.ts"
 import { Router } from "./Router.ts"
 import type { Endpoint } from "./RouteStore.ts"
@@ -97,9 +97,11 @@ export class WeftClient {
     connected: new Set(),
     heartbeat: new Set()
   }
-  private readonly outbox = new Outbox(() => (this.stateValue === "online" ? this.connection : undefined))
-  private cursorValue: number
-  private epochValue: string | undefined
+  private readonly outbox = new Outbox(
+    () => (this.stateValue === "online" ? this.connection : undefined),
+    (message, clientMsgId, ack) => this.acknowledged(message, clientMsgId, ack)
+  )
+  private readonly log: LogCursor
   private token: string | undefined
   private stateValue: ClientState = "offline"
   private stopPinging: (() => void) | undefined
@@ -111,7 +113,6 @@ export class WeftClient {
   private syncing: Promise<void> | undefined
   private readonly deviceId: string
   private firstLogin: ((error?: Error) => void) | undefined
-  private startAtHead: boolean
   private readonly router: Router
   private endpointInUse: Endpoint | undefined
   private pacer: AdaptiveHeartbeat | undefined
@@ -127,9 +128,7 @@ export class WeftClient {
   private network: string
 
   constructor(private readonly options: ClientOptions) {
-    this.startAtHead = options.cursor === "head"
-    this.cursorValue = typeof options.cursor === "number" ? options.cursor : 0
-    this.epochValue = options.epoch
+    this.log = new LogCursor(options.cursor, options.epoch, emitting(this.emit.bind(this)))
     this.token = options.resumeToken
     this.deviceId = options.deviceId ?? randomUUID()
     this.upgradeDelayMs = options.upgradeAfterMs ?? DEFAULT_UPGRADE_MS
@@ -151,11 +150,11 @@ export class WeftClient {
 
   /** The highest sequence applied. Persist it (with `epoch`) to resume on the next start. */
   get cursor(): number {
-    return this.cursorValue
+    return this.log.cursor
   }
 
   get epoch(): string | undefined {
-    return this.epochValue
+    return this.log.epoch
   }
 
   get sessionToken(): string | undefined {
@@ -366,22 +365,13 @@ export class WeftClient {
     } else {
       this.startHeartbeat(link, auth)
     }
-    const epochChanged = this.epochValue !== undefined && this.epochValue !== auth.epoch
-    if (epochChanged) {
-      this.cursorValue = 0
-      this.emit("reset", auth.epoch)
-    }
-    this.epochValue = auth.epoch
-    if (this.startAtHead) {
-      this.startAtHead = false
-      this.cursorValue = auth.currentSeq
-    }
     this.setState("online")
     this.emit("connected", endpoint)
     // The login's page was read after the connection registered for pushes: with it and the
-    // pushes that came meanwhile, nothing is missing unless the page says more.
-    let behind = switched || auth.currentSeq > this.cursorValue
-    if (auth.sync !== undefined && auth.sync !== null && !epochChanged) behind = this.applyPage(auth.sync)
+    // pushes that came meanwhile, nothing is missing unless the page says more. Without a page,
+    // a switch of link syncs (pushes that came before it were not applied).
+    const withPage = auth.sync !== undefined && auth.sync !== null
+    const behind = this.log.loggedIn(auth) || (switched && !withPage)
     const early = this.early.get(link) ?? []
     this.early.delete(link)
     for (const frame of early) this.onPush(link, frame)
@@ -507,7 +497,7 @@ export class WeftClient {
       userId: this.options.userId,
       ...credential,
       device: { deviceId: this.deviceId, platform: 0, name: "" },
-      syncCursor: this.startAtHead ? undefined : this.cursorValue,
+      syncCursor: this.log.resumeFrom,
       syncLimit: 0,
       routeListVersion: this.router.routeListVersion,
       replacesConnectionId: this.lastConnectionId
@@ -533,23 +523,29 @@ export class WeftClient {
       const connection = this.connection
       if (connection === undefined) return
       const page = await connection.request(Command.SYNC, Codecs.SyncRequest, Codecs.SyncResponse, {
-        cursor: this.cursorValue,
+        cursor: this.log.cursor,
         limit: 0
       })
-      more = this.applyPage(page)
+      more = this.log.applyPage(page)
     }
   }
 
-  /** Applies a page of the log (sync or poll); answers whether more is waiting. */
-  private applyPage(page: SyncResponse): boolean {
-    if (this.epochValue !== undefined && page.epoch !== this.epochValue) {
-      this.epochValue = page.epoch
-      this.cursorValue = 0
-      this.emit("reset", page.epoch)
-      return true
-    }
-    for (const change of page.changes) this.apply(change)
-    return page.more
+  /**
+   * The acknowledgement of the client's own message: applied to the log as its push would have
+   * been (the server does not push it to the connection that sent it), or, when that cannot be
+   * done now, caught up by a sync.
+   */
+  private acknowledged(message: OutgoingMessage, clientMsgId: string, ack: SendMessageResponse): void {
+    const missing = this.log.acknowledged(message, clientMsgId, ack, (change) => Codecs.Change.decode(Codecs.Change.encode(change)))
+    if (missing === undefined) return
+    setTimeout(() => void this.catchUpTo(missing.seq), missing.now ? 0 : this.rtt.timeoutMs).unref()
+  }
+
+  /** Syncs if the log is still short of `seq` once the sync under way (if any) is done. */
+  private async catchUpTo(seq: number): Promise<void> {
+    await this.syncing?.catch(() => {})
+    if (this.log.cursor >= seq || this.stateValue !== "online") return
+    await this.sync().catch((error: Error) => this.emit("error", error))
   }
 
   /**
@@ -561,12 +557,12 @@ export class WeftClient {
     while (link === this.connection && !link.isClosed) {
       try {
         const page = await link.request(Command.POLL, PollRequest, Codecs.SyncResponse, {
-          cursor: this.cursorValue,
+          cursor: this.log.cursor,
           limit: 0,
           timeoutMs
         }, timeoutMs + 10_000)
         if (link !== this.connection) return
-        this.applyPage(page)
+        this.log.applyPage(page)
       } catch (error) {
         if (link !== this.connection || error instanceof DisconnectedError) return
         this.emit("error", error as Error)
@@ -574,14 +570,6 @@ export class WeftClient {
         await new Promise((resolve) => setTimeout(resolve, 500))
       }
     }
-  }
-
-  private apply(change: Change): void {
-    if (change.seq <= this.cursorValue) return
-    this.cursorValue = change.seq
-    this.emit("change", change)
-    if (change.message) this.emit("message", change.message, change.seq)
-    else if (change.app) this.emit("appEvent", change.app, change.seq)
   }
 
   private onPush(connection: Link, frame: Frame): void {
@@ -611,13 +599,8 @@ export class WeftClient {
       return
     }
     const push = Codecs.Push.decode(frame.body)
-    const epochChanged = push.epoch !== "" && push.epoch !== this.epochValue
-    if (epochChanged || push.change.seq > this.cursorValue + 1 || this.syncing !== undefined) {
-      // A gap (or a sync already running): pull instead of trusting the push order.
-      this.sync().catch((error) => this.emit("error", error))
-      return
-    }
-    this.apply(push.change)
+    // A gap (or a sync already running): pull instead of trusting the push order.
+    if (this.syncing !== undefined || !this.log.applyPush(push)) this.sync().catch((error) => this.emit("error", error))
   }
 
   private onDisconnect(connection: Link): void {

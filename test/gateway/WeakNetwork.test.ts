@@ -8,6 +8,7 @@
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { createGroup } from "../../src/client/groups.ts"
 import { memoryRouteStore } from "../../src/client/RouteStore.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { Command } from "../../src/protocol/Command.ts"
@@ -209,6 +210,78 @@ describe("an app restarted on the same device", () => {
     await bob.send(a, "to the new run")
     await waitFor("the message", () => got.includes("to the new run"))
     expect(left.toClient.filter((frame) => frame.command === Command.PUSH)).toHaveLength(0)
+  })
+})
+
+describe("a sender's own message", () => {
+  it("the connection that sent it gets the ack and no push of it; the sender's other device gets the push; the logs agree", async () => {
+    const [a, b] = [await newUser("two-devices"), await newUser("their-peer")]
+    const phone = client(a, { ...viaRelay(), deviceId: "phone", heartbeatMs: 60_000 })
+    const desk = client(a, { ...server, deviceId: "desk" })
+    const bob = client(b, { ...server })
+    await phone.connect()
+    await desk.connect()
+    await bob.connect()
+    const group = await createGroup(bob, "both", [a])
+    await waitFor("the phone to see the group", () => phone.cursor === desk.cursor && phone.cursor > 0)
+    const seen = (device: WeftClient) => {
+      const changes: Array<{ seq: number; text: string }> = []
+      device.on("change", (change) => changes.push({ seq: change.seq, text: change.message?.text ?? "" }))
+      return changes
+    }
+    const [onPhone, onDesk] = [seen(phone), seen(desk)]
+    const connection = relay.connections().at(-1)!
+    const from = performance.now()
+
+    const acks = [
+      await phone.send(b, "own-1"),
+      await phone.send(b, "own-2"),
+      await bob.send(a, "from-bob").then(() => undefined),
+      await phone.sendMessage({ groupId: group.groupId, text: "own-in-group" }),
+      ...(await Promise.all([phone.send(b, "own-3"), phone.send(b, "own-4")]))
+    ].filter((ack) => ack !== undefined)
+    const texts = ["own-1", "own-2", "from-bob", "own-in-group", "own-3", "own-4"]
+    await waitFor("both devices to have everything", () => onDesk.length >= texts.length && onPhone.length >= texts.length)
+
+    // Each device saw each change once, in sequence order, the phone its own messages from their acks.
+    expect(onPhone.map((change) => change.text)).toEqual(texts)
+    expect(onDesk).toEqual(onPhone)
+    expect(acks.map((ack) => ack.seq)).toEqual(onPhone.filter((change) => change.text.startsWith("own")).map((change) => change.seq))
+    // The phone's connection carried one push (bob's message), none of its own five.
+    const pushes = connection.toClient.filter((frame) => frame.at >= from && frame.command === Command.PUSH)
+    expect(pushes).toHaveLength(1)
+    // Its log position is right: two syncs later, nothing new, and both devices at the same place.
+    await phone.sync()
+    await phone.sync()
+    expect(onPhone).toHaveLength(texts.length)
+    expect(phone.cursor).toBe(desk.cursor)
+    expect(phone.cursor).toBe(onPhone.at(-1)!.seq)
+  })
+
+  it("over WebSocket and HTTP too, each own message is in the sender's log once and the devices agree", async () => {
+    for (const transport of ["ws", "http"] as const) {
+      const [a, b] = [await newUser(`own-${transport}`), await newUser("peer")]
+      const sender = client(a, { endpoints: [{ host: "127.0.0.1", port: server.httpPort, transport }], transport, pollTimeoutMs: 2000 })
+      const other = client(a, { ...server })
+      await sender.connect()
+      await other.connect()
+      const got = (device: WeftClient) => {
+        const texts: Array<string> = []
+        device.on("message", (message) => texts.push(message.text))
+        return texts
+      }
+      const [bySender, byOther] = [got(sender), got(other)]
+      const sent = ["one", "two", "three"]
+      for (const text of sent) await sender.send(b, text)
+      await Promise.all(sent.map((text) => sender.send(b, `${text}-at-once`)))
+      const all = [...sent, ...sent.map((text) => `${text}-at-once`)]
+      await waitFor(`the other device (${transport})`, () => byOther.length >= all.length)
+      expect(bySender).toEqual(all)
+      expect(byOther).toEqual(all)
+      await sender.sync()
+      expect(bySender).toEqual(all)
+      expect(sender.cursor).toBe(other.cursor)
+    }
   })
 })
 
