@@ -9,7 +9,7 @@
  * for longer than the round trips allow gets the link probed, and a dead link is dropped in a few
  * round trips (RttEstimator.ts). On long connections it pings on an adaptive schedule (Heartbeat.ts).
  */
-import { randomUUID } from "node:crypto"
+import { randomBytes, randomUUID } from "node:crypto"
 import { Command } from "../protocol/Command.ts"
 import type { Frame } from "../protocol/Frame.ts"
 import {
@@ -25,6 +25,7 @@ import { RouteCodecs, type TransportName } from "../protocol/routes.ts"
 import { Status } from "../protocol/Status.ts"
 import { type BackoffSchedule, defaultBackoff, reconnectDelay } from "./Backoff.ts"
 import type { ClientEvents, ClientOptions, ClientState, OutgoingMessage } from "./ClientOptions.ts"
+import { isSilence } from "./errors.ts"
 import { type ClientTls, DisconnectedError, type FrameConnection, WeftRequestError } from "./FrameConnection.ts"
 import { AdaptiveHeartbeat, type HeartbeatSchedule, pingOnSchedule } from "./Heartbeat.ts"
 import { HttpLink, nameCommand } from "./HttpLink.ts"
@@ -224,7 +225,7 @@ export class WeftClient {
   }
 
   /** Sends a text message. Resolves with the server's acknowledgement: the message is stored. */
-  send(to: string, text: string, clientMsgId: string = randomUUID()): Promise<SendMessageResponse> {
+  send(to: string, text: string, clientMsgId: string = newClientMsgId()): Promise<SendMessageResponse> {
     return this.sendMessage({ to, text }, clientMsgId)
   }
 
@@ -232,7 +233,7 @@ export class WeftClient {
    * Sends any message — 1:1 or to a group, text or media — through the outbox: resolves once
    * the server stored it; kept and resent with the same client message id after a reconnect.
    */
-  sendMessage(message: OutgoingMessage, clientMsgId: string = randomUUID()): Promise<SendMessageResponse> {
+  sendMessage(message: OutgoingMessage, clientMsgId: string = newClientMsgId()): Promise<SendMessageResponse> {
     if (this.stateValue === "closed") return Promise.reject(new Error("client is closed"))
     return this.outbox.add(message, clientMsgId)
   }
@@ -337,7 +338,7 @@ export class WeftClient {
       }
       if (link !== undefined && link === this.connection) this.connection = undefined
       link?.destroy()
-      if (generation === this.establishing) this.scheduleReconnect()
+      if (generation === this.establishing) this.scheduleReconnect(isSilence(failure))
     }
   }
 
@@ -435,10 +436,13 @@ export class WeftClient {
     const link: Link = await openLink(endpoint, handlers, this.options.webSocket)
     this.early.set(link, [])
     const attempt = (auth?: AuthResponse, refused?: Error): Attempt => ({ link, auth, refused, close: () => link.close() })
+    // HTTP cannot probe beside a request: its round trip in the race gets the three learned
+    // timeouts a long connection's probe takes to call a link dead, not the request ceiling.
+    const deadlineMs = link instanceof HttpLink ? Math.min(3 * this.rtt.timeoutMs, this.rtt.bounds.ceilingMs) : undefined
     try {
-      if (this.token !== undefined) return attempt(await this.authenticate(link, { resumeToken: this.token }))
+      if (this.token !== undefined) return attempt(await this.authenticate(link, { resumeToken: this.token }, deadlineMs))
       if (link instanceof HttpLink) {
-        const routes = await link.request(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {})
+        const routes = await link.request(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {}, deadlineMs)
         this.router.learn(routes.endpoints, routes.routeListVersion ?? 0)
       }
       return attempt()
@@ -491,7 +495,8 @@ export class WeftClient {
    */
   private async authenticate(
     connection: Link,
-    credential: { readonly password?: string | undefined; readonly resumeToken?: string | undefined; readonly appToken?: string | undefined }
+    credential: { readonly password?: string | undefined; readonly resumeToken?: string | undefined; readonly appToken?: string | undefined },
+    timeoutMs?: number
   ): Promise<AuthResponse> {
     const request: AuthRequest = {
       userId: this.options.userId,
@@ -504,7 +509,7 @@ export class WeftClient {
     }
     if (this.lastConnectionId !== 0) this.replacedIds.add(this.lastConnectionId)
     if (this.replacedIds.size > 64) this.replacedIds.delete(this.replacedIds.values().next().value!)
-    const auth = await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, request)
+    const auth = await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, request, timeoutMs)
     if (auth.connectionId) this.connectionIds.set(connection, auth.connectionId)
     return this.loggedIn(connection, auth)
   }
@@ -612,13 +617,18 @@ export class WeftClient {
     this.scheduleReconnect()
   }
 
-  private scheduleReconnect(): void {
+  /**
+   * The next connect after a backoff with jitter: up to maxBackoffMs after a server refused, up
+   * to offlineRetryMs after a connect that heard nothing (`silent`: see errors.ts isSilence).
+   */
+  private scheduleReconnect(silent = false): void {
     if (this.stateValue === "closed" || this.options.reconnect === false || this.reconnectTimer !== undefined) {
       if (this.options.reconnect === false && this.stateValue !== "closed") this.setState("offline")
       return
     }
     this.setState("offline")
-    const schedule: BackoffSchedule = { ...defaultBackoff, maxMs: this.options.maxBackoffMs ?? defaultBackoff.maxMs }
+    const maxMs = this.options.maxBackoffMs ?? defaultBackoff.maxMs
+    const schedule: BackoffSchedule = { ...defaultBackoff, maxMs: silent ? Math.min(maxMs, this.options.offlineRetryMs ?? 1000) : maxMs }
     const delay = reconnectDelay(this.attempt++, schedule)
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined
@@ -700,6 +710,12 @@ export class WeftClient {
     for (const listener of this.listeners[event]) (listener as (...a: Parameters<ClientEvents[K]>) => void)(...args)
   }
 }
+
+/**
+ * A client message id: 96 random bits in 16 characters. It travels twice in every message (as
+ * itself and in the message id): a UUID's 36 characters cost 40 bytes more per message.
+ */
+const newClientMsgId = () => randomBytes(12).toString("base64url")
 
 /** After a win of HTTP, the first try of TCP and WebSocket again; doubles while they fail. */
 const DEFAULT_UPGRADE_MS = 5_000

@@ -158,6 +158,50 @@ describe("noticing a dead link", () => {
   })
 })
 
+describe("a long outage", () => {
+  it("connects that hear nothing are retried within offlineRetryMs, so the client is back soon after the link returns", async () => {
+    const [a, b] = [await newUser("outage"), await newUser("outage-peer")]
+    // The requests' ceiling is the attempt's deadline: a connect that hears nothing fails in 0.6 s.
+    const options = { ...viaRelay(), heartbeatMs: 300, requestTimeoutMs: 600, minRequestTimeoutMs: 200, offlineRetryMs: 300, maxBackoffMs: 8000 }
+    const alice = client(a, options)
+    const bob = client(b, { ...server })
+    const got: Array<string> = []
+    alice.on("message", (message) => message.from === b && got.push(message.text))
+    await alice.connect()
+    await bob.connect()
+
+    relay.silence(true)
+    await waitFor("alice to notice", () => alice.state !== "online")
+    // Long enough for a refused server's backoff to have grown past 2 s (100 ms doubling).
+    await waitFor("six attempts into the silence", () => relay.held().length >= 6, 20_000)
+    const held = relay.held()
+    const gaps = held.slice(1).map((at, i) => at - held[i]!)
+    await bob.send(a, "while the link was down")
+    relay.silence(false)
+    const upAt = performance.now()
+    await waitFor("the message after the link returned", () => got.includes("while the link was down"))
+    const backMs = performance.now() - upAt
+    console.log(`silence: attempts ${gaps.map((gap) => gap.toFixed(0)).join(", ")} ms apart; delivered ${backMs.toFixed(0)} ms after the link returned`)
+    // Each attempt: its 600 ms deadline, then at most 300 ms of backoff (a refused server's would
+    // have reached 1.6-3.2 s by the sixth), plus timer slack.
+    for (const gap of gaps) expect(gap).toBeLessThan(600 + 300 + 600)
+    expect(backMs).toBeLessThan(600 + 300 + 1000)
+  })
+
+  it("a refused connect is the server saying no: backed off to maxBackoffMs; silence is not", async () => {
+    const { isSilence, DisconnectedError } = await import("../../src/client/errors.ts")
+    const { NoRouteError } = await import("../../src/client/Routing.ts")
+    const endpoint = { host: "127.0.0.1", port: 1, transport: "tcp" as const }
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })
+    const unreachable = Object.assign(new Error("connect ENETUNREACH"), { code: "ENETUNREACH" })
+    const unanswered = new DisconnectedError("no answer to command 2 within 600 ms", true)
+    expect([refused, unreachable, unanswered, new DisconnectedError("connection closed")].map(isSilence)).toEqual([false, true, true, false])
+    // A race is silent only when every attempt was.
+    expect(isSilence(new NoRouteError([{ endpoint, error: unanswered }, { endpoint, error: unreachable }]))).toBe(true)
+    expect(isSilence(new NoRouteError([{ endpoint, error: unanswered }, { endpoint, error: refused }]))).toBe(false)
+  })
+})
+
 describe("a network change", () => {
   it("networkChanged() reconnects at once, and the server closes the abandoned connection instead of pushing to it", async () => {
     const [a, b] = [await newUser("phone"), await newUser("friend")]
