@@ -3,9 +3,11 @@
  * way, 5% loss, 50 kbit/s; bench/lib/shaped-relay.js), against weft dev, which hands out only the
  * relay as its way in. Alice is on the shaped link; Bob, on a direct connection, writes to her.
  *
- *   first login   a new client (password): time from the relay's accept to online
- *   resets        the link is reset while Bob writes: time from the new connection's accept to
- *                 the first missed message at Alice, and the requests she sent before it
+ *   first login   a new client (password): time from the client's TCP handshake to online
+ *   resets        the link is reset while Bob writes: time from the client's TCP handshake on
+ *                 its new connection to the first missed message at Alice; the same on a link
+ *                 with the latency alone (no bandwidth limit, no loss), which shows what the
+ *                 bytes' serialization at 50 kbit/s adds
  *   drop          the link goes silent for 8 s while both write: first delivery after it returns
  *   outage        the link goes down for 30 s (option outageSeconds) while Alice idles
  *   per transport bytes on the shaped link per message delivered, TCP and HTTP
@@ -13,6 +15,7 @@
  * and for every message Bob sent and had acknowledged: delivered once, lost, duplicated, and
  * order inversions in what Alice received; where each reconnect ended (TCP, WS or HTTP).
  */
+import dc from "node:diagnostics_channel"
 import { register, WeftClient } from "../../dist/index.js"
 import { progress, startDevServer } from "../lib/servers.js"
 import { startShapedRelay } from "../lib/shaped-relay.js"
@@ -34,8 +37,22 @@ const until = async (what, predicate, ms = 60_000) => {
   }
 }
 
+/**
+ * When each TCP connection of this process completed its handshake, by remote port: the SDK's
+ * side of the connect (the relay's accept is the server side of the same loopback handshake).
+ */
+const handshakes = new Map()
+const onSocket = ({ socket }) => socket.once("connect", () => {
+  const list = handshakes.get(socket.remotePort) ?? []
+  list.push(performance.now())
+  handshakes.set(socket.remotePort, list)
+})
+/** The first handshake to `port` at or after `since`. */
+const handshakeAfter = (port, since) => (handshakes.get(port) ?? []).find((at) => at >= since)
+
 export const run = async (options) => {
   const o = { logins: 5, resets: 8, dropSeconds: 8, outageSeconds: 30, perTransport: 30, ...options }
+  dc.subscribe("net.client.socket", onSocket)
   let server
   const target = (port) => () => ({ host: "127.0.0.1", port: server[port] })
   const tcp = await startShapedRelay({ ...LINK, target: target("port") })
@@ -55,7 +72,7 @@ export const run = async (options) => {
     }
 
     // First login over the shaped link.
-    const before = tcp.accepted.length
+    const firstAt = performance.now()
     const alice = shaped()
     const ended = []
     alice.on("connected", (endpoint) => ended.push(endpoint.transport))
@@ -64,7 +81,7 @@ export const run = async (options) => {
     await alice.connect()
     // More first logins (new devices), each with the same login without the relay beside it:
     // the server's own share (the password hash, mostly).
-    const loginMs = [performance.now() - tcp.accepted[before]]
+    const loginMs = [performance.now() - handshakeAfter(tcp.port, firstAt)]
     const serverMs = []
     for (let i = 0; i < o.logins; i++) {
       const direct = new WeftClient({ ...server, userId: a, password: "alice-password", deviceId: `desk-${i}` })
@@ -74,15 +91,15 @@ export const run = async (options) => {
       serverMs.push(performance.now() - directStart)
       direct.close()
       if (i === o.logins - 1) break
-      const accepted = tcp.accepted.length
+      const startAt = performance.now()
       const device = shaped({ deviceId: `phone-${i}`, reconnect: false })
       await device.connect()
-      loginMs.push(performance.now() - tcp.accepted[accepted])
+      loginMs.push(performance.now() - handshakeAfter(tcp.port, startAt))
       device.close()
     }
     rows.push({
       scenario: "weak network",
-      what: `first login (${loginMs.length}): accept → online`,
+      what: `first login (${loginMs.length}): handshake → online`,
       ms: round(median(loginMs), 0),
       rtt: round(median(loginMs) / RTT_MS),
       detail: `median of the same login without the relay (the server's password check): ${round(median(serverMs), 0)} ms`
@@ -100,25 +117,49 @@ export const run = async (options) => {
     const deliveredAt = (text) => got.find((m) => m.text === text)?.at
 
     // Resets: Bob writes while Alice's link is reset; she catches up on her new connection.
-    const resetRtts = []
-    for (let i = 0; i < o.resets; i++) {
-      const accepted = tcp.accepted.length
-      tcp.reset()
-      const text = `reset-${i}`
-      await bobSends(text)
-      await until(text, () => deliveredAt(text) !== undefined)
-      const acceptedAt = tcp.accepted[accepted]
-      if (acceptedAt !== undefined) resetRtts.push((deliveredAt(text) - acceptedAt) / RTT_MS)
-      await sleep(500)
+    const resets = async (relay, count, label, received = got) => {
+      const rtts = []
+      const at = (text) => received.find((m) => m.text === text)?.at
+      for (let i = 0; i < count; i++) {
+        const resetAt = performance.now()
+        relay.reset()
+        const text = `${label}-${i}`
+        await bobSends(text)
+        await until(text, () => at(text) !== undefined)
+        const handshakeAt = handshakeAfter(relay.port, resetAt)
+        if (handshakeAt !== undefined) rtts.push((at(text) - handshakeAt) / RTT_MS)
+        await sleep(500)
+      }
+      return rtts
     }
+    const resetRtts = await resets(tcp, o.resets, "reset")
     rows.push({
       scenario: "weak network",
-      what: `reset (${o.resets}): new connection's accept → first missed message`,
+      what: `reset (${o.resets}): new connection's handshake → first missed message`,
       ms: round(median(resetRtts) * RTT_MS, 0),
       rtt: round(median(resetRtts)),
       detail: `min ${round(Math.min(...resetRtts))}, max ${round(Math.max(...resetRtts))} RTT`
     })
     progress(`weak network: reset, median ${round(median(resetRtts))} RTT`)
+    {
+      // The same on a link with its latency alone: what is left is the round trip itself.
+      const plain = await startShapedRelay({ latencyMs: LINK.latencyMs, jitterMs: LINK.jitterMs, target: target("port") })
+      const reader = new WeftClient({ userId: a, password: "alice-password", endpoints: [{ host: "127.0.0.1", port: plain.port, transport: "tcp" }], transport: "tcp", deviceId: "unshaped" })
+      clients.push(reader)
+      const readerGot = []
+      reader.on("message", (message) => message.from === b && readerGot.push({ text: message.text, at: performance.now() }))
+      await reader.connect()
+      const plainRtts = await resets(plain, Math.min(o.resets, 4), "plain", readerGot)
+      rows.push({
+        scenario: "weak network",
+        what: `reset (${plainRtts.length}), latency only (no bandwidth limit, no loss): handshake → first missed message`,
+        ms: round(median(plainRtts) * RTT_MS, 0),
+        rtt: round(median(plainRtts)),
+        detail: `min ${round(Math.min(...plainRtts))}, max ${round(Math.max(...plainRtts))} RTT`
+      })
+      reader.close()
+      await plain.close()
+    }
 
     // A drop: both keep writing; the link is silent for dropSeconds.
     const writeDuring = async (label, seconds, aliceWrites) => {
@@ -207,6 +248,7 @@ export const run = async (options) => {
     })
     return rows
   } finally {
+    dc.unsubscribe("net.client.socket", onSocket)
     for (const client of clients) client.close()
     await tcp.close()
     await http.close()

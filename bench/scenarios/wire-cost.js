@@ -1,6 +1,9 @@
 /**
  * Wire cost: bytes and round trips for a login, and for one "hello" message — the send, its
- * acknowledgement, and the push to the recipient — counted on the sockets, framing included.
+ * acknowledgement, the push to the recipient and the copy to the sender's other device —
+ * counted on the sockets, framing included. The send asks for no echo (as the SDKs do): the
+ * sending connection gets the ack and no push of its own message; what that push cost is
+ * measured with a second send without it.
  */
 import { Codecs, Command, FrameConnection, register } from "../../dist/index.js"
 import { progress, startDevServer } from "../lib/servers.js"
@@ -46,35 +49,42 @@ export const run = async () => {
       device: { deviceId: "d1", platform: 1, name: "" }
     })
     const resume = { roundTrips: resumed.counted.framesOut, bytesOut: resumed.counted.out, bytesIn: resumed.counted.in }
-    resumed.connection.close()
+    // The same connection stays on as the sender's other device.
 
     const bob = await open(server)
     await bob.connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, { userId: "b", password: "password-b" })
-    alice.reset()
-    bob.reset()
-    await alice.connection.request(Command.SEND_MESSAGE, Codecs.SendMessageRequest, Codecs.SendMessageResponse, {
-      to: "b",
-      type: 0,
-      text: "hello",
-      clientMsgId: "1"
-    })
-    await until(() => bob.pushes.length > 0 && alice.pushes.length > 0)
-    const ownPush = alice.pushes[0]?.body.length + 11
-    const hello = {
-      senderBytesOut: alice.counted.out,
-      senderBytesIn: alice.counted.in - ownPush,
-      senderOwnCopyPush: ownPush,
-      recipientBytesIn: bob.counted.in
+    const hello = async (clientMsgId, noEcho) => {
+      for (const each of [alice, bob, resumed]) each.reset()
+      const before = { alice: alice.pushes.length, bob: bob.pushes.length, other: resumed.pushes.length }
+      await alice.connection.request(Command.SEND_MESSAGE, Codecs.SendMessageRequest, Codecs.SendMessageResponse, {
+        to: "b",
+        type: 0,
+        text: "hello",
+        clientMsgId,
+        noEcho
+      })
+      await until(() => bob.pushes.length > before.bob && resumed.pushes.length > before.other && (noEcho || alice.pushes.length > before.alice))
+      return { senderBytesOut: alice.counted.out, senderBytesIn: alice.counted.in, recipientBytesIn: bob.counted.in, otherDeviceBytesIn: resumed.counted.in }
     }
+    const sent = await hello("1", true)
+    const echoed = await hello("2", false)
     alice.connection.close()
     bob.connection.close()
-    progress(`wire cost: login ${login.bytesOut}/${login.bytesIn} B, hello ${hello.senderBytesOut} B out, ${hello.senderBytesIn} B ack, ${hello.recipientBytesIn} B push`)
+    resumed.connection.close()
+    progress(`wire cost: login ${login.bytesOut}/${login.bytesIn} B, hello ${sent.senderBytesOut} B out, ${sent.senderBytesIn} B ack, ${sent.recipientBytesIn} B push`)
     return [
       { scenario: "wire cost", what: "login (password)", roundTrips: login.roundTrips, bytesUp: login.bytesOut, bytesDown: login.bytesIn },
       { scenario: "wire cost", what: "login (resume token)", roundTrips: resume.roundTrips, bytesUp: resume.bytesOut, bytesDown: resume.bytesIn },
-      { scenario: "wire cost", what: "hello: send + ack", roundTrips: 1, bytesUp: hello.senderBytesOut, bytesDown: hello.senderBytesIn },
-      { scenario: "wire cost", what: "hello: push to recipient", roundTrips: 0, bytesUp: 0, bytesDown: hello.recipientBytesIn },
-      { scenario: "wire cost", what: "hello: copy to sender's devices", roundTrips: 0, bytesUp: 0, bytesDown: hello.senderOwnCopyPush }
+      { scenario: "wire cost", what: "hello: send + ack (no_echo)", roundTrips: 1, bytesUp: sent.senderBytesOut, bytesDown: sent.senderBytesIn },
+      { scenario: "wire cost", what: "hello: push to recipient", roundTrips: 0, bytesUp: 0, bytesDown: sent.recipientBytesIn },
+      { scenario: "wire cost", what: "hello: copy to the sender's other device", roundTrips: 0, bytesUp: 0, bytesDown: sent.otherDeviceBytesIn },
+      {
+        scenario: "wire cost",
+        what: "hello without no_echo: send + ack + the push of its own copy",
+        roundTrips: 1,
+        bytesUp: echoed.senderBytesOut,
+        bytesDown: echoed.senderBytesIn
+      }
     ]
   } finally {
     await server.stop()

@@ -33,7 +33,9 @@ export const Append = Rpc.make("Append", {
      */
     body: Schema.Uint8Array,
     /** Appending twice with the same key stores the change once. */
-    dedupeKey: Schema.optional(Schema.String)
+    dedupeKey: Schema.optional(Schema.String),
+    /** The connection the change comes from, which its push skips (Pusher.push). */
+    origin: Schema.optional(Schema.String)
   },
   success: Schema.Struct({ seq: Schema.Number, data: Schema.Uint8Array, duplicate: Schema.Boolean }),
   error: WeftError
@@ -103,7 +105,7 @@ export const layer = (options: ChangeLogOptions) =>
       const userId = (yield* Entity.CurrentAddress).entityId
       let head: LogHead = yield* storage.logHead(userId).pipe(Effect.orDie)
 
-      const appendOnce = (body: Uint8Array, dedupeKey: string | undefined) => {
+      const appendOnce = (body: Uint8Array, dedupeKey: string | undefined, origin: string | undefined) => {
         const seq = head.seq + 1
         const data = withSequence(seq, Date.now(), body)
         return Effect.flatMap(
@@ -112,18 +114,18 @@ export const layer = (options: ChangeLogOptions) =>
             const appended = { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }
             if (result._tag !== "Appended") return Effect.succeed(appended)
             head = { seq, epoch: head.epoch }
-            return Effect.as(pusher.push(userId, result.entry, head.epoch), appended)
+            return Effect.as(pusher.push(userId, result.entry, head.epoch, origin), appended)
           }
         )
       }
 
       // A conflict means another writer appended (a rebalance in flight): re-read the head
       // and try again; the dedupe key keeps a retried change from being stored twice.
-      const append = (body: Uint8Array, dedupeKey: string | undefined, conflicts = 0): Effect.Effect<
+      const append = (body: Uint8Array, dedupeKey: string | undefined, origin: string | undefined, conflicts = 0): Effect.Effect<
         { seq: number; data: Uint8Array; duplicate: boolean },
         WeftError
       > =>
-        Effect.catch(appendOnce(body, dedupeKey), (error) => {
+        Effect.catch(appendOnce(body, dedupeKey, origin), (error) => {
           if (error._tag === "StorageError") return Effect.fail(storageFailed(error))
           if (conflicts >= 5) return Effect.fail(internal("the log kept changing under a second writer"))
           return storage.logHead(userId).pipe(
@@ -131,14 +133,14 @@ export const layer = (options: ChangeLogOptions) =>
               onFailure: (error) => Effect.fail(storageFailed(error)),
               onSuccess: (fresh) => {
                 head = fresh
-                return append(body, dedupeKey, conflicts + 1)
+                return append(body, dedupeKey, origin, conflicts + 1)
               }
             })
           )
         })
 
       return ChangeLog.of({
-        Append: ({ payload }) => append(payload.body, payload.dedupeKey),
+        Append: ({ payload }) => append(payload.body, payload.dedupeKey, payload.origin),
         Sync: ({ payload }) =>
           storage.logRead(userId, payload.cursor, Math.min(Math.max(1, payload.limit), options.maxSyncPage)).pipe(
             Effect.map(({ entries, head }) => {

@@ -113,7 +113,8 @@ export const Members = Rpc.make("Members", {
  * find the members who hold the message.
  */
 export const Post = Rpc.make("Post", {
-  payload: { message: MessageRecord },
+  /** `origin`: the sender's connection, which the push to the sender skips (Pusher.push). */
+  payload: { message: MessageRecord, origin: Schema.optional(Schema.String) },
   success: Schema.Struct({
     seq: Schema.Number,
     sentAtMs: Schema.Number,
@@ -204,8 +205,8 @@ const groupLayer = (settings: WeftSettings) =>
           Effect.tap(() => Effect.sync(() => (state = next)))
         )
 
-      const append = (userId: string, body: Uint8Array, dedupeKey: string) =>
-        changeLogs(userId).Append({ body, dedupeKey })
+      const append = (userId: string, body: Uint8Array, dedupeKey: string, origin?: string) =>
+        changeLogs(userId).Append({ body, dedupeKey, origin })
 
       const fanOut = (targets: ReadonlyArray<string>, body: Uint8Array, dedupeKey: string) =>
         Effect.forEach(targets, (userId) => append(userId, body, dedupeKey), {
@@ -350,10 +351,10 @@ const groupLayer = (settings: WeftSettings) =>
         yield* commit(next, GroupEventKind.RENAMED, caller, [], targets)
       })
 
-      const post = Effect.fnUntraced(function*(message: Messages.MessageRecord) {
+      const post = Effect.fnUntraced(function*(message: Messages.MessageRecord, origin: string | undefined) {
         const current = yield* forMember(message.from)
         const dedupeKey = `msg:${message.messageId}`
-        const own = yield* append(message.from, encodeChangeBody({ message }), dedupeKey)
+        const own = yield* append(message.from, encodeChangeBody({ message }), dedupeKey, origin)
         // On a resend the sender's log already holds the message: keep its original content.
         const decoded = own.duplicate ? Codecs.Change.decode(own.data).message : undefined
         const stored = decoded ? messageRecord(decoded) : message
@@ -388,7 +389,7 @@ const groupLayer = (settings: WeftSettings) =>
         Leave: ({ payload }) => leave(payload.caller),
         Rename: ({ payload }) => rename(payload.caller, payload.name),
         Members: ({ payload }) => Effect.map(forMember(payload.caller), info),
-        Post: ({ payload }) => post(payload.message),
+        Post: ({ payload }) => post(payload.message, payload.origin),
         Recall: ({ payload }) => recall(payload.recalled, payload.version)
       })
     })),

@@ -48,13 +48,17 @@ export const Send = Rpc.make("Send", {
     type: Schema.Number,
     text: Schema.String,
     clientMsgId: Schema.String,
-    media: Schema.NullOr(MediaRecord)
+    media: Schema.NullOr(MediaRecord),
+    /** The sender's connection that asked not to be pushed the message (Pusher.push). */
+    origin: Schema.optional(Schema.String)
   },
   success: Schema.Struct({
     messageId: Schema.String,
     seq: Schema.Number,
     sentAtMs: Schema.Number,
-    duplicate: Schema.Boolean
+    duplicate: Schema.Boolean,
+    /** The text as stored, when a hook rewrote the request's. */
+    text: Schema.optional(Schema.String)
   }),
   error: WeftError
 }).annotate(DirectCall, true)
@@ -154,7 +158,7 @@ export const layer = Messenger.toLayer(
         onlyIfAbsent: true
       }).pipe(Effect.mapError(storageFailed))
 
-    const sendDirect = Effect.fnUntraced(function*(message: MessageRecord) {
+    const sendDirect = Effect.fnUntraced(function*(message: MessageRecord, origin: string | undefined) {
       if (!isValidUserId(message.to)) return yield* recipientNotFound(`no user ${JSON.stringify(message.to)}`)
       if (!knownRecipients.has(message.to)) {
         const exists = yield* storage.get(accountKey(message.to)).pipe(Effect.mapError(storageFailed))
@@ -167,7 +171,7 @@ export const layer = Messenger.toLayer(
       // The sender's own log first: its dedupe key answers what a read of the sent record would
       // (a resend keeps the first content; an id used for another conversation is refused), so
       // nothing is read before the writes — each storage round trip waits for Redis's fsync.
-      const own = yield* changeLogs(from).Append({ body: encodeChangeBody({ message }), dedupeKey })
+      const own = yield* changeLogs(from).Append({ body: encodeChangeBody({ message }), dedupeKey, origin })
       const decoded = own.duplicate ? Codecs.Change.decode(own.data).message : undefined
       const stored = decoded ? messageRecord(decoded) : message
       if (stored.to !== message.to || stored.groupId !== "") return yield* reused(message)
@@ -179,9 +183,9 @@ export const layer = Messenger.toLayer(
       return { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
     })
 
-    const sendToGroup = Effect.fnUntraced(function*(message: MessageRecord) {
+    const sendToGroup = Effect.fnUntraced(function*(message: MessageRecord, origin: string | undefined) {
       if (!isGroupId(message.groupId)) return yield* notFound(`no group ${JSON.stringify(message.groupId)}`)
-      const posted = yield* groups(message.groupId).Post({ message })
+      const posted = yield* groups(message.groupId).Post({ message, origin })
       yield* remember(
         { to: "", groupId: message.groupId, sentAtMs: posted.sentAtMs, groupVersion: posted.version },
         message.clientMsgId
@@ -231,11 +235,11 @@ export const layer = Messenger.toLayer(
         sentAtMs: Date.now(),
         media: request.media
       }
-      const sent = yield* (request.groupId === "" ? sendDirect(message) : sendToGroup(message))
+      const sent = yield* (request.groupId === "" ? sendDirect(message, original.origin) : sendToGroup(message, original.origin))
       if (hooks.afterMessage !== undefined && !sent.duplicate) {
         yield* hooks.afterMessage({ ...draftOf(from, request), messageId: sent.messageId, sentAtMs: sent.sentAtMs, seq: sent.seq })
       }
-      return sent
+      return request.text === original.text ? sent : { ...sent, text: request.text }
     })
 
     return Messenger.of({ Send: ({ payload }) => send(payload) })

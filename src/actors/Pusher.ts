@@ -13,7 +13,11 @@ import { encodeFrame } from "../protocol/Frame.ts"
 import type { LogEntry } from "../storage/Storage.ts"
 
 export class Pusher extends Context.Service<Pusher, {
-  readonly push: (userId: string, entry: LogEntry, epoch: string) => Effect.Effect<void>
+  /**
+   * `origin`: the connection the change came from (Caller.origin), which is not sent it: the
+   * sender of a message applies it from its acknowledgement (SendMessageRequest.no_echo).
+   */
+  readonly push: (userId: string, entry: LogEntry, epoch: string, origin?: string) => Effect.Effect<void>
   /**
    * Tells the matching connections of the user why they are closed (a weft.v1.Kicked body,
    * sent as a COMMAND_KICKED frame) and closes them: logout, or a login policy's kick.
@@ -26,7 +30,7 @@ export const layerLocal: Layer.Layer<Pusher, never, ConnectionRegistry> = Layer.
   Effect.gen(function*() {
     const registry = yield* ConnectionRegistry
     return Pusher.of({
-      push: (userId, entry, epoch) => Effect.asVoid(registry.pushToConnections(userId, entry, epoch)),
+      push: (userId, entry, epoch, origin) => Effect.asVoid(registry.pushToConnections(userId, entry, epoch, origin)),
       kick: (userId, filter, kicked) => Effect.asVoid(registry.kick(userId, filter, encodeFrame(Command.KICKED, 0, kicked)))
     })
   })

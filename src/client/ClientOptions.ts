@@ -55,7 +55,18 @@ export interface ClientOptions {
   readonly epoch?: string | undefined
   /** Reconnect after a lost connection (default true), with exponential backoff and jitter. */
   readonly reconnect?: boolean | undefined
+  /**
+   * The longest backoff (default 10 s) after a connect that a server refused (refused or reset
+   * connection, an error answer): a server that is down or overloaded is not hammered.
+   */
   readonly maxBackoffMs?: number | undefined
+  /**
+   * The longest backoff (default 1 s) after a connect that heard nothing at all from any server
+   * before its deadlines (learned from the round trips): the network is down or silent (an
+   * outage, a dead radio link). Such an attempt costs no server anything and lasts a few learned
+   * timeouts itself, so trying again soon finds the link the moment it returns.
+   */
+  readonly offlineRetryMs?: number | undefined
   /** A fixed heartbeat interval (no adaptation). */
   readonly heartbeatMs?: number | undefined
   /** The adaptive heartbeat's schedule; defaults to the bounds the server advertises at login. */

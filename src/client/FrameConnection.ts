@@ -135,7 +135,7 @@ export class FrameConnection {
       let connection: FrameConnection | undefined
       const timer = setTimeout(() => {
         socket.close()
-        reject(new DisconnectedError(`connect to ${url} timed out`))
+        reject(new DisconnectedError(`connect to ${url} timed out`, true))
       }, options.connectTimeoutMs ?? 5000)
       socket.onopen = () => {
         clearTimeout(timer)
@@ -168,7 +168,7 @@ export class FrameConnection {
         }).setNoDelay(true)
       const timer = setTimeout(() => {
         socket.destroy()
-        reject(new DisconnectedError(`connect to ${options.host}:${options.port} timed out`))
+        reject(new DisconnectedError(`connect to ${options.host}:${options.port} timed out`, true))
       }, options.connectTimeoutMs ?? 5000)
       socket.once("error", (error) => {
         clearTimeout(timer)
@@ -204,10 +204,12 @@ export class FrameConnection {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId)
-        reject(new DisconnectedError(`no answer to command ${command} within ${timeout} ms`))
+        const silence = new DisconnectedError(`no answer to command ${command} within ${timeout} ms`, true)
+        reject(silence)
         // The server answers every request well within this (its own calls give up sooner), so
         // silence means a half-open connection: drop it, and the client reconnects and resends.
-        this.destroy()
+        this.socket.destroy()
+        this.shutdown(silence)
       }, timeout)
       const pending: Pending = { command, sentAt, resolve, reject, timer, probeTimer: undefined }
       this.pending.set(requestId, pending)
@@ -293,10 +295,11 @@ export class FrameConnection {
   private shutdown(error: Error | undefined): void {
     if (this.closed) return
     this.closed = true
+    const silent = error instanceof DisconnectedError && error.silent
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer)
       clearTimeout(pending.probeTimer)
-      pending.reject(new DisconnectedError(error?.message))
+      pending.reject(new DisconnectedError(error?.message, silent))
     }
     this.pending.clear()
     this.options.onClose(error)

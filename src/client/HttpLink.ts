@@ -8,6 +8,7 @@ import * as Https from "node:https"
 import { Command } from "../protocol/Command.ts"
 import { type BaseRequest, type Codec, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
+import { isSilence } from "./errors.ts"
 import { checkedResponse, type ClientTls, DisconnectedError, WeftRequestError } from "./FrameConnection.ts"
 
 const PROTOBUF = "application/x-protobuf"
@@ -138,12 +139,15 @@ export class HttpLink {
       return bytes
     } catch (error) {
       if (error instanceof WeftRequestError) throw error
-      const reason = controller.signal.aborted && !this.closed
+      const timedOut = controller.signal.aborted && !this.closed
+      const reason = timedOut
         ? `no answer to ${name} within ${timeout} ms`
         : `cannot reach ${this.options.host}:${this.options.port}: ${String((error as Error)?.message ?? error)}`
+      // fetch's own failure names the system error in its cause.
+      const silent = timedOut || isSilence((error as { readonly cause?: unknown })?.cause) || isSilence(error)
       // A request that cannot get through means this way in is gone: the client picks another.
-      this.shutdown(new DisconnectedError(reason))
-      throw new DisconnectedError(reason)
+      this.shutdown(new DisconnectedError(reason, silent))
+      throw new DisconnectedError(reason, silent)
     } finally {
       clearTimeout(timer)
       this.inFlight.delete(controller)

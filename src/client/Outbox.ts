@@ -33,8 +33,15 @@ interface Outgoing {
 export class Outbox {
   private readonly entries: Array<Outgoing> = []
 
-  /** `onlineLink`: the logged-in link to send on, or undefined while there is none. */
-  constructor(private readonly onlineLink: () => Link | undefined) {}
+  /**
+   * `onlineLink`: the logged-in link to send on, or undefined while there is none.
+   * `acknowledged`: told of each acknowledgement before the sender's promise resolves (the
+   * client applies its own message from it: sends carry no_echo).
+   */
+  constructor(
+    private readonly onlineLink: () => Link | undefined,
+    private readonly acknowledged: (message: OutgoingMessage, clientMsgId: string, ack: SendMessageResponse) => void = () => {}
+  ) {}
 
   /** Messages not yet acknowledged. */
   get size(): number {
@@ -71,11 +78,13 @@ export class Outbox {
         type: outgoing.message.type ?? 0,
         text: outgoing.message.text ?? "",
         clientMsgId: outgoing.clientMsgId,
-        media: outgoing.message.media ?? null
+        media: outgoing.message.media ?? null,
+        noEcho: true
       })
       .then(
         (ack) => {
           this.remove(outgoing)
+          this.acknowledged(outgoing.message, outgoing.clientMsgId, ack)
           outgoing.resolve(ack)
           // The next message of the conversation may go now.
           if (link instanceof HttpLink) this.flush()

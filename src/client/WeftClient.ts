@@ -9,13 +9,12 @@
  * for longer than the round trips allow gets the link probed, and a dead link is dropped in a few
  * round trips (RttEstimator.ts). On long connections it pings on an adaptive schedule (Heartbeat.ts).
  */
-import { randomUUID } from "node:crypto"
+import { randomBytes, randomUUID } from "node:crypto"
 import { Command } from "../protocol/Command.ts"
 import type { Frame } from "../protocol/Frame.ts"
 import {
   type AuthRequest,
   type AuthResponse,
-  type Change,
   type Codec,
   codec,
   Codecs,
@@ -26,10 +25,12 @@ import { RouteCodecs, type TransportName } from "../protocol/routes.ts"
 import { Status } from "../protocol/Status.ts"
 import { type BackoffSchedule, defaultBackoff, reconnectDelay } from "./Backoff.ts"
 import type { ClientEvents, ClientOptions, ClientState, OutgoingMessage } from "./ClientOptions.ts"
+import { isSilence } from "./errors.ts"
 import { type ClientTls, DisconnectedError, type FrameConnection, WeftRequestError } from "./FrameConnection.ts"
 import { AdaptiveHeartbeat, type HeartbeatSchedule, pingOnSchedule } from "./Heartbeat.ts"
 import { HttpLink, nameCommand } from "./HttpLink.ts"
 import { type Link, openLink } from "./Links.ts"
+import { emitting, LogCursor } from "./LogCursor.ts"
 import { isRetryable, Outbox } from "./Outbox.ts"
 import { Router } from "./Router.ts"
 import type { Endpoint } from "./RouteStore.ts"
@@ -97,9 +98,11 @@ export class WeftClient {
     connected: new Set(),
     heartbeat: new Set()
   }
-  private readonly outbox = new Outbox(() => (this.stateValue === "online" ? this.connection : undefined))
-  private cursorValue: number
-  private epochValue: string | undefined
+  private readonly outbox = new Outbox(
+    () => (this.stateValue === "online" ? this.connection : undefined),
+    (message, clientMsgId, ack) => this.acknowledged(message, clientMsgId, ack)
+  )
+  private readonly log: LogCursor
   private token: string | undefined
   private stateValue: ClientState = "offline"
   private stopPinging: (() => void) | undefined
@@ -111,7 +114,6 @@ export class WeftClient {
   private syncing: Promise<void> | undefined
   private readonly deviceId: string
   private firstLogin: ((error?: Error) => void) | undefined
-  private startAtHead: boolean
   private readonly router: Router
   private endpointInUse: Endpoint | undefined
   private pacer: AdaptiveHeartbeat | undefined
@@ -127,9 +129,7 @@ export class WeftClient {
   private network: string
 
   constructor(private readonly options: ClientOptions) {
-    this.startAtHead = options.cursor === "head"
-    this.cursorValue = typeof options.cursor === "number" ? options.cursor : 0
-    this.epochValue = options.epoch
+    this.log = new LogCursor(options.cursor, options.epoch, emitting(this.emit.bind(this)))
     this.token = options.resumeToken
     this.deviceId = options.deviceId ?? randomUUID()
     this.upgradeDelayMs = options.upgradeAfterMs ?? DEFAULT_UPGRADE_MS
@@ -151,11 +151,11 @@ export class WeftClient {
 
   /** The highest sequence applied. Persist it (with `epoch`) to resume on the next start. */
   get cursor(): number {
-    return this.cursorValue
+    return this.log.cursor
   }
 
   get epoch(): string | undefined {
-    return this.epochValue
+    return this.log.epoch
   }
 
   get sessionToken(): string | undefined {
@@ -225,7 +225,7 @@ export class WeftClient {
   }
 
   /** Sends a text message. Resolves with the server's acknowledgement: the message is stored. */
-  send(to: string, text: string, clientMsgId: string = randomUUID()): Promise<SendMessageResponse> {
+  send(to: string, text: string, clientMsgId: string = newClientMsgId()): Promise<SendMessageResponse> {
     return this.sendMessage({ to, text }, clientMsgId)
   }
 
@@ -233,7 +233,7 @@ export class WeftClient {
    * Sends any message — 1:1 or to a group, text or media — through the outbox: resolves once
    * the server stored it; kept and resent with the same client message id after a reconnect.
    */
-  sendMessage(message: OutgoingMessage, clientMsgId: string = randomUUID()): Promise<SendMessageResponse> {
+  sendMessage(message: OutgoingMessage, clientMsgId: string = newClientMsgId()): Promise<SendMessageResponse> {
     if (this.stateValue === "closed") return Promise.reject(new Error("client is closed"))
     return this.outbox.add(message, clientMsgId)
   }
@@ -338,7 +338,7 @@ export class WeftClient {
       }
       if (link !== undefined && link === this.connection) this.connection = undefined
       link?.destroy()
-      if (generation === this.establishing) this.scheduleReconnect()
+      if (generation === this.establishing) this.scheduleReconnect(isSilence(failure))
     }
   }
 
@@ -366,22 +366,13 @@ export class WeftClient {
     } else {
       this.startHeartbeat(link, auth)
     }
-    const epochChanged = this.epochValue !== undefined && this.epochValue !== auth.epoch
-    if (epochChanged) {
-      this.cursorValue = 0
-      this.emit("reset", auth.epoch)
-    }
-    this.epochValue = auth.epoch
-    if (this.startAtHead) {
-      this.startAtHead = false
-      this.cursorValue = auth.currentSeq
-    }
     this.setState("online")
     this.emit("connected", endpoint)
     // The login's page was read after the connection registered for pushes: with it and the
-    // pushes that came meanwhile, nothing is missing unless the page says more.
-    let behind = switched || auth.currentSeq > this.cursorValue
-    if (auth.sync !== undefined && auth.sync !== null && !epochChanged) behind = this.applyPage(auth.sync)
+    // pushes that came meanwhile, nothing is missing unless the page says more. Without a page,
+    // a switch of link syncs (pushes that came before it were not applied).
+    const withPage = auth.sync !== undefined && auth.sync !== null
+    const behind = this.log.loggedIn(auth) || (switched && !withPage)
     const early = this.early.get(link) ?? []
     this.early.delete(link)
     for (const frame of early) this.onPush(link, frame)
@@ -445,10 +436,13 @@ export class WeftClient {
     const link: Link = await openLink(endpoint, handlers, this.options.webSocket)
     this.early.set(link, [])
     const attempt = (auth?: AuthResponse, refused?: Error): Attempt => ({ link, auth, refused, close: () => link.close() })
+    // HTTP cannot probe beside a request: its round trip in the race gets the three learned
+    // timeouts a long connection's probe takes to call a link dead, not the request ceiling.
+    const deadlineMs = link instanceof HttpLink ? Math.min(3 * this.rtt.timeoutMs, this.rtt.bounds.ceilingMs) : undefined
     try {
-      if (this.token !== undefined) return attempt(await this.authenticate(link, { resumeToken: this.token }))
+      if (this.token !== undefined) return attempt(await this.authenticate(link, { resumeToken: this.token }, deadlineMs))
       if (link instanceof HttpLink) {
-        const routes = await link.request(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {})
+        const routes = await link.request(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse, {}, deadlineMs)
         this.router.learn(routes.endpoints, routes.routeListVersion ?? 0)
       }
       return attempt()
@@ -501,20 +495,21 @@ export class WeftClient {
    */
   private async authenticate(
     connection: Link,
-    credential: { readonly password?: string | undefined; readonly resumeToken?: string | undefined; readonly appToken?: string | undefined }
+    credential: { readonly password?: string | undefined; readonly resumeToken?: string | undefined; readonly appToken?: string | undefined },
+    timeoutMs?: number
   ): Promise<AuthResponse> {
     const request: AuthRequest = {
       userId: this.options.userId,
       ...credential,
       device: { deviceId: this.deviceId, platform: 0, name: "" },
-      syncCursor: this.startAtHead ? undefined : this.cursorValue,
+      syncCursor: this.log.resumeFrom,
       syncLimit: 0,
       routeListVersion: this.router.routeListVersion,
       replacesConnectionId: this.lastConnectionId
     }
     if (this.lastConnectionId !== 0) this.replacedIds.add(this.lastConnectionId)
     if (this.replacedIds.size > 64) this.replacedIds.delete(this.replacedIds.values().next().value!)
-    const auth = await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, request)
+    const auth = await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, request, timeoutMs)
     if (auth.connectionId) this.connectionIds.set(connection, auth.connectionId)
     return this.loggedIn(connection, auth)
   }
@@ -533,23 +528,29 @@ export class WeftClient {
       const connection = this.connection
       if (connection === undefined) return
       const page = await connection.request(Command.SYNC, Codecs.SyncRequest, Codecs.SyncResponse, {
-        cursor: this.cursorValue,
+        cursor: this.log.cursor,
         limit: 0
       })
-      more = this.applyPage(page)
+      more = this.log.applyPage(page)
     }
   }
 
-  /** Applies a page of the log (sync or poll); answers whether more is waiting. */
-  private applyPage(page: SyncResponse): boolean {
-    if (this.epochValue !== undefined && page.epoch !== this.epochValue) {
-      this.epochValue = page.epoch
-      this.cursorValue = 0
-      this.emit("reset", page.epoch)
-      return true
-    }
-    for (const change of page.changes) this.apply(change)
-    return page.more
+  /**
+   * The acknowledgement of the client's own message: applied to the log as its push would have
+   * been (the server does not push it to the connection that sent it), or, when that cannot be
+   * done now, caught up by a sync.
+   */
+  private acknowledged(message: OutgoingMessage, clientMsgId: string, ack: SendMessageResponse): void {
+    const missing = this.log.acknowledged(message, clientMsgId, ack, (change) => Codecs.Change.decode(Codecs.Change.encode(change)))
+    if (missing === undefined) return
+    setTimeout(() => void this.catchUpTo(missing.seq), missing.now ? 0 : this.rtt.timeoutMs).unref()
+  }
+
+  /** Syncs if the log is still short of `seq` once the sync under way (if any) is done. */
+  private async catchUpTo(seq: number): Promise<void> {
+    await this.syncing?.catch(() => {})
+    if (this.log.cursor >= seq || this.stateValue !== "online") return
+    await this.sync().catch((error: Error) => this.emit("error", error))
   }
 
   /**
@@ -561,12 +562,12 @@ export class WeftClient {
     while (link === this.connection && !link.isClosed) {
       try {
         const page = await link.request(Command.POLL, PollRequest, Codecs.SyncResponse, {
-          cursor: this.cursorValue,
+          cursor: this.log.cursor,
           limit: 0,
           timeoutMs
         }, timeoutMs + 10_000)
         if (link !== this.connection) return
-        this.applyPage(page)
+        this.log.applyPage(page)
       } catch (error) {
         if (link !== this.connection || error instanceof DisconnectedError) return
         this.emit("error", error as Error)
@@ -574,14 +575,6 @@ export class WeftClient {
         await new Promise((resolve) => setTimeout(resolve, 500))
       }
     }
-  }
-
-  private apply(change: Change): void {
-    if (change.seq <= this.cursorValue) return
-    this.cursorValue = change.seq
-    this.emit("change", change)
-    if (change.message) this.emit("message", change.message, change.seq)
-    else if (change.app) this.emit("appEvent", change.app, change.seq)
   }
 
   private onPush(connection: Link, frame: Frame): void {
@@ -611,13 +604,8 @@ export class WeftClient {
       return
     }
     const push = Codecs.Push.decode(frame.body)
-    const epochChanged = push.epoch !== "" && push.epoch !== this.epochValue
-    if (epochChanged || push.change.seq > this.cursorValue + 1 || this.syncing !== undefined) {
-      // A gap (or a sync already running): pull instead of trusting the push order.
-      this.sync().catch((error) => this.emit("error", error))
-      return
-    }
-    this.apply(push.change)
+    // A gap (or a sync already running): pull instead of trusting the push order.
+    if (this.syncing !== undefined || !this.log.applyPush(push)) this.sync().catch((error) => this.emit("error", error))
   }
 
   private onDisconnect(connection: Link): void {
@@ -629,13 +617,18 @@ export class WeftClient {
     this.scheduleReconnect()
   }
 
-  private scheduleReconnect(): void {
+  /**
+   * The next connect after a backoff with jitter: up to maxBackoffMs after a server refused, up
+   * to offlineRetryMs after a connect that heard nothing (`silent`: see errors.ts isSilence).
+   */
+  private scheduleReconnect(silent = false): void {
     if (this.stateValue === "closed" || this.options.reconnect === false || this.reconnectTimer !== undefined) {
       if (this.options.reconnect === false && this.stateValue !== "closed") this.setState("offline")
       return
     }
     this.setState("offline")
-    const schedule: BackoffSchedule = { ...defaultBackoff, maxMs: this.options.maxBackoffMs ?? defaultBackoff.maxMs }
+    const maxMs = this.options.maxBackoffMs ?? defaultBackoff.maxMs
+    const schedule: BackoffSchedule = { ...defaultBackoff, maxMs: silent ? Math.min(maxMs, this.options.offlineRetryMs ?? 1000) : maxMs }
     const delay = reconnectDelay(this.attempt++, schedule)
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined
@@ -717,6 +710,12 @@ export class WeftClient {
     for (const listener of this.listeners[event]) (listener as (...a: Parameters<ClientEvents[K]>) => void)(...args)
   }
 }
+
+/**
+ * A client message id: 96 random bits in 16 characters. It travels twice in every message (as
+ * itself and in the message id): a UUID's 36 characters cost 40 bytes more per message.
+ */
+const newClientMsgId = () => randomBytes(12).toString("base64url")
 
 /** After a win of HTTP, the first try of TCP and WebSocket again; doubles while they fail. */
 const DEFAULT_UPGRADE_MS = 5_000

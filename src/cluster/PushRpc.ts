@@ -12,6 +12,8 @@
  *
  * A record: u32 length of what follows, then
  *   u8 1 (push)  | u16 n | userId | u16 n | epoch | f64 seq | change bytes (the rest)
+ *   u8 3 (push to all but the origin connection, Pusher.push)
+ *                | u16 n | userId | u16 n | epoch | u16 n | origin | f64 seq | change bytes
  *   u8 2 (kick)  | u16 n | userId | u16 n | filter as JSON | weft.v1.Kicked bytes (the rest)
  * Records to one gateway leave in the order they were pushed, so a user's changes arrive in order.
  */
@@ -27,6 +29,7 @@ import { RecordCutter } from "./Records.ts"
 
 const PUSH = 1
 const KICK = 2
+const PUSH_BUT_ORIGIN = 3
 /** The largest record a gateway accepts (a change is bounded far below this by the frame limit). */
 const MAX_RECORD_BYTES = 16 * 1024 * 1024
 /** Bytes a runner lets wait for one gateway (connecting, or not reading) before it drops pushes. */
@@ -38,6 +41,8 @@ export interface PushRecord {
   readonly epoch: string
   readonly seq: number
   readonly data: Uint8Array
+  /** The connection not to push to (Pusher.push). */
+  readonly origin?: string | undefined
 }
 export interface KickRecord {
   readonly userId: string
@@ -45,24 +50,26 @@ export interface KickRecord {
   readonly kicked: Uint8Array
 }
 
-const record = (kind: number, userId: string, middle: string, seq: number | undefined, tail: Uint8Array): Buffer => {
-  const user = Buffer.byteLength(userId)
-  const mid = Buffer.byteLength(middle)
-  const length = 1 + 2 + user + 2 + mid + (seq === undefined ? 0 : 8) + tail.length
+const record = (kind: number, strings: ReadonlyArray<string>, seq: number | undefined, tail: Uint8Array): Buffer => {
+  let length = 1 + (seq === undefined ? 0 : 8) + tail.length
+  for (const s of strings) length += 2 + Buffer.byteLength(s)
   const out = Buffer.allocUnsafe(4 + length)
   let at = out.writeUInt32BE(length, 0)
   at = out.writeUInt8(kind, at)
-  at = out.writeUInt16BE(user, at)
-  at += out.write(userId, at)
-  at = out.writeUInt16BE(mid, at)
-  at += out.write(middle, at)
+  for (const s of strings) {
+    const written = out.write(s, at + 2)
+    at = out.writeUInt16BE(written, at) + written
+  }
   if (seq !== undefined) at = out.writeDoubleBE(seq, at)
   out.set(tail, at)
   return out
 }
 
-export const encodePush = (push: PushRecord): Buffer => record(PUSH, push.userId, push.epoch, push.seq, push.data)
-export const encodeKick = (kick: KickRecord): Buffer => record(KICK, kick.userId, JSON.stringify(kick.filter), undefined, kick.kicked)
+export const encodePush = (push: PushRecord): Buffer =>
+  push.origin === undefined
+    ? record(PUSH, [push.userId, push.epoch], push.seq, push.data)
+    : record(PUSH_BUT_ORIGIN, [push.userId, push.epoch, push.origin], push.seq, push.data)
+export const encodeKick = (kick: KickRecord): Buffer => record(KICK, [kick.userId, JSON.stringify(kick.filter)], undefined, kick.kicked)
 
 export type Decoded = ({ readonly _tag: "Push" } & PushRecord) | ({ readonly _tag: "Kick" } & KickRecord)
 
@@ -83,16 +90,19 @@ export class RecordDecoder {
 
 const decodeRecord = (body: Buffer): Decoded => {
   const kind = body.readUInt8(0)
-  const userLength = body.readUInt16BE(1)
-  const userId = body.toString("utf8", 3, 3 + userLength)
-  let at = 3 + userLength
-  const midLength = body.readUInt16BE(at)
-  const middle = body.toString("utf8", at + 2, at + 2 + midLength)
-  at += 2 + midLength
-  if (kind === PUSH) {
+  let at = 1
+  const string = () => {
+    const length = body.readUInt16BE(at)
+    at += 2 + length
+    return body.toString("utf8", at - length, at)
+  }
+  const userId = string()
+  const middle = string()
+  if (kind === PUSH || kind === PUSH_BUT_ORIGIN) {
+    const origin = kind === PUSH_BUT_ORIGIN ? string() : undefined
     const seq = body.readDoubleBE(at)
     // A copy: the change outlives the chunk it came in (it waits in connections' write queues).
-    return { _tag: "Push", userId, epoch: middle, seq, data: new Uint8Array(body.subarray(at + 8)) }
+    return { _tag: "Push", userId, epoch: middle, seq, data: new Uint8Array(body.subarray(at + 8)), origin }
   }
   if (kind === KICK) return { _tag: "Kick", userId, filter: JSON.parse(middle) as KickFilter, kicked: new Uint8Array(body.subarray(at)) }
   throw new Error(`unknown push record kind ${kind}`)
@@ -101,7 +111,7 @@ const decodeRecord = (body: Buffer): Decoded => {
 /** Hands decoded records to this gateway's connections. */
 export const deliver = (registry: ConnectionRegistry["Service"], records: ReadonlyArray<Decoded>) => {
   for (const r of records) {
-    if (r._tag === "Push") registry.pushNow(r.userId, r.data)
+    if (r._tag === "Push") registry.pushNow(r.userId, r.data, r.origin)
     else registry.kickNow(r.userId, r.filter, encodeFrame(Command.KICKED, 0, r.kicked))
   }
 }
@@ -275,7 +285,8 @@ export const pusherLayer = (secret: string): Layer.Layer<Pusher, never, Presence
     }
 
     return Pusher.of({
-      push: (userId, entry, epoch) => Effect.sync(() => enqueue(userId, encodePush({ userId, epoch, seq: entry.seq, data: entry.data }))),
+      push: (userId, entry, epoch, origin) =>
+        Effect.sync(() => enqueue(userId, encodePush({ userId, epoch, seq: entry.seq, data: entry.data, origin }))),
       kick: (userId, filter, kicked) => Effect.sync(() => enqueue(userId, encodeKick({ userId, filter, kicked })))
     })
   })

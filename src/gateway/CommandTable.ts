@@ -4,6 +4,7 @@
  * long connection, or the base request of a short one), and encodes what the handler returns.
  */
 import type { Effect } from "effect"
+import { sessionIdOf } from "../actors/Session.ts"
 import type { CommandSpec } from "../protocol/Command.ts"
 import type { WeftError } from "../protocol/WeftError.ts"
 
@@ -12,6 +13,12 @@ export interface Caller {
   readonly deviceId: string
   readonly sessionToken: string
   readonly transport: string
+  /**
+   * The connection a request came from, as pushes name it (PushTarget.origin): a long
+   * connection, or on HTTP the session (its long polls). A message sent with no_echo is not
+   * pushed back to it.
+   */
+  readonly origin?: string | undefined
 }
 
 export interface CommandHandler<Req = any, Res = any> {
@@ -21,6 +28,9 @@ export interface CommandHandler<Req = any, Res = any> {
   /** Allowed before a login (the route list): the caller is then `anonymousCaller`. */
   readonly beforeLogin?: boolean | undefined
 }
+
+/** The origin of a short connection's requests: its session (the long polls it is waiting on). */
+export const httpOrigin = (sessionToken: string): string => `http:${sessionIdOf(sessionToken)}`
 
 /** Who asks a command allowed before login when nobody is logged in. */
 export const anonymousCaller = (transport: string): Caller => ({ userId: "", deviceId: "", sessionToken: "", transport })

@@ -7,6 +7,7 @@
  * state that matters: a connection that dies loses only itself, and the client resumes by token
  * and syncs by cursor.
  */
+import { randomBytes } from "node:crypto"
 import { Effect, type Fiber } from "effect"
 import type { Context } from "effect"
 import { Command, type CommandSpec } from "../protocol/Command.ts"
@@ -153,12 +154,15 @@ export class Connections {
 }
 
 let nextConnectionId = 1
+/** Makes a connection's origin unique among the gateways of a cluster (their ids are per process). */
+const PROCESS_TAG = randomBytes(6).toString("base64url")
 
 export class LongConnection implements PushTarget {
   readonly connectionId = nextConnectionId++
   deviceId = ""
   platform = 0
   sessionToken = ""
+  origin = ""
   caller: Caller | undefined = undefined
   lastHeardAt = Date.now()
   private readonly acceptedAt = this.lastHeardAt
@@ -336,11 +340,13 @@ export class LongConnection implements PushTarget {
       if (self.caller !== undefined) return yield* alreadyLoggedIn("this connection is already logged in")
       const authenticated = yield* commands.auth(request, self.remoteAddress)
       if (self.closedBecause !== undefined) return authSpec.response.encode(authenticated.response)
+      self.origin = `${PROCESS_TAG}.${self.connectionId}`
       self.caller = {
         userId: authenticated.userId,
         deviceId: authenticated.deviceId,
         sessionToken: authenticated.response.sessionToken,
-        transport
+        transport,
+        origin: self.origin
       }
       self.deviceId = authenticated.deviceId
       self.platform = authenticated.platform

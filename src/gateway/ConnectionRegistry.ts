@@ -15,6 +15,12 @@ export interface PushTarget {
   readonly deviceId: string
   readonly platform: number
   readonly sessionToken: string
+  /**
+   * Who a change that a request of this target caused comes from (Caller.origin): a push with
+   * this origin skips the target. A long connection's is its own; the long polls of one HTTP
+   * session share the session's.
+   */
+  readonly origin: string
   /** Queue a whole frame for this connection; must not block. */
   readonly offer: (frame: Uint8Array) => void
   /** Queue a last frame (a Kicked) and close the connection. */
@@ -41,12 +47,12 @@ export class ConnectionRegistry extends Context.Service<ConnectionRegistry, {
    */
   readonly add: (userId: string, target: PushTarget) => void
   readonly remove: (userId: string, target: PushTarget) => void
-  /** Sends the change to every live connection of the user; returns how many got it. */
-  readonly pushToConnections: (userId: string, entry: LogEntry, epoch: string) => Effect.Effect<number>
+  /** Sends the change to every live connection of the user but `origin`; returns how many got it. */
+  readonly pushToConnections: (userId: string, entry: LogEntry, epoch: string, origin?: string) => Effect.Effect<number>
   /** Sends `frame` to the matching connections of the user and closes them; returns how many. */
   readonly kick: (userId: string, filter: KickFilter, frame: Uint8Array) => Effect.Effect<number>
   /** `pushToConnections` as a plain call, for a batch of pushes from another process. */
-  readonly pushNow: (userId: string, change: Uint8Array) => number
+  readonly pushNow: (userId: string, change: Uint8Array, origin?: string) => number
   /** `kick` as a plain call. */
   readonly kickNow: (userId: string, filter: KickFilter, frame: Uint8Array) => number
   readonly connectionsOf: (userId: string) => ReadonlyArray<PushTarget>
@@ -75,13 +81,18 @@ export const make = Effect.sync(() => {
     }
   }
 
-  const pushNow = (userId: string, change: Uint8Array): number => {
+  const pushNow = (userId: string, change: Uint8Array, origin?: string): number => {
     const targets = byUser.get(userId)
     if (targets === undefined) return 0
-    const frame = encodePushFrame(change)
-    for (const target of targets) target.offer(frame)
-    record(pushesTotal, targets.size)
-    return targets.size
+    let frame: Uint8Array | undefined
+    let pushed = 0
+    for (const target of targets) {
+      if (target.origin === origin) continue
+      target.offer(frame ??= encodePushFrame(change))
+      pushed++
+    }
+    record(pushesTotal, pushed)
+    return pushed
   }
 
   const kickNow = (userId: string, filter: KickFilter, frame: Uint8Array): number => {
@@ -101,7 +112,7 @@ export const make = Effect.sync(() => {
   return ConnectionRegistry.of({
     register: (userId, target) =>
       Effect.acquireRelease(Effect.sync(() => add(userId, target)), () => Effect.sync(() => drop(userId, target))),
-    pushToConnections: (userId, entry) => Effect.sync(() => pushNow(userId, entry.data)),
+    pushToConnections: (userId, entry, _epoch, origin) => Effect.sync(() => pushNow(userId, entry.data, origin)),
     kick: (userId, filter, frame) => Effect.sync(() => kickNow(userId, filter, frame)),
     add,
     remove: drop,

@@ -18,7 +18,7 @@ import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
 import { type Codec, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import type { WeftError } from "../protocol/WeftError.ts"
-import { anonymousCaller, type Caller } from "./CommandTable.ts"
+import { anonymousCaller, type Caller, httpOrigin } from "./CommandTable.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
 import { makeConnections } from "./Connection.ts"
 import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
@@ -96,7 +96,13 @@ export const handleShortRequest = Effect.gen(function*() {
     : Effect.gen(function*() {
       const base = decoded.base ?? {}
       yield* commandHandlers.verify(base.userId ?? "", base.sessionToken ?? "")
-      const caller: Caller = { userId: base.userId, deviceId: base.deviceId ?? "", sessionToken: base.sessionToken, transport: "http" }
+      const caller: Caller = {
+        userId: base.userId,
+        deviceId: base.deviceId ?? "",
+        sessionToken: base.sessionToken,
+        transport: "http",
+        origin: httpOrigin(base.sessionToken)
+      }
       const value = yield* entry!.handle(caller, decoded)
       // Handlers may answer with encoded bytes (sync); JSON needs the message itself.
       return value instanceof Uint8Array ? spec.response.decode(value) : value

@@ -34,10 +34,10 @@ export const pusher = <E, R>(base: Layer.Layer<Pusher, E, R>): Layer.Layer<Pushe
       const notifier = yield* Notifier.Notifier
       if (!notifier.enabled) return inner
       return Pusher.of({
-        push: (userId, entry, epoch) =>
+        push: (userId, entry, epoch, origin) =>
           notifier.wants(userId)
-            ? Effect.andThen(Effect.sync(() => notifier.appended(userId, entry)), inner.push(userId, entry, epoch))
-            : inner.push(userId, entry, epoch),
+            ? Effect.andThen(Effect.sync(() => notifier.appended(userId, entry)), inner.push(userId, entry, epoch, origin))
+            : inner.push(userId, entry, epoch, origin),
         kick: inner.kick
       })
     })

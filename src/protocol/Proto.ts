@@ -273,6 +273,8 @@ export interface SendMessageRequest {
   readonly groupId?: string | undefined
   /** Required for IMAGE, VOICE, VIDEO and FILE messages. */
   readonly media?: Media | null | undefined
+  /** The client applies its own message from the acknowledgement: no push of it to this connection. */
+  readonly noEcho?: boolean | undefined
   readonly base?: BaseRequest | null | undefined
 }
 
@@ -282,6 +284,8 @@ export interface SendMessageResponse {
   readonly seq: number
   readonly sentAtMs: number
   readonly duplicate: boolean
+  /** The text as stored, when a hook rewrote the request's. */
+  readonly text?: string | null | undefined
 }
 
 /** Body of COMMAND_KICKED frames. */

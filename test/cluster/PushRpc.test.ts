@@ -4,7 +4,9 @@
  * (an oversized or truncated length) is refused rather than buffered.
  */
 import { describe, expect, it } from "vitest"
-import { encodeKick, encodePush, RecordDecoder } from "../../src/cluster/PushRpc.ts"
+import { Effect } from "effect"
+import { deliver, encodeKick, encodePush, RecordDecoder } from "../../src/cluster/PushRpc.ts"
+import * as ConnectionRegistry from "../../src/gateway/ConnectionRegistry.ts"
 
 const bytes = (...values: Array<number>) => new Uint8Array(values)
 
@@ -13,7 +15,8 @@ describe("push channel records", () => {
     const records = [
       encodePush({ userId: "alice", epoch: "e1", seq: 1, data: bytes(8, 1, 18, 2, 104, 105) }),
       encodeKick({ userId: "bob", filter: { sessionToken: "s", exceptSessionToken: "t" }, kicked: bytes(8, 161, 31) }),
-      encodePush({ userId: "ünïcode", epoch: "", seq: 2 ** 40, data: new Uint8Array(70_000).fill(7) })
+      encodePush({ userId: "ünïcode", epoch: "", seq: 2 ** 40, data: new Uint8Array(70_000).fill(7) }),
+      encodePush({ userId: "carol", epoch: "e2", seq: 3, data: bytes(8, 3), origin: "g1.42" })
     ]
     const stream = Buffer.concat(records)
     for (const cut of [1, 3, 7, 64, 1000, stream.length]) {
@@ -24,12 +27,29 @@ describe("push channel records", () => {
         if (decoded instanceof Error) throw decoded
         out.push(...decoded)
       }
-      expect(out.map((r) => r._tag), `cut ${cut}`).toEqual(["Push", "Kick", "Push"])
-      expect(out[0]).toEqual({ _tag: "Push", userId: "alice", epoch: "e1", seq: 1, data: bytes(8, 1, 18, 2, 104, 105) })
+      expect(out.map((r) => r._tag), `cut ${cut}`).toEqual(["Push", "Kick", "Push", "Push"])
+      expect(out[0]).toEqual({ _tag: "Push", userId: "alice", epoch: "e1", seq: 1, data: bytes(8, 1, 18, 2, 104, 105), origin: undefined })
+      expect(out[3]).toEqual({ _tag: "Push", userId: "carol", epoch: "e2", seq: 3, data: bytes(8, 3), origin: "g1.42" })
       expect(out[1]).toEqual({ _tag: "Kick", userId: "bob", filter: { sessionToken: "s", exceptSessionToken: "t" }, kicked: bytes(8, 161, 31) })
       const last = out[2]!
       expect(last._tag === "Push" && [last.userId, last.seq, last.data.length, last.data[69_999]]).toEqual(["ünïcode", 2 ** 40, 70_000, 7])
     }
+  })
+
+  it("a push with an origin reaches every connection of the user on the gateway but that one", () => {
+    const registry = Effect.runSync(ConnectionRegistry.make)
+    const got: Array<string> = []
+    const target = (origin: string) => ({
+      connectionId: 0, deviceId: "", platform: 0, sessionToken: "", origin,
+      offer: () => got.push(origin),
+      kick: () => {}
+    })
+    for (const origin of ["g1.1", "g1.2", "http:s"]) registry.add("dana", target(origin))
+    deliver(registry, [{ _tag: "Push", userId: "dana", epoch: "", seq: 1, data: bytes(8, 1), origin: "g1.1" }])
+    expect(got).toEqual(["g1.2", "http:s"])
+    got.length = 0
+    deliver(registry, [{ _tag: "Push", userId: "dana", epoch: "", seq: 2, data: bytes(8, 2) }])
+    expect(got).toEqual(["g1.1", "g1.2", "http:s"])
   })
 
   it("a length no record can have is refused", () => {

@@ -11,8 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type LocalCluster, startLocalCluster } from "../../src/cli/localCluster.ts"
 import type { Placement } from "../../src/cluster/Placement.ts"
 import { register, WeftClient, WeftRequestError } from "../../src/client/WeftClient.ts"
+import { Command } from "../../src/protocol/Command.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
 import { Status } from "../../src/protocol/Status.ts"
+import { startTcpProxy } from "../support/TcpProxy.ts"
 import { sleep, uniqueUser, waitFor } from "../support/wait.ts"
 
 export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
@@ -122,6 +124,29 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
         await sender.send(users[i + 1]!, `hello ${i}`)
       }
       await waitFor("every push across gateways", () => received.length === users.length / 2)
+
+      // A sender's own messages: its other devices, on both gateways, get them pushed; the
+      // connection that sent them (through a relay that counts its frames) only the acks.
+      const relay = await startTcpProxy({ target: () => gatewayAt(0) })
+      const device = (deviceId: string, at: { host: string; port: number }) => {
+        const client = new WeftClient({ ...at, userId: users[0]!, password: "password", deviceId, transport: "tcp" })
+        clients.push(client)
+        const texts: Array<string> = []
+        client.on("message", (message) => texts.push(message.text))
+        return Object.assign(client, { texts })
+      }
+      const phone = device("phone", { host: "127.0.0.1", port: relay.port })
+      const desks = [device("desk-0", gatewayAt(0)), device("desk-1", gatewayAt(1))]
+      for (const each of [phone, ...desks]) await each.connect()
+      const from = performance.now()
+      const own = ["own-1", "own-2", "own-3"]
+      for (const text of own) await phone.send(users[1]!, text)
+      await waitFor("the sender's other devices", () => desks.every((desk) => desk.texts.filter((t) => t.startsWith("own-")).length === own.length))
+      expect(phone.texts.filter((text) => text.startsWith("own-"))).toEqual(own)
+      for (const desk of desks) expect(desk.texts.filter((text) => text.startsWith("own-"))).toEqual(own)
+      expect(relay.connections()[0]!.toClient.filter((frame) => frame.at >= from && frame.command === Command.PUSH)).toEqual([])
+      expect(desks.map((desk) => desk.cursor)).toEqual([phone.cursor, phone.cursor])
+      await relay.close()
       // The route list names every live gateway, so clients need no list of their own.
       const routes = await (await online(users[0]!, 0)).routes()
       for (const gateway of cluster.gateways) {

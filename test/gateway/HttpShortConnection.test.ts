@@ -114,6 +114,36 @@ describe("the short connection (HTTP POST /cgi-bin/<command>)", () => {
     alice.close()
   })
 
+  it("a message sent with no_echo does not wake the session's own long poll; the sender's other sessions get it", async () => {
+    const [a, b] = [uniqueUser("echo"), uniqueUser("echo-peer")]
+    for (const user of [a, b]) await json("register", { userId: user, password: "password" })
+    const login = async (user: string) => {
+      const auth = await json("auth", { userId: user, password: "password" })
+      return { base: { userId: user, sessionToken: auth.sessionToken }, cursor: Number(auth.currentSeq ?? 0) }
+    }
+    const [alice, aliceElsewhere, bob] = [await login(a), await login(a), await login(b)]
+    const texts = (page: any): Array<string> => (page.changes ?? []).map((change: any) => change.message?.text)
+    const poll = (session: { base: object; cursor: number }) =>
+      json("poll", { base: session.base, cursor: session.cursor, timeoutMs: 20_000 })
+
+    for (const noEcho of [true, false]) {
+      const [own, elsewhere] = [poll(alice), poll(aliceElsewhere)]
+      // The polls are registered before the send (a poll checks the log after registering).
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const ack = await json("sendmessage", { base: alice.base, to: b, text: `mine-${noEcho}`, clientMsgId: `m-${noEcho}`, noEcho })
+      expect(texts(await elsewhere)).toEqual([`mine-${noEcho}`])
+      // Only after the ack does bob write: a poll that woke at alice's own message answered without his.
+      await json("sendmessage", { base: bob.base, to: a, text: `reply-${noEcho}`, clientMsgId: `r-${noEcho}` })
+      expect(texts(await own)).toEqual(noEcho ? [`mine-${noEcho}`, `reply-${noEcho}`] : [`mine-${noEcho}`])
+      expect(Number(ack.seq)).toBe(alice.cursor + 1)
+      for (const session of [alice, aliceElsewhere]) session.cursor = Number(ack.seq) + 1
+      if (!noEcho) {
+        // The poll that answered early has the reply still to come.
+        expect(texts(await poll({ base: alice.base, cursor: Number(ack.seq) }))).toEqual([`reply-${noEcho}`])
+      }
+    }
+  })
+
   it("stopping the gateway cuts a waiting long poll instead of waiting for its timeout", async () => {
     const own = await startDevServer({ gateway: { httpPorts: [0] } })
     const user = uniqueUser("pia")

@@ -8,6 +8,7 @@
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { createGroup } from "../../src/client/groups.ts"
 import { memoryRouteStore } from "../../src/client/RouteStore.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { Command } from "../../src/protocol/Command.ts"
@@ -157,6 +158,50 @@ describe("noticing a dead link", () => {
   })
 })
 
+describe("a long outage", () => {
+  it("connects that hear nothing are retried within offlineRetryMs, so the client is back soon after the link returns", async () => {
+    const [a, b] = [await newUser("outage"), await newUser("outage-peer")]
+    // The requests' ceiling is the attempt's deadline: a connect that hears nothing fails in 0.6 s.
+    const options = { ...viaRelay(), heartbeatMs: 300, requestTimeoutMs: 600, minRequestTimeoutMs: 200, offlineRetryMs: 300, maxBackoffMs: 8000 }
+    const alice = client(a, options)
+    const bob = client(b, { ...server })
+    const got: Array<string> = []
+    alice.on("message", (message) => message.from === b && got.push(message.text))
+    await alice.connect()
+    await bob.connect()
+
+    relay.silence(true)
+    await waitFor("alice to notice", () => alice.state !== "online")
+    // Long enough for a refused server's backoff to have grown past 2 s (100 ms doubling).
+    await waitFor("six attempts into the silence", () => relay.held().length >= 6, 20_000)
+    const held = relay.held()
+    const gaps = held.slice(1).map((at, i) => at - held[i]!)
+    await bob.send(a, "while the link was down")
+    relay.silence(false)
+    const upAt = performance.now()
+    await waitFor("the message after the link returned", () => got.includes("while the link was down"))
+    const backMs = performance.now() - upAt
+    console.log(`silence: attempts ${gaps.map((gap) => gap.toFixed(0)).join(", ")} ms apart; delivered ${backMs.toFixed(0)} ms after the link returned`)
+    // Each attempt: its 600 ms deadline, then at most 300 ms of backoff (a refused server's would
+    // have reached 1.6-3.2 s by the sixth), plus timer slack.
+    for (const gap of gaps) expect(gap).toBeLessThan(600 + 300 + 600)
+    expect(backMs).toBeLessThan(600 + 300 + 1000)
+  })
+
+  it("a refused connect is the server saying no: backed off to maxBackoffMs; silence is not", async () => {
+    const { isSilence, DisconnectedError } = await import("../../src/client/errors.ts")
+    const { NoRouteError } = await import("../../src/client/Routing.ts")
+    const endpoint = { host: "127.0.0.1", port: 1, transport: "tcp" as const }
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })
+    const unreachable = Object.assign(new Error("connect ENETUNREACH"), { code: "ENETUNREACH" })
+    const unanswered = new DisconnectedError("no answer to command 2 within 600 ms", true)
+    expect([refused, unreachable, unanswered, new DisconnectedError("connection closed")].map(isSilence)).toEqual([false, true, true, false])
+    // A race is silent only when every attempt was.
+    expect(isSilence(new NoRouteError([{ endpoint, error: unanswered }, { endpoint, error: unreachable }]))).toBe(true)
+    expect(isSilence(new NoRouteError([{ endpoint, error: unanswered }, { endpoint, error: refused }]))).toBe(false)
+  })
+})
+
 describe("a network change", () => {
   it("networkChanged() reconnects at once, and the server closes the abandoned connection instead of pushing to it", async () => {
     const [a, b] = [await newUser("phone"), await newUser("friend")]
@@ -209,6 +254,78 @@ describe("an app restarted on the same device", () => {
     await bob.send(a, "to the new run")
     await waitFor("the message", () => got.includes("to the new run"))
     expect(left.toClient.filter((frame) => frame.command === Command.PUSH)).toHaveLength(0)
+  })
+})
+
+describe("a sender's own message", () => {
+  it("the connection that sent it gets the ack and no push of it; the sender's other device gets the push; the logs agree", async () => {
+    const [a, b] = [await newUser("two-devices"), await newUser("their-peer")]
+    const phone = client(a, { ...viaRelay(), deviceId: "phone", heartbeatMs: 60_000 })
+    const desk = client(a, { ...server, deviceId: "desk" })
+    const bob = client(b, { ...server })
+    await phone.connect()
+    await desk.connect()
+    await bob.connect()
+    const group = await createGroup(bob, "both", [a])
+    await waitFor("the phone to see the group", () => phone.cursor === desk.cursor && phone.cursor > 0)
+    const seen = (device: WeftClient) => {
+      const changes: Array<{ seq: number; text: string }> = []
+      device.on("change", (change) => changes.push({ seq: change.seq, text: change.message?.text ?? "" }))
+      return changes
+    }
+    const [onPhone, onDesk] = [seen(phone), seen(desk)]
+    const connection = relay.connections().at(-1)!
+    const from = performance.now()
+
+    const acks = [
+      await phone.send(b, "own-1"),
+      await phone.send(b, "own-2"),
+      await bob.send(a, "from-bob").then(() => undefined),
+      await phone.sendMessage({ groupId: group.groupId, text: "own-in-group" }),
+      ...(await Promise.all([phone.send(b, "own-3"), phone.send(b, "own-4")]))
+    ].filter((ack) => ack !== undefined)
+    const texts = ["own-1", "own-2", "from-bob", "own-in-group", "own-3", "own-4"]
+    await waitFor("both devices to have everything", () => onDesk.length >= texts.length && onPhone.length >= texts.length)
+
+    // Each device saw each change once, in sequence order, the phone its own messages from their acks.
+    expect(onPhone.map((change) => change.text)).toEqual(texts)
+    expect(onDesk).toEqual(onPhone)
+    expect(acks.map((ack) => ack.seq)).toEqual(onPhone.filter((change) => change.text.startsWith("own")).map((change) => change.seq))
+    // The phone's connection carried one push (bob's message), none of its own five.
+    const pushes = connection.toClient.filter((frame) => frame.at >= from && frame.command === Command.PUSH)
+    expect(pushes).toHaveLength(1)
+    // Its log position is right: two syncs later, nothing new, and both devices at the same place.
+    await phone.sync()
+    await phone.sync()
+    expect(onPhone).toHaveLength(texts.length)
+    expect(phone.cursor).toBe(desk.cursor)
+    expect(phone.cursor).toBe(onPhone.at(-1)!.seq)
+  })
+
+  it("over WebSocket and HTTP too, each own message is in the sender's log once and the devices agree", async () => {
+    for (const transport of ["ws", "http"] as const) {
+      const [a, b] = [await newUser(`own-${transport}`), await newUser("peer")]
+      const sender = client(a, { endpoints: [{ host: "127.0.0.1", port: server.httpPort, transport }], transport, pollTimeoutMs: 2000 })
+      const other = client(a, { ...server })
+      await sender.connect()
+      await other.connect()
+      const got = (device: WeftClient) => {
+        const texts: Array<string> = []
+        device.on("message", (message) => texts.push(message.text))
+        return texts
+      }
+      const [bySender, byOther] = [got(sender), got(other)]
+      const sent = ["one", "two", "three"]
+      for (const text of sent) await sender.send(b, text)
+      await Promise.all(sent.map((text) => sender.send(b, `${text}-at-once`)))
+      const all = [...sent, ...sent.map((text) => `${text}-at-once`)]
+      await waitFor(`the other device (${transport})`, () => byOther.length >= all.length)
+      expect(bySender).toEqual(all)
+      expect(byOther).toEqual(all)
+      await sender.sync()
+      expect(bySender).toEqual(all)
+      expect(sender.cursor).toBe(other.cursor)
+    }
   })
 })
 

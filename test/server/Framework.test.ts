@@ -217,10 +217,15 @@ describe("hooks around messages", () => {
     const { userId: reader, client: readerClient } = await login("quiet-reader")
     const texts: Array<string> = []
     readerClient.on("message", (message) => texts.push(message.text))
-    const { client } = await login("shouter")
-    await client.send(reader, "HELLO THERE friend")
+    const { userId: shouter, client } = await login("shouter")
+    const own: Array<string> = []
+    client.on("message", (message) => message.from === shouter && own.push(message.text))
+    const ack = await client.send(reader, "HELLO THERE friend")
     await waitFor("the message delivered", () => texts.length === 1)
     expect(texts).toEqual(["hello there friend"])
+    // The sender's own log holds what was stored: the ack says it (no push of it comes back).
+    expect(ack.text).toBe("hello there friend")
+    expect(own).toEqual(["hello there friend"])
     client.close()
     readerClient.close()
   })

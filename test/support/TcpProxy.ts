@@ -59,6 +59,14 @@ export interface TcpProxy {
    * connections are relayed as usual.
    */
   readonly cut: () => void
+  /**
+   * An outage past the first hop: while on, every connection is cut and new ones are accepted
+   * but relay nothing (the client's connect completes; nothing it sends gets an answer). Off:
+   * new connections are relayed again (the held ones stay dead, as a SYN lost to the outage).
+   */
+  readonly silence: (on: boolean) => void
+  /** Connections accepted while silent, in order: when each was accepted. */
+  readonly held: () => ReadonlyArray<number>
   readonly close: () => Promise<void>
 }
 
@@ -79,12 +87,15 @@ const frameReader = (seen: Array<SeenFrame>) => {
 export const startTcpProxy = async (options: TcpProxyOptions): Promise<TcpProxy> => {
   const sockets = new Set<Net.Socket>()
   const relayed: Array<Relayed> = []
+  const held: Array<number> = []
+  let silent = false
   let pairs = 0
   const relay = (client: Net.Socket) => {
     sockets.add(client)
     client.on("close", () => sockets.delete(client))
     client.on("error", () => {})
     client.pause()
+    if (silent) return void held.push(performance.now())
     setTimeout(() => {
       if (client.destroyed) return
       const upstream = Net.connect(options.target())
@@ -145,6 +156,11 @@ export const startTcpProxy = async (options: TcpProxyOptions): Promise<TcpProxy>
     cut: () => {
       for (const record of relayed) record.cut = true
     },
+    silence: (on) => {
+      silent = on
+      if (on) for (const record of relayed) record.cut = true
+    },
+    held: () => held,
     close: async () => {
       if (server.listening) await refuse()
       for (const socket of sockets) socket.destroy()

@@ -465,6 +465,9 @@ describe("the browser SDK used directly by a page script (as docs/web.md shows)"
     const tom = uniqueUser("tom")
     const terminal = await nodeUser(tom)
     const page = await browser.newPage()
+    // What the page's WebSockets receive, by command (a frame's bytes 5-6).
+    const received: Array<number> = []
+    page.on("websocket", (socket) => socket.on("framereceived", ({ payload }) => typeof payload !== "string" && received.push(payload.readUInt16BE(5))))
     await page.goto(pageUrl())
     // A module script of the page imports the SDK, as in docs/web.md.
     await page.addScriptTag({ type: "module", content: `import * as sdk from "/web/js/web/sdk/WeftBrowserClient.js"; window.sdk = sdk` })
@@ -482,7 +485,11 @@ describe("the browser SDK used directly by a page script (as docs/web.md shows)"
       return state
     }, { sal, tom })
     expect(first.transport).toBe("ws")
+    // Its own message is in its log once, from the ack: the server pushed it no copy.
     expect(first.texts).toEqual(["hi from a script"])
+    expect(first.cursor).toBe(first.seq)
+    expect(received).toContain(Command.SEND_MESSAGE)
+    expect(received).not.toContain(Command.PUSH)
     await waitFor("tom gets it", () => terminal.received.length === 1)
     await terminal.client.send(sal, "news while sal was away")
 
@@ -530,16 +537,23 @@ describe("the browser SDK on a weak network", () => {
       await route.continue()
     })
     const sent = Array.from({ length: 20 }, (_, i) => `ordered-${i}`)
-    await page.evaluate(async ({ kim, lou, sent }) => {
+    const own = await page.evaluate(async ({ kim, lou, sent }) => {
       const { register, WeftBrowserClient } = (window as any).sdk
       await register(location.origin, kim, "kim-password")
       const client = new WeftBrowserClient({ userId: kim, password: "kim-password", transport: "http" })
+      const texts: Array<string> = []
+      client.on("message", (message: { text: string }) => texts.push(message.text))
       await client.connect()
-      await Promise.all(sent.map((text: string) => client.send(lou, text)))
+      const acks = await Promise.all(sent.map((text: string) => client.send(lou, text)))
+      await client.sync()
       client.close()
+      return { texts, cursor: client.cursor, last: Math.max(...acks.map((ack: { seq: number }) => ack.seq)) }
     }, { kim, lou, sent })
     await waitFor("lou gets them all", () => terminal.received.length >= sent.length)
     expect(terminal.received.map((m) => m.text)).toEqual(sent)
+    // The sender's own log: each message once, in order, from the acks and the polls.
+    expect(own.texts).toEqual(sent)
+    expect(own.cursor).toBe(own.last)
     terminal.client.close()
     await page.close()
   })
@@ -574,6 +588,60 @@ describe("the browser SDK on a weak network", () => {
   })
 })
 
+describe("the browser SDK's round-trip timeouts", () => {
+  it("learns the round trip, and a send on a WebSocket gone silent is noticed in a few learned timeouts, resent and stored once", async () => {
+    const [oli, pam] = [uniqueUser("oli"), uniqueUser("pam")]
+    const terminal = await nodeUser(pam)
+    const page = await browser.newPage()
+    // The network between the page and the gateway: when cut, nothing passes either way and
+    // neither end hears of it (a dead radio link).
+    let cut = false
+    await page.routeWebSocket(/\/ws$/, (socket) => {
+      const upstream = socket.connectToServer()
+      socket.onMessage((frame) => !cut && upstream.send(frame))
+      upstream.onMessage((frame) => !cut && socket.send(frame))
+    })
+    await page.goto(pageUrl())
+    await page.addScriptTag({ type: "module", content: `import * as sdk from "/web/js/web/sdk/WeftBrowserClient.js"; window.sdk = sdk` })
+    await page.waitForFunction(() => "sdk" in window)
+    const learned = await page.evaluate(async ({ oli, pam }) => {
+      const { register, WeftBrowserClient } = (window as any).sdk
+      await register(location.origin, oli, "oli-password")
+      // The heartbeat stays out of the way: the unanswered send itself must reveal the dead link.
+      const client = new WeftBrowserClient({ userId: oli, password: "oli-password", transport: "ws", heartbeatMs: 120_000, minRequestTimeoutMs: 400 })
+      const w = window as any
+      w.client = client
+      w.states = []
+      client.on("state", (state: string) => w.states.push({ state, at: performance.now() }))
+      await client.connect()
+      for (let i = 0; i < 3; i++) await client.send(pam, `warm-${i}`)
+      return { rttMs: client.rttMs, timeoutMs: client.requestTimeoutMs }
+    }, { oli, pam })
+    expect(learned.rttMs).toBeGreaterThan(0)
+    // Learned from the round trips: far below the 15 s a request used to wait.
+    expect(learned.timeoutMs).toBeGreaterThanOrEqual(400)
+    expect(learned.timeoutMs).toBeLessThan(2000)
+    cut = true
+    const detectedMs = await page.evaluate(async ({ pam }) => {
+      const w = window as any
+      const cutAt = performance.now()
+      void w.client.send(pam, "through the cut")
+      const offline = () => w.states.find((s: { state: string; at: number }) => s.state === "offline" && s.at >= cutAt)
+      while (offline() === undefined) await new Promise((resolve) => setTimeout(resolve, 20))
+      return offline().at - cutAt
+    }, { pam })
+    cut = false
+    // A probe after one timeout, dropped when its pong is not back within two more, plus slack.
+    expect(detectedMs).toBeLessThan(3 * learned.timeoutMs + 1500)
+    await waitFor("pam gets it", () => terminal.received.some((m) => m.text === "through the cut"))
+    await terminal.client.sync()
+    expect(terminal.received.filter((m) => m.text === "through the cut")).toHaveLength(1)
+    await page.evaluate(() => (window as any).client.close())
+    terminal.client.close()
+    await page.close()
+  })
+})
+
 describe("what the gateway serves for the page", () => {
   it("serves only the browser scripts, never other compiled server code", async () => {
     const get = (path: string) => fetch(`http://127.0.0.1:${server.httpPort}${path}`)
@@ -583,6 +651,8 @@ describe("what the gateway serves for the page", () => {
     expect((await get("/web/js/client/errors.js")).status).toBe(200)
     expect((await get("/web/js/client/Backoff.js")).status).toBe(200)
     expect((await get("/web/js/client/SendOrder.js")).status).toBe(200)
+    expect((await get("/web/js/client/LogCursor.js")).status).toBe(200)
+    expect((await get("/web/js/client/RttEstimator.js")).status).toBe(200)
     for (const path of ["/web/js/protocol/Proto.js", "/web/js/web/WebRoutes.js", "/web/js/cli/main.js", "/web/js/web/sdk/../../cli/main.js", "/web/js/client/FrameConnection.js"]) {
       expect((await get(path)).status, path).toBe(404)
     }

@@ -35,7 +35,8 @@ export const handlers = Effect.gen(function*() {
             type: request.type,
             text: request.text,
             clientMsgId: request.clientMsgId,
-            media: mediaRecord(request.media)
+            media: mediaRecord(request.media),
+            origin: request.noEcho === true ? caller.origin : undefined
           }).pipe(Effect.map((sent) => ({ base: ok, ...sent })))
     ),
     handler(

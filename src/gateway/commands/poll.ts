@@ -49,6 +49,7 @@ export const handlers = Effect.gen(function*() {
             deviceId: caller.deviceId,
             platform: 0,
             sessionToken: caller.sessionToken,
+            origin: caller.origin ?? "",
             offer: () => Deferred.doneUnsafe(woken, Effect.void),
             kick: () => Deferred.doneUnsafe(woken, Effect.void)
           }).pipe(Scope.provide(scope))

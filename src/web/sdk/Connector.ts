@@ -3,6 +3,7 @@
  * WebSocket if one opens within the connect timeout, else HTTP short connections; "ws" and
  * "http" force one. The client moves from HTTP back to a WebSocket by itself (WeftBrowserClient).
  */
+import type { RttEstimator } from "../../client/RttEstimator.ts"
 import type { Frame } from "../../protocol/Frame.ts"
 import { HttpTransport } from "./HttpTransport.ts"
 import type { Schema } from "./Schema.ts"
@@ -16,6 +17,7 @@ export interface ConnectorOptions {
   readonly preferred: TransportKind | undefined
   readonly connectTimeoutMs: number
   readonly requestTimeoutMs: number
+  readonly rtt: RttEstimator
   readonly onPush: (transport: Transport, frame: Frame) => void
   readonly onClose: (transport: Transport) => void
 }
@@ -55,6 +57,7 @@ export class Connector {
       schema,
       connectTimeoutMs: this.options.connectTimeoutMs,
       requestTimeoutMs: this.options.requestTimeoutMs,
+      rtt: this.options.rtt,
       onPush: (frame) => transport !== undefined && this.options.onPush(transport, frame),
       onClose: () => transport !== undefined && this.options.onClose(transport)
     })

@@ -1,8 +1,12 @@
 /**
  * The browser's long connection: a WebSocket to `/ws` on the gateway's HTTP port carrying the
  * TCP frames, one per binary message. Responses are matched to requests by request id; frames
- * with request id 0 (pushes, kicks, errors) go to `onPush`.
+ * with request id 0 (pushes, kicks, errors) go to `onPush`. As the Node SDK's long connection
+ * does (client/FrameConnection.ts), it learns the round trip from its answers and probes the
+ * link with a ping when a request stays unanswered longer than the round trips allow: no pong
+ * within twice that closes it as dead, a pong lets the request wait on.
  */
+import type { RttEstimator } from "../../client/RttEstimator.ts"
 import { Command } from "../../protocol/Command.ts"
 import { encodeFrame, type Frame, FrameDecoder } from "../../protocol/Frame.ts"
 import type { Schema } from "./Schema.ts"
@@ -13,16 +17,25 @@ export interface WebSocketOptions {
   readonly url: string
   readonly schema: Schema
   readonly connectTimeoutMs: number
+  /** The longest wait for an answer while the link still answers probes. */
   readonly requestTimeoutMs: number
+  /** The round trips measured so far (shared by the client's transports). */
+  readonly rtt: RttEstimator
   readonly onPush: (frame: Frame) => void
   readonly onClose: () => void
 }
 
 interface Pending {
+  readonly command: number
+  readonly sentAt: number
   readonly resolve: (frame: Frame) => void
   readonly reject: (error: Error) => void
   readonly timer: ReturnType<typeof setTimeout>
+  probeTimer: ReturnType<typeof setTimeout> | undefined
 }
+
+/** Answers that take long on purpose (a password is hashed): no round-trip sample. */
+const SLOW_BY_DESIGN = new Set<number>([Command.AUTH, Command.REGISTER])
 
 export class WebSocketTransport implements Transport {
   readonly kind = "ws"
@@ -30,6 +43,9 @@ export class WebSocketTransport implements Transport {
   private readonly decoder = new FrameDecoder(16 * 1024 * 1024)
   private nextRequestId = 1
   private closed = false
+  /** When the last frame came in: a probe is needed only if nothing did since a request went out. */
+  private heardAt = performance.now()
+  private probing = false
 
   private constructor(private readonly socket: WebSocket, private readonly options: WebSocketOptions) {
     socket.onmessage = (event) => this.onData(new Uint8Array(event.data as ArrayBuffer))
@@ -62,8 +78,9 @@ export class WebSocketTransport implements Transport {
     // The login on this connection is its identity.
   }
 
-  async request<Res extends Answer>(command: CommandSpec, body: object): Promise<Res> {
-    const frame = await this.requestFrame(command.id, this.options.schema.codec<object>(command.request).encode(body))
+  /** `timeoutMs` overrides the learned wait (a heartbeat's ping waits less). */
+  async request<Res extends Answer>(command: CommandSpec, body: object, timeoutMs?: number): Promise<Res> {
+    const frame = await this.requestFrame(command.id, this.options.schema.codec<object>(command.request).encode(body), timeoutMs)
     if (frame.command === Command.ERROR) {
       const error = this.options.schema.codec<{ code: number; message: string }>("ErrorFrame").decode(frame.body)
       throw new WeftRequestError(error.code, error.message)
@@ -76,24 +93,44 @@ export class WebSocketTransport implements Transport {
     this.shutdown("closed")
   }
 
-  private requestFrame(command: number, body: Uint8Array): Promise<Frame> {
+  private requestFrame(command: number, body: Uint8Array, timeoutMs?: number): Promise<Frame> {
     if (this.closed) return Promise.reject(new DisconnectedError())
     const requestId = this.nextRequestId
     this.nextRequestId = this.nextRequestId >= 0xffffffff ? 1 : this.nextRequestId + 1
+    const timeout = timeoutMs ?? this.options.requestTimeoutMs
+    const { rtt } = this.options
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         // The server answers well within this: silence means a half-open connection.
         this.pending.delete(requestId)
-        reject(new DisconnectedError(`no answer to command ${command} within ${this.options.requestTimeoutMs} ms`))
+        reject(new DisconnectedError(`no answer to command ${command} within ${timeout} ms`))
         this.socket.close(4000, "no answer")
         this.shutdown("no answer")
-      }, this.options.requestTimeoutMs)
-      this.pending.set(requestId, { resolve, reject, timer })
+      }, timeout)
+      const pending: Pending = { command, sentAt: performance.now(), resolve, reject, timer, probeTimer: undefined }
+      this.pending.set(requestId, pending)
       this.socket.send(encodeFrame(command, requestId, body) as Uint8Array<ArrayBuffer>)
+      // Unanswered for longer than the round trips allow: probe the link, so a dead one is
+      // noticed in a few round trips instead of at the request's own timeout.
+      if (timeoutMs === undefined && rtt.timeoutMs < timeout) {
+        const probeAfter = rtt.timeoutMs
+        pending.probeTimer = setTimeout(() => performance.now() - this.heardAt >= probeAfter && this.probe(), probeAfter)
+      }
     })
   }
 
+  /** A ping that must come back within twice the learned timeout, or the link is closed as dead. */
+  private probe(): void {
+    if (this.closed || this.probing) return
+    this.probing = true
+    const { rtt } = this.options
+    this.requestFrame(Command.PING, new Uint8Array(0), Math.min(2 * rtt.timeoutMs, rtt.bounds.ceilingMs))
+      .catch(() => {})
+      .finally(() => (this.probing = false))
+  }
+
   private onData(chunk: Uint8Array): void {
+    this.heardAt = performance.now()
     const { frames, error } = this.decoder.push(chunk)
     for (const frame of frames) {
       const pending = frame.requestId === 0 ? undefined : this.pending.get(frame.requestId)
@@ -103,6 +140,8 @@ export class WebSocketTransport implements Transport {
       }
       this.pending.delete(frame.requestId)
       clearTimeout(pending.timer)
+      clearTimeout(pending.probeTimer)
+      if (!SLOW_BY_DESIGN.has(pending.command)) this.options.rtt.sample(this.heardAt - pending.sentAt)
       pending.resolve(frame)
     }
     if (error !== undefined) {
@@ -116,6 +155,7 @@ export class WebSocketTransport implements Transport {
     this.closed = true
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer)
+      clearTimeout(pending.probeTimer)
       pending.reject(new DisconnectedError(why))
     }
     this.pending.clear()

@@ -8,6 +8,7 @@
  * online. No Node modules.
  */
 import { reconnectDelay } from "../../client/Backoff.ts"
+import { RttEstimator } from "../../client/RttEstimator.ts"
 import { Command } from "../../protocol/Command.ts"
 import type { Frame } from "../../protocol/Frame.ts"
 import type { AuthResponse, Change, Kicked, Message, Push, SendMessageResponse, SyncResponse } from "../../protocol/Proto.ts"
@@ -17,7 +18,7 @@ import { Schema } from "./Schema.ts"
 import { type Answer, type CommandSpec, Commands, DisconnectedError, type Transport, type TransportKind, WeftRequestError } from "./Transport.ts"
 import type { WebSocketTransport } from "./WebSocketTransport.ts"
 import { Connector } from "./Connector.ts"
-import { LogCursor } from "./LogCursor.ts"
+import { emitting, LogCursor } from "../../client/LogCursor.ts"
 import { Outbox, type OutgoingMessage, randomId } from "./Outbox.ts"
 
 export { Commands, DisconnectedError, Schema, WeftRequestError }
@@ -53,7 +54,13 @@ export interface BrowserClientOptions {
   readonly maxBackoffMs?: number | undefined
   readonly heartbeatMs?: number | undefined
   readonly connectTimeoutMs?: number | undefined
+  /**
+   * The longest wait for an answer (default 15 s). How long a request may go unanswered before
+   * the WebSocket is probed is learned from the round trips (as the Node SDK does), at least
+   * `minRequestTimeoutMs` (default 1 s).
+   */
   readonly requestTimeoutMs?: number | undefined
+  readonly minRequestTimeoutMs?: number | undefined
   /** How long one long poll may wait for news (HTTP transport). */
   readonly pollTimeoutMs?: number | undefined
 }
@@ -104,6 +111,7 @@ export class WeftBrowserClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private upgradeTimer: ReturnType<typeof setTimeout> | undefined
   private readonly connector: Connector
+  private readonly rtt: RttEstimator
   private syncing: Promise<void> | undefined
   private firstLogin: ((error?: Error) => void) | undefined
   readonly deviceId: string
@@ -111,16 +119,11 @@ export class WeftBrowserClient {
   constructor(private readonly options: BrowserClientOptions) {
     this.server = options.server ?? globalThis.location.origin
     this.schema = options.schema
-    this.log = new LogCursor(options.cursor, options.epoch, {
-      change: (change) => {
-        this.emit("change", change)
-        if (change.message) this.emit("message", change.message, change.seq)
-        else if (change.app) this.emit("appEvent", change.app, change.seq)
-      },
-      reset: (epoch) => this.emit("reset", epoch)
-    })
+    this.log = new LogCursor(options.cursor, options.epoch, emitting(this.emit.bind(this)))
     this.token = options.resumeToken
+    this.rtt = new RttEstimator({ floorMs: options.minRequestTimeoutMs ?? 1000, ceilingMs: options.requestTimeoutMs ?? 15_000 })
     this.connector = new Connector({
+      rtt: this.rtt,
       server: this.server,
       mode: options.transport ?? "auto",
       preferred: options.preferTransport,
@@ -157,6 +160,14 @@ export class WeftBrowserClient {
   }
   get unacknowledged(): number {
     return this.outbox.size
+  }
+  /** The smoothed round-trip time measured on the WebSocket so far (undefined before the first answer). */
+  get rttMs(): number | undefined {
+    return this.rtt.srttMs
+  }
+  /** How long a request may go unanswered before the link is probed: learned from the round trips. */
+  get requestTimeoutMs(): number {
+    return this.rtt.timeoutMs
   }
 
   /** Connects and logs in; resolves once online and synced. The first login must succeed. */
@@ -252,7 +263,7 @@ export class WeftBrowserClient {
         void this.pollLoop(transport)
         this.scheduleUpgrade(transport, 1000)
       } else {
-        this.startHeartbeat(transport, auth)
+        this.startHeartbeat(transport as WebSocketTransport, auth)
       }
       this.outbox.resendAll()
       this.firstLogin?.()
@@ -350,13 +361,26 @@ export class WeftBrowserClient {
     return { appToken: typeof appToken === "function" ? await appToken() : appToken }
   }
 
-  private transmit(outgoing: { message: OutgoingMessage; clientMsgId: string }): Promise<SendMessageResponse> {
+  private async transmit(outgoing: { message: OutgoingMessage; clientMsgId: string }): Promise<SendMessageResponse> {
     const transport = this.transportValue
-    if (transport === undefined || this.stateValue !== "online") return Promise.reject(new DisconnectedError("offline"))
+    if (transport === undefined || this.stateValue !== "online") throw new DisconnectedError("offline")
     const { message, clientMsgId } = outgoing
-    return transport.request<SendMessageResponse>(Commands.sendMessage, {
-      to: message.to ?? "", groupId: message.groupId ?? "", type: message.type ?? 0, text: message.text ?? "", clientMsgId, media: message.media ?? null
+    const ack = await transport.request<SendMessageResponse>(Commands.sendMessage, {
+      to: message.to ?? "", groupId: message.groupId ?? "", type: message.type ?? 0, text: message.text ?? "", clientMsgId, media: message.media ?? null,
+      noEcho: true
     })
+    // The server does not push the message to the connection that sent it: applied from the ack.
+    const codec = this.schema!.codec<Change>("Change")
+    const missing = this.log.acknowledged(message, clientMsgId, ack, (change) => codec.decode(codec.encode(change)))
+    if (missing !== undefined) setTimeout(() => void this.catchUpTo(missing.seq), missing.now ? 0 : this.rtt.timeoutMs)
+    return ack
+  }
+
+  /** Syncs if the log is still short of `seq` once the sync under way (if any) is done. */
+  private async catchUpTo(seq: number): Promise<void> {
+    await this.syncing?.catch(() => {})
+    if (this.log.cursor >= seq || this.stateValue !== "online") return
+    await this.sync().catch((error: Error) => this.emit("error", error))
   }
 
   private async syncPages(): Promise<void> {
@@ -432,11 +456,12 @@ export class WeftBrowserClient {
     }, delay)
   }
 
-  private startHeartbeat(transport: Transport, auth: AuthResponse): void {
+  private startHeartbeat(transport: WebSocketTransport, auth: AuthResponse): void {
     const interval = this.options.heartbeatMs ?? auth.heartbeatMinSeconds * 1000
     const beat = () => {
       if (transport !== this.transportValue) return
-      transport.request(Commands.ping, {}).then(
+      // A pong is due within the learned round-trip timeout.
+      transport.request(Commands.ping, {}, this.rtt.timeoutMs).then(
         () => transport === this.transportValue && (this.heartbeatTimer = setTimeout(beat, interval)),
         () => transport === this.transportValue && this.dropConnection()
       )
