@@ -18,17 +18,44 @@ if (typeof (Map as { groupBy?: unknown }).groupBy !== "function") {
   })
 }
 
+// Files that run servers as processes of their own (clustered mode: five or more processes;
+// every documentation page: a weft dev each; the browser: chromium) run one at a time after the
+// rest, so they never compete with other files for the two cores. The other files are servers
+// in the test's own process and sockets on loopback: two of them run at once.
+const ownProcesses = ["test/cluster/**/*.test.ts", "test/docs/**/*.test.ts", "test/web/**/*.test.ts", "test/examples/**/*.test.ts"]
+
+const shared = {
+  // The WebSocket client of Node 20 is behind a flag (on by default from Node 22).
+  execArgv: process.versions.node.startsWith("20.") ? ["--experimental-websocket"] : [],
+  // Tests marked concurrent (the documentation pages) run at most this many at once.
+  maxConcurrency: 3,
+  testTimeout: 60_000,
+  hookTimeout: 60_000
+}
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // One file at a time: the clustered-mode tests run five server processes, and on a 2-core
-    // machine they must not compete with the other files for the CPU.
-    fileParallelism: false,
-    // The WebSocket client of Node 20 is behind a flag (on by default from Node 22).
-    execArgv: process.versions.node.startsWith("20.") ? ["--experimental-websocket"] : [],
-    // Tests marked concurrent (the documentation pages) run at most this many at once.
-    maxConcurrency: 3,
-    testTimeout: 60_000,
-    hookTimeout: 60_000
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: "in-process",
+          include: ["test/**/*.test.ts"],
+          exclude: ownProcesses,
+          fileParallelism: true,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 }
+        }
+      },
+      {
+        test: {
+          ...shared,
+          name: "processes",
+          include: ownProcesses,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 }
+        }
+      }
+    ]
   }
 })
