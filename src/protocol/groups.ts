@@ -51,6 +51,15 @@ export interface GroupEvent {
   readonly settings?: GroupSettings | null | undefined
 }
 
+/**
+ * A GroupEvent in `userId`'s own log that makes the user a reader of the group's log (docs/groups.md):
+ * the conversion, or the user's joining a read-diffusion group. Its log_seq is where they start.
+ */
+export const startsReading = (event: GroupEvent | null | undefined, userId: string): event is GroupEvent =>
+  event?.readDiffusion === true &&
+  (event.kind === GroupEventKind.CONVERTED ||
+    ((event.kind === GroupEventKind.CREATED || event.kind === GroupEventKind.MEMBERS_ADDED) && event.userIds.includes(userId)))
+
 export interface GroupMember {
   readonly userId: string
   readonly joinedAtMs: number
