@@ -7,8 +7,9 @@
  *
  * Platform-free: the Node and browser SDKs give it their own way to send SYNC_GROUP.
  */
-import { startsReading } from "../protocol/groups.ts"
+import { startsReading } from "../protocol/groupEvents.ts"
 import type { Change, Message } from "../protocol/Proto.ts"
+import { DisconnectedError } from "./errors.ts"
 import { type ChangeEmitter, emitting, type LogCursorEvents } from "./LogCursor.ts"
 
 /** One SYNC_GROUP round trip: the page of the group's log after `cursor`. */
@@ -87,8 +88,15 @@ export class GroupCursors {
       return running
     }
     const pulled = this.pullPages(groupId)
-      .catch((error: unknown) => this.events.error(error instanceof Error ? error : new Error(String(error))))
-      .finally(() => this.pulling.delete(groupId))
+      .catch((error: unknown) => {
+        // Offline: the next login's resume() pulls what is still missing.
+        if (!(error instanceof DisconnectedError)) this.events.error(error instanceof Error ? error : new Error(String(error)))
+      })
+      .finally(() => {
+        this.pulling.delete(groupId)
+        // Asked for while a pull that failed was running: once more.
+        if (this.pullAgain.has(groupId)) void this.catchUp(groupId)
+      })
     this.pulling.set(groupId, pulled)
     return pulled
   }

@@ -2,16 +2,7 @@
 import { randomBytes } from "node:crypto"
 import { type BaseRequest, type BaseResponse, type Change, codec } from "./Proto.ts"
 
-/** weft.v1.GroupEventKind. */
-export const GroupEventKind = {
-  CREATED: 1,
-  MEMBERS_ADDED: 2,
-  MEMBER_REMOVED: 3,
-  MEMBER_LEFT: 4,
-  RENAMED: 5,
-  CONVERTED: 6,
-  SETTINGS_CHANGED: 7
-} as const
+export { GroupEventKind, startsReading } from "./groupEvents.ts"
 
 /** weft.v1.GroupSettings: 0 and false mean the server's defaults. */
 export interface GroupSettings {
@@ -50,15 +41,6 @@ export interface GroupEvent {
   readonly logSeq?: number | undefined
   readonly settings?: GroupSettings | null | undefined
 }
-
-/**
- * A GroupEvent in `userId`'s own log that makes the user a reader of the group's log (docs/groups.md):
- * the conversion, or the user's joining a read-diffusion group. Its log_seq is where they start.
- */
-export const startsReading = (event: GroupEvent | null | undefined, userId: string): event is GroupEvent =>
-  event?.readDiffusion === true &&
-  (event.kind === GroupEventKind.CONVERTED ||
-    ((event.kind === GroupEventKind.CREATED || event.kind === GroupEventKind.MEMBERS_ADDED) && event.userIds.includes(userId)))
 
 export interface GroupMember {
   readonly userId: string
