@@ -570,8 +570,9 @@ const groupLayer = (settings: WeftSettings) =>
           if (earlier !== undefined && decoded) {
             const stored = messageRecord(decoded)
             if (stored.groupId !== groupId) return yield* reusedId(message)
+            // The members of when it was first sent.
             const holders = current.members
-              .filter((member) => member.joinedVersion < diffusion.version && member.userId !== message.from)
+              .filter((member) => member.joinedAtMs <= stored.sentAtMs && member.userId !== message.from)
               .map((member) => member.userId)
             yield* fanOut(holders, encodeChangeBody({ message: stored }), dedupeKey)
             return { seq: earlier.seq, sentAtMs: stored.sentAtMs, duplicate: true, version: diffusion.version - 1, copies: [] }

@@ -123,6 +123,32 @@ describe("conversion", () => {
     expect(shownOnce(fresh.texts())).toEqual(all)
   })
 
+  it("a message whose fan-out was cut short before the conversion, resent after it, is finished in the members' logs, not posted again", async () => {
+    const [a, b, c, d] = await newUsers("ora", "pia", "rae", "sid")
+    const alice = await device(a)
+    const group = await createGroup(alice.client, "cut short", [b, c])
+    // What a runner that died right after the sender's own append leaves behind: the message in alice's log only.
+    const message = { messageId: `${a}/cut-1`, from: a, to: "", groupId: group.groupId, type: 0, text: "half delivered", clientMsgId: "cut-1", sentAtMs: Date.now() }
+    const seq = (await logHead(a)) + 1
+    const { Effect } = await import("effect")
+    await Effect.runPromise(server.storage.logAppend(a, {
+      seq,
+      data: Codecs.Change.encode({ seq, atMs: Date.now(), message }),
+      dedupeKey: `msg:${message.messageId}`,
+      dedupeTtlMs: 60_000
+    }))
+    // Dave joins after it was sent (and the group converts): he is not one of its members.
+    await waitFor("the clock to move on", () => Date.now() > message.sentAtMs)
+    await addMembers(alice.client, group.groupId, [d])
+    const ack = await sendToGroup(alice.client, group.groupId, "half delivered", "cut-1")
+    expect(ack).toMatchObject({ messageId: message.messageId, duplicate: true })
+    for (const member of [b, c]) {
+      expect((await ownLog(member)).filter((change) => change.message).map((change) => change.message!.text)).toEqual(["half delivered"])
+    }
+    expect((await ownLog(d)).some((change) => change.message)).toBe(false)
+    expect(await logHead(group.groupId)).toBe(0)
+  })
+
   it("a group created above its threshold, or one whose owner lowers it, reads from its own log; the owner alone changes settings", async () => {
     const [a, b, c, d] = await newUsers("kim", "lea", "max", "ned")
     const alice = await device(a)
