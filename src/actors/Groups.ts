@@ -141,7 +141,9 @@ export const Post = Rpc.make("Post", {
     sentAtMs: Schema.Number,
     duplicate: Schema.Boolean,
     version: Schema.Number,
-    copies: Schema.Array(Schema.String)
+    copies: Schema.Array(Schema.String),
+    /** Read diffusion: the message's sequence in the group's log (seq, in the sender's log, is then 0). */
+    groupSeq: Schema.Number
   }),
   error: WeftError
 })
@@ -556,7 +558,7 @@ const groupLayer = (settings: WeftSettings) =>
         if (stored.groupId !== groupId) return yield* reusedId(message)
         const others = memberIds.filter((userId) => userId !== message.from)
         yield* fanOut(others, encodeChangeBody({ message: stored }), dedupeKey)
-        return { seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate, version: current.version, copies: [] }
+        return { seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate, version: current.version, copies: [], groupSeq: 0 }
       })
 
       /** Read diffusion: one write into the group's log, and copies for the members it names. */
@@ -575,7 +577,7 @@ const groupLayer = (settings: WeftSettings) =>
               .filter((member) => member.joinedAtMs <= stored.sentAtMs && member.userId !== message.from)
               .map((member) => member.userId)
             yield* fanOut(holders, encodeChangeBody({ message: stored }), dedupeKey)
-            return { seq: earlier.seq, sentAtMs: stored.sentAtMs, duplicate: true, version: diffusion.version - 1, copies: [] }
+            return { seq: earlier.seq, sentAtMs: stored.sentAtMs, duplicate: true, version: diffusion.version - 1, copies: [], groupSeq: 0 }
           }
         }
         const appended = yield* (yield* groupLog).append(encodeChangeBody({ message }), dedupeKey)
@@ -583,7 +585,7 @@ const groupLayer = (settings: WeftSettings) =>
         const stored = decoded ? messageRecord(decoded) : message
         const copies = namedUsers(stored).filter((userId) => index.has(userId))
         if (copies.length > 0) yield* fanOut(copies, encodeChangeBody({ message: stored }), dedupeKey)
-        return { seq: appended.seq, sentAtMs: stored.sentAtMs, duplicate: appended.duplicate, version: current.version, copies }
+        return { seq: 0, sentAtMs: stored.sentAtMs, duplicate: appended.duplicate, version: current.version, copies, groupSeq: appended.seq }
       })
 
       const recall = Effect.fn("Group.recall")(function*(

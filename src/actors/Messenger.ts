@@ -62,7 +62,9 @@ export const Send = Rpc.make("Send", {
     sentAtMs: Schema.Number,
     duplicate: Schema.Boolean,
     /** The text as stored, when a hook rewrote the request's. */
-    text: Schema.optional(Schema.String)
+    text: Schema.optional(Schema.String),
+    /** A read-diffusion group: the message's sequence in the group's log (seq is then 0). */
+    groupSeq: Schema.optional(Schema.Number)
   }),
   error: WeftError
 }).annotate(DirectCall, true)
@@ -208,7 +210,13 @@ export const layer = Messenger.toLayer(
         { to: "", groupId: message.groupId, sentAtMs: posted.sentAtMs, groupVersion: posted.version, copies: posted.copies },
         message.clientMsgId
       )
-      return { messageId: message.messageId, seq: posted.seq, sentAtMs: posted.sentAtMs, duplicate: posted.duplicate }
+      return {
+        messageId: message.messageId,
+        seq: posted.seq,
+        sentAtMs: posted.sentAtMs,
+        duplicate: posted.duplicate,
+        ...(posted.groupSeq > 0 ? { groupSeq: posted.groupSeq } : {})
+      }
     })
 
     /**

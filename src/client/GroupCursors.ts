@@ -8,9 +8,9 @@
  * Platform-free: the Node and browser SDKs give it their own way to send SYNC_GROUP.
  */
 import { startsReading } from "../protocol/groupEvents.ts"
-import type { Change, Message } from "../protocol/Proto.ts"
+import type { Change, Message, SendMessageResponse } from "../protocol/Proto.ts"
 import { DisconnectedError } from "./errors.ts"
-import { type ChangeEmitter, emitting, type LogCursorEvents } from "./LogCursor.ts"
+import { type ChangeEmitter, emitting, type LogCursorEvents, ownChange, type SentMessage } from "./LogCursor.ts"
 
 /** One SYNC_GROUP round trip: the page of the group's log after `cursor`. */
 export type PullGroup = (groupId: string, cursor: number) => Promise<{
@@ -62,6 +62,19 @@ export class GroupCursors {
     }
     const news = change.groupNews
     if (news) this.heard(news.groupId, news.seq)
+  }
+
+  /**
+   * The client's own message, acknowledged (sent with no_echo): in a group this device reads from
+   * the group's log, it is that log's entry `ack.group_seq`, applied like its push. False for any
+   * other message (the user's log takes it).
+   */
+  acknowledged(message: SentMessage, clientMsgId: string, ack: SendMessageResponse, normalize: (change: Change) => Change): boolean {
+    const groupSeq = ack.groupSeq ?? 0
+    if (groupSeq === 0 || !message.groupId) return false
+    const change = ownChange(message, clientMsgId, { ...ack, seq: groupSeq })
+    if (change !== undefined) this.pushed(message.groupId, normalize(change))
+    return true
   }
 
   /** A pushed entry of a group's log: applied if it is the next, else the group is pulled. */

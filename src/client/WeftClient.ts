@@ -15,6 +15,7 @@ import type { Frame } from "../protocol/Frame.ts"
 import {
   type AuthRequest,
   type AuthResponse,
+  type Change,
   type Codec,
   codec,
   Codecs,
@@ -558,7 +559,9 @@ export class WeftClient {
    * done now, caught up by a sync.
    */
   private acknowledged(message: OutgoingMessage, clientMsgId: string, ack: SendMessageResponse): void {
-    const missing = this.log.acknowledged(message, clientMsgId, ack, (change) => Codecs.Change.decode(Codecs.Change.encode(change)))
+    const normalize = (change: Change) => Codecs.Change.decode(Codecs.Change.encode(change))
+    if (this.groupLogs.acknowledged(message, clientMsgId, ack, normalize)) return
+    const missing = this.log.acknowledged(message, clientMsgId, ack, normalize)
     if (missing === undefined) return
     setTimeout(() => void this.catchUpTo(missing.seq), missing.now ? 0 : this.rtt.timeoutMs).unref()
   }

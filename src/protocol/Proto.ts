@@ -298,6 +298,8 @@ export interface SendMessageResponse {
   readonly duplicate: boolean
   /** The text as stored, when a hook rewrote the request's. */
   readonly text?: string | null | undefined
+  /** A read-diffusion group: the message's sequence in the group's log (seq is then 0). */
+  readonly groupSeq?: number | undefined
 }
 
 /** Body of COMMAND_KICKED frames. */

@@ -87,7 +87,8 @@ describe("conversion", () => {
       await waitFor("the conversion", () => member.changes.some((change) => change.group?.kind === GroupEventKind.CONVERTED))
     }
     const sent = await sendToGroup(alice.client, group.groupId, "diffused", "m1")
-    expect(sent.seq).toBe(1) // a position in the group's log
+    // Nothing in alice's own log: the message is the group log's first entry.
+    expect(sent).toMatchObject({ seq: 0, groupSeq: 1 })
     for (const member of [bob, carol, dave]) await waitFor("the group's message", () => member.texts().includes("diffused"))
     expect(dave.texts()).toEqual(["diffused"])
     expect(carol.texts()).toEqual(["fanned out", "diffused"])
@@ -247,11 +248,11 @@ describe("mentions, unread counts, read receipts and recall", () => {
 
     const unreadOf = async (client: WeftClient) =>
       (await unreadCounts(client)).conversations.find((entry) => entry.conversation === group.groupId)
-    expect(await unreadOf(carol.client)).toMatchObject({ count: 3, lastMessageId: reply.messageId, lastGroupSeq: reply.seq })
+    expect(await unreadOf(carol.client)).toMatchObject({ count: 3, lastMessageId: reply.messageId, lastGroupSeq: reply.groupSeq })
     expect(await unreadOf(bob.client)).toMatchObject({ count: 2 })
-    const read = await markRead(carol.client, group.groupId, first.seq + 1)
+    const read = await markRead(carol.client, group.groupId, first.groupSeq! + 1)
     expect(read).toMatchObject({ unread: 1, messageId: `${a}/u2` })
-    await waitFor("the receipt on carol's device", () => carol.changes.some((change) => change.read?.groupSeq === first.seq + 1))
+    await waitFor("the receipt on carol's device", () => carol.changes.some((change) => change.read?.groupSeq === first.groupSeq! + 1))
 
     await recallMessage(alice.client, `${a}/u2`)
     // Bob had a copy (the mention): the recall is in his own log too.

@@ -389,7 +389,9 @@ export class WeftBrowserClient {
     })
     // The server does not push the message to the connection that sent it: applied from the ack.
     const codec = this.schema!.codec<Change>("Change")
-    const missing = this.log.acknowledged(message, clientMsgId, ack, (change) => codec.decode(codec.encode(change)))
+    const normalize = (change: Change) => codec.decode(codec.encode(change))
+    if (this.groupLogs.acknowledged(message, clientMsgId, ack, normalize)) return ack
+    const missing = this.log.acknowledged(message, clientMsgId, ack, normalize)
     if (missing !== undefined) setTimeout(() => void this.catchUpTo(missing.seq), missing.now ? 0 : this.rtt.timeoutMs)
     return ack
   }
