@@ -10,6 +10,9 @@
  *                     node:net relay (bench/baselines/net-relay.js) vs socket.io (socketio-relay.js)
  *   metrics-overhead  the 1:1 closed loop with weft's metrics on and off (--metrics off), alternating
  *   group-fanout      one message to groups of 10 / 100 / 500 members, the same three systems
+ *   big-group         a 10k-member group, 1k online: write fan-out vs read diffusion — storage
+ *                     writes and bytes per message, time to reach every online member, catch-up of
+ *                     1,000 missed messages
  *   login-storm       10k resume-token logins and 200 password logins from 2 client processes
  *   media-upload      8 MB in acknowledged 8 KB chunks: long connection vs short connection
  *   cluster           1:1 on the local cluster (Redis, 2 runners, 2 gateways)
@@ -90,6 +93,7 @@ const steps = [
   { name: "one-to-one", limit: 240, options: quick ? { levels: [4, 16], peakSeconds: 2, openSeconds: 3 } : {} },
   { name: "metrics-overhead", limit: 180, options: quick ? { rounds: 2, peakSeconds: 2 } : {} },
   { name: "group-fanout", limit: 180, options: quick ? { sizes: [10, 100], messages: { 10: 100, 100: 30 } } : { messages: { 10: 300, 100: 100, 500: 30 } } },
+  { name: "big-group", limit: 200, options: quick ? { members: 3000, online: 300, messages: 5, missed: 300 } : {} },
   { name: "login-storm", limit: 150, options: quick ? { resumeLogins: 2000, passwordLogins: 50 } : {} },
   { name: "media-upload", limit: 120, options: quick ? { megabytes: 2, runs: 1 } : {} },
   { name: "cluster", limit: 150, options: quick ? { levels: [16], openSeconds: 3 } : {} },

@@ -9,6 +9,7 @@ import { Rpc } from "effect/rpc"
 import { type Change, Codecs } from "../protocol/Proto.ts"
 import { internal, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { type LogHead, Storage, type StorageError } from "../storage/Storage.ts"
+import * as GroupNews from "./GroupNews.ts"
 import { Pusher } from "./Pusher.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
@@ -35,7 +36,9 @@ export const Append = Rpc.make("Append", {
     /** Appending twice with the same key stores the change once. */
     dedupeKey: Schema.optional(Schema.String),
     /** The connection the change comes from, which its push skips (Pusher.push). */
-    origin: Schema.optional(Schema.String)
+    origin: Schema.optional(Schema.String),
+    /** A membership event of a read-diffusion group: follow the group's news, or stop (GroupNews.ts). */
+    follow: Schema.optional(GroupNews.Follow)
   },
   success: Schema.Struct({ seq: Schema.Number, data: Schema.Uint8Array, duplicate: Schema.Boolean }),
   error: WeftError
@@ -50,7 +53,7 @@ export const encodeChangeBody = (body: Omit<Change, "seq" | "atMs">): Uint8Array
  * fields of concatenated encodings together (the last value of a field wins), so the body is
  * stored as it came, without a decode and re-encode.
  */
-const withSequence = (seq: number, atMs: number, body: Uint8Array): Uint8Array => {
+export const withSequence = (seq: number, atMs: number, body: Uint8Array): Uint8Array => {
   // At most 1 + 8 + 1 + 8 bytes: tags and varints of two safe integers.
   const out = new Uint8Array(body.length + 18)
   out.set(body, 0)
@@ -72,14 +75,17 @@ const writeVarint = (out: Uint8Array, at: number, value: number): number => {
   return at
 }
 
+/** A page of a log: the stored changes after a cursor (also of a group's log, GroupLog.ts). */
+export const LogPage = Schema.Struct({
+  entries: Schema.Array(Schema.Uint8Array),
+  cursor: Schema.Number,
+  more: Schema.Boolean,
+  epoch: Schema.String
+})
+
 export const Sync = Rpc.make("Sync", {
   payload: { cursor: Schema.Number, limit: Schema.Number },
-  success: Schema.Struct({
-    entries: Schema.Array(Schema.Uint8Array),
-    cursor: Schema.Number,
-    more: Schema.Boolean,
-    epoch: Schema.String
-  }),
+  success: LogPage,
   error: WeftError
 }).annotate(DirectCall, true)
 
@@ -104,6 +110,7 @@ export const layer = (options: ChangeLogOptions) =>
       const pusher = yield* Pusher
       const userId = (yield* Entity.CurrentAddress).entityId
       let head: LogHead = yield* storage.logHead(userId).pipe(Effect.orDie)
+      const news = yield* GroupNews.make(userId).pipe(Effect.orDie)
 
       const appendOnce = (body: Uint8Array, dedupeKey: string | undefined, origin: string | undefined) => {
         const seq = head.seq + 1
@@ -139,17 +146,28 @@ export const layer = (options: ChangeLogOptions) =>
           )
         })
 
+      const read = (cursor: number, limit: number) =>
+        storage.logRead(userId, cursor, Math.min(Math.max(1, limit), options.maxSyncPage)).pipe(
+          Effect.map(({ entries, head }) => {
+            const last = entries.length > 0 ? entries[entries.length - 1]!.seq : cursor
+            return { entries: news.coalesce(entries.map((entry) => entry.data)), cursor: last, more: last < head.seq, epoch: head.epoch }
+          }),
+          Effect.mapError(storageFailed)
+        )
+
       return ChangeLog.of({
-        Append: ({ payload }) => append(payload.body, payload.dedupeKey, payload.origin),
+        Append: ({ payload }) =>
+          payload.follow === undefined
+            ? append(payload.body, payload.dedupeKey, payload.origin)
+            : Effect.tap(append(payload.body, payload.dedupeKey, payload.origin), () => Effect.mapError(news.follow(payload.follow!), storageFailed)),
+        // A user in read-diffusion groups gets their news appended first (in turn with appends).
         Sync: ({ payload }) =>
-          storage.logRead(userId, payload.cursor, Math.min(Math.max(1, payload.limit), options.maxSyncPage)).pipe(
-            Effect.map(({ entries, head }) => {
-              const cursor = entries.length > 0 ? entries[entries.length - 1]!.seq : payload.cursor
-              return { entries: entries.map((entry) => entry.data), cursor, more: cursor < head.seq, epoch: head.epoch }
-            }),
-            Effect.mapError(storageFailed),
-            Rpc.fork
-          ),
+          news.following()
+            ? Effect.andThen(
+              Effect.mapError(news.mark((body) => append(body, undefined, undefined)), (error) => error._tag === "StorageError" ? storageFailed(error) : error),
+              read(payload.cursor, payload.limit)
+            )
+            : Rpc.fork(read(payload.cursor, payload.limit)),
         Head: () => Effect.succeed({ seq: head.seq, epoch: head.epoch })
       })
     })),

@@ -10,12 +10,18 @@
  * the sending path has to call this actor: it only ever calls ChangeLogs (and Group, for
  * recalls), which call nothing back — no actor cycle. The cache (position and the unread
  * messages' positions) is kept in storage so an activation does not reread the whole log.
+ *
+ * A read-diffusion group's messages are not in the user's log: its GroupNews markers say how far
+ * the group's log has come, and the actor reads the group's log from its own position in it
+ * (Group.Read, as the user: membership applies). The positions of those unread messages, and
+ * the read mark, are positions in the group's log: a read cursor per member, with nothing
+ * written per member per message.
  */
 import { Effect, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import type { WeftSettings } from "../cluster/Settings.ts"
-import { isGroupId } from "../protocol/groups.ts"
+import { type GroupEvent, isGroupId, startsReading } from "../protocol/groups.ts"
 import { MAX_CLIENT_MSG_ID_LENGTH, type ReadReceipt, type RecalledRecord, SYSTEM_SENDER } from "../protocol/messages.ts"
 import { type Change, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
@@ -47,6 +53,8 @@ export interface SentRecord {
   readonly sentAtMs: number
   /** The group's version when the message was posted (Groups.ts). */
   readonly groupVersion: number
+  /** Read-diffusion groups: the members whose own logs got a copy (mentions, replies). */
+  readonly copies?: ReadonlyArray<string> | undefined
   readonly recalledAtMs?: number | undefined
 }
 
@@ -72,7 +80,8 @@ export const UnreadCounts = Rpc.make("UnreadCounts", {
       conversation: Schema.String,
       count: Schema.Number,
       lastSeq: Schema.Number,
-      lastMessageId: Schema.String
+      lastMessageId: Schema.String,
+      lastGroupSeq: Schema.Number
     })),
     total: Schema.Number,
     seq: Schema.Number
@@ -100,12 +109,25 @@ interface Unread {
   overflowMaxSeq: number
 }
 
+/** The user's place in a read-diffusion group's log. */
+interface GroupPlace {
+  /** The group's log is applied up to here. */
+  scanned: number
+  /** The newest head its news announced, and the seq (in the user's log) of that news. */
+  head: number
+  newsAt: number
+  epoch: string
+}
+
 interface UnreadState {
   epoch: string
   /** The log is applied up to here. */
   scanned: number
   conversations: Record<string, Unread>
+  /** Read-diffusion groups of the user (their unread entries carry positions in the group's log). */
+  groups?: Record<string, GroupPlace>
 }
+
 
 const stateKey = (userId: string) => userKey(userId, "conversations")
 
@@ -129,6 +151,10 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
         ? { epoch: "", scanned: 0, conversations: {} }
         : decodeJson<UnreadState>(stored)
 
+      /** Where a conversation's newest unread message is in the user's log (for a group read by diffusion, its news). */
+      const recency = (conversation: string) =>
+        state.groups?.[conversation]?.newsAt ?? newestSeq(state.conversations[conversation]!)
+
       const unreadMessage = (conversation: string, seq: number, messageId: string) => {
         const entry = state.conversations[conversation] ??= { unread: [], overflow: 0, overflowMaxSeq: 0 }
         entry.unread.push([seq, messageId])
@@ -138,7 +164,7 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
         }
         const names = Object.keys(state.conversations)
         if (names.length > MAX_UNREAD_CONVERSATIONS) {
-          const oldest = names.reduce((a, b) => newestSeq(state.conversations[a]!) <= newestSeq(state.conversations[b]!) ? a : b)
+          const oldest = names.reduce((a, b) => recency(a) <= recency(b) ? a : b)
           delete state.conversations[oldest]
         }
       }
@@ -157,7 +183,23 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
       }
 
       const apply = (change: Change) => {
+        const event = change.group as GroupEvent | null | undefined
+        if (startsReading(event, userId)) {
+          const place = (state.groups ??= {})[event.groupId] ??= { scanned: 0, head: 0, newsAt: change.seq, epoch: "" }
+          place.scanned = Math.max(place.scanned, event.logSeq ?? 0)
+          place.head = Math.max(place.head, place.scanned)
+          return
+        }
+        const news = change.groupNews
+        const place = state.groups?.[news?.groupId ?? ""]
+        if (news && place !== undefined && news.seq > place.head) {
+          place.head = news.seq
+          place.newsAt = change.seq
+          return
+        }
         const message = change.message
+        // A copy of a read-diffusion group's message (a mention): it counts from the group's log.
+        if (message && message.groupId && state.groups?.[message.groupId] !== undefined) return
         if (message) {
           // What the user sent (from any device) is never unread.
           if (message.from !== userId) unreadMessage(message.groupId || message.from, change.seq, message.messageId)
@@ -169,8 +211,42 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
           return
         }
         const read = change.read as ReadReceipt | null | undefined
-        if (read && read.reader === userId) readUpTo(read.groupId || read.peer, read.readerSeq)
+        if (read && read.reader === userId) readUpTo(read.groupId || read.peer, read.groupSeq || read.readerSeq)
       }
+
+      /** An entry of a read-diffusion group's log. */
+      const applyGroupEntry = (groupId: string, change: Change) => {
+        const message = change.message
+        if (message && message.from !== userId) unreadMessage(groupId, change.seq, message.messageId)
+        const recalled = change.recalled as RecalledRecord | null | undefined
+        if (recalled) forget(groupId, ([, id]) => id !== recalled.messageId, false)
+      }
+
+      /** Reads the user's read-diffusion groups up to the heads their news announced. */
+      const catchUpGroups = Effect.gen(function*() {
+        let changed = false
+        for (const [groupId, place] of Object.entries(state.groups ?? {})) {
+          while (place.scanned < place.head) {
+            const page = yield* groups(groupId).Read({ caller: userId, cursor: place.scanned, limit: pageSize }).pipe(
+              // No longer readable (never a member since it converted): forget the group.
+              Effect.catchIf((error) => error.code === Status.NOT_A_MEMBER || error.code === Status.NOT_FOUND, () => Effect.succeed(undefined))
+            )
+            if (page === undefined) {
+              delete state.groups![groupId]
+              changed = true
+              break
+            }
+            if (place.epoch !== "" && page.epoch !== place.epoch) delete state.conversations[groupId]
+            place.epoch = page.epoch
+            for (const entry of page.entries) applyGroupEntry(groupId, Codecs.Change.decode(entry))
+            if (page.cursor === place.scanned) break
+            place.scanned = page.cursor
+            changed = true
+            if (!page.more) break
+          }
+        }
+        return changed
+      })
 
       /** Applies the log from the cached position to its head. */
       const catchUp = Effect.gen(function*() {
@@ -189,6 +265,7 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
           state.scanned = page.cursor
           if (!page.more) break
         }
+        if (yield* catchUpGroups) changed = true
         if (changed) yield* storage.set(stateKey(userId), encodeJson(state)).pipe(Effect.mapError(storageFailed))
       })
 
@@ -201,10 +278,13 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
           return yield* badRequest("conversation must be a user id or a group id")
         }
         yield* catchUp
-        if (!Number.isSafeInteger(seq) || seq < 0 || seq > state.scanned) {
-          return yield* badRequest(`seq ${seq} is past the end of your log (${state.scanned})`)
+        // A read-diffusion group is read up to a position of its own log.
+        const place = inGroup ? state.groups?.[conversation] : undefined
+        const end = place?.scanned ?? state.scanned
+        if (!Number.isSafeInteger(seq) || seq < 0 || seq > end) {
+          return yield* badRequest(`seq ${seq} is past the end of ${place ? "the group's log" : "your log"} (${end})`)
         }
-        const upTo = seq === 0 ? state.scanned : seq
+        const upTo = seq === 0 ? end : seq
         const entry = state.conversations[conversation]
         const read = entry?.unread.filter(([at]) => at <= upTo) ?? []
         const clearsOverflow = entry !== undefined && entry.overflow > 0 && upTo >= entry.overflowMaxSeq
@@ -215,8 +295,9 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
           peer: inGroup ? "" : conversation,
           groupId: inGroup ? conversation : "",
           messageId: read.at(-1)?.[1] ?? "",
-          readerSeq: upTo,
-          readAtMs: Date.now()
+          readerSeq: place ? 0 : upTo,
+          readAtMs: Date.now(),
+          ...(place ? { groupSeq: upTo } : {})
         }
         // The sender's devices learn it first: if the reader's own append then fails, a retry
         // still finds the messages unread and tells the sender again (harmless), never not at all.
@@ -235,8 +316,9 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
           .map(([conversation, entry]) => ({
             conversation,
             count: countOf(entry),
-            lastSeq: newestSeq(entry),
-            lastMessageId: entry.unread.at(-1)?.[1] ?? ""
+            lastSeq: recency(conversation),
+            lastMessageId: entry.unread.at(-1)?.[1] ?? "",
+            lastGroupSeq: state.groups?.[conversation] === undefined ? 0 : newestSeq(entry)
           }))
           .sort((a, b) => b.lastSeq - a.lastSeq)
         return {
@@ -278,7 +360,7 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
         const recalled: RecalledRecord = { messageId, from: userId, to: record.to, groupId: record.groupId, recalledAtMs }
         const written = record.groupId === ""
           ? recallDirect(recalled)
-          : groups(record.groupId).Recall({ recalled, version: record.groupVersion })
+          : groups(record.groupId).Recall({ recalled, version: record.groupVersion, copies: record.copies })
         const { seq } = yield* written.pipe(
           // Refused (the sender left the group): not recalled after all.
           Effect.tapError((error) =>

@@ -19,6 +19,7 @@ import {
   MAX_FILE_NAME_LENGTH,
   MAX_MEDIA_ID_LENGTH,
   MAX_MIME_TYPE_LENGTH,
+  MAX_MENTIONS,
   MAX_TEXT_LENGTH,
   type MessageRecord,
   messageRecord,
@@ -50,7 +51,10 @@ export const Send = Rpc.make("Send", {
     clientMsgId: Schema.String,
     media: Schema.NullOr(MediaRecord),
     /** The sender's connection that asked not to be pushed the message (Pusher.push). */
-    origin: Schema.optional(Schema.String)
+    origin: Schema.optional(Schema.String),
+    /** Group messages: members mentioned, and the message answered (protocol/messages.ts). */
+    mentions: Schema.optional(Schema.Array(Schema.String)),
+    replyTo: Schema.optional(Schema.String)
   },
   success: Schema.Struct({
     messageId: Schema.String,
@@ -58,7 +62,9 @@ export const Send = Rpc.make("Send", {
     sentAtMs: Schema.Number,
     duplicate: Schema.Boolean,
     /** The text as stored, when a hook rewrote the request's. */
-    text: Schema.optional(Schema.String)
+    text: Schema.optional(Schema.String),
+    /** A read-diffusion group: the message's sequence in the group's log (seq is then 0). */
+    groupSeq: Schema.optional(Schema.Number)
   }),
   error: WeftError
 }).annotate(DirectCall, true)
@@ -79,11 +85,25 @@ export const reused = (message: { readonly clientMsgId: string }) =>
 const isMediaType = (type: number) =>
   type === MessageType.IMAGE || type === MessageType.VOICE || type === MessageType.VIDEO || type === MessageType.FILE
 
+/** What is wrong with a message's mentions and reply_to, if anything. */
+const validateNamed = (request: SendRequest): string | undefined => {
+  const mentions = request.mentions ?? []
+  const replyTo = request.replyTo ?? ""
+  if (mentions.length === 0 && replyTo === "") return undefined
+  if (request.groupId === "") return "mentions and reply_to are for group messages"
+  if (mentions.length > MAX_MENTIONS) return `a message mentions at most ${MAX_MENTIONS} members`
+  if (mentions.some((userId) => !isValidUserId(userId))) return "mentions must be user ids"
+  if (replyTo.length > 2 * MAX_CLIENT_MSG_ID_LENGTH + 1) return "reply_to must be a message id"
+  return undefined
+}
+
 /** Checks everything that does not need storage: the message's shape and sizes. */
 const validate = (request: SendRequest): Effect.Effect<void, WeftError> => {
   if ((request.to === "") === (request.groupId === "")) {
     return Effect.fail(badRequest("exactly one of to and group_id must be set"))
   }
+  const named = validateNamed(request)
+  if (named !== undefined) return Effect.fail(badRequest(named))
   if (request.clientMsgId.length === 0 || request.clientMsgId.length > MAX_CLIENT_MSG_ID_LENGTH) {
     return Effect.fail(badRequest(`client_msg_id must have 1..${MAX_CLIENT_MSG_ID_LENGTH} characters`))
   }
@@ -187,10 +207,16 @@ export const layer = Messenger.toLayer(
       if (!isGroupId(message.groupId)) return yield* notFound(`no group ${JSON.stringify(message.groupId)}`)
       const posted = yield* groups(message.groupId).Post({ message, origin })
       yield* remember(
-        { to: "", groupId: message.groupId, sentAtMs: posted.sentAtMs, groupVersion: posted.version },
+        { to: "", groupId: message.groupId, sentAtMs: posted.sentAtMs, groupVersion: posted.version, copies: posted.copies },
         message.clientMsgId
       )
-      return { messageId: message.messageId, seq: posted.seq, sentAtMs: posted.sentAtMs, duplicate: posted.duplicate }
+      return {
+        messageId: message.messageId,
+        seq: posted.seq,
+        sentAtMs: posted.sentAtMs,
+        duplicate: posted.duplicate,
+        ...(posted.groupSeq > 0 ? { groupSeq: posted.groupSeq } : {})
+      }
     })
 
     /**
@@ -233,7 +259,9 @@ export const layer = Messenger.toLayer(
         text: request.text,
         clientMsgId: request.clientMsgId,
         sentAtMs: Date.now(),
-        media: request.media
+        media: request.media,
+        ...(request.mentions !== undefined && request.mentions.length > 0 ? { mentions: request.mentions } : {}),
+        ...(request.replyTo ? { replyTo: request.replyTo } : {})
       }
       const sent = yield* (request.groupId === "" ? sendDirect(message, original.origin) : sendToGroup(message, original.origin))
       if (hooks.afterMessage !== undefined && !sent.duplicate) {

@@ -17,7 +17,7 @@ import { applicationFlags, loadApplication } from "./application.ts"
 import { application } from "../server/Application.ts"
 
 const common = ["redis", "redis-cluster", "shard-lock-expiration-ms", "presence-ttl-ms", "cluster-secret", "host", "admin-port", "admin-host", "admin-token", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin", "notify-config",
-  "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address", "call-timeout-ms", ...applicationFlags]
+  "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address", "call-timeout-ms", "read-diffusion-threshold", ...applicationFlags]
 
 const peers = (source: Source | undefined): ReadonlyArray<string> =>
   source === undefined ? [] : source.value.split(",").map((peer) => peer.trim()).filter((peer) => peer !== "")
@@ -96,7 +96,10 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
     session: { throttle: throttle(get) },
     gateway: { host },
     admin: adminSettings(get),
-    features: { loginPolicy: loginPolicy(get("login-policy")) },
+    features: {
+      loginPolicy: loginPolicy(get("login-policy")),
+      readDiffusionThreshold: count(get("read-diffusion-threshold"), defaultSettings.features.readDiffusionThreshold)
+    },
     media: media(get),
     notify: loadNotifySettings(get("notify-config"), process.env)
   })

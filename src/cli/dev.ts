@@ -13,7 +13,7 @@ import { parsePort } from "./args.ts"
 import { applicationFlags, loadApplication } from "./application.ts"
 import { application } from "../server/Application.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { advertisedEndpoints, authFlags, authSettings, jsonLogs, loginPolicy, milliseconds, onOff, type Source, tlsFiles } from "./config.ts"
+import { advertisedEndpoints, authFlags, authSettings, count, jsonLogs, loginPolicy, milliseconds, onOff, type Source, tlsFiles } from "./config.ts"
 
 /** The innermost system error (EADDRINUSE, EACCES, ...) said in one line, naming the address. */
 export const explainStartupFailure = (error: unknown): string => {
@@ -58,6 +58,7 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
       "login-policy": { type: "string" },
+      "read-diffusion-threshold": { type: "string" },
       metrics: { type: "string" },
       advertise: { type: "string" },
       "call-timeout-ms": { type: "string" },
@@ -117,6 +118,10 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
     ),
     features: {
       webChat: true,
+      readDiffusionThreshold: count(
+        values["read-diffusion-threshold"] === undefined ? undefined : { value: values["read-diffusion-threshold"], origin: "--read-diffusion-threshold" },
+        defaultSettings.features.readDiffusionThreshold
+      ),
       loginPolicy: loginPolicy(values["login-policy"] === undefined ? undefined : { value: values["login-policy"], origin: "--login-policy" })
     }
   })

@@ -52,6 +52,8 @@ export interface ClientOptions {
    * history), or "head" to skip history and receive only what happens from now on.
    */
   readonly cursor?: number | "head" | undefined
+  /** Read-diffusion groups: the cursor of each group's log to resume from (`client.groupCursors`). */
+  readonly groupCursors?: Readonly<Record<string, number>> | undefined
   readonly epoch?: string | undefined
   /** Reconnect after a lost connection (default true), with exponential backoff and jitter. */
   readonly reconnect?: boolean | undefined
@@ -86,8 +88,13 @@ export type ClientState = "connecting" | "online" | "offline" | "closed"
 export interface ClientEvents {
   /** Every change of the user's log, once, in sequence order. */
   change: (change: Change) => void
-  /** A change that is a message (sent or received by this user). */
+  /**
+   * A change that is a message (sent or received by this user). For a message of a
+   * read-diffusion group's log, `seq` is its position in the group's log.
+   */
   message: (message: Message, seq: number) => void
+  /** An entry of a read-diffusion group's log (GroupCursors.ts), once, in the group's order. */
+  groupChange: (groupId: string, change: Change) => void
   /** A change that is an event of an application's own feature (server: userLogs().append). */
   appEvent: (event: AppEvent, seq: number) => void
   state: (state: ClientState) => void
@@ -116,4 +123,8 @@ export interface OutgoingMessage {
   readonly text?: string | undefined
   /** Required for IMAGE, VOICE, VIDEO and FILE messages. */
   readonly media?: Media | null | undefined
+  /** Group messages: members mentioned (@user). */
+  readonly mentions?: ReadonlyArray<string> | undefined
+  /** Group messages: the message_id this one answers. */
+  readonly replyTo?: string | undefined
 }

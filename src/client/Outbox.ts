@@ -79,7 +79,9 @@ export class Outbox {
         text: outgoing.message.text ?? "",
         clientMsgId: outgoing.clientMsgId,
         media: outgoing.message.media ?? null,
-        noEcho: true
+        noEcho: true,
+        mentions: outgoing.message.mentions ?? [],
+        replyTo: outgoing.message.replyTo ?? ""
       })
       .then(
         (ack) => {

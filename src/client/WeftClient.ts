@@ -15,22 +15,25 @@ import type { Frame } from "../protocol/Frame.ts"
 import {
   type AuthRequest,
   type AuthResponse,
+  type Change,
   type Codec,
   codec,
   Codecs,
   type SendMessageResponse,
   type SyncResponse
 } from "../protocol/Proto.ts"
+import { GroupCodecs } from "../protocol/groups.ts"
 import { RouteCodecs, type TransportName } from "../protocol/routes.ts"
 import { Status } from "../protocol/Status.ts"
 import { type BackoffSchedule, defaultBackoff, reconnectDelay } from "./Backoff.ts"
 import type { ClientEvents, ClientOptions, ClientState, OutgoingMessage } from "./ClientOptions.ts"
 import { isSilence } from "./errors.ts"
 import { type ClientTls, DisconnectedError, type FrameConnection, WeftRequestError } from "./FrameConnection.ts"
+import { groupEmitting, GroupCursors, readingGroups } from "./GroupCursors.ts"
 import { AdaptiveHeartbeat, type HeartbeatSchedule, pingOnSchedule } from "./Heartbeat.ts"
 import { HttpLink, nameCommand } from "./HttpLink.ts"
 import { type Link, openLink } from "./Links.ts"
-import { emitting, LogCursor } from "./LogCursor.ts"
+import { LogCursor } from "./LogCursor.ts"
 import { isRetryable, Outbox } from "./Outbox.ts"
 import { Router } from "./Router.ts"
 import type { Endpoint } from "./RouteStore.ts"
@@ -96,7 +99,8 @@ export class WeftClient {
     kicked: new Set(),
     unsolicited: new Set(),
     connected: new Set(),
-    heartbeat: new Set()
+    heartbeat: new Set(),
+    groupChange: new Set()
   }
   private readonly outbox = new Outbox(
     () => (this.stateValue === "online" ? this.connection : undefined),
@@ -127,9 +131,17 @@ export class WeftClient {
   private readonly replacedIds = new Set<number>()
   private establishing = 0
   private network: string
+  private readonly groupLogs: GroupCursors
 
   constructor(private readonly options: ClientOptions) {
-    this.log = new LogCursor(options.cursor, options.epoch, emitting(this.emit.bind(this)))
+    this.groupLogs = new GroupCursors(
+      options.groupCursors,
+      options.userId,
+      (groupId, cursor) =>
+        this.call(Command.SYNC_GROUP, GroupCodecs.SyncGroupRequest, GroupCodecs.SyncGroupResponse, { groupId, cursor, limit: 0 }),
+      groupEmitting(this.emit.bind(this))
+    )
+    this.log = new LogCursor(options.cursor, options.epoch, readingGroups(this.emit.bind(this), this.groupLogs))
     this.token = options.resumeToken
     this.deviceId = options.deviceId ?? randomUUID()
     this.upgradeDelayMs = options.upgradeAfterMs ?? DEFAULT_UPGRADE_MS
@@ -156,6 +168,11 @@ export class WeftClient {
 
   get epoch(): string | undefined {
     return this.log.epoch
+  }
+
+  /** Read-diffusion groups: the cursor of each group's log; persist it with `cursor`. */
+  get groupCursors(): Record<string, number> {
+    return this.groupLogs.snapshot
   }
 
   get sessionToken(): string | undefined {
@@ -377,6 +394,7 @@ export class WeftClient {
     this.early.delete(link)
     for (const frame of early) this.onPush(link, frame)
     if (behind) await this.sync()
+    void this.groupLogs.resume()
     this.outbox.flush()
     this.scheduleReport()
     this.scheduleUpgrade()
@@ -541,7 +559,9 @@ export class WeftClient {
    * done now, caught up by a sync.
    */
   private acknowledged(message: OutgoingMessage, clientMsgId: string, ack: SendMessageResponse): void {
-    const missing = this.log.acknowledged(message, clientMsgId, ack, (change) => Codecs.Change.decode(Codecs.Change.encode(change)))
+    const normalize = (change: Change) => Codecs.Change.decode(Codecs.Change.encode(change))
+    if (this.groupLogs.acknowledged(message, clientMsgId, ack, normalize)) return
+    const missing = this.log.acknowledged(message, clientMsgId, ack, normalize)
     if (missing === undefined) return
     setTimeout(() => void this.catchUpTo(missing.seq), missing.now ? 0 : this.rtt.timeoutMs).unref()
   }
@@ -604,6 +624,7 @@ export class WeftClient {
       return
     }
     const push = Codecs.Push.decode(frame.body)
+    if (push.groupId) return this.groupLogs.pushed(push.groupId, push.change)
     // A gap (or a sync already running): pull instead of trusting the push order.
     if (this.syncing !== undefined || !this.log.applyPush(push)) this.sync().catch((error) => this.emit("error", error))
   }

@@ -57,7 +57,9 @@ export const singleProcessSharding: Layer.Layer<Sharding.Sharding> = Sharding.la
   // Messages between actors of one process are handed over as they are, not encoded and decoded
   // again (10-15% of the CPU of a 1:1 message, measured with bench/one-to-one.js); the clustered
   // tests exercise the encoding of everything that crosses processes.
-  Layer.provide(ShardingConfig.layer({ entityMailboxCapacity: 4096, simulateRemoteSerialization: false }))
+  // Actors resident at once: the engine's default (10,000) is less than one write fan-out to a
+  // 10,000-member group activates (a ChangeLog per member); idle actors are passivated anyway.
+  Layer.provide(ShardingConfig.layer({ entityMailboxCapacity: 4096, simulateRemoteSerialization: false, maxResidentEntities: 200_000 }))
 )
 
 /** Dev mode's engine: actors, one-process sharding, in-process push; storage is supplied. */

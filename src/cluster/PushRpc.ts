@@ -15,7 +15,10 @@
  *   u8 3 (push to all but the origin connection, Pusher.push)
  *                | u16 n | userId | u16 n | epoch | u16 n | origin | f64 seq | change bytes
  *   u8 2 (kick)  | u16 n | userId | u16 n | filter as JSON | weft.v1.Kicked bytes (the rest)
+ *   u8 4 (group) | u16 n | groupId | f64 seq | u32 n | the gateway's members, "\n" between | change
  * Records to one gateway leave in the order they were pushed, so a user's changes arrive in order.
+ * An entry of a read-diffusion group's log is one record per gateway, naming the members whose
+ * connections that gateway holds.
  */
 import * as Net from "node:net"
 import { Effect, Layer } from "effect"
@@ -30,6 +33,14 @@ import { RecordCutter } from "./Records.ts"
 const PUSH = 1
 const KICK = 2
 const PUSH_BUT_ORIGIN = 3
+const GROUP = 4
+/**
+ * How long a runner trusts a member's gateways for group pushes: a 10k-member group would
+ * otherwise cost 10k presence look-ups per message. A member who comes online meanwhile learns
+ * the group's news at login (GroupNews) and from its next push's gap.
+ */
+const GROUP_PRESENCE_TTL_MS = 1_000
+const MAX_CACHED_PRESENCE = 200_000
 /** The largest record a gateway accepts (a change is bounded far below this by the frame limit). */
 const MAX_RECORD_BYTES = 16 * 1024 * 1024
 /** Bytes a runner lets wait for one gateway (connecting, or not reading) before it drops pushes. */
@@ -71,7 +82,27 @@ export const encodePush = (push: PushRecord): Buffer =>
     : record(PUSH_BUT_ORIGIN, [push.userId, push.epoch, push.origin], push.seq, push.data)
 export const encodeKick = (kick: KickRecord): Buffer => record(KICK, [kick.userId, JSON.stringify(kick.filter)], undefined, kick.kicked)
 
-export type Decoded = ({ readonly _tag: "Push" } & PushRecord) | ({ readonly _tag: "Kick" } & KickRecord)
+export interface GroupPushRecord {
+  readonly groupId: string
+  readonly userIds: ReadonlyArray<string>
+  readonly seq: number
+  readonly data: Uint8Array
+}
+
+/** The members go in the tail, behind a u32 length: a gateway may hold more of them than a u16 counts. */
+export const encodeGroupPush = (push: GroupPushRecord): Buffer => {
+  const users = Buffer.from(push.userIds.join("\n"))
+  const tail = Buffer.allocUnsafe(4 + users.length + push.data.length)
+  tail.writeUInt32BE(users.length, 0)
+  users.copy(tail, 4)
+  tail.set(push.data, 4 + users.length)
+  return record(GROUP, [push.groupId], push.seq, tail)
+}
+
+export type Decoded =
+  | ({ readonly _tag: "Push" } & PushRecord)
+  | ({ readonly _tag: "Kick" } & KickRecord)
+  | ({ readonly _tag: "GroupPush" } & GroupPushRecord)
 
 /** Cuts records out of a byte stream; `push` returns what is complete, or an error for a bad stream. */
 export class RecordDecoder {
@@ -97,6 +128,14 @@ const decodeRecord = (body: Buffer): Decoded => {
     return body.toString("utf8", at - length, at)
   }
   const userId = string()
+  if (kind === GROUP) {
+    // (The string is the group's id; the tail starts with the members this gateway holds.)
+    const seq = body.readDoubleBE(at)
+    const usersLength = body.readUInt32BE(at + 8)
+    const users = body.toString("utf8", at + 12, at + 12 + usersLength)
+    const data = new Uint8Array(body.subarray(at + 12 + usersLength))
+    return { _tag: "GroupPush", groupId: userId, userIds: users === "" ? [] : users.split("\n"), seq, data }
+  }
   const middle = string()
   if (kind === PUSH || kind === PUSH_BUT_ORIGIN) {
     const origin = kind === PUSH_BUT_ORIGIN ? string() : undefined
@@ -112,6 +151,7 @@ const decodeRecord = (body: Buffer): Decoded => {
 export const deliver = (registry: ConnectionRegistry["Service"], records: ReadonlyArray<Decoded>) => {
   for (const r of records) {
     if (r._tag === "Push") registry.pushNow(r.userId, r.data, r.origin)
+    else if (r._tag === "GroupPush") registry.pushGroupNow(r.groupId, r.userIds, r.data)
     else registry.kickNow(r.userId, r.filter, encodeFrame(Command.KICKED, 0, r.kicked))
   }
 }
@@ -202,10 +242,9 @@ class GatewayLink {
   }
 }
 
-interface Outgoing {
-  readonly userId: string
-  readonly bytes: Buffer
-}
+type Outgoing =
+  | { readonly userId: string; readonly bytes: Buffer; readonly group?: undefined }
+  | { readonly userId?: undefined; readonly group: Omit<GroupPushRecord, "userIds">; readonly members: ReadonlyArray<string> }
 
 /**
  * Runner side: the Pusher of clustered mode. Pushes queue until the end of the event-loop turn;
@@ -243,17 +282,37 @@ export const pusherLayer = (secret: string): Layer.Layer<Pusher, never, Presence
     let previous: Promise<void> = Promise.resolve()
     let dropped = 0
 
+    // Group members' gateways, trusted for GROUP_PRESENCE_TTL_MS (see there).
+    const memberGateways = new Map<string, { readonly gateways: ReadonlyArray<string>; readonly until: number }>()
+
     const write = (batch: ReadonlyArray<Outgoing>, users: ReadonlyArray<string>, gateways: ReadonlyArray<ReadonlyArray<string>>) => {
       const where = new Map<string, ReadonlyArray<string>>()
       users.forEach((user, i) => where.set(user, gateways[i]!))
       const perGateway = new Map<string, { records: Array<Buffer>; bytes: number }>()
+      const add = (address: string, bytes: Buffer) => {
+        let entry = perGateway.get(address)
+        if (entry === undefined) perGateway.set(address, entry = { records: [], bytes: 0 })
+        entry.records.push(bytes)
+        entry.bytes += bytes.length
+      }
+      const until = Date.now() + GROUP_PRESENCE_TTL_MS
+      if (memberGateways.size > MAX_CACHED_PRESENCE) memberGateways.clear()
       for (const out of batch) {
-        for (const address of where.get(out.userId) ?? []) {
-          let entry = perGateway.get(address)
-          if (entry === undefined) perGateway.set(address, entry = { records: [], bytes: 0 })
-          entry.records.push(out.bytes)
-          entry.bytes += out.bytes.length
+        if (out.group === undefined) {
+          for (const address of where.get(out.userId) ?? []) add(address, out.bytes)
+          continue
         }
+        const byGateway = new Map<string, Array<string>>()
+        for (const member of out.members) {
+          const looked = where.get(member)
+          if (looked !== undefined) memberGateways.set(member, { gateways: looked, until })
+          for (const address of looked ?? memberGateways.get(member)?.gateways ?? []) {
+            const list = byGateway.get(address)
+            if (list === undefined) byGateway.set(address, [member])
+            else list.push(member)
+          }
+        }
+        for (const [address, userIds] of byGateway) add(address, encodeGroupPush({ ...out.group, userIds }))
       }
       for (const [address, { records, bytes }] of perGateway) {
         if (!linkTo(address).send(records, bytes)) dropped += records.length
@@ -268,7 +327,17 @@ export const pusherLayer = (secret: string): Layer.Layer<Pusher, never, Presence
       const batch = queued
       queued = []
       if (stopped) return
-      const users = [...new Set(batch.map((out) => out.userId))]
+      const wanted = new Set<string>()
+      const now = Date.now()
+      for (const out of batch) {
+        if (out.group === undefined) wanted.add(out.userId)
+        else {
+          for (const member of out.members) {
+            if ((memberGateways.get(member)?.until ?? 0) <= now) wanted.add(member)
+          }
+        }
+      }
+      const users = [...wanted]
       const lookup = new Promise<ReadonlyArray<ReadonlyArray<string>>>((resolve) =>
         run(Effect.forEach(users, presence.gatewaysOf, { concurrency: "unbounded" })).addObserver((exit) =>
           resolve(exit._tag === "Success" ? exit.value : [])
@@ -279,15 +348,17 @@ export const pusherLayer = (secret: string): Layer.Layer<Pusher, never, Presence
       })
     }
 
-    const enqueue = (userId: string, bytes: Buffer) => {
+    const enqueue = (out: Outgoing) => {
       if (queued.length === 0) setImmediate(flush)
-      queued.push({ userId, bytes })
+      queued.push(out)
     }
 
     return Pusher.of({
       push: (userId, entry, epoch, origin) =>
-        Effect.sync(() => enqueue(userId, encodePush({ userId, epoch, seq: entry.seq, data: entry.data, origin }))),
-      kick: (userId, filter, kicked) => Effect.sync(() => enqueue(userId, encodeKick({ userId, filter, kicked })))
+        Effect.sync(() => enqueue({ userId, bytes: encodePush({ userId, epoch, seq: entry.seq, data: entry.data, origin }) })),
+      pushGroup: (groupId, members, entry) =>
+        Effect.sync(() => enqueue({ group: { groupId, seq: entry.seq, data: entry.data }, members })),
+      kick: (userId, filter, kicked) => Effect.sync(() => enqueue({ userId, bytes: encodeKick({ userId, filter, kicked }) }))
     })
   })
 )

@@ -55,6 +55,11 @@ export interface FeatureSettings {
   /** Devices per user: any number, one per platform, or one (a new login kicks the older). */
   readonly loginPolicy: "allow-many" | "one-per-platform" | "kick-older"
   readonly maxGroupMembers: number
+  /**
+   * Groups with more members than this keep their messages in a log of their own (read
+   * diffusion, docs/groups.md); a group may set its own (GroupSettings).
+   */
+  readonly readDiffusionThreshold: number
   readonly maxAvatarBytes: number
   readonly maxLogReportBytes: number
   /** A user's newest reports kept; an upload beyond drops that user's oldest. */
@@ -107,7 +112,8 @@ export const defaultSettings: WeftSettings = {
   features: {
     recallWindowMs: 2 * 60_000,
     loginPolicy: "allow-many",
-    maxGroupMembers: 500,
+    maxGroupMembers: 10_000,
+    readDiffusionThreshold: 500,
     maxAvatarBytes: 256 * 1024,
     maxLogReportBytes: 1024 * 1024,
     maxLogReportsPerUser: 20,

@@ -7,7 +7,7 @@ import { Context, Effect, Layer, Metric, type Scope } from "effect"
 import { pushesTotal, record } from "../metrics/Instruments.ts"
 import { Command } from "../protocol/Command.ts"
 import { encodeFrame } from "../protocol/Frame.ts"
-import { encodePushFrame } from "../protocol/prebuilt.ts"
+import { encodeGroupPushFrame, encodePushFrame } from "../protocol/prebuilt.ts"
 import type { LogEntry } from "../storage/Storage.ts"
 
 export interface PushTarget {
@@ -53,6 +53,11 @@ export class ConnectionRegistry extends Context.Service<ConnectionRegistry, {
   readonly kick: (userId: string, filter: KickFilter, frame: Uint8Array) => Effect.Effect<number>
   /** `pushToConnections` as a plain call, for a batch of pushes from another process. */
   readonly pushNow: (userId: string, change: Uint8Array, origin?: string) => number
+  /**
+   * Sends an entry of a read-diffusion group's log to the live connections of those of
+   * `userIds` on this gateway (one frame, made once); returns how many got it.
+   */
+  readonly pushGroupNow: (groupId: string, userIds: ReadonlyArray<string>, change: Uint8Array) => number
   /** `kick` as a plain call. */
   readonly kickNow: (userId: string, filter: KickFilter, frame: Uint8Array) => number
   readonly connectionsOf: (userId: string) => ReadonlyArray<PushTarget>
@@ -95,6 +100,20 @@ export const make = Effect.sync(() => {
     return pushed
   }
 
+  const pushGroupNow = (groupId: string, userIds: ReadonlyArray<string>, change: Uint8Array): number => {
+    let frame: Uint8Array | undefined
+    let count = 0
+    for (const userId of userIds) {
+      const targets = byUser.get(userId)
+      if (targets === undefined) continue
+      frame ??= encodeGroupPushFrame(groupId, change)
+      for (const target of targets) target.offer(frame)
+      count += targets.size
+    }
+    if (count > 0) record(pushesTotal, count)
+    return count
+  }
+
   const kickNow = (userId: string, filter: KickFilter, frame: Uint8Array): number => {
     let kicked = 0
     for (const target of [...(byUser.get(userId) ?? [])]) {
@@ -117,6 +136,7 @@ export const make = Effect.sync(() => {
     add,
     remove: drop,
     pushNow,
+    pushGroupNow,
     kickNow,
     connectionsOf: (userId) => [...(byUser.get(userId) ?? [])],
     size: () => count

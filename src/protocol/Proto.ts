@@ -212,6 +212,10 @@ export interface Message {
   readonly groupId?: string | undefined
   /** The media of an IMAGE, VOICE, VIDEO or FILE message. */
   readonly media?: Media | null | undefined
+  /** Group messages: the members mentioned. */
+  readonly mentions?: ReadonlyArray<string> | undefined
+  /** Group messages: the message_id answered. */
+  readonly replyTo?: string | undefined
 }
 
 /**
@@ -228,6 +232,8 @@ export interface Change {
   readonly contact?: any
   readonly profile?: any
   readonly group?: any
+  /** A read-diffusion group's log has news (protocol/groups.ts GroupNews). */
+  readonly groupNews?: { readonly groupId: string; readonly seq: number } | null | undefined
   readonly moment?: any
   readonly mediaReady?: any
   /** An application's own event (server/UserLog.ts). */
@@ -261,6 +267,8 @@ export interface SyncResponse {
 export interface Push {
   readonly change: Change
   readonly epoch: string
+  /** Set when the change is an entry of this read-diffusion group's log (its seq is the group's). */
+  readonly groupId?: string | undefined
 }
 
 export interface SendMessageRequest {
@@ -275,6 +283,10 @@ export interface SendMessageRequest {
   readonly media?: Media | null | undefined
   /** The client applies its own message from the acknowledgement: no push of it to this connection. */
   readonly noEcho?: boolean | undefined
+  /** Group messages: members mentioned. */
+  readonly mentions?: ReadonlyArray<string> | undefined
+  /** Group messages: the message_id answered. */
+  readonly replyTo?: string | undefined
   readonly base?: BaseRequest | null | undefined
 }
 
@@ -286,6 +298,8 @@ export interface SendMessageResponse {
   readonly duplicate: boolean
   /** The text as stored, when a hook rewrote the request's. */
   readonly text?: string | null | undefined
+  /** A read-diffusion group: the message's sequence in the group's log (seq is then 0). */
+  readonly groupSeq?: number | undefined
 }
 
 /** Body of COMMAND_KICKED frames. */

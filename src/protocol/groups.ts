@@ -1,15 +1,20 @@
 /** The messages of the groups feature (proto/weft/v1/groups.proto) and the form of group ids. */
 import { randomBytes } from "node:crypto"
-import { type BaseRequest, type BaseResponse, codec } from "./Proto.ts"
+import { type BaseRequest, type BaseResponse, type Change, codec } from "./Proto.ts"
 
-/** weft.v1.GroupEventKind. */
-export const GroupEventKind = {
-  CREATED: 1,
-  MEMBERS_ADDED: 2,
-  MEMBER_REMOVED: 3,
-  MEMBER_LEFT: 4,
-  RENAMED: 5
-} as const
+export { GroupEventKind, startsReading } from "./groupEvents.ts"
+
+/** weft.v1.GroupSettings: 0 and false mean the server's defaults. */
+export interface GroupSettings {
+  readonly readDiffusionThreshold: number
+  readonly historyVisible: boolean
+}
+
+/** weft.v1.GroupNews (Change.group_news). */
+export interface GroupNews {
+  readonly groupId: string
+  readonly seq: number
+}
 
 /**
  * "g:" and 128 random bits in base64url: unguessable, a valid entity id, and never a user id
@@ -32,6 +37,9 @@ export interface GroupEvent {
   readonly name: string
   readonly owner: string
   readonly memberCount: number
+  readonly readDiffusion?: boolean | undefined
+  readonly logSeq?: number | undefined
+  readonly settings?: GroupSettings | null | undefined
 }
 
 export interface GroupMember {
@@ -45,11 +53,15 @@ export interface GroupInfo {
   readonly owner: string
   readonly members: ReadonlyArray<GroupMember>
   readonly createdAtMs: number
+  readonly settings?: GroupSettings | null | undefined
+  readonly readDiffusion?: boolean | undefined
+  readonly logSeq?: number | undefined
 }
 
 export interface CreateGroupRequest {
   readonly name: string
   readonly members: ReadonlyArray<string>
+  readonly settings?: GroupSettings | null | undefined
   readonly base?: BaseRequest | null | undefined
 }
 
@@ -97,6 +109,28 @@ export interface ListMembersResponse {
   readonly group: GroupInfo
 }
 
+export interface SyncGroupRequest {
+  readonly groupId: string
+  readonly cursor: number
+  readonly limit: number
+  readonly base?: BaseRequest | null | undefined
+}
+
+/** `changes` as decoded Changes (the server writes them as stored, see prebuilt.ts). */
+export interface SyncGroupResponse {
+  readonly base: BaseResponse
+  readonly changes: ReadonlyArray<Change>
+  readonly cursor: number
+  readonly more: boolean
+  readonly epoch: string
+}
+
+export interface SetGroupSettingsRequest {
+  readonly groupId: string
+  readonly settings: GroupSettings
+  readonly base?: BaseRequest | null | undefined
+}
+
 /** The responses that carry nothing but the base response. */
 export interface EmptyResponse {
   readonly base: BaseResponse
@@ -116,5 +150,10 @@ export const GroupCodecs = {
   RenameGroupRequest: codec<RenameGroupRequest>("RenameGroupRequest"),
   RenameGroupResponse: codec<EmptyResponse>("RenameGroupResponse"),
   ListMembersRequest: codec<ListMembersRequest>("ListMembersRequest"),
-  ListMembersResponse: codec<ListMembersResponse>("ListMembersResponse")
+  ListMembersResponse: codec<ListMembersResponse>("ListMembersResponse"),
+  GroupNews: codec<GroupNews>("GroupNews"),
+  SyncGroupRequest: codec<SyncGroupRequest>("SyncGroupRequest"),
+  SyncGroupResponse: codec<SyncGroupResponse>("SyncGroupResponse"),
+  SetGroupSettingsRequest: codec<SetGroupSettingsRequest>("SetGroupSettingsRequest"),
+  SetGroupSettingsResponse: codec<EmptyResponse>("SetGroupSettingsResponse")
 } as const

@@ -58,6 +58,8 @@ export interface ReadReceipt {
   readonly messageId: string
   readonly readerSeq: number
   readonly readAtMs: number
+  /** A read-diffusion group: read up to this sequence of the group's log. */
+  readonly groupSeq?: number | undefined
 }
 
 export interface RecallMessageRequest {
@@ -93,6 +95,7 @@ export interface UnreadCount {
   readonly count: number
   readonly lastSeq: number
   readonly lastMessageId: string
+  readonly lastGroupSeq?: number | undefined
 }
 
 export interface UnreadCountsResponse {
@@ -123,6 +126,10 @@ export interface MessageRecord {
   readonly clientMsgId: string
   readonly sentAtMs: number
   readonly media: MediaRecord | null
+  /** Group messages: members mentioned (absent when none). */
+  readonly mentions?: ReadonlyArray<string> | undefined
+  /** Group messages: the message answered (absent when none). */
+  readonly replyTo?: string | undefined
 }
 
 /** A weft.v1.MessageRecalled with every field present. */
@@ -150,8 +157,22 @@ export const messageRecord = (message: Message): MessageRecord => ({
   text: message.text,
   clientMsgId: message.clientMsgId,
   sentAtMs: message.sentAtMs,
-  media: mediaRecord(message.media)
+  media: mediaRecord(message.media),
+  ...(message.mentions !== undefined && message.mentions.length > 0 ? { mentions: message.mentions } : {}),
+  ...(message.replyTo ? { replyTo: message.replyTo } : {})
 })
+
+/** Mentions and replies at most per message. */
+export const MAX_MENTIONS = 50
+
+/** The users a group message names: its mentions and the sender of the message it answers. */
+export const namedUsers = (message: MessageRecord): ReadonlyArray<string> => {
+  const named = new Set(message.mentions ?? [])
+  const slash = message.replyTo?.indexOf("/") ?? -1
+  if (slash > 0) named.add(message.replyTo!.slice(0, slash))
+  named.delete(message.from)
+  return [...named]
+}
 
 export const MessageCodecs = {
   Media: codec<Media>("Media"),

@@ -5,7 +5,7 @@
  */
 import protobuf from "protobufjs"
 import { Command } from "./Command.ts"
-import { HEADER_SIZE, PROTOCOL_VERSION } from "./Frame.ts"
+import { encodeFrame, HEADER_SIZE, PROTOCOL_VERSION } from "./Frame.ts"
 import { type AuthResponse, Codecs } from "./Proto.ts"
 
 const LEN = 2
@@ -38,6 +38,13 @@ export const encodePushFrame = (change: Uint8Array): Uint8Array => {
   out.set(change, at)
   return out
 }
+
+/**
+ * A PUSH frame of an entry of a read-diffusion group's log: weft.v1.Push { change = 1,
+ * group_id = 3 }. Made once per entry, whatever the number of members it goes to.
+ */
+export const encodeGroupPushFrame = (groupId: string, change: Uint8Array): Uint8Array =>
+  encodeFrame(Command.PUSH, 0, protobuf.Writer.create().uint32(tag(1)).bytes(change).uint32(tag(3)).string(groupId).finish())
 
 /**
  * weft.v1.AuthResponse with its `sync` (field 8) given as an encoded SyncResponse (see

@@ -201,7 +201,14 @@ export const openApiDocument = {
           name: { type: "string" },
           owner: ref("UserId"),
           members: { type: "array", items: { type: "object", properties: { userId: ref("UserId"), joinedAtMs: { type: "integer" } } } },
-          createdAtMs: { type: "integer" }
+          createdAtMs: { type: "integer" },
+          settings: {
+            type: "object",
+            description: "0 and false: the server's defaults (docs/groups.md)",
+            properties: { readDiffusionThreshold: { type: "integer" }, historyVisible: { type: "boolean" } }
+          },
+          readDiffusion: { type: "boolean", description: "the group keeps its messages in its own log" },
+          logSeq: { type: "integer", description: "read diffusion: the head of the group's log" }
         }
       },
       Devices: {

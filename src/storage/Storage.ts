@@ -67,6 +67,11 @@ export class Storage extends Context.Service<Storage, {
     userId: string,
     request: AppendRequest
   ) => Effect.Effect<AppendResult, StorageError | SequenceConflict>
+  /**
+   * The entry appended under `dedupeKey`, if the key has not expired: whether a log already holds
+   * a change, without writing (a group converting to its own log asks the sender's log, Groups.ts).
+   */
+  readonly logDeduped: (userId: string, dedupeKey: string) => Effect.Effect<LogEntry | undefined, StorageError>
   /** Entries with seq > afterSeq, oldest first, at most `limit`. */
   readonly logRead: (userId: string, afterSeq: number, limit: number) => Effect.Effect<LogPage, StorageError>
   /**

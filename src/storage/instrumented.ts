@@ -22,6 +22,24 @@ export const storageLatency = labelled((attributes) =>
   })
 )
 
+export const storageWrittenBytes = labelled((attributes) =>
+  Metric.counter("weft_storage_written_bytes_total", {
+    description: "Bytes of values and log entries written to storage, by operation (keys and dedupe keys not counted)",
+    incremental: true,
+    attributes
+  })
+)
+
+/** Counts the bytes of `value` once the operation succeeds and `stored` says it wrote them. */
+const written = (operation: string) => {
+  const counter = storageWrittenBytes({ operation })
+  return <A, E>(effect: Effect.Effect<A, E>, value: Uint8Array, stored: (result: A) => boolean = () => true) =>
+    Effect.map(effect, (result) => {
+      if (stored(result)) record(counter, value.length)
+      return result
+    })
+}
+
 /** The series of one operation. */
 const seriesOf = (operation: string) => ({
   latency: storageLatency({ operation }),
@@ -57,21 +75,25 @@ export const instrumented = <E, R>(inner: Layer.Layer<Storage, E, R>): Layer.Lay
         logHead: measurer("log_head"),
         logAppend: measurer("log_append"),
         logRead: measurer("log_read"),
+        logDeduped: measurer("log_deduped"),
         mapGet: measurer("map_get"),
         mapSet: measurer("map_set"),
         mapRemove: measurer("map_remove"),
         mapEntries: measurer("map_entries")
       }
+      const bytes = { set: written("set"), logAppend: written("log_append"), mapSet: written("map_set") }
       return Storage.of({
         get: (key) => measure.get(storage.get(key)),
-        set: (key, value, options) => measure.set(storage.set(key, value, options)),
+        set: (key, value, options) => measure.set(bytes.set(storage.set(key, value, options), value, (stored) => stored)),
         remove: (key) => measure.remove(storage.remove(key)),
         increment: (key, by, ttlMs) => measure.increment(storage.increment(key, by, ttlMs)),
         logHead: (userId) => measure.logHead(storage.logHead(userId)),
-        logAppend: (userId, request) => measure.logAppend(storage.logAppend(userId, request)),
+        logAppend: (userId, request) =>
+          measure.logAppend(bytes.logAppend(storage.logAppend(userId, request), request.data, (result) => result._tag === "Appended")),
         logRead: (userId, afterSeq, limit) => measure.logRead(storage.logRead(userId, afterSeq, limit)),
+        logDeduped: (userId, dedupeKey) => measure.logDeduped(storage.logDeduped(userId, dedupeKey)),
         mapGet: (key, field) => measure.mapGet(storage.mapGet(key, field)),
-        mapSet: (key, field, value) => measure.mapSet(storage.mapSet(key, field, value)),
+        mapSet: (key, field, value) => measure.mapSet(bytes.mapSet(storage.mapSet(key, field, value), value)),
         mapRemove: (key, field) => measure.mapRemove(storage.mapRemove(key, field)),
         mapEntries: (key) => measure.mapEntries(storage.mapEntries(key))
       })

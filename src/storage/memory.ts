@@ -93,6 +93,11 @@ export const makeMemory = Effect.gen(function*() {
       }),
     logHead: (userId) => Effect.sync(() => headOf(logOf(userId))),
     logAppend: (userId, request) => Effect.suspend(() => append(userId, request)),
+    logDeduped: (userId, dedupeKey) =>
+      Effect.sync(() => {
+        const seen = logs.get(userId)?.dedupe.get(dedupeKey)
+        return seen === undefined || seen.expiresAt <= now() ? undefined : { seq: seen.seq, data: seen.value }
+      }),
     logRead: (userId, afterSeq, limit) =>
       Effect.sync(() => {
         const log = logOf(userId)

@@ -97,6 +97,13 @@ if KEYS[4] then
 end
 return { 'appended', tonumber(ARGV[2]) }`
 
+// KEYS: dedupe, entries. Reply: { seq, data } | nil.
+const logDedupedLua = `local seen = redis.call('GET', KEYS[1])
+if not seen then return nil end
+local data = redis.call('HGET', KEYS[2], seen)
+if not data then return nil end
+return { tonumber(seen), data }`
+
 // KEYS: counter. ARGV: by, TTL ms ('' = none). The TTL applies only to a counter this call creates.
 const incrementLua = `local created = redis.call('EXISTS', KEYS[1]) == 0
 local by = tonumber(ARGV[1])
@@ -216,6 +223,7 @@ export const makeRedis = Effect.fnUntraced(function*(options: RedisStorageOption
   const logReadScript = script("weftLogRead", logReadLua, 3)
   const logAppendScript = script("weftLogAppend", logAppendLua) // 3 or 4 keys
   const incrementScript = script("weftIncrement", incrementLua, 1)
+  const logDedupedScript = script("weftLogDeduped", logDedupedLua, 2)
 
   const run = <A>(operation: string, f: () => Promise<A>): Effect.Effect<A, StorageError> =>
     Effect.tryPromise({ try: f, catch: (cause) => new StorageError({ operation, cause }) })
@@ -252,6 +260,14 @@ export const makeRedis = Effect.fnUntraced(function*(options: RedisStorageOption
         })
       )
     },
+    logDeduped: (userId, dedupeKey) =>
+      run("logDeduped", () => logDedupedScript(userKey(userId, "log", "dedupe", dedupeKey), logKeys(userId)[2])).pipe(
+        Effect.map((reply) => {
+          if (reply === null) return undefined
+          const [seq, data] = reply as [number, Buffer]
+          return { seq: Number(seq), data: toBytes(data) }
+        })
+      ),
     logRead: (userId, afterSeq, limit) =>
       run("logRead", () => logReadScript(...logKeys(userId), newEpoch(), Math.floor(afterSeq), Math.max(0, Math.floor(limit)))).pipe(
         Effect.map((reply) => {

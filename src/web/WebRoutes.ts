@@ -20,7 +20,7 @@ const distDir = fileURLToPath(new URL("../../dist/", import.meta.url))
 const protobufBrowserBuild = createRequire(import.meta.url).resolve("protobufjs/dist/protobuf.min.js")
 
 /** The only compiled files a browser may fetch: the browser SDK, the page, and what they import. */
-const BROWSER_SCRIPT = /^(web\/(sdk|chat)\/[A-Za-z]+\.js|protocol\/(Frame|Command|Status)\.js|client\/(errors|Backoff|SendOrder|LogCursor|RttEstimator)\.js)$/
+const BROWSER_SCRIPT = /^(web\/(sdk|chat)\/[A-Za-z]+\.js|protocol\/(Frame|Command|Status|groupEvents)\.js|client\/(errors|Backoff|SendOrder|LogCursor|RttEstimator|GroupCursors)\.js)$/
 
 const JAVASCRIPT = "text/javascript; charset=utf-8"
 // The SDK, protobufjs and the schema are public and the same for everyone: an app's own pages, on

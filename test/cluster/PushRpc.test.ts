@@ -1,11 +1,11 @@
 /**
- * The push channel's records survive any cut of the byte stream: a gateway reads pushes and kicks
+ * The push channel's records survive any cut of the byte stream: a gateway reads pushes, group pushes and kicks
  * from a runner as TCP delivers them, in pieces of any size, and a stream that is not records
  * (an oversized or truncated length) is refused rather than buffered.
  */
 import { describe, expect, it } from "vitest"
 import { Effect } from "effect"
-import { deliver, encodeKick, encodePush, RecordDecoder } from "../../src/cluster/PushRpc.ts"
+import { deliver, encodeGroupPush, encodeKick, encodePush, RecordDecoder } from "../../src/cluster/PushRpc.ts"
 import * as ConnectionRegistry from "../../src/gateway/ConnectionRegistry.ts"
 
 const bytes = (...values: Array<number>) => new Uint8Array(values)
@@ -16,7 +16,9 @@ describe("push channel records", () => {
       encodePush({ userId: "alice", epoch: "e1", seq: 1, data: bytes(8, 1, 18, 2, 104, 105) }),
       encodeKick({ userId: "bob", filter: { sessionToken: "s", exceptSessionToken: "t" }, kicked: bytes(8, 161, 31) }),
       encodePush({ userId: "ünïcode", epoch: "", seq: 2 ** 40, data: new Uint8Array(70_000).fill(7) }),
-      encodePush({ userId: "carol", epoch: "e2", seq: 3, data: bytes(8, 3), origin: "g1.42" })
+      encodePush({ userId: "carol", epoch: "e2", seq: 3, data: bytes(8, 3), origin: "g1.42" }),
+      // One record for the members of a big group on this gateway: far more names than a u16 holds.
+      encodeGroupPush({ groupId: "g:abc", userIds: Array.from({ length: 8000 }, (_, i) => `member-${i}`), seq: 9, data: bytes(8, 9) })
     ]
     const stream = Buffer.concat(records)
     for (const cut of [1, 3, 7, 64, 1000, stream.length]) {
@@ -27,12 +29,15 @@ describe("push channel records", () => {
         if (decoded instanceof Error) throw decoded
         out.push(...decoded)
       }
-      expect(out.map((r) => r._tag), `cut ${cut}`).toEqual(["Push", "Kick", "Push", "Push"])
+      expect(out.map((r) => r._tag), `cut ${cut}`).toEqual(["Push", "Kick", "Push", "Push", "GroupPush"])
       expect(out[0]).toEqual({ _tag: "Push", userId: "alice", epoch: "e1", seq: 1, data: bytes(8, 1, 18, 2, 104, 105), origin: undefined })
       expect(out[3]).toEqual({ _tag: "Push", userId: "carol", epoch: "e2", seq: 3, data: bytes(8, 3), origin: "g1.42" })
       expect(out[1]).toEqual({ _tag: "Kick", userId: "bob", filter: { sessionToken: "s", exceptSessionToken: "t" }, kicked: bytes(8, 161, 31) })
       const last = out[2]!
       expect(last._tag === "Push" && [last.userId, last.seq, last.data.length, last.data[69_999]]).toEqual(["ünïcode", 2 ** 40, 70_000, 7])
+      const group = out[4]!
+      expect(group._tag === "GroupPush" && [group.groupId, group.userIds.length, group.userIds[7999], group.seq, group.data])
+        .toEqual(["g:abc", 8000, "member-7999", 9, bytes(8, 9)])
     }
   })
 

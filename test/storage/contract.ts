@@ -145,6 +145,24 @@ export const storageContract = (name: string, layer: Layer.Layer<Storage, unknow
         assertEntries(page.entries, [[2, "two"]])
       }))
 
+    it.effect("logDeduped finds the entry a dedupe key appended, without writing; nothing for an unknown or expired key", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const user = unique("g:log")
+        assert.strictEqual(yield* storage.logDeduped(user, "m1"), undefined)
+        yield* storage.logAppend(user, { seq: 1, data: bytes("one") })
+        assertAppended(yield* storage.logAppend(user, { seq: 2, data: binary, dedupeKey: "m1", dedupeTtlMs: 10_000 }), 2)
+        assertAppended(yield* storage.logAppend(user, { seq: 3, data: bytes("short"), dedupeKey: "m2", dedupeTtlMs: 60 }), 3)
+        const found = yield* storage.logDeduped(user, "m1")
+        assert.strictEqual(found?.seq, 2)
+        assertBytes(found?.data, binary)
+        assert.strictEqual(yield* storage.logDeduped(user, "other"), undefined)
+        assert.strictEqual(yield* storage.logDeduped(unique("user"), "m1"), undefined)
+        assert.strictEqual((yield* storage.logHead(user)).seq, 3)
+        yield* Effect.sleep("150 millis")
+        assert.strictEqual(yield* storage.logDeduped(user, "m2"), undefined)
+      }))
+
     it.effect("a dedupe key is forgotten after its ttl", () =>
       Effect.gen(function*() {
         const storage = yield* Storage

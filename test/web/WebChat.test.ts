@@ -512,6 +512,41 @@ describe("the browser SDK used directly by a page script (as docs/web.md shows)"
     terminal.client.close()
     await page.close()
   })
+
+  it("in a read-diffusion group: what was missed comes from the group's log, what is new by push, each once", async () => {
+    const uli = uniqueUser("uli")
+    const vic = await nodeUser(uniqueUser("vic"))
+    await register({ host: server.host, port: server.port }, uli, PASSWORD)
+    // Above its own threshold from the start: the group keeps its messages in its own log.
+    const group = await createGroup(vic.client, "big room", [uli], { readDiffusionThreshold: 1 })
+    expect(group.readDiffusion).toBe(true)
+    await sendToGroup(vic.client, group.groupId, "while uli was away")
+    const page = await browser.newPage()
+    await page.goto(pageUrl())
+    await page.addScriptTag({ type: "module", content: `import * as sdk from "/web/js/web/sdk/WeftBrowserClient.js"; window.sdk = sdk` })
+    await page.waitForFunction(() => "sdk" in window)
+    await page.evaluate(async ({ uli, password }) => {
+      const { WeftBrowserClient } = (window as any).sdk
+      const client = new WeftBrowserClient({ userId: uli, password })
+      const w = window as any
+      w.texts = []
+      client.on("message", (message: { text: string }) => w.texts.push(message.text))
+      await client.connect()
+      w.client = client
+    }, { uli, password: PASSWORD })
+    await page.waitForFunction(() => (window as any).texts.length === 1)
+    await sendToGroup(vic.client, group.groupId, "live")
+    await page.waitForFunction(() => (window as any).texts.length === 2)
+    const seen = await page.evaluate(() => {
+      const w = window as any
+      const state = { texts: w.texts, cursors: w.client.groupCursors }
+      w.client.close()
+      return state
+    })
+    expect(seen).toEqual({ texts: ["while uli was away", "live"], cursors: { [group.groupId]: 2 } })
+    vic.client.close()
+    await page.close()
+  })
 })
 
 describe("the browser SDK on a weak network", () => {

@@ -36,7 +36,9 @@ export const handlers = Effect.gen(function*() {
             text: request.text,
             clientMsgId: request.clientMsgId,
             media: mediaRecord(request.media),
-            origin: request.noEcho === true ? caller.origin : undefined
+            origin: request.noEcho === true ? caller.origin : undefined,
+            mentions: request.mentions,
+            replyTo: request.replyTo
           }).pipe(Effect.map((sent) => ({ base: ok, ...sent })))
     ),
     handler(

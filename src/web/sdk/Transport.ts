@@ -23,6 +23,7 @@ export const Commands = {
   sendMessage: spec(Command.SEND_MESSAGE, "sendmessage", "SendMessageRequest", "SendMessageResponse"),
   sync: spec(Command.SYNC, "sync", "SyncRequest", "SyncResponse"),
   poll: spec(Command.POLL, "poll", "PollRequest", "SyncResponse"),
+  syncGroup: spec(Command.SYNC_GROUP, "syncgroup", "SyncGroupRequest", "SyncGroupResponse"),
   logout: spec(Command.LOGOUT, "logout", "LogoutRequest", "LogoutResponse")
 } as const
 

@@ -18,7 +18,8 @@ import { Schema } from "./Schema.ts"
 import { type Answer, type CommandSpec, Commands, DisconnectedError, type Transport, type TransportKind, WeftRequestError } from "./Transport.ts"
 import type { WebSocketTransport } from "./WebSocketTransport.ts"
 import { Connector } from "./Connector.ts"
-import { emitting, LogCursor } from "../../client/LogCursor.ts"
+import { groupEmitting, GroupCursors, readingGroups } from "../../client/GroupCursors.ts"
+import { LogCursor } from "../../client/LogCursor.ts"
 import { Outbox, type OutgoingMessage, randomId } from "./Outbox.ts"
 
 export { Commands, DisconnectedError, Schema, WeftRequestError }
@@ -43,6 +44,8 @@ export interface BrowserClientOptions {
   /** The highest sequence already applied (default 0: the whole history), or "head". */
   readonly cursor?: number | "head" | undefined
   readonly epoch?: string | undefined
+  /** Read-diffusion groups: the cursor of each group's log to resume from (`client.groupCursors`). */
+  readonly groupCursors?: Readonly<Record<string, number>> | undefined
   /**
    * "auto" (default): WebSocket, else HTTP long polling, moving back to the WebSocket when it
    * gets through again. "ws" or "http" force one.
@@ -78,6 +81,8 @@ export interface ClientEvents {
   kicked: (kicked: Kicked) => void
   reset: (epoch: string) => void
   error: (error: Error) => void
+  /** An entry of a read-diffusion group's log (client/GroupCursors.ts), once, in the group's order. */
+  groupChange: (groupId: string, change: Change) => void
 }
 
 /** Registers a new account over a short connection; needs no login. */
@@ -89,7 +94,8 @@ export const register = async (server: string, userId: string, password: string,
 export class WeftBrowserClient {
   private transportValue: Transport | undefined
   private readonly listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
-    change: new Set(), message: new Set(), appEvent: new Set(), state: new Set(), transport: new Set(), kicked: new Set(), reset: new Set(), error: new Set()
+    change: new Set(), message: new Set(), appEvent: new Set(), state: new Set(), transport: new Set(), kicked: new Set(), reset: new Set(), error: new Set(),
+    groupChange: new Set()
   }
   private readonly outbox = new Outbox(
     (outgoing) => this.transmit(outgoing),
@@ -104,6 +110,7 @@ export class WeftBrowserClient {
   private readonly server: string
   private schema: Schema | undefined
   private readonly log: LogCursor
+  private readonly groupLogs: GroupCursors
   private token: string | undefined
   private stateValue: ClientState = "offline"
   private attempt = 0
@@ -119,7 +126,13 @@ export class WeftBrowserClient {
   constructor(private readonly options: BrowserClientOptions) {
     this.server = options.server ?? globalThis.location.origin
     this.schema = options.schema
-    this.log = new LogCursor(options.cursor, options.epoch, emitting(this.emit.bind(this)))
+    this.groupLogs = new GroupCursors(
+      options.groupCursors,
+      options.userId,
+      (groupId, cursor) => this.call<SyncResponse>(Commands.syncGroup, { groupId, cursor, limit: 0 }),
+      groupEmitting(this.emit.bind(this))
+    )
+    this.log = new LogCursor(options.cursor, options.epoch, readingGroups(this.emit.bind(this), this.groupLogs))
     this.token = options.resumeToken
     this.rtt = new RttEstimator({ floorMs: options.minRequestTimeoutMs ?? 1000, ceilingMs: options.requestTimeoutMs ?? 15_000 })
     this.connector = new Connector({
@@ -143,6 +156,10 @@ export class WeftBrowserClient {
   /** The highest sequence applied; keep it (with `epoch`) to resume without a full sync. */
   get cursor(): number {
     return this.log.cursor
+  }
+  /** Read-diffusion groups: the cursor of each group's log; persist it with `cursor`. */
+  get groupCursors(): Record<string, number> {
+    return this.groupLogs.snapshot
   }
   get epoch(): string | undefined {
     return this.log.epoch
@@ -259,6 +276,7 @@ export class WeftBrowserClient {
       this.setState("online")
       this.wentOnline(transport)
       if (behind) await this.sync()
+      void this.groupLogs.resume()
       if (transport instanceof HttpTransport) {
         void this.pollLoop(transport)
         this.scheduleUpgrade(transport, 1000)
@@ -371,7 +389,9 @@ export class WeftBrowserClient {
     })
     // The server does not push the message to the connection that sent it: applied from the ack.
     const codec = this.schema!.codec<Change>("Change")
-    const missing = this.log.acknowledged(message, clientMsgId, ack, (change) => codec.decode(codec.encode(change)))
+    const normalize = (change: Change) => codec.decode(codec.encode(change))
+    if (this.groupLogs.acknowledged(message, clientMsgId, ack, normalize)) return ack
+    const missing = this.log.acknowledged(message, clientMsgId, ack, normalize)
     if (missing !== undefined) setTimeout(() => void this.catchUpTo(missing.seq), missing.now ? 0 : this.rtt.timeoutMs)
     return ack
   }
@@ -427,6 +447,7 @@ export class WeftBrowserClient {
       this.emit("error", new WeftRequestError(error.code, error.message))
     } else if (frame.command === Command.PUSH) {
       const push = this.schema.codec<Push>("Push").decode(frame.body)
+      if (push.groupId) return this.groupLogs.pushed(push.groupId, push.change)
       // A gap (or a sync already running): pull instead of trusting the push order.
       if (this.syncing !== undefined || !this.log.applyPush(push)) this.sync().catch((error) => this.emit("error", error))
     }
