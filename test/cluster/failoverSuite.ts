@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type LocalCluster, startLocalCluster } from "../../src/cli/localCluster.ts"
 import type { Placement } from "../../src/cluster/Placement.ts"
 import { register, WeftClient, WeftRequestError } from "../../src/client/WeftClient.ts"
+import { createGroup, sendToGroup } from "../../src/client/groups.ts"
 import { Command } from "../../src/protocol/Command.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
 import { Status } from "../../src/protocol/Status.ts"
@@ -154,6 +155,33 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
           .toContain(`tcp://127.0.0.1:${gateway.port}`)
       }
     }, 60_000)
+
+    it("a read-diffusion group across runners and gateways: online members get each message once by push, a late device pulls the group's log", async () => {
+      const users = await newUsers(5)
+      const members = await Promise.all(users.map((user, i) => online(user, i % 2)))
+      const texts = members.map((member) => {
+        const list: Array<string> = []
+        member.on("message", (message) => message.groupId !== "" && list.push(message.text))
+        return list
+      })
+      // Past its threshold from the start: the messages live in the group's own log.
+      const group = await createGroup(members[0]!, "one log", users.slice(1), { readDiffusionThreshold: 2 })
+      expect(group.readDiffusion).toBe(true)
+      const sent = Array.from({ length: 6 }, (_, i) => `big ${i}`)
+      for (const text of sent) await sendToGroup(members[sent.indexOf(text) % 2]!, group.groupId, text)
+      for (let i = 1; i < members.length; i++) {
+        await waitFor(`member ${i}'s pushes`, () => texts[i]!.length >= sent.length)
+      }
+      for (const list of texts.slice(1)) expect([...list].sort(), "each message once").toEqual([...sent].sort())
+      // A device that was never online catches up from the group's log through the other gateway.
+      const late = new WeftClient({ ...gatewayAt(1), userId: users[3]!, password: "password", deviceId: "late", reconnect: false })
+      clients.push(late)
+      const caught: Array<string> = []
+      late.on("message", (message) => message.groupId === group.groupId && caught.push(message.text))
+      await late.connect()
+      await waitFor("the late device's catch-up", () => caught.length >= sent.length)
+      expect([...caught].sort()).toEqual([...sent].sort())
+    })
 
     it("kill -9 of a runner during a steady stream of sends: its shards move, nothing acknowledged is lost", async () => {
       const users = await newUsers(8)
