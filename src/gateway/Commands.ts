@@ -56,6 +56,7 @@ export interface Authenticated {
   readonly userId: string
   readonly deviceId: string
   readonly platform: number
+  /** The answer but for what depends on the connection (answerAuth sets it). */
   readonly response: AuthResponse
 }
 
@@ -183,7 +184,10 @@ export const make = Effect.gen(function*() {
           currentSeq: session.seq,
           epoch: session.epoch,
           serverTimeMs: Date.now(),
-          userId
+          userId,
+          endpoints: [],
+          routeListVersion: 0,
+          connectionId: 0
         }
       }
     }),

@@ -1,5 +1,6 @@
 /** The messages of the contacts feature (proto/weft/v1/contacts.proto). */
-import { type BaseRequest, type BaseResponse, codec } from "./Proto.ts"
+import { typed } from "./Proto.ts"
+import type { Decoded, weft } from "./Shapes.ts"
 
 /** weft.v1.ContactEventKind. */
 export const ContactEventKind = {
@@ -20,64 +21,26 @@ export const ContactState = {
 export const MAX_REQUEST_MESSAGE_LENGTH = 256
 
 /** weft.v1.Change.contact. */
-export interface ContactEvent {
-  readonly kind: number
-  readonly peer: string
-  readonly actor: string
-  readonly message: string
-}
-
-export interface Contact {
-  readonly userId: string
-  readonly state: number
-  readonly sinceMs: number
-  readonly message: string
-}
-
-export interface FriendRequestRequest {
-  readonly userId: string
-  readonly message: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface FriendRequestResponse {
-  readonly base: BaseResponse
-  readonly accepted: boolean
-}
-
-export interface FriendRespondRequest {
-  readonly userId: string
-  readonly accept: boolean
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface ListContactsRequest {
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface ListContactsResponse {
-  readonly base: BaseResponse
-  readonly contacts: ReadonlyArray<Contact>
-}
-
-export interface RemoveContactRequest {
-  readonly userId: string
-  readonly base?: BaseRequest | null | undefined
-}
+export type ContactEvent = Decoded<weft.v1.ContactEvent.$Properties>
+export type Contact = Decoded<weft.v1.Contact.$Properties>
+export type FriendRequestRequest = Decoded<weft.v1.FriendRequestRequest.$Properties>
+export type FriendRequestResponse = Decoded<weft.v1.FriendRequestResponse.$Properties>
+export type FriendRespondRequest = Decoded<weft.v1.FriendRespondRequest.$Properties>
+export type ListContactsRequest = Decoded<weft.v1.ListContactsRequest.$Properties>
+export type ListContactsResponse = Decoded<weft.v1.ListContactsResponse.$Properties>
+export type RemoveContactRequest = Decoded<weft.v1.RemoveContactRequest.$Properties>
 
 /** The responses that carry nothing but the base response. */
-export interface EmptyResponse {
-  readonly base: BaseResponse
-}
+export type EmptyResponse = Decoded<weft.v1.FriendRespondResponse.$Properties>
 
 export const ContactCodecs = {
-  ContactEvent: codec<ContactEvent>("ContactEvent"),
-  FriendRequestRequest: codec<FriendRequestRequest>("FriendRequestRequest"),
-  FriendRequestResponse: codec<FriendRequestResponse>("FriendRequestResponse"),
-  FriendRespondRequest: codec<FriendRespondRequest>("FriendRespondRequest"),
-  FriendRespondResponse: codec<EmptyResponse>("FriendRespondResponse"),
-  ListContactsRequest: codec<ListContactsRequest>("ListContactsRequest"),
-  ListContactsResponse: codec<ListContactsResponse>("ListContactsResponse"),
-  RemoveContactRequest: codec<RemoveContactRequest>("RemoveContactRequest"),
-  RemoveContactResponse: codec<EmptyResponse>("RemoveContactResponse")
+  ContactEvent: typed<weft.v1.ContactEvent.$Properties>("ContactEvent"),
+  FriendRequestRequest: typed<weft.v1.FriendRequestRequest.$Properties>("FriendRequestRequest"),
+  FriendRequestResponse: typed<weft.v1.FriendRequestResponse.$Properties>("FriendRequestResponse"),
+  FriendRespondRequest: typed<weft.v1.FriendRespondRequest.$Properties>("FriendRespondRequest"),
+  FriendRespondResponse: typed<weft.v1.FriendRespondResponse.$Properties>("FriendRespondResponse"),
+  ListContactsRequest: typed<weft.v1.ListContactsRequest.$Properties>("ListContactsRequest"),
+  ListContactsResponse: typed<weft.v1.ListContactsResponse.$Properties>("ListContactsResponse"),
+  RemoveContactRequest: typed<weft.v1.RemoveContactRequest.$Properties>("RemoveContactRequest"),
+  RemoveContactResponse: typed<weft.v1.RemoveContactResponse.$Properties>("RemoveContactResponse")
 } as const

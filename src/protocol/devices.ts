@@ -1,5 +1,6 @@
 /** The messages of sessions and devices (proto/weft/v1/devices.proto): logout, the device list, device events. */
-import { type BaseRequest, type BaseResponse, codec, type Device } from "./Proto.ts"
+import { typed, type Device } from "./Proto.ts"
+import type { Carrying, Decoded, weft } from "./Shapes.ts"
 
 export const DeviceEventKind = {
   LOGIN: 1,
@@ -7,44 +8,22 @@ export const DeviceEventKind = {
   KICKED: 3
 } as const
 
-export interface LogoutRequest {
-  readonly base?: BaseRequest | null | undefined
-}
+export type LogoutRequest = Decoded<weft.v1.LogoutRequest.$Properties>
+export type LogoutResponse = Decoded<weft.v1.LogoutResponse.$Properties>
+export type ListDevicesRequest = Decoded<weft.v1.ListDevicesRequest.$Properties>
+export type DeviceSession = Carrying<Decoded<weft.v1.DeviceSession.$Properties>, "device">
 
-export interface LogoutResponse {
-  readonly base: BaseResponse
-}
-
-export interface ListDevicesRequest {
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface DeviceSession {
-  readonly device: Device
-  readonly sessionId: string
-  readonly issuedAtMs: number
-  readonly lastSeenAtMs: number
-  readonly current: boolean
-}
-
-export interface ListDevicesResponse {
-  readonly base: BaseResponse
-  readonly sessions: ReadonlyArray<DeviceSession>
-}
+export type ListDevicesResponse =
+  & Omit<Decoded<weft.v1.ListDevicesResponse.$Properties>, "sessions">
+  & { readonly sessions: ReadonlyArray<DeviceSession> }
 
 /** weft.v1.Change.device: a login, logout or kick of one of the user's devices. */
-export interface DeviceEvent {
-  readonly kind: number
-  readonly device?: Device | null | undefined
-  readonly sessionId: string
-  readonly reason: string
-  readonly byDevice?: Device | null | undefined
-}
+export type DeviceEvent = Decoded<weft.v1.DeviceEvent.$Properties>
 
 export const DeviceCodecs = {
-  LogoutRequest: codec<LogoutRequest>("LogoutRequest"),
-  LogoutResponse: codec<LogoutResponse>("LogoutResponse"),
-  ListDevicesRequest: codec<ListDevicesRequest>("ListDevicesRequest"),
-  ListDevicesResponse: codec<ListDevicesResponse>("ListDevicesResponse"),
-  DeviceEvent: codec<DeviceEvent>("DeviceEvent")
+  LogoutRequest: typed<weft.v1.LogoutRequest.$Properties>("LogoutRequest"),
+  LogoutResponse: typed<weft.v1.LogoutResponse.$Properties>("LogoutResponse"),
+  ListDevicesRequest: typed<weft.v1.ListDevicesRequest.$Properties>("ListDevicesRequest"),
+  ListDevicesResponse: typed<weft.v1.ListDevicesResponse.$Properties, ListDevicesResponse>("ListDevicesResponse"),
+  DeviceEvent: typed<weft.v1.DeviceEvent.$Properties>("DeviceEvent")
 } as const

@@ -1,20 +1,14 @@
 /** The messages of the groups feature (proto/weft/v1/groups.proto) and the form of group ids. */
 import { randomBytes } from "node:crypto"
-import { type BaseRequest, type BaseResponse, type Change, codec } from "./Proto.ts"
+import { typed } from "./Proto.ts"
+import type { Carrying, Decoded, Leaving, weft } from "./Shapes.ts"
 
 export { GroupEventKind, startsReading } from "./groupEvents.ts"
 
 /** weft.v1.GroupSettings: 0 and false mean the server's defaults. */
-export interface GroupSettings {
-  readonly readDiffusionThreshold: number
-  readonly historyVisible: boolean
-}
-
+export type GroupSettings = Decoded<weft.v1.GroupSettings.$Properties>
 /** weft.v1.GroupNews (Change.group_news). */
-export interface GroupNews {
-  readonly groupId: string
-  readonly seq: number
-}
+export type GroupNews = Decoded<weft.v1.GroupNews.$Properties>
 
 /**
  * "g:" and 128 random bits in base64url: unguessable, a valid entity id, and never a user id
@@ -29,131 +23,44 @@ export const newGroupId = (): string => `g:${randomBytes(16).toString("base64url
 export const MAX_GROUP_NAME_LENGTH = 64
 
 /** weft.v1.Change.group. */
-export interface GroupEvent {
-  readonly kind: number
-  readonly groupId: string
-  readonly actor: string
-  readonly userIds: ReadonlyArray<string>
-  readonly name: string
-  readonly owner: string
-  readonly memberCount: number
-  readonly readDiffusion?: boolean | undefined
-  readonly logSeq?: number | undefined
-  readonly settings?: GroupSettings | null | undefined
-}
+export type GroupEvent = Leaving<Decoded<weft.v1.GroupEvent.$Properties>, "readDiffusion" | "logSeq">
+export type GroupMember = Decoded<weft.v1.GroupMember.$Properties>
+export type GroupInfo = Decoded<weft.v1.GroupInfo.$Properties>
+export type CreateGroupRequest = Decoded<weft.v1.CreateGroupRequest.$Properties>
+export type CreateGroupResponse = Carrying<Decoded<weft.v1.CreateGroupResponse.$Properties>, "group">
+export type AddMembersRequest = Decoded<weft.v1.AddMembersRequest.$Properties>
+export type AddMembersResponse = Decoded<weft.v1.AddMembersResponse.$Properties>
+export type RemoveMemberRequest = Decoded<weft.v1.RemoveMemberRequest.$Properties>
+export type LeaveGroupRequest = Decoded<weft.v1.LeaveGroupRequest.$Properties>
+export type RenameGroupRequest = Decoded<weft.v1.RenameGroupRequest.$Properties>
+export type ListMembersRequest = Decoded<weft.v1.ListMembersRequest.$Properties>
+export type ListMembersResponse = Carrying<Decoded<weft.v1.ListMembersResponse.$Properties>, "group">
 
-export interface GroupMember {
-  readonly userId: string
-  readonly joinedAtMs: number
-}
-
-export interface GroupInfo {
-  readonly groupId: string
-  readonly name: string
-  readonly owner: string
-  readonly members: ReadonlyArray<GroupMember>
-  readonly createdAtMs: number
-  readonly settings?: GroupSettings | null | undefined
-  readonly readDiffusion?: boolean | undefined
-  readonly logSeq?: number | undefined
-}
-
-export interface CreateGroupRequest {
-  readonly name: string
-  readonly members: ReadonlyArray<string>
-  readonly settings?: GroupSettings | null | undefined
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface CreateGroupResponse {
-  readonly base: BaseResponse
-  readonly group: GroupInfo
-}
-
-export interface AddMembersRequest {
-  readonly groupId: string
-  readonly userIds: ReadonlyArray<string>
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface AddMembersResponse {
-  readonly base: BaseResponse
-  readonly added: ReadonlyArray<string>
-  readonly memberCount: number
-}
-
-export interface RemoveMemberRequest {
-  readonly groupId: string
-  readonly userId: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface LeaveGroupRequest {
-  readonly groupId: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface RenameGroupRequest {
-  readonly groupId: string
-  readonly name: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface ListMembersRequest {
-  readonly groupId: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface ListMembersResponse {
-  readonly base: BaseResponse
-  readonly group: GroupInfo
-}
-
-export interface SyncGroupRequest {
-  readonly groupId: string
-  readonly cursor: number
-  readonly limit: number
-  readonly base?: BaseRequest | null | undefined
-}
-
-/** `changes` as decoded Changes (the server writes them as stored, see prebuilt.ts). */
-export interface SyncGroupResponse {
-  readonly base: BaseResponse
-  readonly changes: ReadonlyArray<Change>
-  readonly cursor: number
-  readonly more: boolean
-  readonly epoch: string
-}
-
-export interface SetGroupSettingsRequest {
-  readonly groupId: string
-  readonly settings: GroupSettings
-  readonly base?: BaseRequest | null | undefined
-}
+export type SyncGroupRequest = Decoded<weft.v1.SyncGroupRequest.$Properties>
+export type SyncGroupResponse = Decoded<weft.v1.SyncGroupResponse.$Properties>
+export type SetGroupSettingsRequest = Decoded<weft.v1.SetGroupSettingsRequest.$Properties>
 
 /** The responses that carry nothing but the base response. */
-export interface EmptyResponse {
-  readonly base: BaseResponse
-}
+export type EmptyResponse = Decoded<weft.v1.RemoveMemberResponse.$Properties>
 
 export const GroupCodecs = {
-  GroupEvent: codec<GroupEvent>("GroupEvent"),
-  GroupInfo: codec<GroupInfo>("GroupInfo"),
-  CreateGroupRequest: codec<CreateGroupRequest>("CreateGroupRequest"),
-  CreateGroupResponse: codec<CreateGroupResponse>("CreateGroupResponse"),
-  AddMembersRequest: codec<AddMembersRequest>("AddMembersRequest"),
-  AddMembersResponse: codec<AddMembersResponse>("AddMembersResponse"),
-  RemoveMemberRequest: codec<RemoveMemberRequest>("RemoveMemberRequest"),
-  RemoveMemberResponse: codec<EmptyResponse>("RemoveMemberResponse"),
-  LeaveGroupRequest: codec<LeaveGroupRequest>("LeaveGroupRequest"),
-  LeaveGroupResponse: codec<EmptyResponse>("LeaveGroupResponse"),
-  RenameGroupRequest: codec<RenameGroupRequest>("RenameGroupRequest"),
-  RenameGroupResponse: codec<EmptyResponse>("RenameGroupResponse"),
-  ListMembersRequest: codec<ListMembersRequest>("ListMembersRequest"),
-  ListMembersResponse: codec<ListMembersResponse>("ListMembersResponse"),
-  GroupNews: codec<GroupNews>("GroupNews"),
-  SyncGroupRequest: codec<SyncGroupRequest>("SyncGroupRequest"),
-  SyncGroupResponse: codec<SyncGroupResponse>("SyncGroupResponse"),
-  SetGroupSettingsRequest: codec<SetGroupSettingsRequest>("SetGroupSettingsRequest"),
-  SetGroupSettingsResponse: codec<EmptyResponse>("SetGroupSettingsResponse")
+  GroupEvent: typed<weft.v1.GroupEvent.$Properties, GroupEvent>("GroupEvent"),
+  GroupInfo: typed<weft.v1.GroupInfo.$Properties>("GroupInfo"),
+  CreateGroupRequest: typed<weft.v1.CreateGroupRequest.$Properties>("CreateGroupRequest"),
+  CreateGroupResponse: typed<weft.v1.CreateGroupResponse.$Properties, CreateGroupResponse>("CreateGroupResponse"),
+  AddMembersRequest: typed<weft.v1.AddMembersRequest.$Properties>("AddMembersRequest"),
+  AddMembersResponse: typed<weft.v1.AddMembersResponse.$Properties>("AddMembersResponse"),
+  RemoveMemberRequest: typed<weft.v1.RemoveMemberRequest.$Properties>("RemoveMemberRequest"),
+  RemoveMemberResponse: typed<weft.v1.RemoveMemberResponse.$Properties>("RemoveMemberResponse"),
+  LeaveGroupRequest: typed<weft.v1.LeaveGroupRequest.$Properties>("LeaveGroupRequest"),
+  LeaveGroupResponse: typed<weft.v1.LeaveGroupResponse.$Properties>("LeaveGroupResponse"),
+  RenameGroupRequest: typed<weft.v1.RenameGroupRequest.$Properties>("RenameGroupRequest"),
+  RenameGroupResponse: typed<weft.v1.RenameGroupResponse.$Properties>("RenameGroupResponse"),
+  ListMembersRequest: typed<weft.v1.ListMembersRequest.$Properties>("ListMembersRequest"),
+  ListMembersResponse: typed<weft.v1.ListMembersResponse.$Properties, ListMembersResponse>("ListMembersResponse"),
+  GroupNews: typed<weft.v1.GroupNews.$Properties>("GroupNews"),
+  SyncGroupRequest: typed<weft.v1.SyncGroupRequest.$Properties>("SyncGroupRequest"),
+  SyncGroupResponse: typed<weft.v1.SyncGroupResponse.$Properties>("SyncGroupResponse"),
+  SetGroupSettingsRequest: typed<weft.v1.SetGroupSettingsRequest.$Properties>("SetGroupSettingsRequest"),
+  SetGroupSettingsResponse: typed<weft.v1.SetGroupSettingsResponse.$Properties>("SetGroupSettingsResponse")
 } as const

@@ -1,29 +1,13 @@
 /** The messages of client log reports (proto/weft/v1/logs.proto). */
-import { type BaseRequest, type BaseResponse, codec } from "./Proto.ts"
+import { typed } from "./Proto.ts"
+import type { Decoded, weft } from "./Shapes.ts"
 
-export interface UploadLogRequest {
-  /** gzip bytes. */
-  readonly log: Uint8Array
-  readonly appVersion: string
-  readonly deviceId: string
-  readonly reason: string
-  readonly metadata: Readonly<Record<string, string>>
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface LogReportStored {
-  readonly reportId: string
-  readonly sizeBytes: number
-  readonly uploadedAtMs: number
-}
-
-export interface UploadLogResponse {
-  readonly base: BaseResponse
-  readonly report?: LogReportStored | null | undefined
-}
+export type UploadLogRequest = Decoded<weft.v1.UploadLogRequest.$Properties>
+export type LogReportStored = Decoded<weft.v1.LogReportStored.$Properties>
+export type UploadLogResponse = Decoded<weft.v1.UploadLogResponse.$Properties>
 
 export const LogCodecs = {
-  UploadLogRequest: codec<UploadLogRequest>("UploadLogRequest"),
-  UploadLogResponse: codec<UploadLogResponse>("UploadLogResponse"),
-  LogReportStored: codec<LogReportStored>("LogReportStored")
+  UploadLogRequest: typed<weft.v1.UploadLogRequest.$Properties>("UploadLogRequest"),
+  UploadLogResponse: typed<weft.v1.UploadLogResponse.$Properties>("UploadLogResponse"),
+  LogReportStored: typed<weft.v1.LogReportStored.$Properties>("LogReportStored")
 } as const

@@ -1,5 +1,6 @@
 /** The messages of media uploads (proto/weft/v1/media.proto) and the shape of media ids. */
-import { type BaseRequest, type BaseResponse, codec } from "./Proto.ts"
+import { typed } from "./Proto.ts"
+import type { Decoded, weft } from "./Shapes.ts"
 
 /** weft.v1.MediaKind. */
 export const MediaKind = {
@@ -13,94 +14,30 @@ export const MediaKind = {
   MOMENT: 7
 } as const
 
-export interface UploadInitRequest {
-  readonly kind: number
-  readonly size: number
-  readonly sha256: string
-  readonly mimeType: string
-  readonly fileName?: string | undefined
-  readonly thumbnailMediaId?: string | undefined
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface MediaInfo {
-  readonly mediaId: string
-  readonly owner: string
-  readonly kind: number
-  readonly mimeType: string
-  readonly size: number
-  readonly sha256: string
-  readonly ready: boolean
-  readonly received: number
-  readonly fileName: string
-  readonly thumbnailMediaId: string
-  readonly createdAtMs: number
-  readonly url: string
-  readonly thumbnailUrl: string
-  readonly urlExpiresAtMs: number
-}
-
-export interface UploadInitResponse {
-  readonly base: BaseResponse
-  readonly uploadId: string
-  readonly mediaId: string
-  readonly chunkSize: number
-  readonly nextOffset: number
-  readonly media?: MediaInfo | null | undefined
-}
-
-export interface UploadChunkRequest {
-  readonly uploadId: string
-  readonly offset: number
-  readonly data: Uint8Array
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface UploadChunkResponse {
-  readonly base: BaseResponse
-  readonly nextOffset: number
-}
-
-export interface UploadCompleteRequest {
-  readonly uploadId: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface UploadCompleteResponse {
-  readonly base: BaseResponse
-  readonly media?: MediaInfo | null | undefined
-}
-
-export interface MediaInfoRequest {
-  readonly mediaId: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface MediaInfoResponse {
-  readonly base: BaseResponse
-  readonly media?: MediaInfo | null | undefined
-}
+export type UploadInitRequest = Decoded<weft.v1.UploadInitRequest.$Properties>
+export type MediaInfo = Decoded<weft.v1.MediaInfo.$Properties>
+export type UploadInitResponse = Decoded<weft.v1.UploadInitResponse.$Properties>
+export type UploadChunkRequest = Decoded<weft.v1.UploadChunkRequest.$Properties>
+export type UploadChunkResponse = Decoded<weft.v1.UploadChunkResponse.$Properties>
+export type UploadCompleteRequest = Decoded<weft.v1.UploadCompleteRequest.$Properties>
+export type UploadCompleteResponse = Decoded<weft.v1.UploadCompleteResponse.$Properties>
+export type MediaInfoRequest = Decoded<weft.v1.MediaInfoRequest.$Properties>
+export type MediaInfoResponse = Decoded<weft.v1.MediaInfoResponse.$Properties>
 
 /** weft.v1.Change.media_ready. */
-export interface MediaReady {
-  readonly mediaId: string
-  readonly owner: string
-  readonly mimeType: string
-  readonly size: number
-  readonly sha256: string
-}
+export type MediaReady = Decoded<weft.v1.MediaReady.$Properties>
 
 export const MediaCodecs = {
-  UploadInitRequest: codec<UploadInitRequest>("UploadInitRequest"),
-  UploadInitResponse: codec<UploadInitResponse>("UploadInitResponse"),
-  UploadChunkRequest: codec<UploadChunkRequest>("UploadChunkRequest"),
-  UploadChunkResponse: codec<UploadChunkResponse>("UploadChunkResponse"),
-  UploadCompleteRequest: codec<UploadCompleteRequest>("UploadCompleteRequest"),
-  UploadCompleteResponse: codec<UploadCompleteResponse>("UploadCompleteResponse"),
-  MediaInfoRequest: codec<MediaInfoRequest>("MediaInfoRequest"),
-  MediaInfoResponse: codec<MediaInfoResponse>("MediaInfoResponse"),
-  MediaInfo: codec<MediaInfo>("MediaInfo"),
-  MediaReady: codec<MediaReady>("MediaReady")
+  UploadInitRequest: typed<weft.v1.UploadInitRequest.$Properties>("UploadInitRequest"),
+  UploadInitResponse: typed<weft.v1.UploadInitResponse.$Properties>("UploadInitResponse"),
+  UploadChunkRequest: typed<weft.v1.UploadChunkRequest.$Properties>("UploadChunkRequest"),
+  UploadChunkResponse: typed<weft.v1.UploadChunkResponse.$Properties>("UploadChunkResponse"),
+  UploadCompleteRequest: typed<weft.v1.UploadCompleteRequest.$Properties>("UploadCompleteRequest"),
+  UploadCompleteResponse: typed<weft.v1.UploadCompleteResponse.$Properties>("UploadCompleteResponse"),
+  MediaInfoRequest: typed<weft.v1.MediaInfoRequest.$Properties>("MediaInfoRequest"),
+  MediaInfoResponse: typed<weft.v1.MediaInfoResponse.$Properties>("MediaInfoResponse"),
+  MediaInfo: typed<weft.v1.MediaInfo.$Properties>("MediaInfo"),
+  MediaReady: typed<weft.v1.MediaReady.$Properties>("MediaReady")
 } as const
 
 const USER_ID = /^[A-Za-z0-9_.-]{1,64}$/

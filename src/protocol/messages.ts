@@ -2,7 +2,8 @@
  * The message-state messages of proto/weft/v1/sync.proto: media references, recall, read
  * receipts and unread counts. (Message and SendMessageRequest themselves are in Proto.ts.)
  */
-import { type BaseRequest, type BaseResponse, codec, type Message } from "./Proto.ts"
+import { typed, type Message } from "./Proto.ts"
+import type { Decoded, Leaving, weft } from "./Shapes.ts"
 
 /** weft.v1.MessageType. */
 export const MessageType = {
@@ -21,17 +22,7 @@ export const SYSTEM_SENDER = "@system"
 export type MessageTypeName = Lowercase<keyof typeof MessageType>
 
 /** weft.v1.Media: a reference to uploaded media; the ids are opaque here. */
-export interface Media {
-  readonly mediaId: string
-  readonly mimeType: string
-  readonly size: number
-  /** Empty: none. */
-  readonly thumbnailMediaId?: string | undefined
-  /** 0: none. */
-  readonly durationMs?: number | undefined
-  /** Empty: none. */
-  readonly fileName?: string | undefined
-}
+export type Media = Decoded<weft.v1.Media.$Properties>
 
 /** Bounds of SendMessageRequest (see sync.proto). */
 export const MAX_TEXT_LENGTH = 4096
@@ -42,89 +33,23 @@ export const MAX_FILE_NAME_LENGTH = 255
 export const MAX_DURATION_MS = 24 * 3600_000
 
 /** weft.v1.Change.recalled. */
-export interface MessageRecalled {
-  readonly messageId: string
-  readonly from: string
-  readonly to: string
-  readonly groupId: string
-  readonly recalledAtMs: number
-}
+export type MessageRecalled = Decoded<weft.v1.MessageRecalled.$Properties>
 
 /** weft.v1.Change.read. */
-export interface ReadReceipt {
-  readonly reader: string
-  readonly peer: string
-  readonly groupId: string
-  readonly messageId: string
-  readonly readerSeq: number
-  readonly readAtMs: number
-  /** A read-diffusion group: read up to this sequence of the group's log. */
-  readonly groupSeq?: number | undefined
-}
-
-export interface RecallMessageRequest {
-  readonly messageId: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface RecallMessageResponse {
-  readonly base: BaseResponse
-  readonly seq: number
-  readonly recalledAtMs: number
-}
-
-export interface MarkReadRequest {
-  readonly conversation: string
-  readonly seq: number
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface MarkReadResponse {
-  readonly base: BaseResponse
-  readonly unread: number
-  readonly receiptSeq: number
-  readonly messageId: string
-}
-
-export interface UnreadCountsRequest {
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface UnreadCount {
-  readonly conversation: string
-  readonly count: number
-  readonly lastSeq: number
-  readonly lastMessageId: string
-  readonly lastGroupSeq?: number | undefined
-}
-
-export interface UnreadCountsResponse {
-  readonly base: BaseResponse
-  readonly conversations: ReadonlyArray<UnreadCount>
-  readonly total: number
-  readonly seq: number
-}
+export type ReadReceipt = Leaving<Decoded<weft.v1.ReadReceipt.$Properties>, "groupSeq">
+export type RecallMessageRequest = Decoded<weft.v1.RecallMessageRequest.$Properties>
+export type RecallMessageResponse = Decoded<weft.v1.RecallMessageResponse.$Properties>
+export type MarkReadRequest = Decoded<weft.v1.MarkReadRequest.$Properties>
+export type MarkReadResponse = Decoded<weft.v1.MarkReadResponse.$Properties>
+export type UnreadCountsRequest = Decoded<weft.v1.UnreadCountsRequest.$Properties>
+export type UnreadCount = Decoded<weft.v1.UnreadCount.$Properties>
+export type UnreadCountsResponse = Decoded<weft.v1.UnreadCountsResponse.$Properties>
 
 /** A Media with every field present (empty or 0 for none): the form actors pass around. */
-export interface MediaRecord {
-  readonly mediaId: string
-  readonly mimeType: string
-  readonly size: number
-  readonly thumbnailMediaId: string
-  readonly durationMs: number
-  readonly fileName: string
-}
+export type MediaRecord = Media
 
 /** A weft.v1.Message with every field present: what is written into logs. */
-export interface MessageRecord {
-  readonly messageId: string
-  readonly from: string
-  readonly to: string
-  readonly groupId: string
-  readonly type: number
-  readonly text: string
-  readonly clientMsgId: string
-  readonly sentAtMs: number
+export type MessageRecord = Omit<Message, "media" | "mentions" | "replyTo"> & {
   readonly media: MediaRecord | null
   /** Group messages: members mentioned (absent when none). */
   readonly mentions?: ReadonlyArray<string> | undefined
@@ -175,13 +100,13 @@ export const namedUsers = (message: MessageRecord): ReadonlyArray<string> => {
 }
 
 export const MessageCodecs = {
-  Media: codec<Media>("Media"),
-  MessageRecalled: codec<MessageRecalled>("MessageRecalled"),
-  ReadReceipt: codec<ReadReceipt>("ReadReceipt"),
-  RecallMessageRequest: codec<RecallMessageRequest>("RecallMessageRequest"),
-  RecallMessageResponse: codec<RecallMessageResponse>("RecallMessageResponse"),
-  MarkReadRequest: codec<MarkReadRequest>("MarkReadRequest"),
-  MarkReadResponse: codec<MarkReadResponse>("MarkReadResponse"),
-  UnreadCountsRequest: codec<UnreadCountsRequest>("UnreadCountsRequest"),
-  UnreadCountsResponse: codec<UnreadCountsResponse>("UnreadCountsResponse")
+  Media: typed<weft.v1.Media.$Properties>("Media"),
+  MessageRecalled: typed<weft.v1.MessageRecalled.$Properties>("MessageRecalled"),
+  ReadReceipt: typed<weft.v1.ReadReceipt.$Properties, ReadReceipt>("ReadReceipt"),
+  RecallMessageRequest: typed<weft.v1.RecallMessageRequest.$Properties>("RecallMessageRequest"),
+  RecallMessageResponse: typed<weft.v1.RecallMessageResponse.$Properties>("RecallMessageResponse"),
+  MarkReadRequest: typed<weft.v1.MarkReadRequest.$Properties>("MarkReadRequest"),
+  MarkReadResponse: typed<weft.v1.MarkReadResponse.$Properties>("MarkReadResponse"),
+  UnreadCountsRequest: typed<weft.v1.UnreadCountsRequest.$Properties>("UnreadCountsRequest"),
+  UnreadCountsResponse: typed<weft.v1.UnreadCountsResponse.$Properties>("UnreadCountsResponse")
 } as const

@@ -1,5 +1,6 @@
 /** The messages of the moments feature (proto/weft/v1/moments.proto) and the form of post ids. */
-import { type BaseRequest, type BaseResponse, codec } from "./Proto.ts"
+import { typed } from "./Proto.ts"
+import type { Carrying, Decoded, weft } from "./Shapes.ts"
 
 /** weft.v1.MomentEventKind. */
 export const MomentEventKind = {
@@ -20,38 +21,12 @@ export const MomentLimits = {
   pageMax: 50
 } as const
 
-export interface MomentMedia {
-  readonly mediaId: string
-  readonly mimeType: string
-  readonly thumbnailMediaId: string
-}
-
-export interface MomentComment {
-  readonly commentId: string
-  readonly from: string
-  readonly text: string
-  readonly atMs: number
-}
-
-export interface Moment {
-  readonly postId: string
-  readonly author: string
-  readonly text: string
-  readonly media: ReadonlyArray<MomentMedia>
-  readonly postedAtMs: number
-  readonly comments: ReadonlyArray<MomentComment>
-  readonly likes: ReadonlyArray<string>
-}
+export type MomentMedia = Decoded<weft.v1.MomentMedia.$Properties>
+export type MomentComment = Decoded<weft.v1.MomentComment.$Properties>
+export type Moment = Decoded<weft.v1.Moment.$Properties>
 
 /** weft.v1.Change.moment. */
-export interface MomentEvent {
-  readonly kind: number
-  readonly postId: string
-  readonly author: string
-  readonly actor: string
-  readonly moment?: Moment | null | undefined
-  readonly comment?: MomentComment | null | undefined
-}
+export type MomentEvent = Decoded<weft.v1.MomentEvent.$Properties>
 
 /** "<author>/<n>": the author's user id and the post's number (from 1). */
 const POST_ID = /^([A-Za-z0-9_.-]{1,64})\/([1-9][0-9]{0,15})$/
@@ -64,62 +39,23 @@ export const parsePostId = (id: string): { readonly author: string; readonly n: 
   return match === null ? undefined : { author: match[1]!, n: Number(match[2]) }
 }
 
-export interface PostMomentRequest {
-  readonly text: string
-  readonly media: ReadonlyArray<MomentMedia>
-  readonly clientPostId: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface PostMomentResponse {
-  readonly base: BaseResponse
-  readonly moment: Moment
-  readonly duplicate: boolean
-}
-
-export interface ListFeedRequest {
-  readonly limit: number
-  readonly pageToken: string
-  readonly author: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface ListFeedResponse {
-  readonly base: BaseResponse
-  readonly moments: ReadonlyArray<Moment>
-  readonly nextPageToken: string
-}
-
-export interface CommentMomentRequest {
-  readonly postId: string
-  readonly text: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface CommentMomentResponse {
-  readonly base: BaseResponse
-  readonly comment: MomentComment
-}
-
-export interface LikeMomentRequest {
-  readonly postId: string
-  readonly unlike: boolean
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface LikeMomentResponse {
-  readonly base: BaseResponse
-  readonly likes: ReadonlyArray<string>
-}
+export type PostMomentRequest = Decoded<weft.v1.PostMomentRequest.$Properties>
+export type PostMomentResponse = Carrying<Decoded<weft.v1.PostMomentResponse.$Properties>, "moment">
+export type ListFeedRequest = Decoded<weft.v1.ListFeedRequest.$Properties>
+export type ListFeedResponse = Decoded<weft.v1.ListFeedResponse.$Properties>
+export type CommentMomentRequest = Decoded<weft.v1.CommentMomentRequest.$Properties>
+export type CommentMomentResponse = Carrying<Decoded<weft.v1.CommentMomentResponse.$Properties>, "comment">
+export type LikeMomentRequest = Decoded<weft.v1.LikeMomentRequest.$Properties>
+export type LikeMomentResponse = Decoded<weft.v1.LikeMomentResponse.$Properties>
 
 export const MomentCodecs = {
-  MomentEvent: codec<MomentEvent>("MomentEvent"),
-  PostMomentRequest: codec<PostMomentRequest>("PostMomentRequest"),
-  PostMomentResponse: codec<PostMomentResponse>("PostMomentResponse"),
-  ListFeedRequest: codec<ListFeedRequest>("ListFeedRequest"),
-  ListFeedResponse: codec<ListFeedResponse>("ListFeedResponse"),
-  CommentMomentRequest: codec<CommentMomentRequest>("CommentMomentRequest"),
-  CommentMomentResponse: codec<CommentMomentResponse>("CommentMomentResponse"),
-  LikeMomentRequest: codec<LikeMomentRequest>("LikeMomentRequest"),
-  LikeMomentResponse: codec<LikeMomentResponse>("LikeMomentResponse")
+  MomentEvent: typed<weft.v1.MomentEvent.$Properties>("MomentEvent"),
+  PostMomentRequest: typed<weft.v1.PostMomentRequest.$Properties>("PostMomentRequest"),
+  PostMomentResponse: typed<weft.v1.PostMomentResponse.$Properties, PostMomentResponse>("PostMomentResponse"),
+  ListFeedRequest: typed<weft.v1.ListFeedRequest.$Properties>("ListFeedRequest"),
+  ListFeedResponse: typed<weft.v1.ListFeedResponse.$Properties>("ListFeedResponse"),
+  CommentMomentRequest: typed<weft.v1.CommentMomentRequest.$Properties>("CommentMomentRequest"),
+  CommentMomentResponse: typed<weft.v1.CommentMomentResponse.$Properties, CommentMomentResponse>("CommentMomentResponse"),
+  LikeMomentRequest: typed<weft.v1.LikeMomentRequest.$Properties>("LikeMomentRequest"),
+  LikeMomentResponse: typed<weft.v1.LikeMomentResponse.$Properties>("LikeMomentResponse")
 } as const

@@ -1,5 +1,6 @@
 /** The messages of offline notifications (proto/weft/v1/notify.proto): push registrations. */
-import { type BaseRequest, type BaseResponse, codec } from "./Proto.ts"
+import { typed } from "./Proto.ts"
+import type { Decoded, weft } from "./Shapes.ts"
 
 /** weft.v1.PushPlatform. */
 export const PushPlatform = {
@@ -18,38 +19,15 @@ export const pushPlatformName: Record<number, PushPlatformName> = {
   [PushPlatform.WEBHOOK]: "webhook"
 }
 
-export interface WebPushSubscription {
-  readonly endpoint: string
-  readonly p256dh: string
-  readonly auth: string
-}
-
-export interface RegisterPushRequest {
-  readonly platform: number
-  readonly token: string
-  readonly webPush?: WebPushSubscription | null | undefined
-  readonly appId: string
-  readonly locale: string
-  readonly preview: boolean
-  readonly muted: ReadonlyArray<string>
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface RegisterPushResponse {
-  readonly base: BaseResponse
-}
-
-export interface UnregisterPushRequest {
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface UnregisterPushResponse {
-  readonly base: BaseResponse
-}
+export type WebPushSubscription = Decoded<weft.v1.WebPushSubscription.$Properties>
+export type RegisterPushRequest = Decoded<weft.v1.RegisterPushRequest.$Properties>
+export type RegisterPushResponse = Decoded<weft.v1.RegisterPushResponse.$Properties>
+export type UnregisterPushRequest = Decoded<weft.v1.UnregisterPushRequest.$Properties>
+export type UnregisterPushResponse = Decoded<weft.v1.UnregisterPushResponse.$Properties>
 
 export const NotifyCodecs = {
-  RegisterPushRequest: codec<RegisterPushRequest>("RegisterPushRequest"),
-  RegisterPushResponse: codec<RegisterPushResponse>("RegisterPushResponse"),
-  UnregisterPushRequest: codec<UnregisterPushRequest>("UnregisterPushRequest"),
-  UnregisterPushResponse: codec<UnregisterPushResponse>("UnregisterPushResponse")
+  RegisterPushRequest: typed<weft.v1.RegisterPushRequest.$Properties>("RegisterPushRequest"),
+  RegisterPushResponse: typed<weft.v1.RegisterPushResponse.$Properties>("RegisterPushResponse"),
+  UnregisterPushRequest: typed<weft.v1.UnregisterPushRequest.$Properties>("UnregisterPushRequest"),
+  UnregisterPushResponse: typed<weft.v1.UnregisterPushResponse.$Properties>("UnregisterPushResponse")
 } as const

@@ -1,46 +1,20 @@
 /** The messages of the profile feature (proto/weft/v1/profile.proto) and the avatar formats. */
-import { type BaseRequest, type BaseResponse, codec } from "./Proto.ts"
+import { typed } from "./Proto.ts"
+import type { Carrying, Decoded, weft } from "./Shapes.ts"
 
 export const MAX_DISPLAY_NAME_LENGTH = 64
 export const MAX_SIGNATURE_LENGTH = 256
 
-export interface Profile {
-  readonly userId: string
-  readonly displayName: string
-  readonly signature: string
-  readonly avatarUrl: string
-  readonly version: number
-  readonly updatedAtMs: number
-}
+export type Profile = Decoded<weft.v1.Profile.$Properties>
 
 /** weft.v1.Change.profile. */
-export interface ProfileChanged {
-  readonly profile: Profile
-}
-
-export interface GetProfileRequest {
-  readonly userId: string
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface SetProfileRequest {
-  /** Absent: keep the current one. */
-  readonly displayName?: string | undefined
-  readonly signature?: string | undefined
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface SetAvatarRequest {
-  readonly image: Uint8Array
-  readonly contentType: string
-  readonly base?: BaseRequest | null | undefined
-}
+export type ProfileChanged = Carrying<Decoded<weft.v1.ProfileChanged.$Properties>, "profile">
+export type GetProfileRequest = Decoded<weft.v1.GetProfileRequest.$Properties>
+export type SetProfileRequest = Decoded<weft.v1.SetProfileRequest.$Properties>
+export type SetAvatarRequest = Decoded<weft.v1.SetAvatarRequest.$Properties>
 
 /** GetProfileResponse, SetProfileResponse and SetAvatarResponse. */
-export interface ProfileResponse {
-  readonly base: BaseResponse
-  readonly profile: Profile
-}
+export type ProfileResponse = Carrying<Decoded<weft.v1.GetProfileResponse.$Properties>, "profile">
 
 /** The avatar formats accepted, each with the bytes its files start with. */
 const signatures: Record<string, ReadonlyArray<ReadonlyArray<number>>> = {
@@ -66,12 +40,12 @@ export const isImageOf = (contentType: string, bytes: Uint8Array): boolean => {
 export const avatarPath = (userId: string) => `/avatars/${userId}`
 
 export const ProfileCodecs = {
-  Profile: codec<Profile>("Profile"),
-  ProfileChanged: codec<ProfileChanged>("ProfileChanged"),
-  GetProfileRequest: codec<GetProfileRequest>("GetProfileRequest"),
-  GetProfileResponse: codec<ProfileResponse>("GetProfileResponse"),
-  SetProfileRequest: codec<SetProfileRequest>("SetProfileRequest"),
-  SetProfileResponse: codec<ProfileResponse>("SetProfileResponse"),
-  SetAvatarRequest: codec<SetAvatarRequest>("SetAvatarRequest"),
-  SetAvatarResponse: codec<ProfileResponse>("SetAvatarResponse")
+  Profile: typed<weft.v1.Profile.$Properties>("Profile"),
+  ProfileChanged: typed<weft.v1.ProfileChanged.$Properties, ProfileChanged>("ProfileChanged"),
+  GetProfileRequest: typed<weft.v1.GetProfileRequest.$Properties>("GetProfileRequest"),
+  GetProfileResponse: typed<weft.v1.GetProfileResponse.$Properties, ProfileResponse>("GetProfileResponse"),
+  SetProfileRequest: typed<weft.v1.SetProfileRequest.$Properties>("SetProfileRequest"),
+  SetProfileResponse: typed<weft.v1.SetProfileResponse.$Properties, ProfileResponse>("SetProfileResponse"),
+  SetAvatarRequest: typed<weft.v1.SetAvatarRequest.$Properties>("SetAvatarRequest"),
+  SetAvatarResponse: typed<weft.v1.SetAvatarResponse.$Properties, ProfileResponse>("SetAvatarResponse")
 } as const

@@ -1,5 +1,6 @@
 /** The messages of smart routing (proto/weft/v1/routes.proto). */
-import { type BaseRequest, type BaseResponse, codec } from "./Proto.ts"
+import { typed } from "./Proto.ts"
+import type { Decoded, weft } from "./Shapes.ts"
 
 export type TransportName = "tcp" | "ws" | "http"
 
@@ -9,41 +10,12 @@ export const TransportId: Readonly<Record<TransportName, number>> = { tcp: 1, ws
 export const transportName = (id: number): TransportName | undefined =>
   id === 1 ? "tcp" : id === 2 ? "ws" : id === 3 ? "http" : undefined
 
-export interface WireEndpoint {
-  readonly address: string
-  readonly port: number
-  readonly transport: number
-  readonly weight: number
-}
-
-export interface RouteListRequest {
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface RouteListResponse {
-  readonly base: BaseResponse
-  readonly endpoints: ReadonlyArray<WireEndpoint>
-  readonly routeListVersion?: number | undefined
-}
-
-export interface ConnectTime {
-  readonly address: string
-  readonly port: number
-  readonly transport: number
-  readonly connectMs: number
-  readonly failed: boolean
-}
-
-export interface ReportConnectTimesRequest {
-  readonly times: ReadonlyArray<ConnectTime>
-  readonly base?: BaseRequest | null | undefined
-}
-
-export interface ReportConnectTimesResponse {
-  readonly base: BaseResponse
-  readonly accepted: number
-  readonly ignored: number
-}
+export type WireEndpoint = Decoded<weft.v1.Endpoint.$Properties>
+export type RouteListRequest = Decoded<weft.v1.RouteListRequest.$Properties>
+export type RouteListResponse = Decoded<weft.v1.RouteListResponse.$Properties>
+export type ConnectTime = Decoded<weft.v1.ConnectTime.$Properties>
+export type ReportConnectTimesRequest = Decoded<weft.v1.ReportConnectTimesRequest.$Properties>
+export type ReportConnectTimesResponse = Decoded<weft.v1.ReportConnectTimesResponse.$Properties>
 
 /**
  * The version of a route list: a 32-bit FNV-1a hash of its endpoints in order, never 0 (0 is
@@ -66,8 +38,8 @@ export const MAX_REPORTED_TIMES = 32
 export const MAX_CONNECT_MS = 120_000
 
 export const RouteCodecs = {
-  RouteListRequest: codec<RouteListRequest>("RouteListRequest"),
-  RouteListResponse: codec<RouteListResponse>("RouteListResponse"),
-  ReportConnectTimesRequest: codec<ReportConnectTimesRequest>("ReportConnectTimesRequest"),
-  ReportConnectTimesResponse: codec<ReportConnectTimesResponse>("ReportConnectTimesResponse")
+  RouteListRequest: typed<weft.v1.RouteListRequest.$Properties>("RouteListRequest"),
+  RouteListResponse: typed<weft.v1.RouteListResponse.$Properties>("RouteListResponse"),
+  ReportConnectTimesRequest: typed<weft.v1.ReportConnectTimesRequest.$Properties>("ReportConnectTimesRequest"),
+  ReportConnectTimesResponse: typed<weft.v1.ReportConnectTimesResponse.$Properties>("ReportConnectTimesResponse")
 } as const

@@ -192,7 +192,7 @@ describe("over the short connection", () => {
       body: JSON.stringify({ base, userId: b, friend: true })
     })
     expect(response.status).toBe(400)
-    expect((await response.json()).message).toContain("unknown field friend")
+    expect((await response.json()).message).toContain(`unknown field: "friend"`)
     expect(await httpLog(base)).toEqual([])
   })
 })

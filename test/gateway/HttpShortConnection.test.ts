@@ -177,18 +177,35 @@ describe("the short connection (HTTP POST /cgi-bin/<command>)", () => {
     expect(get.status).toBe(405)
   })
 
-  it("a JSON body with unknown fields or wrong types gets a clear 400, not a 500", async () => {
-    const unknown = await post("auth", { userId: "x", password: "y", admin: true })
-    expect(unknown.status).toBe(400)
-    expect((await unknown.json() as any).message).toContain("unknown field admin")
-    const wrongType = await post("sync", { base: { userId: "x", sessionToken: "t" }, cursor: "soon" })
-    expect(wrongType.status).toBe(400)
-    expect((await wrongType.json() as any).message).toContain("cursor must be an integer")
-    const nested = await post("sendmessage", { base: { userId: 7 }, to: "b", text: "t", clientMsgId: "c" })
-    expect((await nested.json() as any).message).toContain("base.userId must be a string")
-    const negative = await post("sync", { cursor: -1 })
-    expect((await negative.json() as any).message).toContain("cursor must not be negative")
-    const notObject = await post("sync", [1, 2])
-    expect(notObject.status).toBe(400)
+  it("a JSON body with unknown fields or wrong types gets a clear 400 naming the field, not a 500", async () => {
+    const message = async (response: Response) => {
+      expect(response.status).toBe(400)
+      return (await response.json() as any).message as string
+    }
+    expect(await message(await post("auth", { userId: "x", password: "y", admin: true })))
+      .toContain(`weft.v1.AuthRequest: unknown field: "admin"`)
+    expect(await message(await post("sync", { base: { userId: "x", sessionToken: "t" }, cursor: "soon" })))
+      .toContain(`weft.v1.SyncRequest.cursor: invalid integer: "soon"`)
+    expect(await message(await post("sendmessage", { base: { userId: 7 }, to: "b", text: "t", clientMsgId: "c" })))
+      .toContain("weft.v1.BaseRequest.userId: expected string: 7")
+    expect(await message(await post("sync", { cursor: -1 }))).toContain("weft.v1.SyncRequest.cursor: out of range for uint64: -1")
+    expect(await message(await post("sendmessage", { to: "b", type: "IMAGE" })))
+      .toContain(`weft.v1.SendMessageRequest.type: unknown enum value: "IMAGE"`)
+    expect(await message(await post("sync", [1, 2]))).toContain("weft.v1.SyncRequest: expected object")
+  })
+
+  it("JSON bodies follow the proto3 JSON mapping: 64-bit integers as strings, enums by name, snake_case names", async () => {
+    const a = uniqueUser("jm")
+    const b = uniqueUser("jn")
+    await json("register", { userId: a, password: "password" })
+    await json("register", { user_id: b, password: "password" })
+    const auth = await json("auth", { user_id: a, password: "password", device: { deviceId: "curl", platform: "PLATFORM_WEB" } })
+    expect(auth.base).toEqual({})
+    const base = { userId: a, sessionToken: auth.sessionToken }
+    const sent = await json("sendmessage", { base, to: b, type: "MESSAGE_TYPE_TEXT", text: "by name", client_msg_id: "j1" })
+    expect(sent.seq).toMatch(/^[1-9]\d*$/)
+    const synced = await json("sync", { base, cursor: "0", limit: 10 })
+    const messages = synced.changes.filter((change: any) => change.message !== undefined)
+    expect(messages.map((change: any) => [change.seq, change.message.text, change.message.type])).toEqual([[sent.seq, "by name", undefined]])
   })
 })

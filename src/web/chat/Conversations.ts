@@ -65,9 +65,10 @@ export class Conversations {
       this.get(change.group.groupId).title = change.group.name || change.group.groupId
       return change.group.groupId
     }
-    if (change.recalled) {
-      const id = change.recalled.groupId || (change.recalled.from === this.me ? change.recalled.to : change.recalled.from)
-      const entry = this.byId.get(id)?.entries.find((e) => e.messageId === change.recalled.messageId)
+    const recalled = change.recalled
+    if (recalled) {
+      const id = recalled.groupId || (recalled.from === this.me ? recalled.to : recalled.from)
+      const entry = this.byId.get(id)?.entries.find((e) => e.messageId === recalled.messageId)
       if (entry !== undefined) {
         entry.state = "recalled"
         entry.text = "message recalled"
