@@ -5,13 +5,18 @@
  */
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import { type Codec, codecOf, loadRoot } from "./Proto.ts"
+import { type Codec, codecOf, type Decoded, type Init, loadRoot } from "./Proto.ts"
 
 /** An application's .proto files, loaded with weft's (so they may import "weft/v1/frame.proto"). */
 export interface Protos {
   readonly files: ReadonlyArray<string>
   /** The codec of a message type by its full name, e.g. "roll.v1.RollRequest". */
-  readonly codec: <T>(fullName: string) => Codec<T>
+  readonly codec: <T, I = T>(fullName: string) => Codec<T, I>
+  /**
+   * The same, typed from declarations protobufjs-cli generated for the file (docs/framework.md):
+   * `typed<roll.v1.RollRequest.$Properties>("roll.v1.RollRequest")`.
+   */
+  readonly typed: <P>(fullName: string) => Codec<Decoded<P>, Init<P>>
 }
 
 /** Loads .proto files (paths or file: URLs); fails at once, naming the problem, if one does not parse. */
@@ -20,7 +25,8 @@ export const loadProtos = (files: ReadonlyArray<string | URL>): Protos => {
   const root = loadRoot(paths)
   return {
     files: paths,
-    codec: <T>(fullName: string) => codecOf<T>(root.lookupType(fullName))
+    codec: <T, I = T>(fullName: string) => codecOf<T, I>(root.lookupType(fullName)),
+    typed: <P>(fullName: string) => codecOf<Decoded<P>, Init<P>>(root.lookupType(fullName))
   }
 }
 

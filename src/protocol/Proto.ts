@@ -6,10 +6,11 @@
  * Decoded messages are plain objects: 64-bit integers as numbers, enums as numbers, unset
  * fields as their proto3 defaults (Shapes.ts says which may be absent).
  */
+import { createRequire } from "node:module"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import protobuf from "protobufjs"
-import protojson from "protobufjs/ext/protojson.js"
+import type protojsonModule from "protobufjs/ext/protojson.js"
 import generatedRoot from "../../generated/weft.js"
 import type { GroupEvent } from "./groups.ts"
 import type { ReadReceipt } from "./messages.ts"
@@ -56,6 +57,11 @@ export const loadRoot = (extra: ReadonlyArray<string> = []): protobuf.Root => {
 export const root: protobuf.Root = generatedRoot
 root.resolveAll()
 
+/** protobufjs's ProtoJSON, loaded at the first JSON body (~10 ms of start-up that most processes never need). */
+let protojsonLoaded: typeof protojsonModule | undefined
+const protojson = (): typeof protojsonModule =>
+  protojsonLoaded ??= createRequire(import.meta.url)("protobufjs/ext/protojson.js") as typeof protojsonModule
+
 const conversion: protobuf.IConversionOptions = { longs: Number, enums: Number, defaults: true, oneofs: false }
 
 /** `T`: what decode returns; `I`: what encode takes (by default the same). */
@@ -88,14 +94,14 @@ export const codecOf = <T, I = T>(type: protobuf.Type): Codec<T, I> => {
     fromJson: (json) => {
       let message: protobuf.Message
       try {
-        message = protojson.fromJson(type, json)
+        message = protojson().fromJson(type, json)
       } catch (cause) {
         // ".weft.v1.SyncRequest.cursor: invalid integer: \"soon\"": the field's full name, then what is wrong.
         throw new Error(cause instanceof Error ? cause.message.replace(/^\./, "") : String(cause))
       }
       return type.toObject(message, conversion) as T
     },
-    toJson: (value) => protojson.toJson(type, type.fromObject(value as object))
+    toJson: (value) => protojson().toJson(type, type.fromObject(value as object))
   }
 }
 

@@ -117,8 +117,15 @@ describe("an application's feature: its own proto, command and actor", () => {
     const base = { userId, sessionToken: auth.sessionToken }
     const second = await post("roll", { base, sides: 6 })
     expect(second.rolls).toBe("2")
+    // In JSON, bytes are base64: the payload of the Rolled event in the log.
+    const log = await post("sync", { base, cursor: 0 })
+    const rolled = log.changes.find((change: any) => change.seq === second.seq)
+    expect(Rolled.decode(Buffer.from(rolled.app.payload, "base64"))).toEqual({ sides: 6, value: second.value, rolls: 2 })
     const refused = await post("roll", { base, sides: 1 })
     expect(refused.base).toEqual({ code: "BAD_REQUEST", message: "sides must be 2..1000" })
+    // What docs/framework.md shows for a value of the wrong type in a JSON body.
+    expect((await post("roll", { base, sides: "many" })).message)
+      .toBe(`undecodable roll body: roll.v1.RollRequest.sides: invalid integer: "many"`)
     expect((await post("roll", { sides: 6 })).base.code).toBe("INVALID_TOKEN")
 
     // The SDK on the short connection sends the command by its name.
