@@ -1,27 +1,18 @@
 /**
  * The HTTP-only way in, for networks that let neither TCP nor WebSocket through: every request
  * is a `POST /cgi-bin/<command>` (protobuf) carrying the session in its base request, and pushes
- * come by long polling (COMMAND_POLL, driven by WeftClient). It offers the same `request` as a
- * FrameConnection, so the client above does not care which way it is connected.
+ * come by long polling (COMMAND_POLL, driven by the client core). It offers the same `exchange` as a
+ * FrameConnection (core/Wire.ts SessionLink), so the client above does not care which way it is connected.
  */
 import * as Https from "node:https"
 import { Command } from "../protocol/Command.ts"
-import { type BaseRequest, type Codec, Codecs } from "../protocol/Proto.ts"
+import { type BaseRequest, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import { isSilence } from "./errors.ts"
+import { type Answer, commandName, type Exchange } from "./core/Wire.ts"
 import { checkedResponse, type ClientTls, DisconnectedError, WeftRequestError } from "./FrameConnection.ts"
 
 const PROTOBUF = "application/x-protobuf"
-
-/** The short-connection path of each command: its name in lower case without underscores. */
-const commandNames = new Map<number, string>(
-  Object.entries(Command).map(([name, id]) => [id, name.toLowerCase().replaceAll("_", "")])
-)
-
-/** Names an application's command for the short connection (its path: POST /cgi-bin/<name>). */
-export const nameCommand = (id: number, name: string): void => {
-  if (!commandNames.has(id)) commandNames.set(id, name)
-}
 
 /**
  * A POST over HTTPS that trusts the given CA (fetch cannot be given one): the status and body,
@@ -98,19 +89,13 @@ export class HttpLink {
     return this.closed
   }
 
-  async request<Req, Res extends { readonly base?: { readonly code: number; readonly message: string } | null }>(
-    command: number,
-    requestCodec: Codec<Req>,
-    responseCodec: Codec<Res>,
-    request: Req,
-    timeoutMs?: number
-  ): Promise<Res> {
-    return checkedResponse(responseCodec, await this.requestRaw(command, requestCodec.encode(request), timeoutMs))
+  /** The client core's request: the command's own name is its path. */
+  async exchange<Req, Res extends Answer>(command: Exchange<Req, Res>, body: Req, timeoutMs?: number): Promise<Res> {
+    return checkedResponse(command.response, await this.requestRaw(command.id, command.request.encode(body), timeoutMs, command.name))
   }
 
-  async requestRaw(command: number, body: Uint8Array, timeoutMs?: number): Promise<Uint8Array> {
+  async requestRaw(command: number, body: Uint8Array, timeoutMs?: number, name = commandName(command)): Promise<Uint8Array> {
     if (this.closed) throw new DisconnectedError()
-    const name = commandNames.get(command)
     if (name === undefined) throw new WeftRequestError(Status.UNKNOWN_COMMAND, `unknown command ${command}`)
     const signed = this.session !== undefined && command !== Command.AUTH && command !== Command.REGISTER
       ? withBase(body, this.session)

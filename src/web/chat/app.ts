@@ -3,8 +3,7 @@
  * from the user's log, a conversation view, send, live updates — all through the browser SDK.
  * `?transport=http` (or `ws`) forces a transport; the session survives a reload of the tab.
  */
-import { register, type TransportKind, WeftBrowserClient } from "../sdk/WeftBrowserClient.ts"
-import { randomId } from "../sdk/Outbox.ts"
+import { randomId, register, type TransportKind, WeftBrowserClient } from "../sdk/WeftBrowserClient.ts"
 import { sendFriendRequest } from "../sdk/contacts.ts"
 import { markRead, unreadCounts } from "../sdk/messages.ts"
 import { enableWebPush, serverPushKey, webPushSupported } from "../sdk/notifications.ts"

@@ -1,11 +1,13 @@
 /**
  * The browser's fallback when no WebSocket gets through: every command is a short connection,
  * `POST /cgi-bin/<command>` with a protobuf body carrying `base { user_id, session_token }`,
- * and pushes come by long polling (the client's poll loop, COMMAND_POLL). A request that
+ * and pushes come by long polling (the client core's poll loop, COMMAND_POLL). A request that
  * cannot reach the server closes the transport, as a broken socket would.
  */
+import { checkedResponse } from "../../client/core/FrameChannel.ts"
+import type { Answer, Exchange, LinkSession } from "../../client/core/Wire.ts"
 import type { Schema } from "./Schema.ts"
-import { type Answer, checked, type CommandSpec, DisconnectedError, type Transport, WeftRequestError } from "./Transport.ts"
+import { DisconnectedError, type Transport, WeftRequestError } from "./Transport.ts"
 
 export interface HttpOptions {
   /** The gateway's HTTP origin, e.g. "http://127.0.0.1:9380". */
@@ -18,28 +20,31 @@ export interface HttpOptions {
 const PROTOBUF = "application/x-protobuf"
 
 export class HttpTransport implements Transport {
-  readonly kind = "http"
-  private base: object | undefined
+  readonly transport = "http"
+  private base: LinkSession | undefined
   private closed = false
   private readonly inFlight = new Set<AbortController>()
 
   constructor(private readonly options: HttpOptions) {}
 
-  authenticate(base: { readonly userId: string; readonly sessionToken: string; readonly deviceId: string }): void {
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  setSession(base: LinkSession): void {
     this.base = base
   }
 
-  /** `extraTimeMs`: how much longer than usual the server may take (a long poll's wait). */
-  async request<Res extends Answer>(command: CommandSpec, body: object, extraTimeMs = 0): Promise<Res> {
+  /** `timeoutMs`: the longest wait (default the request timeout; a long poll waits longer). */
+  async exchange<Req, Res extends Answer>(command: Exchange<Req, Res>, body: Req, timeoutMs?: number): Promise<Res> {
     if (this.closed) throw new DisconnectedError()
-    const { schema } = this.options
     const abort = new AbortController()
     this.inFlight.add(abort)
-    const timer = setTimeout(() => abort.abort(), this.options.requestTimeoutMs + extraTimeMs)
+    const timer = setTimeout(() => abort.abort(), timeoutMs ?? this.options.requestTimeoutMs)
     let response: Response
     let bytes: Uint8Array
     try {
-      const payload = schema.codec<object>(command.request).encode(this.base === undefined ? body : { ...body, base: this.base })
+      const payload = command.request.encode(this.base === undefined ? body : { ...body, base: this.base })
       response = await fetch(`${this.options.server}/cgi-bin/${command.name}`, {
         method: "POST",
         headers: { "content-type": PROTOBUF },
@@ -60,16 +65,21 @@ export class HttpTransport implements Transport {
       throw new DisconnectedError(`POST /cgi-bin/${command.name}: HTTP ${response.status}`)
     }
     if (response.status !== 200) {
-      const error = schema.codec<{ code: number; message: string }>("ErrorFrame").decode(bytes)
+      const error = this.options.schema.codec<{ code: number; message: string }>("ErrorFrame").decode(bytes)
       throw new WeftRequestError(error.code, error.message)
     }
-    return checked(schema.codec<Res>(command.response).decode(bytes))
+    return checkedResponse(command.response, bytes)
   }
 
   close(): void {
     this.closed = true
     for (const abort of this.inFlight) abort.abort()
     this.inFlight.clear()
+  }
+
+  /** Given up on as a broken link would be: the client hears of it and finds another way in. */
+  destroy(): void {
+    this.shutdown()
   }
 
   private shutdown(): void {

@@ -1,10 +1,14 @@
 /**
  * How the browser client reaches the gateway: a WebSocket (frames, pushes) or HTTP short
- * connections (POST /cgi-bin/<command>, pushes by long polling). Both answer requests the same
- * way; the client above them does not care which one it has.
+ * connections (POST /cgi-bin/<command>, pushes by long polling). Both are links of the client
+ * core (client/core/Wire.ts): the session above them does not care which one it has.
  */
 import { Command } from "../../protocol/Command.ts"
 import { DisconnectedError, WeftRequestError } from "../../client/errors.ts"
+import type { Answer, Exchange, SessionLink } from "../../client/core/Wire.ts"
+import type { Schema } from "./Schema.ts"
+
+export type { Answer }
 
 /** A command as the browser sends it: its frame id, its short-connection name, its types. */
 export interface CommandSpec {
@@ -29,26 +33,18 @@ export const Commands = {
 
 export type TransportKind = "ws" | "http"
 
-/** A response with a base response (every weft response has one). */
-export interface Answer {
-  readonly base?: { readonly code: number; readonly message: string } | null
+/** A link of the browser client: a WebSocket or HTTP short connections. */
+export interface Transport extends SessionLink {
+  readonly transport: TransportKind
 }
 
-export interface Transport {
-  readonly kind: TransportKind
-  /** Resolves with the response; rejects with WeftRequestError or DisconnectedError. */
-  request<Res extends Answer>(command: CommandSpec, body: object): Promise<Res>
-  /** Who is asking, for the short connection (a long connection knows it from its login). */
-  authenticate(base: { readonly userId: string; readonly sessionToken: string; readonly deviceId: string }): void
-  close(): void
-}
+/** A command spec with the schema's codecs for its types. */
+export const exchangeOf = <Res>(schema: Schema, command: CommandSpec): Exchange<object, Res> => ({
+  id: command.id,
+  name: command.name,
+  request: schema.codec<object>(command.request),
+  response: schema.codec<Res>(command.response)
+})
 
 // The same error classes as the Node SDK's (served to the browser from dist/client/).
 export { DisconnectedError, WeftRequestError }
-
-/** The answer itself, or the status it carries as an error. */
-export const checked = <Res extends Answer>(response: Res): Res => {
-  const code = response.base?.code ?? 0
-  if (code !== 0) throw new WeftRequestError(code, response.base?.message ?? "")
-  return response
-}
