@@ -86,7 +86,7 @@ export class WeftClient extends ClientSession<Link, Attempt, ClientEvents> {
     this.network = options.network ?? "default"
     // A device the app names keeps its connection id in the route store: after a restart, the
     // connection the last run left open is closed at the first login.
-    if (options.deviceId !== undefined) this.lastConnectionId = this.router.connectionOf(this.deviceKey)
+    if (options.deviceId !== undefined) this.login.lastConnectionId = this.router.connectionOf(this.deviceKey)
   }
 
   /** The endpoint of the current connection (undefined while offline). */
@@ -173,7 +173,7 @@ export class WeftClient extends ClientSession<Link, Attempt, ClientEvents> {
     this.endpointInUse = attempt.endpoint
     this.router.worked(attempt.endpoint)
     if (link.transport !== "http" && this.options.deviceId !== undefined) {
-      this.router.rememberConnection(this.deviceKey, this.lastConnectionId)
+      this.router.rememberConnection(this.deviceKey, this.login.lastConnectionId)
     }
     const version = auth.routeListVersion ?? 0
     if (version === 0) {
@@ -236,7 +236,7 @@ export class WeftClient extends ClientSession<Link, Attempt, ClientEvents> {
         const routes = await link.exchange(exchange(Command.ROUTE_LIST, RouteCodecs.RouteListRequest, RouteCodecs.RouteListResponse), {}, deadlineMs)
         this.router.learn(routes.endpoints, routes.routeListVersion ?? 0)
       }
-      return { ...(await this.resumeOn(link, deadlineMs)), endpoint, close }
+      return { ...(await this.login.resumeOn(link, deadlineMs)), endpoint, close }
     } catch (error) {
       // The server answered: the way in works, whatever it said.
       if (error instanceof WeftRequestError) {

@@ -688,7 +688,11 @@ describe("what the gateway serves for the page", () => {
     expect((await get("/web/js/client/SendOrder.js")).status).toBe(200)
     expect((await get("/web/js/client/LogCursor.js")).status).toBe(200)
     expect((await get("/web/js/client/RttEstimator.js")).status).toBe(200)
-    for (const path of ["/web/js/protocol/Proto.js", "/web/js/web/WebRoutes.js", "/web/js/cli/main.js", "/web/js/web/sdk/../../cli/main.js", "/web/js/client/FrameConnection.js"]) {
+    // The client core both SDKs run (session, outbox, frame channel).
+    expect((await get("/web/js/client/core/ClientSession.js")).status).toBe(200)
+    expect((await get("/web/js/client/core/FrameChannel.js")).status).toBe(200)
+    const nodeOnly = ["/web/js/client/FrameConnection.js", "/web/js/client/WeftClient.js", "/web/js/client/HttpLink.js"]
+    for (const path of ["/web/js/protocol/Proto.js", "/web/js/web/WebRoutes.js", "/web/js/cli/main.js", "/web/js/web/sdk/../../cli/main.js", ...nodeOnly]) {
       expect((await get(path)).status, path).toBe(404)
     }
     const redirect = await get("/")

@@ -18,9 +18,12 @@ import { groupEmitting, GroupCursors, readingGroups } from "../GroupCursors.ts"
 import { AdaptiveHeartbeat, type HeartbeatSchedule, type LearnedHeartbeat, pingOnSchedule } from "../Heartbeat.ts"
 import { LogCursor } from "../LogCursor.ts"
 import { RttEstimator } from "../RttEstimator.ts"
+import { type DeviceInfo, Login, type Opened } from "./Login.ts"
 import { isRetryable, Outbox } from "./Outbox.ts"
 import type { ClientState, OutgoingMessage, SessionEvents, SessionOptions } from "./SessionOptions.ts"
 import { type Answer, type Exchange, exchange, type SessionLink, type WireCodec } from "./Wire.ts"
+
+export type { DeviceInfo, Opened }
 
 /** The codecs the core speaks with, from the platform (Node's compiled proto/, the browser's schema). */
 export interface SessionCodecs {
@@ -39,20 +42,6 @@ export interface SessionCodecs {
   readonly Kicked: WireCodec<Kicked>
   readonly ErrorFrame: WireCodec<{ readonly code: number; readonly message: string }>
   readonly Change: WireCodec<Change>
-}
-
-/** A way in as the platform found it: the link, and the login if it resumed on it in the finding. */
-export interface Opened<L extends SessionLink> {
-  readonly link: L
-  readonly auth?: AuthResponse | undefined
-  /** The server refused the resume for a reason other than the token (RATE_LIMITED, ...). */
-  readonly refused?: Error | undefined
-}
-
-/** How the device introduces itself at login (weft.v1.Device, without its id). */
-export interface DeviceInfo {
-  readonly platform: number
-  readonly name: string
 }
 
 /** Pushes kept for a link whose login has not completed yet (more: a gap, and a sync). */
@@ -76,12 +65,11 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
   protected readonly groupLogs: GroupCursors
   protected readonly rtt: RttEstimator
   protected readonly outbox: Outbox
-  protected token: string | undefined
+  /** The credentials, the session token and the connections named as replaced. */
+  protected readonly login: Login<L>
   protected stateValue: ClientState = "offline"
   protected attempt = 0
   protected pacer: AdaptiveHeartbeat | undefined
-  /** The server's id of the last long connection: named as replaced at the next login. */
-  protected lastConnectionId = 0
   private readonly listeners = new Map<keyof Events, Set<Listener>>()
   private syncing: Promise<void> | undefined
   private firstLogin: ((error?: Error) => void) | undefined
@@ -92,12 +80,13 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
   private establishing = 0
   /** Pushes that came on a link before its login completed, applied after the login's page. */
   private readonly early = new Map<L, Array<Frame>>()
-  /** Each long link's id on its gateway, and the ids this client named as replaced. */
-  private readonly connectionIds = new WeakMap<L, number>()
-  private readonly replacedIds = new Set<number>()
   private commandsFor: { readonly codecs: SessionCodecs; readonly commands: ReturnType<typeof commandsOf> } | undefined
 
-  constructor(private readonly settings: SessionOptions, readonly deviceId: string, private readonly deviceInfo: DeviceInfo) {
+  constructor(private readonly settings: SessionOptions, readonly deviceId: string, device: DeviceInfo) {
+    this.login = new Login(settings, deviceId, device, () => this.commands.auth, () => ({
+      syncCursor: this.log.resumeFrom,
+      routeListVersion: this.routeListVersion
+    }))
     this.groupLogs = new GroupCursors(
       settings.groupCursors,
       settings.userId,
@@ -105,7 +94,6 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
       groupEmitting(this.tell.bind(this))
     )
     this.log = new LogCursor(settings.cursor, settings.epoch, readingGroups(this.tell.bind(this), this.groupLogs))
-    this.token = settings.resumeToken
     this.rtt = new RttEstimator({ floorMs: settings.minRequestTimeoutMs ?? 1000, ceilingMs: settings.requestTimeoutMs ?? 15_000 })
     this.outbox = new Outbox(
       () => (this.stateValue === "online" ? this.link : undefined),
@@ -175,7 +163,7 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
 
   /** The session token: pass it as `resumeToken` to log in again without the password. */
   get sessionToken(): string | undefined {
-    return this.token
+    return this.login.token
   }
 
   get state(): ClientState {
@@ -289,7 +277,7 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
     if (frame.command === Command.KICKED) {
       // Closed because this client named the connection as replaced: its own doing, not an end
       // of the session. The link goes; the client reconnects if it still needs one.
-      if (this.replacedIds.has(this.connectionIds.get(link) ?? 0)) return link.destroy()
+      if (this.login.replaced(link)) return link.destroy()
       this.kicked(codecs.Kicked.decode(frame.body))
       return
     }
@@ -312,27 +300,6 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
     if (this.stateValue === "closed") return
     this.setState("offline")
     this.scheduleReconnect()
-  }
-
-  /**
-   * A login resumed with the session token on a link that is still being found (the platform's
-   * race): the losers are closed, so several are harmless. A refused token with a password or an
-   * app token at hand forgets the token: the winner logs in afresh.
-   */
-  protected async resumeOn(link: L, timeoutMs?: number): Promise<Opened<L>> {
-    if (this.token === undefined) return { link }
-    try {
-      return { link, auth: await this.authenticate(link, { resumeToken: this.token }, timeoutMs) }
-    } catch (error) {
-      if (!(error instanceof WeftRequestError)) throw error
-      // The server answered: the way in works, whatever it said.
-      if (error.code === Status.UNKNOWN_COMMAND) return { link }
-      if (error.code === Status.INVALID_TOKEN && this.canLogInAfresh) {
-        this.token = undefined
-        return { link }
-      }
-      return { link, refused: error }
-    }
   }
 
   protected emit<K extends keyof Events>(event: K, ...args: Events[K] extends Listener ? Parameters<Events[K]> : never): void {
@@ -389,7 +356,7 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
       if (this.stateValue === "closed") return link.close()
       this.link = link
       if (opened.refused !== undefined) throw opened.refused
-      const auth = opened.auth ?? (await this.logIn(link))
+      const auth = opened.auth ?? (await this.login.logIn(link))
       await this.startSession(link, opened, auth, false)
       this.firstLogin?.()
       this.firstLogin = undefined
@@ -422,7 +389,7 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
    */
   private async startSession(link: L, opened: O, auth: AuthResponse, switched: boolean): Promise<void> {
     this.attempt = 0
-    if (link.transport !== "http") this.lastConnectionId = auth.connectionId ?? 0
+    if (link.transport !== "http") this.login.lastConnectionId = auth.connectionId ?? 0
     if (link.transport === "http") {
       void this.pollLoop(link)
     } else {
@@ -470,7 +437,7 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
     try {
       won = await finding
       if (won.refused !== undefined) throw won.refused
-      const auth = won.auth ?? (await this.logIn(won.link))
+      const auth = won.auth ?? (await this.login.logIn(won.link))
       if (this.link !== current || this.stateValue !== "online") return won.link.close()
       this.link = won.link
       this.upgradeDelayMs = undefined
@@ -483,59 +450,6 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
       this.upgradeDelayMs = Math.min(2 * (this.upgradeDelayMs ?? this.upgradeDelays.firstMs), this.upgradeDelays.maxMs)
       this.scheduleUpgrade()
     }
-  }
-
-  /** Logs in on a link found without a login (no token, or the token was refused). */
-  private async logIn(link: L): Promise<AuthResponse> {
-    if (this.token !== undefined) {
-      try {
-        return await this.authenticate(link, { resumeToken: this.token })
-      } catch (error) {
-        if (!(error instanceof WeftRequestError && error.code === Status.INVALID_TOKEN) || !this.canLogInAfresh) throw error
-        this.token = undefined
-      }
-    }
-    return this.authenticate(link, await this.freshCredential())
-  }
-
-  /** A password or an app token: what logs in when there is no session to resume. */
-  private get canLogInAfresh(): boolean {
-    return Boolean(this.settings.password || this.settings.appToken)
-  }
-
-  /** The app token (fetched anew when it comes from a function), else the password. */
-  private async freshCredential(): Promise<{ readonly password?: string | undefined; readonly appToken?: string }> {
-    const appToken = this.settings.appToken
-    if (appToken === undefined) return { password: this.settings.password }
-    return { appToken: typeof appToken === "function" ? await appToken() : appToken }
-  }
-
-  /**
-   * One AUTH: with the cursor (the answer brings the first page of what was missed), the route
-   * list version held (the list comes only if it changed) and the long connection given up on
-   * (the server closes it, so its pushes stop).
-   */
-  private async authenticate(
-    link: L,
-    credential: { readonly password?: string | undefined; readonly resumeToken?: string | undefined; readonly appToken?: string | undefined },
-    timeoutMs?: number
-  ): Promise<AuthResponse> {
-    const request = {
-      userId: this.settings.userId,
-      ...credential,
-      device: { deviceId: this.deviceId, ...this.deviceInfo },
-      syncCursor: this.log.resumeFrom,
-      syncLimit: 0,
-      routeListVersion: this.routeListVersion,
-      replacesConnectionId: this.lastConnectionId
-    }
-    if (this.lastConnectionId !== 0) this.replacedIds.add(this.lastConnectionId)
-    if (this.replacedIds.size > 64) this.replacedIds.delete(this.replacedIds.values().next().value!)
-    const auth = await link.exchange(this.commands.auth, request, timeoutMs)
-    if (auth.connectionId) this.connectionIds.set(link, auth.connectionId)
-    this.token = auth.sessionToken
-    link.setSession({ userId: this.settings.userId, sessionToken: auth.sessionToken, deviceId: this.deviceId })
-    return auth
   }
 
   private async syncPages(): Promise<void> {
