@@ -34,11 +34,22 @@ type Answered = { readonly base?: { readonly code: number; readonly message: str
 
 /** The codecs of the client core, from proto/ as compiled for Node. */
 const codecs: SessionCodecs = {
-  ...Codecs,
+  AuthRequest: Codecs.AuthRequest,
+  AuthResponse: Codecs.AuthResponse,
+  SyncRequest: Codecs.SyncRequest,
+  SyncResponse: Codecs.SyncResponse,
   PollRequest: codec("PollRequest"),
+  SendMessageRequest: Codecs.SendMessageRequest,
+  SendMessageResponse: Codecs.SendMessageResponse,
+  PingRequest: Codecs.PingRequest,
+  PongResponse: Codecs.PongResponse,
   SyncGroupRequest: GroupCodecs.SyncGroupRequest,
-  SyncGroupResponse: GroupCodecs.SyncGroupResponse
-} as unknown as SessionCodecs
+  SyncGroupResponse: GroupCodecs.SyncGroupResponse,
+  Push: Codecs.Push,
+  Kicked: Codecs.Kicked,
+  ErrorFrame: Codecs.ErrorFrame,
+  Change: Codecs.Change
+}
 
 /** An endpoint's attempt in the race: the link, the login if the attempt resumed on it, the endpoint. */
 interface Attempt extends Opened<Link> {
