@@ -69,7 +69,7 @@ const countingRelay = (server) =>
       }))
   })
 
-const SDK_SENDS = 500
+const SDK_SENDS = 2000
 
 /** The Node SDK's own cost: a password login until caught up, one send, and SDK_SENDS sends one after another. */
 const throughTheSdk = async (server) => {

@@ -9,7 +9,7 @@
  * for longer than the round trips allow gets the link probed, and a dead link is dropped in a few
  * round trips (RttEstimator.ts). On long connections it pings on an adaptive schedule (Heartbeat.ts).
  */
-import { randomUUID } from "node:crypto"
+import { randomBytes, randomUUID } from "node:crypto"
 import { Command } from "../protocol/Command.ts"
 import type { Frame } from "../protocol/Frame.ts"
 import { type AuthResponse, type Codec, codec, Codecs, type SendMessageResponse } from "../protocol/Proto.ts"
@@ -202,6 +202,11 @@ export class WeftClient extends ClientSession<Link, Attempt, ClientEvents> {
 
   protected override rememberHeartbeat(learned: LearnedHeartbeat): void {
     this.router.rememberHeartbeat(this.network, learned)
+  }
+
+  /** 96 random bits in 16 characters, as the core's randomId, from node:crypto (Web Crypto loads lazily, ~0.5 ms at the first send). */
+  protected override newClientMsgId(): string {
+    return randomBytes(12).toString("base64url")
   }
 
   protected override settled(): void {

@@ -137,6 +137,10 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
   protected rememberHeartbeat(_learned: LearnedHeartbeat): void {}
   /** Everything is caught up after a login. */
   protected settled(): void {}
+  /** A client message id (see randomId); Node's own crypto makes it without loading Web Crypto. */
+  protected newClientMsgId(): string {
+    return randomId()
+  }
 
   // --- the public surface both SDKs share ---
 
@@ -212,7 +216,7 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
   }
 
   /** Sends a text message. Resolves with the server's acknowledgement: the message is stored. */
-  send(to: string, text: string, clientMsgId: string = randomId()): Promise<SendMessageResponse> {
+  send(to: string, text: string, clientMsgId: string = this.newClientMsgId()): Promise<SendMessageResponse> {
     return this.sendMessage({ to, text }, clientMsgId)
   }
 
@@ -220,7 +224,7 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
    * Sends any message — 1:1 or to a group, text or media — through the outbox: resolves once
    * the server stored it; kept and resent with the same client message id after a reconnect.
    */
-  sendMessage(message: OutgoingMessage, clientMsgId: string = randomId()): Promise<SendMessageResponse> {
+  sendMessage(message: OutgoingMessage, clientMsgId: string = this.newClientMsgId()): Promise<SendMessageResponse> {
     if (this.stateValue === "closed") return Promise.reject(new Error("client is closed"))
     return this.outbox.add(message, clientMsgId)
   }
