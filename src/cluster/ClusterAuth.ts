@@ -3,7 +3,7 @@
  * hold the cluster's secret. Every connection starts with a mutual challenge–response before a
  * single rpc byte is read:
  *
- *   server → client   "WEFTCL1\n" + server nonce (32 bytes)
+ *   server → client   "WEFTCL2\n" + server nonce (32 bytes)
  *   client → server   client nonce (32) + HMAC-SHA256(secret, "client" | server nonce | client nonce | channel)
  *                     + channel (1 byte: 0 the engine's rpc, 1 direct actor calls, DirectCalls.ts)
  *   server → client   HMAC-SHA256(secret, "server" | server nonce | client nonce)
@@ -21,7 +21,9 @@ import * as Socket from "effect/socket/Socket"
 import * as SocketServer from "effect/socket/SocketServer"
 import { labelled, record } from "../metrics/Instruments.ts"
 
-const MAGIC = Buffer.from("WEFTCL1\n")
+// The handshake's version: 2 since it names a channel. Members of other versions refuse each
+// other (every member of a cluster runs the same weft).
+const MAGIC = Buffer.from("WEFTCL2\n")
 const NONCE_BYTES = 32
 const MAC_BYTES = 32
 const HANDSHAKE_TIMEOUT_MS = 5_000
@@ -112,7 +114,11 @@ export const acceptMember = async (socket: Net.Socket, secret: string): Promise<
 /** The client's side: resolves once the server proved it holds `secret`, rejects otherwise. */
 export const joinMember = async (socket: Net.Socket, secret: string, channel: Channel = Channel.engine): Promise<void> => {
   const hello = await withTimeout(readExactly(socket, MAGIC.length + NONCE_BYTES), HANDSHAKE_TIMEOUT_MS, "cluster handshake")
-  if (!hello.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error("the peer is not a weft cluster port")
+  if (!hello.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new Error(hello.subarray(0, 6).toString("latin1") === "WEFTCL"
+      ? `the peer speaks another version of the cluster handshake (${hello.subarray(0, 7).toString("latin1")}, this member ${MAGIC.subarray(0, 7).toString("latin1")}): run the same weft version on every member`
+      : "the peer is not a weft cluster port")
+  }
   const serverNonce = hello.subarray(MAGIC.length)
   const clientNonce = randomBytes(NONCE_BYTES)
   socket.write(Buffer.concat([clientNonce, mac(secret, "client", serverNonce, clientNonce, channel), Buffer.of(channel)]))

@@ -170,7 +170,7 @@ describe("cluster-internal ports", () => {
     const wrong = await attempt("not-the-cluster-secret")
     expect(stranger.joined || wrong.joined).toBe(false)
     // The stranger only ever saw the server's greeting, never a reply record.
-    expect(stranger.answered.subarray(0, 8).toString()).toBe("WEFTCL1\n")
+    expect(stranger.answered.subarray(0, 8).toString()).toBe("WEFTCL2\n")
     expect(stranger.answered.length).toBe(8 + 32)
     expect(await refusals(runner.adminPort, "runner")).toBeGreaterThanOrEqual(refusedBefore + 2)
     const member = await attempt(cluster.secret)
@@ -223,6 +223,23 @@ describe("cluster-internal ports", () => {
       child.kill("SIGTERM")
     }
   }, 30_000)
+
+  it("a member of another handshake version is told so, not taken for a stranger's port", async () => {
+    // A port greeting as the first version of the handshake did (no channel byte).
+    const old = Net.createServer((socket) => socket.end(Buffer.concat([Buffer.from("WEFTCL1\n"), Buffer.alloc(32, 1)])))
+    await new Promise<void>((resolve) => old.listen(0, "127.0.0.1", resolve))
+    try {
+      const socket = Net.createConnection({ host: "127.0.0.1", port: (old.address() as Net.AddressInfo).port })
+      socket.on("error", () => {})
+      socket.pause()
+      await new Promise((resolve) => socket.once("connect", resolve))
+      const error = await ClusterAuth.joinMember(socket, "a-secret-for-this-test-only").then(() => undefined, (e: Error) => e)
+      socket.destroy()
+      expect(error?.message).toContain("another version of the cluster handshake (WEFTCL1, this member WEFTCL2)")
+    } finally {
+      old.close()
+    }
+  })
 
   it("the handshake: a member with the secret is served, a wrong secret is not", async () => {
     const secret = "a-secret-for-this-test-only"
