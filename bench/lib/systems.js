@@ -31,11 +31,11 @@ const frameConnection = (client) => {
   const connection = {
     onMessage: undefined,
     send: (to, text, clientMsgId, onAck) =>
-      client.requestCallback(Command.SEND_MESSAGE, Codecs.SendMessageRequest.encode({ to, type: 0, text, clientMsgId }), (error, frame) =>
+      client.requestCallback(Command.SEND_MESSAGE, Codecs.SendMessageRequest.encode({ to, type: 0, text, clientMsgId, noEcho: true }), (error, frame) =>
         onAck(error ?? ackError(frame))
       ),
     sendGroup: (groupId, text, clientMsgId, onAck) =>
-      client.requestCallback(Command.SEND_MESSAGE, Codecs.SendMessageRequest.encode({ to: "", groupId, type: 0, text, clientMsgId }), (error, frame) =>
+      client.requestCallback(Command.SEND_MESSAGE, Codecs.SendMessageRequest.encode({ to: "", groupId, type: 0, text, clientMsgId, noEcho: true }), (error, frame) =>
         onAck(error ?? ackError(frame))
       ),
     createGroup: async (name, members) =>
