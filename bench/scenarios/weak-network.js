@@ -10,7 +10,8 @@
  *                 bytes' serialization at 50 kbit/s adds
  *   drop          the link goes silent for 8 s while both write: first delivery after it returns
  *   outage        the link goes down for 30 s (option outageSeconds) while Alice idles
- *   per transport bytes on the shaped link per message delivered, TCP and HTTP
+ *   per transport bytes on the shaped link per message delivered, and order inversions, over
+ *                 TCP, WebSocket and HTTP
  *
  * and for every message Bob sent and had acknowledged: delivered once, lost, duplicated, and
  * order inversions in what Alice received; where each reconnect ended (TCP, WS or HTTP).
@@ -196,7 +197,7 @@ export const run = async (options) => {
     progress(`weak network: outage, first delivery ${round(outageMs, 0)} ms after the link returned`)
 
     // Bytes per message on each transport, each on a relay of its own that carries nothing else.
-    for (const transport of ["tcp", "http"]) {
+    for (const transport of ["tcp", "ws", "http"]) {
       const relay = await startShapedRelay({ ...LINK, target: target(transport === "tcp" ? "port" : "httpPort") })
       const reader = new WeftClient({
         userId: a,
@@ -215,7 +216,15 @@ export const run = async (options) => {
       for (let i = 0; i < o.perTransport; i++) await bobSends(`bytes-${transport}-${i}`)
       await until(`${transport} reader`, () => readerGot.length >= o.perTransport)
       const bytes = relay.bytes.up + relay.bytes.down - start
-      rows.push({ scenario: "weak network", what: `bytes on the receiving link per message received over ${transport.toUpperCase()}`, bytes: Math.round(bytes / o.perTransport) })
+      // Order on this transport alone: the reader's messages against the order Bob sent them.
+      const indexes = readerGot.filter((text) => text.startsWith(`bytes-${transport}-`)).map((text) => Number(text.slice(text.lastIndexOf("-") + 1)))
+      const inversions = indexes.filter((index, i) => i > 0 && index < indexes[i - 1]).length
+      rows.push({
+        scenario: "weak network",
+        what: `bytes on the receiving link per message received over ${transport.toUpperCase()}`,
+        bytes: Math.round(bytes / o.perTransport),
+        detail: `${indexes.length} received, ${inversions} order inversions`
+      })
       reader.close()
       await relay.close()
     }
