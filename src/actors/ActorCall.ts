@@ -150,7 +150,8 @@ export const callActor = <A, E, R>(
 
 const isNotHereCause = (cause: Cause.Cause<unknown>) => Cause.squash(cause) === notHere
 
-const describe = (error: unknown): string =>
+/** An error's tag (or the error as text), for an UNAVAILABLE that names what went wrong. */
+export const describe = (error: unknown): string =>
   typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : String(error)
 
 /**

@@ -129,6 +129,42 @@ export const joinMember = async (socket: Net.Socket, secret: string, channel: Ch
 }
 
 /**
+ * Dials the member at "host:port" on `channel` (a no-delay socket, paused) and runs the
+ * handshake: `ready` once both sides proved they hold `secret`, or `failed` with the reason — no
+ * handshake within `timeoutMs`, an error, a close — once, before or after `ready`. The weft
+ * channels that write records of their own use it (PushRpc.ts, DirectCalls.ts).
+ */
+export const dialMember = (
+  address: string,
+  secret: string,
+  channel: Channel,
+  handlers: { readonly ready: (socket: Net.Socket) => void; readonly failed: (why: string) => void },
+  timeoutMs = 2_000
+): Net.Socket => {
+  const [host, port] = address.split(/:(?=\d+$)/) as [string, string]
+  const socket = Net.createConnection({ host, port: Number(port), noDelay: true })
+  socket.pause()
+  let over = false
+  const fail = (why: string) => {
+    if (over) return
+    over = true
+    clearTimeout(timer)
+    socket.destroy()
+    handlers.failed(why)
+  }
+  const timer = setTimeout(() => fail(`no handshake within ${timeoutMs} ms`), timeoutMs)
+  socket.on("error", (error) => fail(error.message))
+  socket.once("close", () => fail("closed by the peer"))
+  socket.once("connect", () => {
+    joinMember(socket, secret, channel).then(() => {
+      clearTimeout(timer)
+      if (!over) handlers.ready(socket)
+    }, (error: unknown) => fail(error instanceof Error ? error.message : String(error)))
+  })
+  return socket
+}
+
+/**
  * A socket to another member at `host:port`, open once both sides proved they hold `secret`.
  * Connecting or a failed handshake fails the socket's reader with a SocketOpenError.
  */

@@ -114,18 +114,23 @@ const durableRedisClient = (cluster: ClusterSettings) =>
     Effect.tap(RedisClient, (redis) => Durability.check(redis, cluster.allowVolatileRedis))
   ).pipe(Layer.provide(redisClientLayer(redisEndpoint(cluster))))
 
+/** A gateway's push address, "host:port": runners dial it, presence and placement name it. */
+const pushAddress = (cluster: ClusterSettings) => `${cluster.pushHost}:${cluster.pushPort}`
+
+/** A runner's cluster address, "host:port": its shard locks and liveness key name it. */
+const runnerAddress = (cluster: ClusterSettings) => `${cluster.runnerHost}:${cluster.runnerPort}`
+
 /** The runner's liveness key in Redis (see RedisRunnerStorage). */
 const liveness = (cluster: ClusterSettings) =>
   Layer.effectDiscard(Effect.flatMap(RedisClient, (redis) =>
-    RedisRunnerStorage.heartbeat(redis, `${cluster.runnerHost}:${cluster.runnerPort}`, cluster.shardLockExpirationMs)))
+    RedisRunnerStorage.heartbeat(redis, runnerAddress(cluster), cluster.shardLockExpirationMs)))
 
 /** A logic runner: the actors of its shards, storage in Redis, pushes to gateways over rpc. */
 export const runner = (settings: WeftSettings, cluster: ClusterSettings) => {
   const inbox = new DirectCalls.Inbox()
-  const self = `${cluster.runnerHost}:${cluster.runnerPort}`
   return Layer.mergeAll(entities(settings), liveness(cluster), Notify.delivery(settings.notify), DirectCalls.serve(inbox)).pipe(
     Layer.provide(Notify.pusher(PushRpc.pusherLayer(cluster.secret))),
-    Layer.provideMerge(directCalls(cluster, self)),
+    Layer.provideMerge(directCalls(cluster, runnerAddress(cluster))),
     Layer.provideMerge(membership(cluster, false, inbox)),
     Layer.provide(Layer.unwrap(Effect.map(RedisClient, (redis) => Notify.clustered(settings.notify, redis)))),
     Layer.provide(
@@ -155,7 +160,7 @@ const announceGateway = (cluster: ClusterSettings) =>
     const registry = yield* ConnectionRegistry.ConnectionRegistry
     yield* TcpServer.TcpServer
     yield* HttpServer.HttpShortServer
-    const address = `${cluster.pushHost}:${cluster.pushPort}`
+    const address = pushAddress(cluster)
     yield* Placement.announceGateway(redis, cluster.presenceTtlMs, () => {
       const own = routes.own()
       return {
@@ -173,7 +178,7 @@ const peerEndpoints = (cluster: ClusterSettings) =>
     Routes.PeerEndpoints,
     Effect.gen(function*() {
       const redis = yield* RedisClient
-      const self = `${cluster.pushHost}:${cluster.pushPort}`
+      const self = pushAddress(cluster)
       let current: ReadonlyArray<AdvertisedEndpoint> = []
       const refresh = Placement.read(redis, cluster.shardsPerGroup).pipe(
         Effect.map((view) => {
@@ -203,7 +208,7 @@ export const gateway = (settings: WeftSettings, cluster: ClusterSettings) =>
     Layer.provideMerge(
       Layer.unwrap(Effect.map(RedisClient, (redis) =>
         Presence.layerRedis(redis, {
-          selfAddress: `${cluster.pushHost}:${cluster.pushPort}`,
+          selfAddress: pushAddress(cluster),
           ttlMs: cluster.presenceTtlMs
         })))
     ),

@@ -25,12 +25,12 @@
  *            u8 4 (not here) | u32 id
  * Requests and replies of one event-loop turn leave in one write per connection.
  */
-import * as Net from "node:net"
+import type * as Net from "node:net"
 import { deserialize, serialize } from "node:v8"
 import { Cause, Context, Effect, Exit, Layer, Schedule } from "effect"
 import type { ShardId } from "effect/cluster"
 import { Sharding } from "effect/cluster"
-import { notHere, RemoteCalls } from "../actors/ActorCall.ts"
+import { describe, notHere, RemoteCalls } from "../actors/ActorCall.ts"
 import { CallTimeout, callLocal, isMoved, registryOf } from "../actors/LocalActors.ts"
 import { REQUEST_ID_HEADER, withRequestId } from "../metrics/RequestId.ts"
 import { unavailable, WeftError } from "../protocol/WeftError.ts"
@@ -89,9 +89,6 @@ const replyOf = (id: number, exit: Exit.Exit<unknown, unknown>, type: string): B
   const failure = error instanceof WeftError ? error : unavailable(`${type}: ${describe(error)}`)
   return encodeReply(FAILED, id, Buffer.from(failure.message), failure.code)
 }
-
-const describe = (error: unknown): string =>
-  typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : String(error)
 
 interface Request {
   readonly id: number
@@ -207,16 +204,8 @@ class Link {
   private nextId = 1
 
   constructor(readonly address: string, secret: string, private readonly onClosed: (link: Link) => void) {
-    const [host, port] = address.split(/:(?=\d+$)/) as [string, string]
-    const socket = Net.createConnection({ host, port: Number(port), noDelay: true })
-    this.socket = socket
-    socket.pause()
-    const timer = setTimeout(() => this.close(), CONNECT_TIMEOUT_MS)
-    socket.on("error", () => this.close())
-    socket.once("close", () => this.close())
-    socket.once("connect", () => {
-      ClusterAuth.joinMember(socket, secret, ClusterAuth.Channel.direct).then(() => {
-        clearTimeout(timer)
+    this.socket = ClusterAuth.dialMember(address, secret, ClusterAuth.Channel.direct, {
+      ready: (socket) => {
         if (this.closed) return
         this.ready = true
         this.writer = new BatchWriter(socket)
@@ -227,8 +216,9 @@ class Link {
           for (const body of bodies) this.answer(body)
         })
         socket.resume()
-      }, () => this.close())
-    })
+      },
+      failed: () => this.close()
+    }, CONNECT_TIMEOUT_MS)
   }
 
   call(strings: readonly [string, string, string, string], payload: Buffer, timeoutMs: number): Effect.Effect<unknown, unknown> {

@@ -20,7 +20,7 @@
  * An entry of a read-diffusion group's log is one record per gateway, naming the members whose
  * connections that gateway holds.
  */
-import * as Net from "node:net"
+import type * as Net from "node:net"
 import { Effect, Layer } from "effect"
 import { Pusher } from "../actors/Pusher.ts"
 import { ConnectionRegistry, type KickFilter } from "../gateway/ConnectionRegistry.ts"
@@ -187,24 +187,17 @@ class GatewayLink {
     secret: string,
     private readonly onClosed: (link: GatewayLink, why: string) => void
   ) {
-    const [host, port] = address.split(/:(?=\d+$)/) as [string, string]
-    const socket = Net.createConnection({ host, port: Number(port), noDelay: true })
-    this.socket = socket
-    socket.pause()
-    const timer = setTimeout(() => this.close("no handshake within 2 s"), CONNECT_TIMEOUT_MS)
-    socket.on("error", (error) => this.close(error.message))
-    socket.once("close", () => this.close("closed by the gateway"))
-    socket.once("connect", () => {
-      ClusterAuth.joinMember(socket, secret).then(() => {
-        clearTimeout(timer)
+    this.socket = ClusterAuth.dialMember(address, secret, ClusterAuth.Channel.engine, {
+      ready: (socket) => {
         if (this.closed) return
         this.ready = true
         socket.resume() // nothing comes back; keep reading so a close is seen
         if (this.waiting.length > 0) this.flush(this.waiting)
         this.waiting = []
         this.waitingBytes = 0
-      }, (error: unknown) => this.close(error instanceof Error ? error.message : String(error)))
-    })
+      },
+      failed: (why) => this.close(why)
+    }, CONNECT_TIMEOUT_MS)
   }
 
   /** Writes a batch (one writev); returns false if it was dropped. */

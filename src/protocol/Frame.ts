@@ -18,13 +18,19 @@ const allocate = NodeBuffer === undefined
   ? (size: number) => new Uint8Array(size)
   : (size: number) => NodeBuffer.allocUnsafe(size)
 
-export const encodeFrame = (command: number, requestId: number, body: Uint8Array): Uint8Array => {
-  const out = allocate(HEADER_SIZE + body.length)
-  writeU32(out, 0, body.length)
+/** A frame with its header written and `bodyLength` bytes after it for the caller to fill. */
+export const allocateFrame = (command: number, requestId: number, bodyLength: number): Uint8Array => {
+  const out = allocate(HEADER_SIZE + bodyLength)
+  writeU32(out, 0, bodyLength)
   out[4] = PROTOCOL_VERSION
   out[5] = command >>> 8
   out[6] = command & 0xff
   writeU32(out, 7, requestId)
+  return out
+}
+
+export const encodeFrame = (command: number, requestId: number, body: Uint8Array): Uint8Array => {
+  const out = allocateFrame(command, requestId, body.length)
   out.set(body, HEADER_SIZE)
   return out
 }

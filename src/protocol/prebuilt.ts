@@ -5,7 +5,7 @@
  */
 import protobuf from "protobufjs"
 import { Command } from "./Command.ts"
-import { encodeFrame, HEADER_SIZE, PROTOCOL_VERSION } from "./Frame.ts"
+import { allocateFrame, encodeFrame, HEADER_SIZE } from "./Frame.ts"
 import { type AuthResponse, Codecs } from "./Proto.ts"
 
 const LEN = 2
@@ -14,18 +14,13 @@ const tag = (field: number) => (field << 3) | LEN
 /**
  * A whole PUSH frame: the header, then weft.v1.Push { change = 1 } (the epoch is left out of
  * pushes, see sync.proto: 18 bytes saved per push), in one allocation: one is written for the
- * live connections of a user on every change. Taken from Node's buffer pool (a frame lives until
- * its write), not as an ArrayBuffer of its own.
+ * live connections of a user on every change (from Node's buffer pool, like every frame: Frame.ts).
  */
 export const encodePushFrame = (change: Uint8Array): Uint8Array => {
   let lengthBytes = 1
   for (let rest = change.length; rest >= 0x80; rest = Math.floor(rest / 0x80)) lengthBytes++
   const bodyLength = 1 + lengthBytes + change.length
-  const out = Buffer.allocUnsafe(HEADER_SIZE + bodyLength)
-  out.writeUInt32BE(bodyLength, 0)
-  out[4] = PROTOCOL_VERSION
-  out.writeUInt16BE(Command.PUSH, 5)
-  out.writeUInt32BE(0, 7) // request id 0
+  const out = allocateFrame(Command.PUSH, 0, bodyLength)
   let at = HEADER_SIZE
   out[at++] = tag(1)
   for (let rest = change.length; ; rest = Math.floor(rest / 0x80)) {
