@@ -97,6 +97,10 @@ describe("over the long connection", () => {
       const author = [di, ed, di, flo, ed, di, flo][i]!
       const { moment } = await postMoment(author.client, { text: `post ${i}` })
       if (author !== flo) posted.push(moment.postId)
+      // Each post in a millisecond of its own: the feed orders by time, and two posts of the same
+      // millisecond by author (a tie the posting order below does not decide).
+      const at = moment.postedAtMs
+      while (Date.now() <= at) await new Promise((resolve) => setTimeout(resolve, 1))
     }
     const pages = await wholeFeed(di, 2)
     expect(pages.map((page) => page.length)).toEqual([2, 2, 1])
