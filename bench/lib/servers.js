@@ -80,12 +80,13 @@ export const spawnServer = (name, script, args, ready, { nodeArgs = [], killAfte
 
 /** `weft dev` on free ports; resolves with its TCP, HTTP and admin ports, its pid and a stop(). */
 export const startDevServer = async (extraArgs = [], options = {}) => {
+  const { checkout, ...spawnOptions } = options
   const server = await spawnServer(
     "weft dev",
-    bin,
+    checkout === undefined ? bin : `${checkout}/bin/weft.js`,
     ["dev", "--port", "0", "--http-port", "0", "--admin-port", "0", ...extraArgs],
     /long connections \(TCP\) on ([\d.]+):(\d+)[\s\S]*short connections \(HTTP[^)]*\) on ([\d.]+):(\d+)[\s\S]*admin [^\n]* on ([\d.]+):(\d+)/,
-    options
+    spawnOptions
   )
   return {
     host: server.match[1],

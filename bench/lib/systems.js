@@ -86,6 +86,19 @@ export const weftDev = {
     frameConnection(await retried(() => login(role === "receiver" ? server.receiverEndpoint : server.senderEndpoint, { userId, password: PASSWORD })))
 }
 
+/**
+ * weft dev from another checkout of weft (built: its dist/), for an A/B comparison in the same
+ * run: `name` labels its rows. The load generator and codecs stay this checkout's.
+ */
+export const weftDevAt = (checkout, name = `weft (${checkout})`) => ({
+  ...weftDev,
+  name,
+  start: async (options) => {
+    const server = await startDevServer([], { ...options, checkout })
+    return { ...server, pids: [server.pid], senderEndpoint: server, receiverEndpoint: server }
+  }
+})
+
 /** weft dev with `--metrics off`: the same server recording none of its metrics. */
 export const weftDevMetricsOff = {
   ...weftDev,

@@ -42,8 +42,10 @@ import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
 
 /**
- * What the sender's Messenger remembers of a sent message, so that it can be recalled: where
- * it went and when. Kept for SENT_RECORD_TTL_MS, which bounds the useful recall window.
+ * What the sender's Messenger remembers of a sent group message, so that it can be recalled:
+ * where it went and when (a 1:1 message is found in the sender's log: `sentDirectly`); also
+ * written for a 1:1 message once recalled. Kept for SENT_RECORD_TTL_MS, which bounds the
+ * useful recall window.
  */
 export interface SentRecord {
   /** The recipient of a 1:1 message, or "". */
@@ -61,6 +63,22 @@ export interface SentRecord {
 export const SENT_RECORD_TTL_MS = 7 * 24 * 3600_000
 
 export const sentRecordKey = (userId: string, clientMsgId: string) => userKey(userId, "sent", clientMsgId)
+
+/**
+ * Where a 1:1 message of `userId` went and when, from the sender's own log: its entry is found
+ * by the message's dedupe key, kept for changeLog.dedupeTtlMs (at least the recall window), so
+ * sending writes no record of its own. Undefined when the log has no such 1:1 message.
+ */
+export const sentDirectly = (
+  storage: Storage["Service"],
+  userId: string,
+  clientMsgId: string
+): Effect.Effect<SentRecord | undefined, StorageError> =>
+  Effect.map(storage.logDeduped(userId, `msg:${userId}/${clientMsgId}`), (entry) => {
+    const message = entry === undefined ? undefined : Codecs.Change.decode(entry.data).message
+    if (message === undefined || message === null || (message.groupId ?? "") !== "" || message.from !== userId) return undefined
+    return { to: message.to, groupId: "", sentAtMs: Number(message.sentAtMs), groupVersion: 0 }
+  })
 
 export const Recall = Rpc.make("Recall", {
   payload: { messageId: Schema.String },
@@ -343,9 +361,12 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
         }
         if (messageId.slice(0, slash) !== userId) return yield* forbidden("only its sender may recall a message")
         const key = sentRecordKey(userId, clientMsgId)
+        // A group message (or a recalled one) has a sent record; a 1:1 message is found in the log.
         const found = yield* storage.get(key).pipe(Effect.mapError(storageFailed))
-        if (found === undefined) return yield* notFound(`no message ${messageId} that can still be recalled`)
-        const record = decodeJson<SentRecord>(found)
+        const record = found !== undefined
+          ? decodeJson<SentRecord>(found)
+          : yield* sentDirectly(storage, userId, clientMsgId).pipe(Effect.mapError(storageFailed))
+        if (record === undefined) return yield* notFound(`no message ${messageId} that can still be recalled`)
         const first = record.recalledAtMs === undefined
         if (first && Date.now() - record.sentAtMs > settings.features.recallWindowMs) {
           return yield* recallWindowPassed(

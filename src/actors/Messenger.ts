@@ -6,7 +6,8 @@
  * and dedupe is per log, so a resend after a lost acknowledgement — or after a crash half-way
  * through the appends — stores nothing twice in any log and completes the ones missing.
  *
- * After the appends it remembers what the sender may still recall (Conversations.ts recalls).
+ * A recall finds a 1:1 message by its dedupe key in the sender's own log, so sending writes
+ * nothing else; a group message's sent record says where it went (Conversations.ts recalls).
  */
 import { Effect, Schema } from "effect"
 import { Entity } from "effect/cluster"
@@ -33,7 +34,7 @@ import { Hooks, type MessageDraft, rejection } from "../server/Hooks.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
-import { SENT_RECORD_TTL_MS, type SentRecord, sentRecordKey } from "./Conversations.ts"
+import { SENT_RECORD_TTL_MS, type SentRecord, sentDirectly, sentRecordKey } from "./Conversations.ts"
 import { Group, MediaRecord } from "./Groups.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
 import { Uploads } from "./Uploads.ts"
@@ -171,7 +172,13 @@ export const layer = Messenger.toLayer(
           : uploads(owner).Share({ mediaId, by: from, to: request.to, groupId: request.groupId })
       }, { discard: true })
 
-    /** What a recall needs later. The first record wins: a resend does not move sentAtMs. */
+    /** Where a message this sender already stored went: its sent record, or a 1:1 message's entry in the sender's log. */
+    const sentBefore = (direct: boolean, clientMsgId: string) =>
+      (direct ? sentDirectly(storage, from, clientMsgId) : storage.get(sentRecordKey(from, clientMsgId)).pipe(
+        Effect.map((found) => found === undefined ? undefined : decodeJson<SentRecord>(found))
+      )).pipe(Effect.mapError(storageFailed))
+
+    /** What a recall of a group message needs later. The first record wins: a resend does not move sentAtMs. */
     const remember = (record: SentRecord, clientMsgId: string) =>
       storage.set(sentRecordKey(from, clientMsgId), encodeJson(record), {
         ttlMs: SENT_RECORD_TTL_MS,
@@ -195,11 +202,11 @@ export const layer = Messenger.toLayer(
       const decoded = own.duplicate ? Codecs.Change.decode(own.data).message : undefined
       const stored = decoded ? messageRecord(decoded) : message
       if (stored.to !== message.to || stored.groupId !== "") return yield* reused(message)
-      // The recipient's log and the record a recall needs are independent writes: side by side.
-      yield* Effect.all([
-        message.to === from ? Effect.void : changeLogs(message.to).Append({ body: encodeChangeBody({ message: stored }), dedupeKey }),
-        remember({ to: message.to, groupId: "", sentAtMs: stored.sentAtMs, groupVersion: 0 }, message.clientMsgId)
-      ], { concurrency: 2, discard: true })
+      // What a recall needs later is the sender's log entry, found by its dedupe key
+      // (Conversations.ts): no record of its own is written for a 1:1 message.
+      if (message.to !== from) {
+        yield* changeLogs(message.to).Append({ body: encodeChangeBody({ message: stored }), dedupeKey })
+      }
       return { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
     })
 
@@ -242,10 +249,9 @@ export const layer = Messenger.toLayer(
       // a read — unless a beforeMessage hook must not be asked again about a stored message.
       const previous = request.groupId === "" && hooks.beforeMessage === undefined
         ? undefined
-        : yield* storage.get(sentRecordKey(from, request.clientMsgId)).pipe(Effect.mapError(storageFailed))
+        : yield* sentBefore(request.groupId === "", request.clientMsgId)
       if (previous !== undefined) {
-        const sent = decodeJson<SentRecord>(previous)
-        if (sent.to !== request.to || sent.groupId !== request.groupId) return yield* reused(request)
+        if (previous.to !== request.to || previous.groupId !== request.groupId) return yield* reused(request)
       } else if (hooks.beforeMessage !== undefined) {
         request = yield* moderated(request)
       }

@@ -166,7 +166,18 @@ export interface SettingsOverrides {
   readonly notify?: Partial<NotifySettings>
 }
 
-export const withOverrides = (overrides: SettingsOverrides = {}): WeftSettings => ({
+export const withOverrides = (overrides: SettingsOverrides = {}): WeftSettings => {
+  const settings = merged(overrides)
+  // A 1:1 message is recalled through its entry's dedupe key in the sender's log (Conversations.ts).
+  if (settings.changeLog.dedupeTtlMs < settings.features.recallWindowMs) {
+    throw new Error(
+      `changeLog.dedupeTtlMs (${settings.changeLog.dedupeTtlMs} ms) must be at least features.recallWindowMs (${settings.features.recallWindowMs} ms)`
+    )
+  }
+  return settings
+}
+
+const merged = (overrides: SettingsOverrides): WeftSettings => ({
   gateway: { ...defaultSettings.gateway, ...overrides.gateway },
   features: { ...defaultSettings.features, ...overrides.features },
   media: { ...defaultSettings.media, ...overrides.media },

@@ -218,6 +218,30 @@ describe("hooks around messages", () => {
     readerClient.close()
   })
 
+  it("a resend of a moderated message is not asked about again, and its id cannot be reused for someone else", async () => {
+    const reader = uniqueUser("resend-reader")
+    const other = uniqueUser("resend-other")
+    const sender = uniqueUser("resender")
+    for (const userId of [reader, other, sender]) await register(tcp(), userId, "password-1")
+    const auth = await post("auth", { userId: sender, password: "password-1" })
+    const base = { userId: sender, sessionToken: auth.sessionToken }
+    const text = `asked once ${sender}`
+    const asked = () => app.received.filter((r) => r.hook === "beforeMessage" && r.data.text === text).length
+    const first = await post("sendmessage", { base, to: reader, text, clientMsgId: "r1" })
+    expect(first.messageId).toBe(`${sender}/r1`)
+    const again = await post("sendmessage", { base, to: reader, text, clientMsgId: "r1" })
+    expect(again.messageId).toBe(`${sender}/r1`)
+    expect(again.duplicate).toBe(true)
+    expect(again.seq).toBe(first.seq)
+    expect(asked()).toBe(1)
+    const elsewhere = await post("sendmessage", { base, to: other, text, clientMsgId: "r1" })
+    expect(elsewhere.base.code).toBe("CONFLICT")
+    // The 1:1 message is still the sender's to recall, found by its entry in the sender's log.
+    const recalled = await post("recallmessage", { base, messageId: `${sender}/r1` })
+    expect(recalled.base?.code ?? "OK").toBe("OK")
+    expect(Number(recalled.recalledAtMs)).toBeGreaterThan(0)
+  })
+
   it("the README's first feature is the one served, and it tones down shouting", async () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
     expect(readme).toContain(readFileSync(example("first-feature.js"), "utf8"))
