@@ -12,7 +12,7 @@ import { Cause, Context, Duration, Effect, Exit, type Fiber, Metric, Option } fr
 import { Entity, type EntityId, type ShardId, Sharding } from "effect/cluster"
 import { type Rpc, RpcClient } from "effect/rpc"
 import { REQUEST_ID_HEADER } from "../metrics/RequestId.ts"
-import { CallTimeout, callLocal, isMoved, registryOf } from "./LocalActors.ts"
+import { CallTimeout, callLocal, registryOf } from "./LocalActors.ts"
 import { unavailable, WeftError } from "../protocol/WeftError.ts"
 import { labelled, record } from "../metrics/Instruments.ts"
 
@@ -194,14 +194,14 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
         const caller = Context.getOption(fiber.context, Entity.CurrentAddress)
         const callerAddress = Option.isSome(caller) ? caller.value : undefined
         const headers = fiber.getRef(RpcClient.CurrentHeaders)
+        const viaEngine = () => callActor(engine(id)[tag](payload, options), to)
         const fast = callLocal(sharding, cells, id, tag, payload, headers, callerAddress, (success) => {
           const series = edgeOf(callerAddress?.entityType ?? "gateway")
           record(series.duration, (performance.now() - started) / 1000)
           record(success ? series.ok : series.error, 1)
           record(local, 1)
-        })
-        const viaEngine = () => callActor(engine(id)[tag](payload, options), to)
-        if (fast !== undefined) return Effect.catchIf(fast, isMoved, viaEngine)
+        }, viaEngine)
+        if (fast !== undefined) return fast
         if (remote === undefined || !directTags.has(tag)) return viaEngine()
         const entityId = id as EntityId.EntityId
         const shardId = sharding.getShardId(entityId, entity.getShardGroup(entityId))

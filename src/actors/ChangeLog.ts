@@ -54,15 +54,26 @@ export const encodeChangeBody = (body: Omit<Change, "seq" | "atMs">): Uint8Array
  * stored as it came, without a decode and re-encode.
  */
 export const withSequence = (seq: number, atMs: number, body: Uint8Array): Uint8Array => {
-  // At most 1 + 8 + 1 + 8 bytes: tags and varints of two safe integers.
-  const out = new Uint8Array(body.length + 18)
+  // Exactly the size it needs, from Node's buffer pool (an entry is small): no zero-filled
+  // array of its own and no second view, twice per 1:1 message.
+  const out = Buffer.allocUnsafe(body.length + 2 + varintLength(seq) + varintLength(atMs))
   out.set(body, 0)
   let at = body.length
   out[at++] = 1 << 3
   at = writeVarint(out, at, seq)
   out[at++] = 2 << 3
-  at = writeVarint(out, at, atMs)
-  return out.subarray(0, at)
+  writeVarint(out, at, atMs)
+  return out
+}
+
+/** The bytes of a non-negative safe integer as a protobuf varint. */
+const varintLength = (value: number): number => {
+  let length = 1
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80)
+    length++
+  }
+  return length
 }
 
 /** A non-negative safe integer as a protobuf varint (7 bits a byte, low bits first). */

@@ -53,6 +53,19 @@ export interface LocalEnvelope {
 
 type Handler = (envelope: any) => unknown
 
+/**
+ * How one message type of an actor is served on the fast path: its own handler, and the
+ * measuring Supervision does around an engine call (queue time, handling time, outcome, the
+ * log line of a failure), done here in the call's one exit handler instead of a wrapper of its own.
+ */
+export interface LocalHandler {
+  readonly handle: Handler
+  /** The call holds the actor's lock now; returns when it started (for `finish`). */
+  readonly start: (sentAtMs: number) => number
+  /** The call ended; an effect to run if it has something to log. */
+  readonly finish: (exit: Exit.Exit<unknown, unknown>, startedAt: number, envelope: LocalEnvelope) => Effect.Effect<void> | undefined
+}
+
 interface Waiter {
   readonly run: () => void
   readonly moved: () => void
@@ -61,8 +74,8 @@ interface Waiter {
 /** One active actor of this process. */
 export interface Cell {
   readonly address: EntityAddress.EntityAddress
-  /** The actor's handlers (measured by Supervision), by rpc tag. */
-  readonly handlers: Readonly<Record<string, Handler>>
+  /** The actor's handlers for fast-path calls, by rpc tag. */
+  readonly local: Readonly<Record<string, LocalHandler>>
   busy: boolean
   closed: boolean
   /** A handler of this actor died on the fast path: the engine must restart the actor. */
@@ -143,7 +156,8 @@ export const locked = <A, E, R, E2>(
 const wait = <A, E, R, E2>(
   cell: Cell,
   run: Effect.Effect<A, E, R>,
-  closedError: () => E2
+  closedError: () => E2,
+  acquired?: () => void
 ): Effect.Effect<Effect.Effect<A, E | E2 | WeftError, R>> =>
   Effect.withFiber((fiber) => Effect.callback<Effect.Effect<A, E | E2 | WeftError, R>>((resume) => {
     const waitMs = fiber.getRef(CallTimeout)
@@ -162,6 +176,7 @@ const wait = <A, E, R, E2>(
       run: () => {
         waiting = false
         clearTimeout(timer)
+        acquired?.()
         resume(Effect.succeed(run))
       },
       moved: () => {
@@ -182,13 +197,17 @@ const wait = <A, E, R, E2>(
  * Registers an actor being activated (called from its Entity build, in the activation scope)
  * and returns the handlers the engine serves: they take the same lock as fast-path calls.
  */
-export const activate = Effect.fnUntraced(function*(type: string, handlers: Record<string, Handler>) {
+export const activate = Effect.fnUntraced(function*(
+  type: string,
+  handlers: Record<string, Handler>,
+  local: Record<string, LocalHandler>
+) {
   const sharding = yield* Sharding.Sharding
   const address = yield* Entity.CurrentAddress
   const cells = registryOf(sharding, type)
   const cell: Cell = {
     address,
-    handlers,
+    local,
     busy: false,
     closed: false,
     crashed: undefined,
@@ -230,10 +249,11 @@ const restarting = () => unavailable("the actor is moving or restarting; retry")
 /**
  * The fast path of a call: runs the handler here if the actor is active on a shard this process
  * holds, else returns undefined (the caller takes the engine's path). A call that finds the
- * actor stopped while it waited, or that crashed it, fails with `Moved` and is re-issued through
- * the engine. `done` sees every other outcome (for the call's metrics).
+ * actor stopped while it waited, or that crashed it, is re-issued through the engine:
+ * `fallback()` when given, else it fails with `Moved`. `done` sees every other outcome (for the
+ * call's metrics).
  */
-export const callLocal = (
+export const callLocal = <R = never>(
   sharding: Sharding.Sharding["Service"],
   cells: Map<string, Cell>,
   entityId: string,
@@ -241,8 +261,9 @@ export const callLocal = (
   payload: unknown,
   headers: Record<string, string>,
   caller: EntityAddress.EntityAddress | undefined,
-  done: (success: boolean) => void
-): Effect.Effect<unknown, unknown> | undefined => {
+  done: (success: boolean) => void,
+  fallback?: () => Effect.Effect<unknown, unknown, R>
+): Effect.Effect<unknown, unknown, R> | undefined => {
   const cell = cells.get(entityId)
   const now = Date.now()
   if (cell === undefined || cell.closed || now - cell.lastSlowAt > KEEP_ALIVE_MS) return undefined
@@ -252,8 +273,9 @@ export const callLocal = (
   if (!sharding.hasShardId(cell.address.shardId) && !(caller !== undefined && sameShard(caller.shardId, cell.address.shardId))) {
     return undefined
   }
+  const local = cell.local[tag]!
   const envelope: LocalEnvelope = { payload, headers, sentAtMs: now }
-  const result = cell.handlers[tag]!(envelope) as any
+  const result = local.handle(envelope) as any
   const wrapped = !Effect.isEffect(result)
   let effect: Effect.Effect<unknown, unknown> = wrapped ? result.value : result
   if (wrapped && result.uninterruptible) effect = Effect.uninterruptible(effect)
@@ -261,8 +283,17 @@ export const callLocal = (
   // the actor: its handlers need no service at run time beyond what every process hosting
   // actors provides.
   effect = Effect.provideService(effect, Entity.CurrentAddress, cell.address)
-  if (wrapped && result.fork) return Effect.onExit(effect, (exit) => Effect.sync(() => done(Exit.isSuccess(exit))))
+  let started = 0
+  if (wrapped && result.fork) {
+    started = local.start(now)
+    return Effect.onExit(effect, (exit) => {
+      done(Exit.isSuccess(exit))
+      return local.finish(exit, started, envelope) ?? Effect.void
+    })
+  }
+  const back: () => Effect.Effect<unknown, unknown, R> = fallback ?? (() => Effect.fail(moved))
   const run = Effect.onExit(effect, (exit) => {
+    const logged = local.finish(exit, started, envelope)
     if (Exit.isSuccess(exit)) {
       done(true)
     } else if (!Cause.hasDies(exit.cause)) {
@@ -277,13 +308,15 @@ export const callLocal = (
       if (cells.get(entityId) === cell) cells.delete(entityId)
     }
     release(cell)
-    return Effect.void
-  }).pipe(Effect.catchCause((cause) => Cause.hasDies(cause) ? Effect.fail(moved) : Effect.failCause(cause)))
+    return logged ?? Effect.void
+  }).pipe(Effect.catchCause((cause) => Cause.hasDies(cause) ? back() : Effect.failCause(cause)))
   if (!cell.busy) {
     cell.busy = true
+    started = local.start(now)
     return run
   }
-  return Effect.flatten(wait(cell, run, () => moved))
+  const waited = Effect.flatten(wait(cell, run, () => moved, () => (started = local.start(now))))
+  return fallback === undefined ? waited : Effect.catchIf(waited, isMoved, fallback)
 }
 
 const sameShard = (a: ShardId.ShardId, b: ShardId.ShardId) => a === b || (a.id === b.id && a.group === b.group)

@@ -9,7 +9,7 @@ import { Cause, Effect, Exit, Metric, Schedule, type Scope } from "effect"
 import type { Entity, Sharding } from "effect/cluster"
 import * as Snowflake from "effect/cluster/Snowflake"
 import { Rpc } from "effect/rpc"
-import { activate } from "./LocalActors.ts"
+import { activate, type LocalHandler } from "./LocalActors.ts"
 import { requestIdOf, withRequestId } from "../metrics/RequestId.ts"
 import { isRecording, labelled, modify, record, update } from "../metrics/Instruments.ts"
 
@@ -85,10 +85,42 @@ const seriesOf = (type: string, rpc: string) => ({
 })
 
 /**
- * Per message: queue time (from the send time a local call carries, or the snowflake request id
- * of an engine request), handling time, outcome; failures logged under the message's request id.
- * A local call runs in its caller's fiber, whose logs already carry the request id; an engine
- * request runs in the engine's fiber and gets it from the request's headers.
+ * The end of one message: its handling time and outcome recorded (when metrics are on), and an
+ * effect that logs a failure under the message's request id (whether or not metrics are on),
+ * or undefined when there is nothing to log.
+ */
+const finished = (
+  type: string,
+  rpc: string,
+  series: ReturnType<typeof seriesOf>,
+  exit: Exit.Exit<unknown, unknown>,
+  startedAt: number,
+  envelope: unknown
+): Effect.Effect<void> | undefined => {
+  if (isRecording()) {
+    record(series.handle, (performance.now() - startedAt) / 1000)
+    record(Exit.isSuccess(exit) ? series.ok : Cause.hasDies(exit.cause) ? series.defect : series.error, 1)
+  }
+  if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return undefined
+  const requestId = requestIdOf(envelope)
+  const annotations = requestId === undefined ? { actor: type, rpc } : { requestId, actor: type, rpc }
+  return Cause.hasDies(exit.cause)
+    ? Effect.andThen(crashed(type), Effect.annotateLogs(Effect.logError("actor crashed", exit.cause), annotations))
+    : Effect.annotateLogs(Effect.logInfo("actor message failed", Cause.squash(exit.cause)), annotations)
+}
+
+/** Records a message's mailbox time (it starts being handled now) and returns when it started. */
+const started = (series: ReturnType<typeof seriesOf>, sentAtMs: number | undefined): number => {
+  if (!isRecording()) return 0
+  if (sentAtMs !== undefined) record(series.queue, Math.max(0, Date.now() - sentAtMs) / 1000)
+  return performance.now()
+}
+
+/**
+ * Per message that came through the engine: queue time (from the snowflake request id, or the
+ * send time a local call carries), handling time, outcome; failures logged under the message's
+ * request id, which it gets from the request's headers (an engine request runs in the engine's
+ * fiber). Fast-path calls are measured the same way by `callLocal` (LocalActors.ts).
  */
 const measured = (
   type: string,
@@ -100,27 +132,11 @@ const measured = (
   const { requestId, sentAtMs } = (envelope ?? {}) as { requestId?: unknown; sentAtMs?: number }
   const messageRequestId = requestIdOf(envelope)
   const handled = Effect.suspend(() => {
-    const recording = isRecording()
-    const started = recording ? performance.now() : 0
-    if (recording) {
-      const sentAt = sentAtMs ??
-        (typeof requestId === "bigint" ? Snowflake.timestamp(requestId as Snowflake.Snowflake) : undefined)
-      if (sentAt !== undefined) record(series.queue, Math.max(0, Date.now() - sentAt) / 1000)
-    }
-    return Effect.onExit(effect, (exit) => {
-      if (recording) {
-        record(series.handle, (performance.now() - started) / 1000)
-        record(Exit.isSuccess(exit) ? series.ok : Cause.hasDies(exit.cause) ? series.defect : series.error, 1)
-      }
-      if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return Effect.void
-      // Failures are logged whether or not metrics are recorded.
-      const annotations = messageRequestId === undefined
-        ? { actor: type, rpc }
-        : { requestId: messageRequestId, actor: type, rpc }
-      return Cause.hasDies(exit.cause)
-        ? Effect.andThen(crashed(type), Effect.annotateLogs(Effect.logError("actor crashed", exit.cause), annotations))
-        : Effect.annotateLogs(Effect.logInfo("actor message failed", Cause.squash(exit.cause)), annotations)
-    })
+    const startedAt = started(
+      series,
+      sentAtMs ?? (typeof requestId === "bigint" ? Snowflake.timestamp(requestId as Snowflake.Snowflake) : undefined)
+    )
+    return Effect.onExit(effect, (exit) => finished(type, rpc, series, exit, startedAt, envelope) ?? Effect.void)
   })
   if (sentAtMs !== undefined) return handled
   return messageRequestId === undefined
@@ -144,12 +160,18 @@ export const supervised = <Handlers extends Record<string, (...args: Array<any>)
     yield* Effect.addFinalizer(() => Effect.andThen(modify(live, -1), update(actorPassivations({ type }), 1)))
     const handlers = yield* build.pipe(Effect.tapCause((cause) => Cause.hasDies(cause) ? crashed(type) : Effect.void))
     const wrapped: Record<string, unknown> = {}
+    const local: Record<string, LocalHandler> = {}
     for (const [name, handle] of Object.entries(handlers)) {
       const series = seriesOf(type, name)
       // A handler returns an effect, or an effect wrapped by Rpc.fork and friends.
       wrapped[name] = (...args: Array<any>) =>
         Rpc.wrapMap(handle(...args), (result: any) =>
           Effect.isEffect(result) ? measured(type, name, series, args[0], result) : result)
+      local[name] = {
+        handle,
+        start: (sentAtMs) => started(series, sentAtMs),
+        finish: (exit, startedAt, envelope) => finished(type, name, series, exit, startedAt, envelope)
+      }
     }
-    return (yield* activate(type, wrapped as any)) as Handlers
+    return (yield* activate(type, wrapped as any, local)) as Handlers
   })
