@@ -145,7 +145,13 @@ describe("a shard moving between live runners", () => {
     const rebalancedAt = Date.now()
     const gatewayAdmin = cluster.gateways[0]!.adminPort
     const directBefore = await counter(gatewayAdmin, "weft_actor_direct_calls_total", `to="Messenger"`)
+    // Sends go on for a while after the move: until each sender has had one acknowledged since
+    // (a sender held up by the move retries every 250 ms), 3 s at the least, 30 s at the most.
+    const sendingUntil = Date.now() + 30_000
     await sleep(3_000)
+    while (Date.now() < sendingUntil && [...acked.values()].some((acks) => !acks.some(({ at }) => at > rebalancedAt))) {
+      await sleep(250)
+    }
     sending = false
     await streams
 
