@@ -12,10 +12,16 @@ interface Slot {
   expiresAt: number
 }
 
+/**
+ * A user's log: entry n (seq n, from 1) at data[n - 1], its dedupe expiry at expires[n - 1], and
+ * each dedupe key's seq. No object per entry: a long dev-mode run keeps every change in memory,
+ * and the garbage collector traces what is kept.
+ */
 interface Log {
   readonly epoch: string
-  readonly entries: Array<LogEntry>
-  readonly dedupe: Map<string, Slot & { seq: number }>
+  readonly data: Array<Uint8Array>
+  expires: Float64Array
+  readonly dedupe: Map<string, number>
 }
 
 export const newEpoch = (): string => randomBytes(8).toString("hex")
@@ -40,36 +46,39 @@ export const makeMemory = Effect.gen(function*() {
   const logOf = (userId: string): Log => {
     let log = logs.get(userId)
     if (log === undefined) {
-      log = { epoch: newEpoch(), entries: [], dedupe: new Map() }
+      log = { epoch: newEpoch(), data: [], expires: new Float64Array(16), dedupe: new Map() }
       logs.set(userId, log)
     }
     return log
   }
 
-  const headOf = (log: Log) => ({ seq: log.entries.length === 0 ? 0 : log.entries[log.entries.length - 1]!.seq, epoch: log.epoch })
+  const headOf = (log: Log) => ({ seq: log.data.length, epoch: log.epoch })
+
+  /** The entry a dedupe key names, while the key lives. */
+  const deduped = (log: Log, dedupeKey: string): LogEntry | undefined => {
+    const seq = log.dedupe.get(dedupeKey)
+    return seq === undefined || log.expires[seq - 1]! <= now() ? undefined : { seq, data: log.data[seq - 1]! }
+  }
 
   const append = (userId: string, request: AppendRequest): Effect.Effect<AppendResult, SequenceConflict> => {
     const log = logOf(userId)
     if (request.dedupeKey !== undefined) {
-      const seen = log.dedupe.get(request.dedupeKey)
-      if (seen !== undefined && seen.expiresAt > now()) {
-        return Effect.succeed({ _tag: "Duplicate" as const, entry: { seq: seen.seq, data: seen.value } })
-      }
+      const seen = deduped(log, request.dedupeKey)
+      if (seen !== undefined) return Effect.succeed({ _tag: "Duplicate" as const, entry: seen })
     }
-    const head = headOf(log).seq
+    const head = log.data.length
     if (request.seq !== head + 1) {
       return Effect.fail(new SequenceConflict({ userId, seq: request.seq, head }))
     }
-    const entry: LogEntry = { seq: request.seq, data: request.data }
-    log.entries.push(entry)
-    if (request.dedupeKey !== undefined) {
-      log.dedupe.set(request.dedupeKey, {
-        seq: entry.seq,
-        value: entry.data,
-        expiresAt: request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs
-      })
+    log.data.push(request.data)
+    if (head >= log.expires.length) {
+      const grown = new Float64Array(log.expires.length * 2)
+      grown.set(log.expires)
+      log.expires = grown
     }
-    return Effect.succeed({ _tag: "Appended" as const, entry })
+    log.expires[head] = request.dedupeKey === undefined || request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs
+    if (request.dedupeKey !== undefined) log.dedupe.set(request.dedupeKey, request.seq)
+    return Effect.succeed({ _tag: "Appended" as const, entry: { seq: request.seq, data: request.data } })
   }
 
   return Storage.of({
@@ -95,15 +104,15 @@ export const makeMemory = Effect.gen(function*() {
     logAppend: (userId, request) => Effect.suspend(() => append(userId, request)),
     logDeduped: (userId, dedupeKey) =>
       Effect.sync(() => {
-        const seen = logs.get(userId)?.dedupe.get(dedupeKey)
-        return seen === undefined || seen.expiresAt <= now() ? undefined : { seq: seen.seq, data: seen.value }
+        const log = logs.get(userId)
+        return log === undefined ? undefined : deduped(log, dedupeKey)
       }),
     logRead: (userId, afterSeq, limit) =>
       Effect.sync(() => {
         const log = logOf(userId)
-        const first = log.entries[0]?.seq ?? 1
-        const start = Math.max(0, afterSeq + 1 - first)
-        return { entries: log.entries.slice(start, start + Math.max(0, limit)), head: headOf(log) }
+        const start = Math.max(0, afterSeq)
+        const page = log.data.slice(start, start + Math.max(0, limit))
+        return { entries: page.map((data, i) => ({ seq: start + i + 1, data })), head: headOf(log) }
       }),
     mapGet: (key, field) => Effect.sync(() => maps.get(key)?.get(field)),
     mapSet: (key, field, value) =>
