@@ -18,6 +18,7 @@
 import { Cause, Context, Effect, Exit } from "effect"
 import { ClusterSchema, Entity, type EntityAddress, type ShardId, Sharding } from "effect/cluster"
 import { Rpc } from "effect/rpc"
+import { isRecording } from "../metrics/Instruments.ts"
 import { unavailable, type WeftError } from "../protocol/WeftError.ts"
 
 /**
@@ -47,8 +48,6 @@ export const actorEntity = <Type extends string, Rpcs extends Rpc.Any>(
 export interface LocalEnvelope {
   readonly payload: unknown
   readonly headers: Record<string, string>
-  /** When the caller sent it (Date.now()), for the mailbox-time metric. */
-  readonly sentAtMs: number
 }
 
 type Handler = (envelope: any) => unknown
@@ -60,10 +59,16 @@ type Handler = (envelope: any) => unknown
  */
 export interface LocalHandler {
   readonly handle: Handler
-  /** The call holds the actor's lock now; returns when it started (for `finish`). */
-  readonly start: (sentAtMs: number) => number
-  /** The call ended; an effect to run if it has something to log. */
-  readonly finish: (exit: Exit.Exit<unknown, unknown>, startedAt: number, envelope: LocalEnvelope) => Effect.Effect<void> | undefined
+  /**
+   * The call ended, after `queueSeconds` waiting for the actor's lock and `handleSeconds` holding
+   * it (0 and 0 when metrics are off); an effect to run if it has something to log.
+   */
+  readonly finish: (
+    exit: Exit.Exit<unknown, unknown>,
+    queueSeconds: number,
+    handleSeconds: number,
+    envelope: LocalEnvelope
+  ) => Effect.Effect<void> | undefined
 }
 
 interface Waiter {
@@ -211,7 +216,7 @@ export const activate = Effect.fnUntraced(function*(
     busy: false,
     closed: false,
     crashed: undefined,
-    lastSlowAt: Date.now(),
+    lastSlowAt: performance.now(),
     waiting: [],
     onIdle: undefined
   }
@@ -231,7 +236,7 @@ export const activate = Effect.fnUntraced(function*(
   const served: Record<string, Handler> = {}
   for (const [tag, handle] of Object.entries(handlers)) {
     served[tag] = (envelope: unknown) => {
-      cell.lastSlowAt = Date.now()
+      cell.lastSlowAt = performance.now()
       // Crashed on the fast path: dying here makes the engine restart the actor and replay this request.
       if (cell.crashed !== undefined) return Effect.die(cell.crashed)
       const result = handle(envelope) as any
@@ -261,12 +266,15 @@ export const callLocal = <R = never>(
   payload: unknown,
   headers: Record<string, string>,
   caller: EntityAddress.EntityAddress | undefined,
-  done: (success: boolean) => void,
+  done: (success: boolean, seconds: number) => void,
   fallback?: () => Effect.Effect<unknown, unknown, R>
 ): Effect.Effect<unknown, unknown, R> | undefined => {
   const cell = cells.get(entityId)
-  const now = Date.now()
-  if (cell === undefined || cell.closed || now - cell.lastSlowAt > KEEP_ALIVE_MS) return undefined
+  // The call's clock readings: when it came (also for the keep-alive), when it took the lock
+  // (the same moment unless it waited), when it ended. The actor's metrics and the call's edge
+  // share them.
+  const calledAt = performance.now()
+  if (cell === undefined || cell.closed || calledAt - cell.lastSlowAt > KEEP_ALIVE_MS) return undefined
   // A shard on its way out takes no new local calls, except from an actor of the same shard
   // (the same user's SET) whose handler is running: the engine waits for that handler before it
   // releases the shard, so its call stays local, where it can still be answered.
@@ -274,7 +282,7 @@ export const callLocal = <R = never>(
     return undefined
   }
   const local = cell.local[tag]!
-  const envelope: LocalEnvelope = { payload, headers, sentAtMs: now }
+  const envelope: LocalEnvelope = { payload, headers }
   const result = local.handle(envelope) as any
   const wrapped = !Effect.isEffect(result)
   let effect: Effect.Effect<unknown, unknown> = wrapped ? result.value : result
@@ -283,22 +291,24 @@ export const callLocal = <R = never>(
   // the actor: its handlers need no service at run time beyond what every process hosting
   // actors provides.
   effect = Effect.provideService(effect, Entity.CurrentAddress, cell.address)
-  let started = 0
+  const timed = isRecording()
+  let lockedAt = calledAt
+  /** Records the call; returns the effect logging its failure, if any. */
+  const measure = (exit: Exit.Exit<unknown, unknown>, success: boolean) => {
+    const endedAt = timed ? performance.now() : calledAt
+    done(success, (endedAt - calledAt) / 1000)
+    return local.finish(exit, (lockedAt - calledAt) / 1000, (endedAt - lockedAt) / 1000, envelope)
+  }
   if (wrapped && result.fork) {
-    started = local.start(now)
-    return Effect.onExit(effect, (exit) => {
-      done(Exit.isSuccess(exit))
-      return local.finish(exit, started, envelope) ?? Effect.void
-    })
+    return Effect.onExit(effect, (exit) => measure(exit, Exit.isSuccess(exit)) ?? Effect.void)
   }
   const back: () => Effect.Effect<unknown, unknown, R> = fallback ?? (() => Effect.fail(moved))
   const run = Effect.onExit(effect, (exit) => {
-    const logged = local.finish(exit, started, envelope)
-    if (Exit.isSuccess(exit)) {
-      done(true)
-    } else if (!Cause.hasDies(exit.cause)) {
-      done(false)
+    let logged: Effect.Effect<void> | undefined
+    if (Exit.isSuccess(exit) || !Cause.hasDies(exit.cause)) {
+      logged = measure(exit, Exit.isSuccess(exit))
     } else {
+      logged = local.finish(exit, (lockedAt - calledAt) / 1000, ((timed ? performance.now() : calledAt) - lockedAt) / 1000, envelope)
       // Supervision: the actor's state may be broken. The call is re-issued through the engine,
       // which reaches this activation, sees the crash, restarts the actor (rebuilt from
       // storage) and replays the call, as for a crash under the engine; callers queued here
@@ -312,10 +322,11 @@ export const callLocal = <R = never>(
   }).pipe(Effect.catchCause((cause) => Cause.hasDies(cause) ? back() : Effect.failCause(cause)))
   if (!cell.busy) {
     cell.busy = true
-    started = local.start(now)
     return run
   }
-  const waited = Effect.flatten(wait(cell, run, () => moved, () => (started = local.start(now))))
+  const waited = Effect.flatten(wait(cell, run, () => moved, () => {
+    if (timed) lockedAt = performance.now()
+  }))
   return fallback === undefined ? waited : Effect.catchIf(waited, isMoved, fallback)
 }
 

@@ -85,20 +85,22 @@ const seriesOf = (type: string, rpc: string) => ({
 })
 
 /**
- * The end of one message: its handling time and outcome recorded (when metrics are on), and an
- * effect that logs a failure under the message's request id (whether or not metrics are on),
- * or undefined when there is nothing to log.
+ * The end of one message: its mailbox time (when given), handling time and outcome recorded
+ * (when metrics are on), and an effect that logs a failure under the message's request id
+ * (whether or not metrics are on), or undefined when there is nothing to log.
  */
 const finished = (
   type: string,
   rpc: string,
   series: ReturnType<typeof seriesOf>,
   exit: Exit.Exit<unknown, unknown>,
-  startedAt: number,
+  queueSeconds: number | undefined,
+  handleSeconds: number,
   envelope: unknown
 ): Effect.Effect<void> | undefined => {
   if (isRecording()) {
-    record(series.handle, (performance.now() - startedAt) / 1000)
+    if (queueSeconds !== undefined) record(series.queue, queueSeconds)
+    record(series.handle, handleSeconds)
     record(Exit.isSuccess(exit) ? series.ok : Cause.hasDies(exit.cause) ? series.defect : series.error, 1)
   }
   if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return undefined
@@ -109,18 +111,11 @@ const finished = (
     : Effect.annotateLogs(Effect.logInfo("actor message failed", Cause.squash(exit.cause)), annotations)
 }
 
-/** Records a message's mailbox time (it starts being handled now) and returns when it started. */
-const started = (series: ReturnType<typeof seriesOf>, sentAtMs: number | undefined): number => {
-  if (!isRecording()) return 0
-  if (sentAtMs !== undefined) record(series.queue, Math.max(0, Date.now() - sentAtMs) / 1000)
-  return performance.now()
-}
-
 /**
- * Per message that came through the engine: queue time (from the snowflake request id, or the
- * send time a local call carries), handling time, outcome; failures logged under the message's
- * request id, which it gets from the request's headers (an engine request runs in the engine's
- * fiber). Fast-path calls are measured the same way by `callLocal` (LocalActors.ts).
+ * Per message that came through the engine: queue time (from the snowflake request id),
+ * handling time, outcome; failures logged under the message's request id, which it gets from
+ * the request's headers (an engine request runs in the engine's fiber). Fast-path calls are
+ * measured the same way by `callLocal` (LocalActors.ts), with the clock readings it takes anyway.
  */
 const measured = (
   type: string,
@@ -129,16 +124,17 @@ const measured = (
   envelope: unknown,
   effect: Effect.Effect<unknown, unknown, unknown>
 ) => {
-  const { requestId, sentAtMs } = (envelope ?? {}) as { requestId?: unknown; sentAtMs?: number }
+  const { requestId } = (envelope ?? {}) as { requestId?: unknown }
   const messageRequestId = requestIdOf(envelope)
   const handled = Effect.suspend(() => {
-    const startedAt = started(
-      series,
-      sentAtMs ?? (typeof requestId === "bigint" ? Snowflake.timestamp(requestId as Snowflake.Snowflake) : undefined)
-    )
-    return Effect.onExit(effect, (exit) => finished(type, rpc, series, exit, startedAt, envelope) ?? Effect.void)
+    const recording = isRecording()
+    if (recording && typeof requestId === "bigint") {
+      record(series.queue, Math.max(0, Date.now() - Snowflake.timestamp(requestId as Snowflake.Snowflake)) / 1000)
+    }
+    const startedAt = recording ? performance.now() : 0
+    return Effect.onExit(effect, (exit) =>
+      finished(type, rpc, series, exit, undefined, recording ? (performance.now() - startedAt) / 1000 : 0, envelope) ?? Effect.void)
   })
-  if (sentAtMs !== undefined) return handled
   return messageRequestId === undefined
     ? Effect.annotateLogs(handled, { actor: type, rpc })
     : withRequestId(messageRequestId, { actor: type, rpc })(handled)
@@ -169,8 +165,8 @@ export const supervised = <Handlers extends Record<string, (...args: Array<any>)
           Effect.isEffect(result) ? measured(type, name, series, args[0], result) : result)
       local[name] = {
         handle,
-        start: (sentAtMs) => started(series, sentAtMs),
-        finish: (exit, startedAt, envelope) => finished(type, name, series, exit, startedAt, envelope)
+        finish: (exit, queueSeconds, handleSeconds, envelope) =>
+          finished(type, name, series, exit, queueSeconds, handleSeconds, envelope)
       }
     }
     return (yield* activate(type, wrapped as any, local)) as Handlers
