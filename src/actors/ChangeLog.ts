@@ -110,7 +110,16 @@ export const ChangeLog = actorEntity(Entity.make("ChangeLog", [Append, Sync, Hea
 export interface ChangeLogOptions {
   readonly maxSyncPage: number
   readonly dedupeTtlMs: number
+  /**
+   * Retention: a user's log keeps at least its newest `maxEntries` changes and drops older ones
+   * (in steps of an eighth, so a trim comes once every maxEntries / 8 appends); 0 keeps them all.
+   * A device whose cursor is older than what is kept syncs from the oldest change kept.
+   */
+  readonly maxEntries: number
 }
+
+/** Entries one trim drops at most (one storage call; the rest goes at the next append). */
+const TRIM_STEP_MAX = 10_000
 
 const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
@@ -123,6 +132,16 @@ export const layer = (options: ChangeLogOptions) =>
       let head: LogHead = yield* storage.logHead(userId).pipe(Effect.orDie)
       const news = yield* GroupNews.make(userId).pipe(Effect.orDie)
 
+      const trimStep = Math.max(1, Math.floor(options.maxEntries / 8))
+      /** Drops what retention no longer keeps; a failure leaves it for the next trim (the append stands). */
+      const trim = () =>
+        storage.logTrim(userId, head.seq - options.maxEntries + 1, TRIM_STEP_MAX).pipe(
+          Effect.map((first) => {
+            head = { seq: head.seq, epoch: head.epoch, first }
+          }),
+          Effect.catch((error) => Effect.logWarning("log trim failed; retried at a later append", error))
+        )
+
       const appendOnce = (body: Uint8Array, dedupeKey: string | undefined, origin: string | undefined) => {
         const seq = head.seq + 1
         const data = withSequence(seq, Date.now(), body)
@@ -131,8 +150,11 @@ export const layer = (options: ChangeLogOptions) =>
           (result) => {
             const appended = { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }
             if (result._tag !== "Appended") return Effect.succeed(appended)
-            head = { seq, epoch: head.epoch }
-            return Effect.as(pusher.push(userId, result.entry, head.epoch, origin), appended)
+            head = { seq, epoch: head.epoch, first: head.first }
+            const pushed = Effect.as(pusher.push(userId, result.entry, head.epoch, origin), appended)
+            return options.maxEntries > 0 && seq - head.first + 1 > options.maxEntries + trimStep
+              ? Effect.tap(pushed, trim)
+              : pushed
           }
         )
       }
@@ -160,7 +182,8 @@ export const layer = (options: ChangeLogOptions) =>
       const read = (cursor: number, limit: number) =>
         storage.logRead(userId, cursor, Math.min(Math.max(1, limit), options.maxSyncPage)).pipe(
           Effect.map(({ entries, head }) => {
-            const last = entries.length > 0 ? entries[entries.length - 1]!.seq : cursor
+            // Nothing after the cursor is kept any more (retention): the cursor moves past what was dropped.
+            const last = entries.length > 0 ? entries[entries.length - 1]!.seq : Math.max(cursor, Math.min(head.seq, head.first - 1))
             return { entries: news.coalesce(entries.map((entry) => entry.data)), cursor: last, more: last < head.seq, epoch: head.epoch }
           }),
           Effect.mapError(storageFailed)

@@ -70,7 +70,7 @@ export const make = Effect.fnUntraced(function*(groupId: string, options: {
         continue
       }
       if (result._tag === "Appended") {
-        head = { seq, epoch: head.epoch }
+        head = { seq, epoch: head.epoch, first: head.first }
         yield* pusher.pushGroup(groupId, options.audience(), result.entry)
       }
       return { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }

@@ -7,7 +7,7 @@ import { defaultSettings, withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { advertisedEndpoints, authFlags, authSettings, clusterSecret, count, jsonLogs, loginPolicy, milliseconds, onOff, origin, port, ports, readSettings, redisUrl, type Source, text, tlsFiles } from "./config.ts"
+import { advertisedEndpoints, authFlags, authSettings, clusterSecret, count, jsonLogs, logMaxEntries, loginPolicy, milliseconds, onOff, origin, port, ports, readSettings, redisUrl, type Source, text, tlsFiles } from "./config.ts"
 import { describe as describeRedis } from "../cluster/RedisClient.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { UsageError } from "./args.ts"
@@ -17,7 +17,7 @@ import { applicationFlags, loadApplication } from "./application.ts"
 import { application } from "../server/Application.ts"
 
 const common = ["redis", "redis-cluster", "shard-lock-expiration-ms", "presence-ttl-ms", "cluster-secret", "host", "admin-port", "admin-host", "admin-token", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin", "notify-config",
-  "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address", "call-timeout-ms", "read-diffusion-threshold", ...applicationFlags]
+  "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address", "call-timeout-ms", "read-diffusion-threshold", "log-max-entries", ...applicationFlags]
 
 const peers = (source: Source | undefined): ReadonlyArray<string> =>
   source === undefined ? [] : source.value.split(",").map((peer) => peer.trim()).filter((peer) => peer !== "")
@@ -100,6 +100,7 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
       loginPolicy: loginPolicy(get("login-policy")),
       readDiffusionThreshold: count(get("read-diffusion-threshold"), defaultSettings.features.readDiffusionThreshold)
     },
+    changeLog: { maxEntries: logMaxEntries(get("log-max-entries"), defaultSettings.changeLog.maxEntries) },
     media: media(get),
     notify: loadNotifySettings(get("notify-config"), process.env)
   })

@@ -78,6 +78,15 @@ export const count = (source: Source | undefined, fallback: number): number => {
   return Number(source.value)
 }
 
+/** `--log-max-entries`: how many of a user's newest changes the log keeps; 0 keeps them all. */
+export const logMaxEntries = (source: Source | undefined, fallback: number): number => {
+  if (source === undefined) return fallback
+  if (!/^\d+$/.test(source.value)) {
+    throw new UsageError(`${source.origin} must be a whole number (0 keeps every change), got "${source.value}"`)
+  }
+  return Number(source.value)
+}
+
 export const loginPolicy = (source: Source | undefined): "allow-many" | "one-per-platform" | "kick-older" => {
   const value = source?.value ?? "allow-many"
   if (value !== "allow-many" && value !== "one-per-platform" && value !== "kick-older") {

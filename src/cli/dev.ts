@@ -13,7 +13,7 @@ import { parsePort } from "./args.ts"
 import { applicationFlags, loadApplication } from "./application.ts"
 import { application } from "../server/Application.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { advertisedEndpoints, authFlags, authSettings, count, jsonLogs, loginPolicy, milliseconds, onOff, type Source, tlsFiles } from "./config.ts"
+import { advertisedEndpoints, authFlags, authSettings, count, jsonLogs, logMaxEntries, loginPolicy, milliseconds, onOff, type Source, tlsFiles } from "./config.ts"
 
 /** The innermost system error (EADDRINUSE, EACCES, ...) said in one line, naming the address. */
 export const explainStartupFailure = (error: unknown): string => {
@@ -59,6 +59,7 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       "tls-key": { type: "string" },
       "login-policy": { type: "string" },
       "read-diffusion-threshold": { type: "string" },
+      "log-max-entries": { type: "string" },
       metrics: { type: "string" },
       advertise: { type: "string" },
       "call-timeout-ms": { type: "string" },
@@ -123,6 +124,12 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
         defaultSettings.features.readDiffusionThreshold
       ),
       loginPolicy: loginPolicy(values["login-policy"] === undefined ? undefined : { value: values["login-policy"], origin: "--login-policy" })
+    },
+    changeLog: {
+      maxEntries: logMaxEntries(
+        values["log-max-entries"] === undefined ? undefined : { value: values["log-max-entries"], origin: "--log-max-entries" },
+        defaultSettings.changeLog.maxEntries
+      )
     }
   })
 

@@ -5,7 +5,7 @@ export const commandUsage: Readonly<Record<string, string>> = {
            [--advertise tcp://IP:PORT,ws://IP:PORT,http://IP:PORT] [--admin-host H] [--admin-token T]
            [--tls-cert FILE --tls-key FILE] [--metrics on|off] [--notify-config FILE] [--passwords on|off]
            [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
-           [--call-timeout-ms N] [--read-diffusion-threshold N]
+           [--call-timeout-ms N] [--read-diffusion-threshold N] [--log-max-entries N]
            [--jwt-secret S | --jwt-public-key FILE | --jwt-jwks-url URL] [--jwt-issuer I] [--jwt-audience A]
            [--jwt-user-claim C] [--jwt-algorithms HS256,RS256,ES256] [--jwt-clock-tolerance SECONDS]
       Dev mode: everything in one process, in-memory storage. Port 0 picks a free port.
@@ -15,13 +15,15 @@ export const commandUsage: Readonly<Record<string, string>> = {
       --jwt-*: log users in with tokens your app's server signs (docs/app-auth.md); the secret
       is best given as WEFT_JWT_SECRET. --passwords off: no REGISTER, no password logins.
       --read-diffusion-threshold: groups with more members keep their messages in their own log
-      (docs/groups.md; 500 by default).`,
+      (docs/groups.md; 500 by default).
+      --log-max-entries: a user's log keeps its newest N changes (100000 by default; 0 keeps all;
+      docs/operations.md).`,
   runner: `  weft runner [--redis URL[,URL...]] [--redis-cluster on] [--allow-volatile-redis on] [--runner-host H] [--runner-port N]
               [--admin-port N] [--shard-lock-expiration-ms N] [--presence-ttl-ms N] [--config FILE]
               [--admin-host H] [--admin-token T] [--registrations-per-address N]
               [--failed-logins-per-user-address N] [--failed-logins-per-address N] [--notify-config FILE]
               [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
-              [--call-timeout-ms N] [--read-diffusion-threshold N]
+              [--call-timeout-ms N] [--read-diffusion-threshold N] [--log-max-entries N]
       Clustered mode: a logic runner hosting the actors of its shards; state in Redis. Several
       URLs (or --redis-cluster on) mean a Redis Cluster. Refuses a Redis without append-only
       persistence unless --allow-volatile-redis on.

@@ -141,7 +141,8 @@ export const defaultSettings: WeftSettings = {
     throttle: defaultThrottleOptions
   },
   changeLog: {
-    dedupeTtlMs: 7 * 24 * 3600_000
+    dedupeTtlMs: 7 * 24 * 3600_000,
+    maxEntries: 100_000
   },
   actors: {
     callTimeoutMs: 5_000

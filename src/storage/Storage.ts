@@ -19,6 +19,11 @@ export interface LogHead {
   readonly seq: number
   /** Identifies this incarnation of the log; a new epoch means earlier history is gone. */
   readonly epoch: string
+  /**
+   * The oldest sequence the log still holds (1 until it is trimmed; head + 1 when trimmed to
+   * nothing). Entries before it were dropped by `logTrim`; the sequence numbers go on.
+   */
+  readonly first: number
 }
 
 export interface AppendRequest {
@@ -72,8 +77,14 @@ export class Storage extends Context.Service<Storage, {
    * a change, without writing (a group converting to its own log asks the sender's log, Groups.ts).
    */
   readonly logDeduped: (userId: string, dedupeKey: string) => Effect.Effect<LogEntry | undefined, StorageError>
-  /** Entries with seq > afterSeq, oldest first, at most `limit`. */
+  /** Entries with seq > afterSeq (and at least the head's `first`), oldest first, at most `limit`. */
   readonly logRead: (userId: string, afterSeq: number, limit: number) => Effect.Effect<LogPage, StorageError>
+  /**
+   * Drops the entries before `beforeSeq` (retention: a log keeps its newest changes), at most
+   * `maxEntries` of them per call; returns the log's `first` afterwards. The epoch stays: the
+   * sequence numbers go on, and a reader after a dropped range gets what is left after it.
+   */
+  readonly logTrim: (userId: string, beforeSeq: number, maxEntries: number) => Effect.Effect<number, StorageError>
   /**
    * Maps (a Redis hash): fields of one key written independently, so several writers may share
    * a map as long as each field has one writer (e.g. a user's contacts, one field per contact).

@@ -13,12 +13,14 @@ interface Slot {
 }
 
 /**
- * A user's log: entry n (seq n, from 1) at data[n - 1], its dedupe expiry at expires[n - 1], and
- * each dedupe key's seq. No object per entry: a long dev-mode run keeps every change in memory,
+ * A user's log: entry n at data[n - dropped - 1], its dedupe expiry at the same index of
+ * expires, and each dedupe key's seq. No object per entry: a long dev-mode run keeps every change in memory,
  * and the garbage collector traces what is kept.
  */
 interface Log {
   readonly epoch: string
+  /** Entries dropped from the front by logTrim: data[i] holds seq dropped + i + 1. */
+  dropped: number
   readonly data: Array<Uint8Array>
   expires: Float64Array
   readonly dedupe: Map<string, number>
@@ -46,18 +48,19 @@ export const makeMemory = Effect.gen(function*() {
   const logOf = (userId: string): Log => {
     let log = logs.get(userId)
     if (log === undefined) {
-      log = { epoch: newEpoch(), data: [], expires: new Float64Array(16), dedupe: new Map() }
+      log = { epoch: newEpoch(), dropped: 0, data: [], expires: new Float64Array(16), dedupe: new Map() }
       logs.set(userId, log)
     }
     return log
   }
 
-  const headOf = (log: Log) => ({ seq: log.data.length, epoch: log.epoch })
+  const headOf = (log: Log) => ({ seq: log.dropped + log.data.length, epoch: log.epoch, first: log.dropped + 1 })
 
   /** The entry a dedupe key names, while the key lives. */
   const deduped = (log: Log, dedupeKey: string): LogEntry | undefined => {
     const seq = log.dedupe.get(dedupeKey)
-    return seq === undefined || log.expires[seq - 1]! <= now() ? undefined : { seq, data: log.data[seq - 1]! }
+    const at = seq === undefined ? -1 : seq - log.dropped - 1
+    return at < 0 || log.expires[at]! <= now() ? undefined : { seq: seq!, data: log.data[at]! }
   }
 
   const append = (userId: string, request: AppendRequest): Effect.Effect<AppendResult, SequenceConflict> => {
@@ -66,17 +69,18 @@ export const makeMemory = Effect.gen(function*() {
       const seen = deduped(log, request.dedupeKey)
       if (seen !== undefined) return Effect.succeed({ _tag: "Duplicate" as const, entry: seen })
     }
-    const head = log.data.length
+    const head = log.dropped + log.data.length
     if (request.seq !== head + 1) {
       return Effect.fail(new SequenceConflict({ userId, seq: request.seq, head }))
     }
+    const at = log.data.length
     log.data.push(request.data)
-    if (head >= log.expires.length) {
+    if (at >= log.expires.length) {
       const grown = new Float64Array(log.expires.length * 2)
       grown.set(log.expires)
       log.expires = grown
     }
-    log.expires[head] = request.dedupeKey === undefined || request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs
+    log.expires[at] = request.dedupeKey === undefined || request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs
     if (request.dedupeKey !== undefined) log.dedupe.set(request.dedupeKey, request.seq)
     return Effect.succeed({ _tag: "Appended" as const, entry: { seq: request.seq, data: request.data } })
   }
@@ -110,9 +114,22 @@ export const makeMemory = Effect.gen(function*() {
     logRead: (userId, afterSeq, limit) =>
       Effect.sync(() => {
         const log = logOf(userId)
-        const start = Math.max(0, afterSeq)
+        const start = Math.max(0, afterSeq - log.dropped)
         const page = log.data.slice(start, start + Math.max(0, limit))
-        return { entries: page.map((data, i) => ({ seq: start + i + 1, data })), head: headOf(log) }
+        return { entries: page.map((data, i) => ({ seq: log.dropped + start + i + 1, data })), head: headOf(log) }
+      }),
+    logTrim: (userId, beforeSeq, maxEntries) =>
+      Effect.sync(() => {
+        const log = logOf(userId)
+        const count = Math.min(Math.max(0, beforeSeq - log.dropped - 1), log.data.length, Math.max(0, maxEntries))
+        if (count > 0) {
+          log.data.splice(0, count)
+          log.expires.copyWithin(0, count, count + log.data.length)
+          log.dropped += count
+          // Dedupe keys of dropped entries go with them (a key of a kept entry maps to a higher seq).
+          for (const [key, seq] of log.dedupe) if (seq <= log.dropped) log.dedupe.delete(key)
+        }
+        return log.dropped + 1
       }),
     mapGet: (key, field) => Effect.sync(() => maps.get(key)?.get(field)),
     mapSet: (key, field, value) =>

@@ -3,10 +3,11 @@
  * hash tag `{userId}`, so a user's keys share one cluster slot and the log scripts below, which
  * touch several of them at once, run atomically on one node.
  *
- * A user's log is four kinds of keys:
+ * A user's log is five kinds of keys:
  *   {userId}:log:epoch          the log's epoch, created once with SET NX
  *   {userId}:log:head           the highest sequence (absent = 0)
  *   {userId}:log:entries        hash seq -> entry bytes; a page is HGET of seq afterSeq+1..
+ *   {userId}:log:first          the oldest seq kept (absent = 1): logTrim drops the entries before it
  *   {userId}:log:dedupe:<key>   the seq appended under a dedupe key, with the dedupe TTL
  */
 import { Buffer } from "node:buffer"
@@ -60,16 +61,17 @@ const ensureEpoch = `redis.call('SET', KEYS[1], ARGV[1], 'NX')
 local head = tonumber(redis.call('GET', KEYS[2]) or '0')
 `
 
-// KEYS: epoch, head. ARGV: candidate epoch. Reply: { epoch, head }.
+// KEYS: epoch, head, first. ARGV: candidate epoch. Reply: { epoch, head, first }.
 const logHeadLua = `${ensureEpoch}
-return { redis.call('GET', KEYS[1]), head }`
+return { redis.call('GET', KEYS[1]), head, tonumber(redis.call('GET', KEYS[3]) or '1') }`
 
-// KEYS: epoch, head, entries. ARGV: candidate epoch, afterSeq, limit.
-// Reply: { epoch, head, seq, data, seq, data, ... }; pairs, because a nil cannot sit in a Lua array.
+// KEYS: epoch, head, entries, first. ARGV: candidate epoch, afterSeq, limit.
+// Reply: { epoch, head, first, seq, data, seq, data, ... }; pairs, because a nil cannot sit in a Lua array.
 const logReadLua = `${ensureEpoch}
-local reply = { redis.call('GET', KEYS[1]), head }
-local afterSeq = tonumber(ARGV[2])
-for seq = math.max(afterSeq + 1, 1), math.min(head, afterSeq + tonumber(ARGV[3])) do
+local first = tonumber(redis.call('GET', KEYS[4]) or '1')
+local reply = { redis.call('GET', KEYS[1]), head, first }
+local from = math.max(tonumber(ARGV[2]) + 1, first)
+for seq = from, math.min(head, from - 1 + tonumber(ARGV[3])) do
   local data = redis.call('HGET', KEYS[3], string.format('%d', seq))
   if data then
     reply[#reply + 1] = seq
@@ -97,6 +99,23 @@ if KEYS[4] then
 end
 return { 'appended', tonumber(ARGV[2]) }`
 
+// KEYS: head, entries, first. ARGV: beforeSeq, most entries to drop. Reply: first afterwards.
+// Fields go in HDELs of at most 500 (a Lua call takes a bounded number of arguments).
+const logTrimLua = `local first = tonumber(redis.call('GET', KEYS[3]) or '1')
+local head = tonumber(redis.call('GET', KEYS[1]) or '0')
+local upto = math.min(tonumber(ARGV[1]) - 1, head, first + tonumber(ARGV[2]) - 1)
+if upto < first then return first end
+local seq = first
+while seq <= upto do
+  local fields = {}
+  local last = math.min(upto, seq + 499)
+  for s = seq, last do fields[#fields + 1] = string.format('%d', s) end
+  redis.call('HDEL', KEYS[2], unpack(fields))
+  seq = last + 1
+end
+redis.call('SET', KEYS[3], upto + 1)
+return upto + 1`
+
 // KEYS: dedupe, entries. Reply: { seq, data } | nil.
 const logDedupedLua = `local seen = redis.call('GET', KEYS[1])
 if not seen then return nil end
@@ -115,6 +134,7 @@ return value`
 
 const logKeys = (userId: string) =>
   [userKey(userId, "log", "epoch"), userKey(userId, "log", "head"), userKey(userId, "log", "entries")] as const
+const firstKey = (userId: string) => userKey(userId, "log", "first")
 
 // Redis refuses an expiry of 0 or a fraction; 1 ms is as good as "already expired".
 const expiry = (ttlMs: number): number => Math.max(1, Math.ceil(ttlMs))
@@ -126,8 +146,8 @@ const message = (error: unknown): string => error instanceof Error ? error.messa
 const text = (value: unknown): string => Buffer.isBuffer(value) ? value.toString("utf8") : String(value)
 
 const parseHead = (reply: unknown): LogHead => {
-  const [epoch, seq] = reply as [unknown, unknown]
-  return { epoch: text(epoch), seq: Number(seq) }
+  const [epoch, seq, first] = reply as [unknown, unknown, unknown]
+  return { epoch: text(epoch), seq: Number(seq), first: Number(first) }
 }
 
 const parseEntries = (reply: ReadonlyArray<unknown>): Array<LogEntry> => {
@@ -219,8 +239,9 @@ export const makeRedis = Effect.fnUntraced(function*(options: RedisStorageOption
     const fn = (client as unknown as Record<string, Script>)[`${name}Buffer`]!
     return (...args) => fn.apply(client, args)
   }
-  const logHeadScript = script("weftLogHead", logHeadLua, 2)
-  const logReadScript = script("weftLogRead", logReadLua, 3)
+  const logHeadScript = script("weftLogHead", logHeadLua, 3)
+  const logReadScript = script("weftLogRead", logReadLua, 4)
+  const logTrimScript = script("weftLogTrim", logTrimLua, 3)
   const logAppendScript = script("weftLogAppend", logAppendLua) // 3 or 4 keys
   const incrementScript = script("weftIncrement", incrementLua, 1)
   const logDedupedScript = script("weftLogDeduped", logDedupedLua, 2)
@@ -241,7 +262,10 @@ export const makeRedis = Effect.fnUntraced(function*(options: RedisStorageOption
       run("increment", () => incrementScript(key, String(by), ttlMs === undefined ? "" : expiry(ttlMs))).pipe(
         Effect.map((reply) => Number(text(reply)))
       ),
-    logHead: (userId) => run("logHead", () => logHeadScript(...logKeys(userId), newEpoch())).pipe(Effect.map(parseHead)),
+    logHead: (userId) => {
+      const [epoch, head] = logKeys(userId)
+      return run("logHead", () => logHeadScript(epoch, head, firstKey(userId), newEpoch())).pipe(Effect.map(parseHead))
+    },
     logAppend: (userId, request) => {
       const keys: Array<string> = [...logKeys(userId)]
       if (request.dedupeKey !== undefined) keys.push(userKey(userId, "log", "dedupe", request.dedupeKey))
@@ -260,6 +284,12 @@ export const makeRedis = Effect.fnUntraced(function*(options: RedisStorageOption
         })
       )
     },
+    logTrim: (userId, beforeSeq, maxEntries) => {
+      const [, head, entries] = logKeys(userId)
+      return run("logTrim", () => logTrimScript(head, entries, firstKey(userId), Math.floor(beforeSeq), Math.max(0, Math.floor(maxEntries)))).pipe(
+        Effect.map(Number)
+      )
+    },
     logDeduped: (userId, dedupeKey) =>
       run("logDeduped", () => logDedupedScript(userKey(userId, "log", "dedupe", dedupeKey), logKeys(userId)[2])).pipe(
         Effect.map((reply) => {
@@ -269,10 +299,10 @@ export const makeRedis = Effect.fnUntraced(function*(options: RedisStorageOption
         })
       ),
     logRead: (userId, afterSeq, limit) =>
-      run("logRead", () => logReadScript(...logKeys(userId), newEpoch(), Math.floor(afterSeq), Math.max(0, Math.floor(limit)))).pipe(
+      run("logRead", () => logReadScript(...logKeys(userId), firstKey(userId), newEpoch(), Math.floor(afterSeq), Math.max(0, Math.floor(limit)))).pipe(
         Effect.map((reply) => {
           const all = reply as ReadonlyArray<unknown>
-          return { head: parseHead(all), entries: parseEntries(all.slice(2)) }
+          return { head: parseHead(all), entries: parseEntries(all.slice(3)) }
         })
       ),
     mapGet: (key, field) =>

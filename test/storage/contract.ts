@@ -99,8 +99,8 @@ export const storageContract = (name: string, layer: Layer.Layer<Storage, unknow
         assert.isAbove(head.epoch.length, 0)
         assert.deepStrictEqual(yield* storage.logHead(user), head)
         assertAppended(yield* storage.logAppend(user, { seq: 1, data: bytes("a") }), 1)
-        assert.deepStrictEqual(yield* storage.logHead(user), { seq: 1, epoch: head.epoch })
-        assert.deepStrictEqual((yield* storage.logRead(user, 0, 10)).head, { seq: 1, epoch: head.epoch })
+        assert.deepStrictEqual(yield* storage.logHead(user), { seq: 1, epoch: head.epoch, first: 1 })
+        assert.deepStrictEqual((yield* storage.logRead(user, 0, 10)).head, { seq: 1, epoch: head.epoch, first: 1 })
       }))
 
     it.effect("an append must be head + 1; any other seq fails with SequenceConflict and writes nothing", () =>
@@ -184,7 +184,7 @@ export const storageContract = (name: string, layer: Layer.Layer<Storage, unknow
         let after = 0
         for (;;) {
           const page = yield* storage.logRead(user, after, 2)
-          assert.deepStrictEqual(page.head, { seq: 5, epoch })
+          assert.deepStrictEqual(page.head, { seq: 5, epoch, first: 1 })
           if (page.entries.length === 0) break
           pages.push(page.entries.map((entry) => entry.seq))
           after = page.entries[page.entries.length - 1]!.seq
@@ -194,6 +194,34 @@ export const storageContract = (name: string, layer: Layer.Layer<Storage, unknow
         assertEntries((yield* storage.logRead(user, 3, 1)).entries, [[4, "entry 4"]])
         assert.deepStrictEqual((yield* storage.logRead(user, 5, 10)).entries, [])
         assert.deepStrictEqual((yield* storage.logRead(user, 0, 0)).entries, [])
+      }))
+
+    it.effect("logTrim drops the oldest entries, a step at a time; reads start after them and seqs go on", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const user = unique("user")
+        const { epoch } = yield* storage.logHead(user)
+        for (let seq = 1; seq <= 10; seq++) {
+          yield* storage.logAppend(user, { seq, data: bytes(`entry ${seq}`), dedupeKey: `k${seq}`, dedupeTtlMs: 60_000 })
+        }
+        // At most 3 per call: entries 1-3 go, then 4-6; the log keeps 7-10.
+        assert.strictEqual(yield* storage.logTrim(user, 7, 3), 4)
+        assert.strictEqual(yield* storage.logTrim(user, 7, 3), 7)
+        assert.strictEqual(yield* storage.logTrim(user, 7, 3), 7)
+        assert.deepStrictEqual(yield* storage.logHead(user), { seq: 10, epoch, first: 7 })
+        const page = yield* storage.logRead(user, 2, 3)
+        assert.deepStrictEqual(page.head, { seq: 10, epoch, first: 7 })
+        assertEntries(page.entries, [[7, "entry 7"], [8, "entry 8"], [9, "entry 9"]])
+        assertEntries((yield* storage.logRead(user, 8, 10)).entries, [[9, "entry 9"], [10, "entry 10"]])
+        // A kept entry's dedupe key still answers; a dropped entry's key went with it.
+        assert.strictEqual((yield* storage.logDeduped(user, "k8"))?.seq, 8)
+        assert.strictEqual(yield* storage.logDeduped(user, "k2"), undefined)
+        assertAppended(yield* storage.logAppend(user, { seq: 11, data: bytes("entry 11"), dedupeKey: "k2" }), 11)
+        // Never past the head: trimming everything leaves an empty log whose seqs go on.
+        assert.strictEqual(yield* storage.logTrim(user, 100, 100), 12)
+        assert.deepStrictEqual((yield* storage.logRead(user, 0, 10)).entries, [])
+        assertAppended(yield* storage.logAppend(user, { seq: 12, data: bytes("entry 12") }), 12)
+        assertEntries((yield* storage.logRead(user, 0, 10)).entries, [[12, "entry 12"]])
       }))
 
     it.effect("the logs of different users are independent", () =>
