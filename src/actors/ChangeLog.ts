@@ -121,6 +121,24 @@ export interface ChangeLogOptions {
 /** Entries one trim drops at most (one storage call; the rest goes at the next append). */
 const TRIM_STEP_MAX = 10_000
 
+/**
+ * Retention of one log (a user's, or a read-diffusion group's): `due` after an append when the
+ * log holds a step (an eighth) more than it keeps; `trim` drops the oldest, and answers the head
+ * with its new `first` — or the same head if storage failed (the append stands; the next one
+ * tries again).
+ */
+export const retention = (storage: Storage["Service"], logId: string, maxEntries: number) => {
+  const step = Math.max(1, Math.floor(maxEntries / 8))
+  return {
+    due: (head: LogHead): boolean => maxEntries > 0 && head.seq - head.first + 1 > maxEntries + step,
+    trim: (head: LogHead): Effect.Effect<LogHead> =>
+      storage.logTrim(logId, head.seq - maxEntries + 1, TRIM_STEP_MAX).pipe(
+        Effect.map((first): LogHead => ({ seq: head.seq, epoch: head.epoch, first })),
+        Effect.catch((error) => Effect.as(Effect.logWarning(`trimming the log of ${logId} failed; retried at a later append`, error), head))
+      )
+  }
+}
+
 const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
 export const layer = (options: ChangeLogOptions) =>
@@ -132,15 +150,8 @@ export const layer = (options: ChangeLogOptions) =>
       let head: LogHead = yield* storage.logHead(userId).pipe(Effect.orDie)
       const news = yield* GroupNews.make(userId).pipe(Effect.orDie)
 
-      const trimStep = Math.max(1, Math.floor(options.maxEntries / 8))
-      /** Drops what retention no longer keeps; a failure leaves it for the next trim (the append stands). */
-      const trim = () =>
-        storage.logTrim(userId, head.seq - options.maxEntries + 1, TRIM_STEP_MAX).pipe(
-          Effect.map((first) => {
-            head = { seq: head.seq, epoch: head.epoch, first }
-          }),
-          Effect.catch((error) => Effect.logWarning("log trim failed; retried at a later append", error))
-        )
+      const kept = retention(storage, userId, options.maxEntries)
+      const trim = () => Effect.map(kept.trim(head), (trimmed) => void (head = trimmed))
 
       const appendOnce = (body: Uint8Array, dedupeKey: string | undefined, origin: string | undefined) => {
         const seq = head.seq + 1
@@ -152,9 +163,7 @@ export const layer = (options: ChangeLogOptions) =>
             if (result._tag !== "Appended") return Effect.succeed(appended)
             head = { seq, epoch: head.epoch, first: head.first }
             const pushed = Effect.as(pusher.push(userId, result.entry, head.epoch, origin), appended)
-            return options.maxEntries > 0 && seq - head.first + 1 > options.maxEntries + trimStep
-              ? Effect.tap(pushed, trim)
-              : pushed
+            return kept.due(head) ? Effect.tap(pushed, trim) : pushed
           }
         )
       }

@@ -19,7 +19,7 @@ import {
   Storage,
   userKey
 } from "../storage/Storage.ts"
-import { withSequence } from "./ChangeLog.ts"
+import { retention, withSequence } from "./ChangeLog.ts"
 import { Pusher } from "./Pusher.ts"
 
 /** What a former member may still read: (fromSeq, untilSeq]. */
@@ -45,6 +45,8 @@ const MAX_CONFLICTS = 5
 
 export const make = Effect.fnUntraced(function*(groupId: string, options: {
   readonly dedupeTtlMs: number
+  /** Retention: the newest entries the group's log keeps (0: all), as a user's log (ChangeLog.ts). */
+  readonly maxEntries: number
   readonly maxPage: number
   /** The members a new entry is pushed to (those online get it). */
   readonly audience: () => ReadonlyArray<string>
@@ -52,6 +54,7 @@ export const make = Effect.fnUntraced(function*(groupId: string, options: {
   const storage = yield* Storage
   const pusher = yield* Pusher
   let head: LogHead = yield* storage.logHead(groupId).pipe(Effect.orDie)
+  const kept = retention(storage, groupId, options.maxEntries)
 
   const append = Effect.fnUntraced(function*(body: Uint8Array, dedupeKey: string) {
     for (let attempt = 0; attempt <= MAX_CONFLICTS; attempt++) {
@@ -72,6 +75,7 @@ export const make = Effect.fnUntraced(function*(groupId: string, options: {
       if (result._tag === "Appended") {
         head = { seq, epoch: head.epoch, first: head.first }
         yield* pusher.pushGroup(groupId, options.audience(), result.entry)
+        if (kept.due(head)) head = yield* kept.trim(head)
       }
       return { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }
     }
@@ -85,9 +89,12 @@ export const make = Effect.fnUntraced(function*(groupId: string, options: {
     if (room <= 0) return Effect.succeed({ entries: [], cursor: after, more: false, epoch: head.epoch })
     return storage.logRead(groupId, after, room).pipe(
       Effect.map((page) => {
-        const last = page.entries.at(-1)?.seq ?? after
+        // Retention may have dropped the start of the range: a page then starts at the oldest
+        // entry kept, and still ends where the reader's range does.
+        const visible = page.entries.filter((entry) => entry.seq <= range.untilSeq)
+        const last = visible.at(-1)?.seq ?? Math.max(after, Math.min(range.untilSeq, page.head.seq, page.head.first - 1))
         return {
-          entries: page.entries.map((entry: LogEntry) => entry.data),
+          entries: visible.map((entry: LogEntry) => entry.data),
           cursor: last,
           more: last < Math.min(page.head.seq, range.untilSeq),
           epoch: page.head.epoch

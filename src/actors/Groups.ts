@@ -283,6 +283,7 @@ const groupLayer = (settings: WeftSettings) =>
           ? Effect.succeed(log)
           : GroupLog.make(groupId, {
             dedupeTtlMs: settings.changeLog.dedupeTtlMs,
+            maxEntries: settings.changeLog.maxEntries,
             maxPage: settings.gateway.maxSyncPage,
             audience: () => memberIds
           }).pipe(Effect.mapError(storageFailed), Effect.provide(context), Effect.map((opened) => (log ??= opened)))

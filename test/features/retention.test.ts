@@ -4,7 +4,9 @@
  * that was away longer than the log reaches back syncs what is kept, in order, and carries on.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { createGroup, sendToGroup, syncGroup } from "../../src/client/groups.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
+import { Codecs } from "../../src/protocol/Proto.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { uniqueUser, waitFor } from "../support/wait.ts"
 
@@ -12,7 +14,8 @@ const KEPT = 8
 
 let server: DevServer
 beforeAll(async () => {
-  server = await startDevServer({ changeLog: { maxEntries: KEPT } })
+  // Groups of more than 2 members keep their messages in a log of their own, which retention trims too.
+  server = await startDevServer({ changeLog: { maxEntries: KEPT }, features: { readDiffusionThreshold: 2 } })
 })
 afterAll(() => server.stop())
 
@@ -47,5 +50,38 @@ describe("log retention", () => {
     expect(seqs.at(-1)).toBe(31)
     sender.close()
     reader.close()
+  })
+
+  it("a big group's log keeps its newest messages too; a member pulling from the start gets those, in order", async () => {
+    const [owner, ...members] = await Promise.all(["host", "guest", "guest", "guest"].map(async (name) => {
+      const userId = uniqueUser(name)
+      await register(server, userId, "password")
+      return userId
+    }))
+    const poster = new WeftClient({ host: server.host, port: server.port, userId: owner!, password: "password" })
+    await poster.connect()
+    const group = await createGroup(poster, "long thread", members)
+    for (let i = 1; i <= 30; i++) await sendToGroup(poster, group.groupId, `g${i}`)
+
+    const member = new WeftClient({ host: server.host, port: server.port, userId: members[0]!, password: "password", reconnect: false })
+    await member.connect()
+    const texts: Array<string> = []
+    let cursor = 0
+    for (let round = 0; round < 10; round++) {
+      const page = await syncGroup(member, group.groupId, cursor)
+      for (const change of page.changes) {
+        const decoded = change instanceof Uint8Array ? Codecs.Change.decode(change) : change
+        if (decoded.message) texts.push(decoded.message.text)
+      }
+      cursor = page.cursor
+      if (!page.more) break
+    }
+    expect(texts.at(-1)).toBe("g30")
+    expect(texts.length).toBeGreaterThanOrEqual(KEPT - 1)
+    expect(texts.length).toBeLessThanOrEqual(KEPT + 1)
+    const first = 31 - texts.length
+    expect(texts).toEqual(Array.from({ length: texts.length }, (_, i) => `g${first + i}`))
+    poster.close()
+    member.close()
   })
 })
