@@ -47,16 +47,17 @@ const defaultRegistry = Context.empty()
 interface Hooks {
   readonly update: (input: any, context: Context.Context<never>) => void
 }
-const hooks = new WeakMap<object, Hooks>()
+// Kept on the metric object itself: a property read per update instead of a WeakMap lookup.
+const HOOKS = Symbol("weft/metrics/hooks")
 const hooksOf = (metric: Metric.Metric<any, any>): Hooks => {
-  let found = hooks.get(metric)
+  let found = (metric as unknown as { [HOOKS]?: Hooks })[HOOKS]
   if (found === undefined) {
     // `hook` is effect 4.1's (not in its typings): without it, every update takes the public path.
     const hook = (metric as unknown as { hook?: (context: Context.Context<never>) => Hooks }).hook
     found = typeof hook === "function"
       ? hook.call(metric, defaultRegistry)
       : { update: (input, context) => metric.updateUnsafe(input, context) }
-    hooks.set(metric, found)
+    ;(metric as unknown as { [HOOKS]?: Hooks })[HOOKS] = found
   }
   return found
 }
