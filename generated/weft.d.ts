@@ -34,6 +34,13 @@ export namespace weft {
 
             /** RegisterRequest displayName. */
             displayName: string;
+
+            /**
+             * Several data centres (docs/multi-idc.md): the IDC that is to be the user's home, where the
+             * user's data lives. Empty: the IDC whose gateway the registration came through. A name no
+             * IDC has is BAD_REQUEST. A server of one IDC ignores it.
+             */
+            homeIdc: string;
         }
 
         namespace RegisterRequest {
@@ -49,6 +56,13 @@ export namespace weft {
 
                 /** RegisterRequest displayName */
                 displayName?: string;
+
+                /**
+                 * Several data centres (docs/multi-idc.md): the IDC that is to be the user's home, where the
+                 * user's data lives. Empty: the IDC whose gateway the registration came through. A name no
+                 * IDC has is BAD_REQUEST. A server of one IDC ignores it.
+                 */
+                homeIdc?: string;
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -656,6 +670,9 @@ export namespace weft {
 
             /** the user id does not match [A-Za-z0-9_.-]{1,64} */
             INVALID_USER_ID = 2004,
+
+            /** the user's home is another data centre (IDC): the message names */
+            WRONG_IDC = 2005,
 
             /** 3xxx: messaging. */
             RECIPIENT_NOT_FOUND = 3001,
@@ -6264,6 +6281,163 @@ export namespace weft {
 
             /** Shape of a MediaReady. */
             type $Shape = weft.v1.MediaReady.$Properties;
+        }
+
+        /**
+         * Properties of an IdcEntry.
+         * @deprecated Use weft.v1.IdcEntry.$Properties instead.
+         */
+        interface IIdcEntry extends weft.v1.IdcEntry.$Properties {
+        }
+
+        /** One change for one user homed in the receiving IDC. */
+        class IdcEntry {
+
+            /** Reflection-backed declarations are not constructable. Use IdcEntry.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** The user whose change log gets the change. */
+            to: string;
+
+            /** Appending twice with this key stores the change once ("msg:<from>/<client_msg_id>" for a message). */
+            dedupeKey: string;
+
+            /**
+             * A weft.v1.Change with only its body set (e.g. message), encoded; the receiver's log adds
+             * seq and at_ms.
+             */
+            change: Uint8Array;
+        }
+
+        namespace IdcEntry {
+
+            /** Properties of an IdcEntry. */
+            interface $Properties {
+
+                /** The user whose change log gets the change. */
+                to?: string;
+
+                /** Appending twice with this key stores the change once ("msg:<from>/<client_msg_id>" for a message). */
+                dedupeKey?: string;
+
+                /**
+                 * A weft.v1.Change with only its body set (e.g. message), encoded; the receiver's log adds
+                 * seq and at_ms.
+                 */
+                change?: Uint8Array;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an IdcEntry. */
+            type $Shape = weft.v1.IdcEntry.$Properties;
+        }
+
+        /**
+         * Properties of an IdcBatch.
+         * @deprecated Use weft.v1.IdcBatch.$Properties instead.
+         */
+        interface IIdcBatch extends weft.v1.IdcBatch.$Properties {
+        }
+
+        /**
+         * Entries in the order the sending IDC accepted them: the receiver appends the entries of one
+         * recipient in this order, so the order of each sender's messages to a recipient is kept.
+         */
+        class IdcBatch {
+
+            /** Reflection-backed declarations are not constructable. Use IdcBatch.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Chosen by the sender; echoed by the IdcAck. */
+            batchId: number;
+
+            /** The sending IDC's name, for the receiver's logs and metrics. */
+            fromIdc: string;
+
+            /** IdcBatch entries. */
+            entries: weft.v1.IdcEntry[];
+        }
+
+        namespace IdcBatch {
+
+            /** Properties of an IdcBatch. */
+            interface $Properties {
+
+                /** Chosen by the sender; echoed by the IdcAck. */
+                batchId?: number;
+
+                /** The sending IDC's name, for the receiver's logs and metrics. */
+                fromIdc?: string;
+
+                /** IdcBatch entries */
+                entries?: weft.v1.IdcEntry.$Properties[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an IdcBatch. */
+            type $Shape = weft.v1.IdcBatch.$Properties;
+        }
+
+        /**
+         * Properties of an IdcAck.
+         * @deprecated Use weft.v1.IdcAck.$Properties instead.
+         */
+        interface IIdcAck extends weft.v1.IdcAck.$Properties {
+        }
+
+        /**
+         * The receiver's answer once every entry of the batch is stored (code OK), or why it was not
+         * (BAD_REQUEST: the record was not an IdcBatch, or an entry is malformed — the connection is
+         * then closed; UNAVAILABLE: storage failed — the sender sends the batch again).
+         */
+        class IdcAck {
+
+            /** Reflection-backed declarations are not constructable. Use IdcAck.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** IdcAck batchId. */
+            batchId: number;
+
+            /** IdcAck code. */
+            code: weft.v1.StatusCode;
+
+            /** IdcAck message. */
+            message: string;
+        }
+
+        namespace IdcAck {
+
+            /** Properties of an IdcAck. */
+            interface $Properties {
+
+                /** IdcAck batchId */
+                batchId?: number;
+
+                /** IdcAck code */
+                code?: weft.v1.StatusCode;
+
+                /** IdcAck message */
+                message?: string;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an IdcAck. */
+            type $Shape = weft.v1.IdcAck.$Properties;
         }
 
         /**

@@ -67,7 +67,9 @@ export const register = async (
   },
   userId: string,
   password: string,
-  displayName = ""
+  displayName = "",
+  /** Several data centres: the IDC to be the user's home (docs/multi-idc.md); "" for the one reached. */
+  homeIdc = ""
 ): Promise<void> => {
   const connection = await openLink({ host: options.host, port: options.port, transport: options.transport ?? "tcp" }, {
     onPush: () => {},
@@ -78,7 +80,8 @@ export const register = async (
     await connection.exchange(exchange(Command.REGISTER, Codecs.RegisterRequest, Codecs.RegisterResponse), {
       userId,
       password,
-      displayName
+      displayName,
+      homeIdc
     })
   } finally {
     connection.close()

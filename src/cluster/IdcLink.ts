@@ -1,0 +1,358 @@
+/**
+ * The link between data centres (proto/weft/v1/idc.proto, docs/multi-idc.md): how the changes an
+ * IDC queued for users homed in another IDC (Idc.ts) get there.
+ *
+ * - **Receiver** (`serve`): a runner's link port. Only peers holding the IDCs' link secret get
+ *   past the cluster handshake (ClusterAuth.ts, channel 2); each IdcBatch is appended to its
+ *   recipients' logs — one recipient's entries in order, under their dedupe keys — and answered
+ *   with an IdcAck once all of it is stored. A record that is not an IdcBatch is answered
+ *   BAD_REQUEST and the connection closed.
+ * - **Drainer** (one per destination IDC, on the runner holding the queue's lease): reads the
+ *   head of the queue, sends it as one batch to the address the directory gives for the IDC,
+ *   and deletes it from the queue once acknowledged. No acknowledgement within the deadline, a
+ *   refused connection, an outage of the link: it dials again and sends the same entries again
+ *   (redone until confirmed; the receiver's dedupe keys store each once). One batch is in flight
+ *   at a time, so the queue's order is the order of arrival.
+ */
+import { randomBytes } from "node:crypto"
+import type * as Net from "node:net"
+import { Effect, Layer } from "effect"
+import type { Sharding } from "effect/cluster"
+import { actorClient } from "../actors/ActorCall.ts"
+import { ChangeLog } from "../actors/ChangeLog.ts"
+import { isValidUserId } from "../actors/Session.ts"
+import { type IdcBatch, IdcCodecs, type IdcEntry } from "../protocol/idc.ts"
+import { Status } from "../protocol/Status.ts"
+import * as ClusterAuth from "./ClusterAuth.ts"
+import { type IdcSettings, idcsKey, queueKey, readRecord } from "./Idc.ts"
+import { RecordCutter } from "./Records.ts"
+import type { RedisConnection } from "./RedisClient.ts"
+
+/** The largest record either side accepts. */
+const MAX_RECORD_BYTES = 16 * 1024 * 1024
+/** Entries per batch: one round trip of the link carries up to this many. */
+const BATCH_ENTRIES = 256
+/** A batch not acknowledged within this long is sent again on a new connection. */
+export const ACK_TIMEOUT_MS = 5_000
+const DIAL_TIMEOUT_MS = 3_000
+const LEASE_MS = 15_000
+const MAX_BACKOFF_MS = 2_000
+/** Recipients of one batch appended side by side (each recipient's entries in order). */
+const RECIPIENTS_AT_ONCE = 16
+
+/** A u32 length, then `body`. */
+export const frameRecord = (body: Uint8Array): Buffer => {
+  const record = Buffer.allocUnsafe(4 + body.length)
+  record.writeUInt32BE(body.length, 0)
+  record.set(body, 4)
+  return record
+}
+
+/** What is wrong with a batch's entry, if anything. */
+const invalidEntry = (entry: IdcEntry): string | undefined =>
+  !isValidUserId(entry.to)
+    ? `entry for ${JSON.stringify(entry.to)}: not a user id`
+    : entry.dedupeKey.length === 0 || entry.dedupeKey.length > 512
+    ? `entry for ${entry.to}: the dedupe key must have 1..512 characters`
+    : entry.change.length === 0
+    ? `entry for ${entry.to}: no change`
+    : undefined
+
+/** The entries of a batch by recipient, each recipient's in the batch's order. */
+const byRecipient = (entries: ReadonlyArray<IdcEntry>): Array<Array<IdcEntry>> => {
+  const groups = new Map<string, Array<IdcEntry>>()
+  for (const entry of entries) {
+    const group = groups.get(entry.to)
+    if (group === undefined) groups.set(entry.to, [entry])
+    else group.push(entry)
+  }
+  return [...groups.values()]
+}
+
+/** A runner's link port: batches from other IDCs into the logs of the users homed here. */
+export const serve = (settings: IdcSettings): Layer.Layer<never, never, Sharding.Sharding> =>
+  Layer.effectDiscard(Effect.gen(function*() {
+    const changeLogs = yield* actorClient(ChangeLog)
+    const run = Effect.runPromiseWith(yield* Effect.context<never>())
+
+    const store = (batch: IdcBatch) =>
+      Effect.forEach(
+        byRecipient(batch.entries),
+        (entries) => Effect.forEach(entries, (entry) => changeLogs(entry.to).Append({ body: entry.change, dedupeKey: entry.dedupeKey }), { discard: true }),
+        { concurrency: RECIPIENTS_AT_ONCE, discard: true }
+      ).pipe(
+        Effect.as({ batchId: batch.batchId, code: Status.OK, message: "" }),
+        Effect.catch((error) => Effect.succeed({ batchId: batch.batchId, code: Status.UNAVAILABLE, message: error.message }))
+      )
+
+    const admit = (socket: Net.Socket, channel: ClusterAuth.Channel) => {
+      if (channel !== ClusterAuth.Channel.idc) return socket.destroy()
+      const cutter = new RecordCutter("IDC link", 1, MAX_RECORD_BYTES)
+      const answer = (ack: { batchId: number; code: number; message: string }) => {
+        if (!socket.destroyed) socket.write(frameRecord(IdcCodecs.IdcAck.encode(ack)))
+      }
+      const refuse = (message: string) => {
+        answer({ batchId: 0, code: Status.BAD_REQUEST, message })
+        socket.end()
+        socket.removeAllListeners("data")
+      }
+      // Batches of one connection are stored one after the other.
+      let previous: Promise<unknown> = Promise.resolve()
+      socket.on("data", (chunk: Buffer) => {
+        const records = cutter.push(chunk)
+        if (records instanceof Error) return refuse(`${records.message}: records are 1..${MAX_RECORD_BYTES} bytes`)
+        for (const record of records) {
+          let batch: IdcBatch
+          try {
+            batch = IdcCodecs.IdcBatch.decode(record)
+          } catch (error) {
+            return refuse(`the record is not a weft.v1.IdcBatch: ${error instanceof Error ? error.message : String(error)}`)
+          }
+          const wrong = batch.entries.map(invalidEntry).find((why) => why !== undefined)
+          if (wrong !== undefined) return refuse(`batch ${batch.batchId}: ${wrong}`)
+          previous = previous.then(() => run(store(batch))).then(answer)
+        }
+      })
+      socket.resume()
+    }
+
+    const bound = yield* ClusterAuth.listenMembers(
+      { host: settings.linkHost, port: settings.linkPort, secret: settings.secret, kind: "idc" },
+      admit
+    )
+    yield* Effect.logInfo(`IDC link of ${settings.name} on ${bound.address}:${bound.port}`)
+  })).pipe(Layer.orDie)
+
+interface QueuedEntry {
+  readonly id: string
+  readonly entry: IdcEntry
+}
+
+/** The stream entries XRANGE answers, as queue entries (fields: to, key, change). */
+const parseQueue = (reply: ReadonlyArray<[Buffer, Array<Buffer>]>): Array<QueuedEntry> =>
+  reply.map(([id, fields]) => {
+    const values = new Map<string, Buffer>()
+    for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i]!.toString(), fields[i + 1]!)
+    return {
+      id: id.toString(),
+      entry: {
+        to: values.get("to")?.toString() ?? "",
+        dedupeKey: values.get("key")?.toString() ?? "",
+        change: values.get("change") ?? new Uint8Array()
+      }
+    }
+  })
+
+// KEYS: the lease. ARGV: owner, ms. Takes or renews the lease unless another owner holds it.
+const leaseLua = `
+local holder = redis.call('GET', KEYS[1])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** One connection to another IDC's link: a batch out, its acknowledgement back. */
+class LinkConnection {
+  private waiting: { readonly batchId: number; readonly resolve: () => void; readonly reject: (error: Error) => void } | undefined
+  closed = false
+
+  private constructor(private readonly socket: Net.Socket) {
+    const cutter = new RecordCutter("IDC link", 1, MAX_RECORD_BYTES)
+    socket.on("data", (chunk: Buffer) => {
+      const records = cutter.push(chunk)
+      if (records instanceof Error) return this.close(records.message)
+      for (const record of records) {
+        let ack
+        try {
+          ack = IdcCodecs.IdcAck.decode(record)
+        } catch {
+          return this.close("the peer answered with something other than an IdcAck")
+        }
+        const waiting = this.waiting
+        if (waiting === undefined || waiting.batchId !== ack.batchId) continue
+        this.waiting = undefined
+        if (ack.code === Status.OK) waiting.resolve()
+        else waiting.reject(new Error(`the IDC refused batch ${ack.batchId} (${ack.code}): ${ack.message}`))
+      }
+    })
+    socket.resume()
+  }
+
+  static open(address: string, secret: string): Promise<LinkConnection> {
+    return new Promise((resolve, reject) => {
+      let connection: LinkConnection | undefined
+      ClusterAuth.dialMember(address, secret, ClusterAuth.Channel.idc, {
+        ready: (socket) => resolve(connection = new LinkConnection(socket)),
+        failed: (why) => {
+          if (connection === undefined) reject(new Error(`IDC link to ${address}: ${why}`))
+          else connection.close(why)
+        }
+      }, DIAL_TIMEOUT_MS)
+    })
+  }
+
+  /** Resolves once the peer acknowledged the batch; rejects on a refusal, a close or the deadline. */
+  send(batch: IdcBatch): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("the link is closed"))
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => this.close(`no acknowledgement within ${ACK_TIMEOUT_MS} ms`), ACK_TIMEOUT_MS)
+      this.waiting = {
+        batchId: batch.batchId,
+        resolve: () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        reject: (error) => {
+          clearTimeout(timer)
+          reject(error)
+        }
+      }
+      this.socket.write(frameRecord(IdcCodecs.IdcBatch.encode(batch)))
+    })
+  }
+
+  close(why: string) {
+    if (this.closed) return
+    this.closed = true
+    this.socket.destroy()
+    const waiting = this.waiting
+    this.waiting = undefined
+    waiting?.reject(new Error(why))
+  }
+}
+
+/**
+ * The drainer of this IDC's queue for one other IDC. Only the runner holding the queue's lease
+ * drains it (several would send the same entries side by side: harmless, but wasted).
+ */
+class Drainer {
+  private connection: LinkConnection | undefined
+  private wake: (() => void) | undefined
+  /** Nudged while not idle: the next idle returns at once. */
+  private poked = false
+  private stopped = false
+  private nextBatch = 1
+  /** Why the last attempt failed, for the log (once per outage). */
+  private failing: string | undefined
+
+  constructor(
+    private readonly local: RedisConnection,
+    private readonly dir: RedisConnection,
+    private readonly settings: IdcSettings,
+    private readonly to: string,
+    private readonly owner: string,
+    private readonly log: (message: string) => void
+  ) {
+    void this.loop()
+  }
+
+  nudge() {
+    const wake = this.wake
+    this.wake = undefined
+    if (wake === undefined) this.poked = true
+    else wake()
+  }
+
+  stop() {
+    this.stopped = true
+    this.connection?.close("stopping")
+    this.nudge()
+  }
+
+  /** Until woken by an enqueue, or `ms` (entries queued by this IDC's other runners). */
+  private idle(ms: number) {
+    if (this.poked) {
+      this.poked = false
+      return Promise.resolve()
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined
+        resolve()
+      }, ms)
+      this.wake = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  }
+
+  private async link(): Promise<LinkConnection> {
+    if (this.connection !== undefined && !this.connection.closed) return this.connection
+    const record = await readRecord(this.dir, this.to)
+    if (record === undefined) throw new Error(`IDC ${this.to} is not in the directory (down, or not started)`)
+    this.connection = await LinkConnection.open(record.link, this.settings.secret)
+    return this.connection
+  }
+
+  private async loop() {
+    const queue = queueKey(this.to)
+    let backoff = 250
+    while (!this.stopped) {
+      try {
+        const held = await this.local.eval(leaseLua, 1, `${queue}:drainer`, this.owner, LEASE_MS)
+        if (held !== 1) {
+          await this.idle(LEASE_MS / 3)
+          continue
+        }
+        const queued = parseQueue(await this.local.xrangeBuffer(queue, "-", "+", "COUNT", BATCH_ENTRIES) as Array<[Buffer, Array<Buffer>]>)
+        if (queued.length === 0) {
+          await this.idle(500)
+          continue
+        }
+        const link = await this.link()
+        await link.send({ batchId: this.nextBatch++, fromIdc: this.settings.name, entries: queued.map((queuedEntry) => queuedEntry.entry) })
+        await this.local.xdel(queue, ...queued.map((queuedEntry) => queuedEntry.id))
+        if (this.failing !== undefined) this.log(`IDC link to ${this.to} delivers again`)
+        this.failing = undefined
+        backoff = 250
+      } catch (error) {
+        if (this.stopped) return
+        const why = error instanceof Error ? error.message : String(error)
+        if (this.failing === undefined) this.log(`IDC link to ${this.to}: ${why}; sending again until it answers`)
+        this.failing = why
+        this.connection?.close(why)
+        this.connection = undefined
+        await sleep(backoff)
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)
+      }
+    }
+  }
+}
+
+/** The drainers of a runner: one per other IDC the directory knows, started as they appear. */
+export class Drainers {
+  private readonly drainers = new Map<string, Drainer>()
+  private readonly owner = `${randomBytes(8).toString("hex")}`
+
+  constructor(
+    private readonly local: RedisConnection,
+    private readonly dir: RedisConnection,
+    private readonly settings: IdcSettings,
+    private readonly log: (message: string) => void
+  ) {}
+
+  /** Starts the drainer of `idc` if there is none, and wakes it. */
+  nudge(idc: string) {
+    if (idc === this.settings.name) return
+    let drainer = this.drainers.get(idc)
+    if (drainer === undefined) {
+      drainer = new Drainer(this.local, this.dir, this.settings, idc, this.owner, this.log)
+      this.drainers.set(idc, drainer)
+    }
+    drainer.nudge()
+  }
+
+  /** A drainer for every IDC of the directory (a queue left by a runner that died drains too). */
+  async discover() {
+    for (const idc of await this.dir.smembers(idcsKey)) this.nudge(idc)
+  }
+
+  stop() {
+    for (const drainer of this.drainers.values()) drainer.stop()
+    this.drainers.clear()
+  }
+}
