@@ -535,6 +535,9 @@ export namespace weft {
             /** UnregisterPushRequest -> UnregisterPushResponse. */
             COMMAND_UNREGISTER_PUSH = 13,
 
+            /** ChangePasswordRequest -> ChangePasswordResponse (devices.proto). */
+            COMMAND_CHANGE_PASSWORD = 14,
+
             /**
              * 20-29: contacts (contacts.proto).
              * FriendRequestRequest -> FriendRequestResponse.
@@ -2752,6 +2755,95 @@ export namespace weft {
 
             /** Shape of a LogoutResponse. */
             type $Shape = weft.v1.LogoutResponse.$Properties;
+        }
+
+        /**
+         * Properties of a ChangePasswordRequest.
+         * @deprecated Use weft.v1.ChangePasswordRequest.$Properties instead.
+         */
+        interface IChangePasswordRequest extends weft.v1.ChangePasswordRequest.$Properties {
+        }
+
+        /**
+         * COMMAND_CHANGE_PASSWORD: replaces the caller's weft password. The current one must be given
+         * (WRONG_CREDENTIALS otherwise; wrong guesses count as failed logins). The new one takes effect
+         * at once for every later password login, in every data centre (docs/multi-idc.md); sessions
+         * already open stay open. FORBIDDEN for a user of the app's own accounts (no weft password).
+         */
+        class ChangePasswordRequest {
+
+            /** Reflection-backed declarations are not constructable. Use ChangePasswordRequest.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ChangePasswordRequest base. */
+            base: weft.v1.BaseRequest;
+
+            /** ChangePasswordRequest oldPassword. */
+            oldPassword: string;
+
+            /** 8..256 characters. */
+            newPassword: string;
+        }
+
+        namespace ChangePasswordRequest {
+
+            /** Properties of a ChangePasswordRequest. */
+            interface $Properties {
+
+                /** ChangePasswordRequest base */
+                base?: weft.v1.BaseRequest.$Properties;
+
+                /** ChangePasswordRequest oldPassword */
+                oldPassword?: string;
+
+                /** 8..256 characters. */
+                newPassword?: string;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ChangePasswordRequest. */
+            type $Shape = weft.v1.ChangePasswordRequest.$Properties;
+        }
+
+        /**
+         * Properties of a ChangePasswordResponse.
+         * @deprecated Use weft.v1.ChangePasswordResponse.$Properties instead.
+         */
+        interface IChangePasswordResponse extends weft.v1.ChangePasswordResponse.$Properties {
+        }
+
+        /** Represents a ChangePasswordResponse. */
+        class ChangePasswordResponse {
+
+            /** Reflection-backed declarations are not constructable. Use ChangePasswordResponse.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ChangePasswordResponse base. */
+            base: weft.v1.BaseResponse;
+        }
+
+        namespace ChangePasswordResponse {
+
+            /** Properties of a ChangePasswordResponse. */
+            interface $Properties {
+
+                /** ChangePasswordResponse base */
+                base?: weft.v1.BaseResponse.$Properties;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ChangePasswordResponse. */
+            type $Shape = weft.v1.ChangePasswordResponse.$Properties;
         }
 
         /**

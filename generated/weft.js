@@ -200,6 +200,7 @@ const $root = ($protobuf.roots["weft"] || ($protobuf.roots["weft"] = new $protob
               "COMMAND_POLL": 11,
               "COMMAND_REGISTER_PUSH": 12,
               "COMMAND_UNREGISTER_PUSH": 13,
+              "COMMAND_CHANGE_PASSWORD": 14,
               "COMMAND_FRIEND_REQUEST": 20,
               "COMMAND_FRIEND_RESPOND": 21,
               "COMMAND_LIST_CONTACTS": 22,
@@ -1013,6 +1014,32 @@ const $root = ($protobuf.roots["weft"] || ($protobuf.roots["weft"] = new $protob
             }
           },
           "LogoutResponse": {
+            "fields": {
+              "base": {
+                "type": "BaseResponse",
+                "id": 1
+              }
+            }
+          },
+          "ChangePasswordRequest": {
+            "fields": {
+              "base": {
+                "type": "BaseRequest",
+                "id": 15
+              },
+              "oldPassword": {
+                "type": "string",
+                "id": 1,
+                "protoName": "old_password"
+              },
+              "newPassword": {
+                "type": "string",
+                "id": 2,
+                "protoName": "new_password"
+              }
+            }
+          },
+          "ChangePasswordResponse": {
             "fields": {
               "base": {
                 "type": "BaseResponse",

@@ -21,6 +21,7 @@ import { Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import {
   badRequest,
+  forbidden,
   invalidToken,
   notFound,
   unavailable,
@@ -178,7 +179,17 @@ export const Revoke = Rpc.make("Revoke", {
   error: WeftError
 })
 
-export const Session = actorEntity(Entity.make("Session", [Register, Login, Verify, Logout, ListDevices, Import, Revoke]))
+/**
+ * Replaces the password once the current one is verified (a wrong one counts as a failed login).
+ * The account is the one record every login reads — in the directory when there are several
+ * data centres — so the new password is the only one that works from then on, everywhere.
+ */
+export const ChangePassword = Rpc.make("ChangePassword", {
+  payload: { oldPassword: Schema.String, newPassword: Schema.String, source: Schema.optional(Schema.String) },
+  error: WeftError
+})
+
+export const Session = actorEntity(Entity.make("Session", [Register, Login, Verify, Logout, ListDevices, Import, Revoke, ChangePassword]))
 
 export interface SessionOptions {
   readonly sessionTtlMs: number
@@ -495,6 +506,21 @@ export const layer = (options: SessionOptions) =>
           }))
       })
 
+      const changePassword = Effect.fn("Session.changePassword")(function*(oldPassword: string, newPassword: string, source: string) {
+        if (newPassword.length < 8 || newPassword.length > 256) return yield* badRequest("the new password must have 8..256 characters")
+        yield* throttle.checkLogin(userId, source)
+        const stored = yield* storage.get(accountKey(userId))
+        if (stored === undefined) return yield* wrongCredentials("unknown user or wrong password")
+        const account = decodeJson<Account>(stored)
+        if (account.password === undefined) return yield* forbidden("this account signs in with the app's tokens: it has no weft password")
+        if (!(yield* verifyPassword(oldPassword, account.password))) {
+          yield* throttle.loginFailed(userId, source)
+          return yield* wrongCredentials("the current password is wrong")
+        }
+        const changed: Account = { ...account, password: yield* hashPassword(newPassword, hashParams) }
+        yield* storage.set(accountKey(userId), encodeJson(changed))
+      })
+
       const orInternal = <A>(effect: Effect.Effect<A, WeftError | StorageError>) =>
         effect.pipe(Effect.catchTag("StorageError", (error) => Effect.fail(storageFailed(error))))
 
@@ -516,7 +542,9 @@ export const layer = (options: SessionOptions) =>
         Logout: ({ payload }) => orInternal(logout(payload.sessionToken, payload.kickAfterMs)),
         ListDevices: ({ payload }) => orInternal(listDevices(payload.sessionToken)),
         Import: ({ payload }) => orInternal(importAccount(payload.displayName, payload.password)),
-        Revoke: ({ payload }) => orInternal(revoke(payload.sessionId, payload.reason))
+        Revoke: ({ payload }) => orInternal(revoke(payload.sessionId, payload.reason)),
+        ChangePassword: ({ payload }) =>
+          orInternal(changePassword(payload.oldPassword, payload.newPassword, LoginThrottle.sourceOf(payload.source)))
       })
     })),
     {

@@ -35,7 +35,7 @@ const as = (user: string, ...rest: Array<string>) => ["client", "--server", dev.
 const json = (run: Run) => run.stdout.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line))
 
 describe("weft <command> --help", () => {
-  it.each(["dev", "runner", "gateway", "status", "local-cluster", "local-redis-cluster", "client"])("weft %s --help prints its usage and starts nothing", async (command) => {
+  it.each(["dev", "runner", "gateway", "status", "local-cluster", "local-idc", "local-redis-cluster", "client"])("weft %s --help prints its usage and starts nothing", async (command) => {
     const run = await weft([command, "--help"])
     expect(run).toMatchObject({ code: 0, stderr: "" })
     expect(run.stdout).toMatch(new RegExp(`^usage:\\n  weft ${command}`))

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type LocalIdcs, startLocalIdcs } from "../../src/cli/localIdc.ts"
 import { joinMember, Channel } from "../../src/cluster/ClusterAuth.ts"
 import { frameRecord } from "../../src/cluster/IdcLink.ts"
+import { changePassword } from "../../src/client/devices.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { WeftRequestError } from "../../src/client/errors.ts"
 import { IdcCodecs } from "../../src/protocol/idc.ts"
@@ -67,7 +68,7 @@ const idsFrom = (messages: ReadonlyArray<Message>, from: string) =>
   messages.filter((message) => message.from === from).map((message) => message.messageId)
 
 describe("several data centres", () => {
-  it("users homed in different IDCs chat; a user id is taken once; a login elsewhere is sent home", async () => {
+  it("users homed in different IDCs chat; a user id is taken once; a login elsewhere is sent home; a password change holds everywhere", async () => {
     const alice = await newUser("alice", "a")
     const bob = await newUser("bob", "b")
     // Registered through b, homed in a by request.
@@ -106,6 +107,17 @@ describe("several data centres", () => {
     await waitFor("the resent message", () => bobOnline.messages.some((m) => m.text === "once"))
     await sleep(300)
     expect(idsFrom(await everything(bob, "b"), alice).filter((id) => id.endsWith("/resent-id"))).toHaveLength(1)
+
+    // Bob changes his password in b: the old one stops working in a too, the new one is right there.
+    expect((await refusal(changePassword(bobOnline, "not-bobs-password", "new-password-2"))).code).toBe(Status.WRONG_CREDENTIALS)
+    await changePassword(bobOnline, PASSWORD, "new-password-2")
+    const withOld = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: PASSWORD, reconnect: false }).connect())
+    expect(withOld.code, "the old password is wrong in a as well").toBe(Status.WRONG_CREDENTIALS)
+    const withNew = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: "new-password-2", reconnect: false }).connect())
+    expect(withNew.code, "the new one is right in a (which sends bob home)").toBe(Status.WRONG_IDC)
+    const again = new WeftClient({ ...gatewayOf("b"), userId: bob, password: "new-password-2", reconnect: false })
+    await again.connect()
+    again.close()
   }, 30_000)
 
   it("the IDC link takes only peers holding the link secret, and refuses a malformed batch with the reason", async () => {
