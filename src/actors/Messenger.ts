@@ -40,8 +40,8 @@ import { actorEntity } from "./LocalActors.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { SENT_RECORD_TTL_MS, type SentRecord, sentDirectly, sentRecordKey } from "./Conversations.ts"
 import { Group, MediaRecord } from "./Groups.ts"
-import { type Account, accountKey, isValidUserId } from "./Session.ts"
-import { Idc } from "../cluster/Idc.ts"
+import { accountKey, isValidUserId } from "./Session.ts"
+import { homeElsewhere, Idc } from "../cluster/Idc.ts"
 import { Uploads } from "./Uploads.ts"
 
 export { MAX_CLIENT_MSG_ID_LENGTH, MAX_TEXT_LENGTH }
@@ -199,8 +199,7 @@ export const layer = Messenger.toLayer(
         if (exists === undefined) return yield* recipientNotFound(`no user ${message.to}`)
         // Accounts are never deleted nor moved: one that exists is remembered (a storage read saved per message).
         if (knownRecipients.size >= MAX_KNOWN_RECIPIENTS) knownRecipients.clear()
-        const home = idc === undefined ? undefined : decodeJson<Account>(exists).home
-        knownRecipients.set(message.to, home === idc?.name ? undefined : home)
+        knownRecipients.set(message.to, homeElsewhere(idc, exists))
       }
       const away = knownRecipients.get(message.to)
       const dedupeKey = `msg:${message.messageId}`

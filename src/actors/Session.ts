@@ -242,7 +242,7 @@ export const layer = (options: SessionOptions) =>
         return yield* wrongIdc(
           home === undefined
             ? `the home of ${userId} is IDC ${account.home}, which is down; its backup serves it once failed over`
-            : `the home of ${userId} is IDC ${account.home}: log in through its gateways ${home.endpoints.join(" ")}`
+            : `the home of ${userId} is IDC ${account.home}: log in through its gateways ${home.endpoints.join(" ") || "(none is up yet)"}`
         )
       })
 

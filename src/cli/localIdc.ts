@@ -128,6 +128,16 @@ export const startLocalIdcs = async (options: LocalIdcsOptions = {}): Promise<Lo
       }
       idcs.push(idc)
     }
+    // Ready once every IDC's record in the directory lists its gateways (where WRONG_IDC sends users).
+    await withRedis(directory.url, async (redis) => {
+      const deadline = Date.now() + 15_000
+      for (const { name } of idcs) {
+        while ((JSON.parse((await redis.get(`weft:idc:${name}`)) ?? "{}").endpoints?.length ?? 0) < (options.gateways ?? 1)) {
+          if (Date.now() > deadline) throw new Error(`IDC ${name} did not show its gateways in the directory within 15 s`)
+          await sleep(100)
+        }
+      }
+    })
     const idc = (name: string) => {
       const found = idcs.find((each) => each.name === name)
       if (found === undefined) throw new Error(`no IDC ${name}`)

@@ -12,7 +12,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import type { IdcEntry } from "../protocol/idc.ts"
-import { badRequest, unavailable, type WeftError } from "../protocol/WeftError.ts"
+import { badRequest, unavailable, type WeftError, wrongIdc } from "../protocol/WeftError.ts"
 import { makeRedis } from "../storage/redis.ts"
 import { decodeJson, encodeJson, Storage } from "../storage/Storage.ts"
 import { Drainers } from "./IdcLink.ts"
@@ -52,6 +52,20 @@ export class Idc extends Context.Service<Idc, {
   /** `idc`'s record, if it is alive (its runners refreshed it lately). */
   readonly lookup: (idc: string) => Effect.Effect<IdcRecord | undefined, WeftError>
 }>()("weft/cluster/Idc") {}
+
+/**
+ * The IDC a stored account (Session.ts's Account) is homed in when that is not this one;
+ * undefined in a single cluster, for a user of this IDC, or for an account from before IDCs.
+ */
+export const homeElsewhere = (idc: Idc["Service"] | undefined, account: Uint8Array): string | undefined => {
+  if (idc === undefined) return undefined
+  const home = decodeJson<{ readonly home?: string }>(account).home
+  return home === undefined || home === idc.name ? undefined : home
+}
+
+/** The refusal of what does not cross data centres yet (only 1:1 messages do). */
+export const notAcrossIdcs = (userId: string, home: string, what: string) =>
+  wrongIdc(`${userId} is homed in IDC ${home}: ${what} across data centres are not supported yet (docs/multi-idc.md)`)
 
 /** The directory's keys: the known IDCs (a set), and each one's record (expires unless refreshed). */
 export const idcsKey = "weft:idcs"

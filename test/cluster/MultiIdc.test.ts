@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type LocalIdcs, startLocalIdcs } from "../../src/cli/localIdc.ts"
 import { joinMember, Channel } from "../../src/cluster/ClusterAuth.ts"
 import { frameRecord } from "../../src/cluster/IdcLink.ts"
+import { sendFriendRequest } from "../../src/client/contacts.ts"
 import { changePassword } from "../../src/client/devices.ts"
+import { createGroup } from "../../src/client/groups.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { WeftRequestError } from "../../src/client/errors.ts"
 import { IdcCodecs } from "../../src/protocol/idc.ts"
@@ -107,6 +109,13 @@ describe("several data centres", () => {
     await waitFor("the resent message", () => bobOnline.messages.some((m) => m.text === "once"))
     await sleep(300)
     expect(idsFrom(await everything(bob, "b"), alice).filter((id) => id.endsWith("/resent-id"))).toHaveLength(1)
+
+    // Only 1:1 messages cross IDCs in this version: the rest is refused, not half done.
+    const friends = await refusal(sendFriendRequest(aliceOnline, bob))
+    expect([friends.code, friends.message]).toEqual([Status.WRONG_IDC, expect.stringContaining("contacts across data centres are not supported yet")])
+    const group = await refusal(createGroup(aliceOnline, "a and b", [bob]))
+    expect([group.code, group.message]).toEqual([Status.WRONG_IDC, expect.stringContaining("groups across data centres are not supported yet")])
+    expect(await sendFriendRequest(aliceOnline, carol), "within one IDC, contacts work as ever").toBe(false)
 
     // Bob changes his password in b: the old one stops working in a too, the new one is right there.
     expect((await refusal(changePassword(bobOnline, "not-bobs-password", "new-password-2"))).code).toBe(Status.WRONG_CREDENTIALS)
