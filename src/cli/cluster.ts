@@ -41,11 +41,18 @@ const redisAndTimings = (get: (flag: string) => Source | undefined) => ({
   presenceTtlMs: milliseconds(get("presence-ttl-ms"), defaultClusterSettings.presenceTtlMs, 3_000, 600_000)
 })
 
+/** `--idc-replicas`: 0 or more. */
+const count0 = (source: Source | undefined): number => {
+  if (source === undefined) return 0
+  if (!/^\d+$/.test(source.value) || Number(source.value) > 16) throw new UsageError(`${source.origin} must be 0..16, got "${source.value}"`)
+  return Number(source.value)
+}
+
 /** Several data centres (docs/multi-idc.md): a runner of IDC `--idc`, or undefined without it. */
 const idcSettings = (get: (flag: string) => Source | undefined, host: string): IdcSettings | undefined => {
   const name = get("idc")
   if (name === undefined) {
-    const stray = ["idc-directory", "idc-secret", "idc-link-port", "idc-link-host", "idc-link-advertise"].find((flag) => get(flag) !== undefined)
+    const stray = ["idc-directory", "idc-secret", "idc-link-port", "idc-link-host", "idc-link-advertise", "idc-replicas"].find((flag) => get(flag) !== undefined)
     if (stray !== undefined) throw new UsageError(`${get(stray)!.origin} needs --idc (the name of this runner's data centre)`)
     return undefined
   }
@@ -66,7 +73,8 @@ const idcSettings = (get: (flag: string) => Source | undefined, host: string): I
     secret: secret.value,
     linkHost: text(get("idc-link-host"), host),
     linkPort: port(get("idc-link-port"), 9460),
-    linkAdvertise: advertise?.value
+    linkAdvertise: advertise?.value,
+    replicasToConfirm: count0(get("idc-replicas"))
   }
 }
 
@@ -119,7 +127,7 @@ const throttle = (get: (flag: string) => Source | undefined): ThrottleOptions =>
 })
 
 export const runRunner = async (argv: ReadonlyArray<string>) => {
-  const get = readSettings(argv, [...common, "allow-volatile-redis", "idc", "idc-directory", "idc-secret", "idc-link-host", "idc-link-port", "idc-link-advertise"])
+  const get = readSettings(argv, [...common, "allow-volatile-redis", "idc", "idc-directory", "idc-secret", "idc-link-host", "idc-link-port", "idc-link-advertise", "idc-replicas"])
   setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({

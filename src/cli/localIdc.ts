@@ -88,17 +88,20 @@ export const startLocalIdcs = async (options: LocalIdcsOptions = {}): Promise<Lo
     await Promise.all(replicas.map((replica) => replica.stop()))
     await directory.stop()
   }
-  const runnerArgs = (name: string, linkPort: number, advertise: number) => [
+  const runnerArgs = (name: string, linkPort: number, advertise: number, replicas: number) => [
     "--idc", name, "--idc-directory", directory.url,
-    "--idc-link-port", String(linkPort), "--idc-link-advertise", `${host}:${advertise}`
+    "--idc-link-port", String(linkPort), "--idc-link-advertise", `${host}:${advertise}`,
+    "--idc-replicas", String(replicas)
   ]
+  // A batch from another IDC is acknowledged once the replica in the backup IDC has it — but for
+  // an IDC failed over onto its promoted replica, which has no replica of its own.
   const startCluster = async (name: string, link: LongHaul, linkPort: number, redisUrl?: string) =>
     startLocalCluster({
       runners: 1,
       gateways: options.gateways ?? 1,
       redisUrl,
       env: { WEFT_IDC_SECRET: secret },
-      runnerArgs: runnerArgs(name, linkPort, link.port)
+      runnerArgs: runnerArgs(name, linkPort, link.port, redisUrl === undefined ? 1 : 0)
     })
   const longHaul = async (target: () => number) => {
     const link = await startLongHaul({ target, latencyMs: options.latencyMs ?? 0, lossRate: options.lossRate ?? 0 })
@@ -128,7 +131,17 @@ export const startLocalIdcs = async (options: LocalIdcsOptions = {}): Promise<Lo
       }
       idcs.push(idc)
     }
-    // Ready once every IDC's record in the directory lists its gateways (where WRONG_IDC sends users).
+    // Ready once every replica follows its primary (the first full sync is done) ...
+    for (const { name, replica } of idcs) {
+      await withRedis(replica.url, async (redis) => {
+        const deadline = Date.now() + 15_000
+        while (!(await redis.info("replication")).includes("master_link_status:up")) {
+          if (Date.now() > deadline) throw new Error(`the replica of IDC ${name} did not catch up within 15 s`)
+          await sleep(100)
+        }
+      })
+    }
+    // ... and every IDC's record in the directory lists its gateways (where WRONG_IDC sends users).
     await withRedis(directory.url, async (redis) => {
       const deadline = Date.now() + 15_000
       for (const { name } of idcs) {

@@ -24,7 +24,7 @@ export const commandUsage: Readonly<Record<string, string>> = {
               [--failed-logins-per-user-address N] [--failed-logins-per-address N] [--notify-config FILE]
               [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
               [--call-timeout-ms N] [--read-diffusion-threshold N] [--log-max-entries N]
-              [--idc NAME --idc-directory URL [--idc-link-host H] [--idc-link-port N] [--idc-link-advertise HOST:PORT]]
+              [--idc NAME --idc-directory URL [--idc-link-host H] [--idc-link-port N] [--idc-link-advertise HOST:PORT] [--idc-replicas N]]
       Clustered mode: a logic runner hosting the actors of its shards; state in Redis. Several
       URLs (or --redis-cluster on) mean a Redis Cluster. Refuses a Redis without append-only
       persistence unless --allow-volatile-redis on.

@@ -31,6 +31,12 @@ export interface IdcSettings {
   readonly linkPort: number
   /** The address other IDCs dial for this IDC's link ("host:port"); the link's own by default. */
   readonly linkAdvertise?: string | undefined
+  /**
+   * Replicas of this IDC's Redis (in its backup IDC) that must have a batch from another IDC
+   * before the link acknowledges it (Redis WAIT): then a message to a user of this IDC that the
+   * sending IDC deleted from its queue survives this IDC's loss. 0: acknowledge once stored here.
+   */
+  readonly replicasToConfirm: number
 }
 
 export const IDC_NAME_PATTERN = /^[a-z0-9-]{1,32}$/

@@ -16,6 +16,7 @@
  */
 import { randomBytes } from "node:crypto"
 import type * as Net from "node:net"
+import type { Redis } from "ioredis"
 import { Effect, Layer } from "effect"
 import type { Sharding } from "effect/cluster"
 import { actorClient } from "../actors/ActorCall.ts"
@@ -23,10 +24,11 @@ import { ChangeLog } from "../actors/ChangeLog.ts"
 import { isValidUserId } from "../actors/Session.ts"
 import { type IdcBatch, IdcCodecs, type IdcEntry } from "../protocol/idc.ts"
 import { Status } from "../protocol/Status.ts"
+import { unavailable } from "../protocol/WeftError.ts"
 import * as ClusterAuth from "./ClusterAuth.ts"
 import { type IdcSettings, idcsKey, queueKey, readRecord } from "./Idc.ts"
 import { RecordCutter } from "./Records.ts"
-import type { RedisConnection } from "./RedisClient.ts"
+import { RedisClient, type RedisConnection } from "./RedisClient.ts"
 
 /** The largest record either side accepts. */
 const MAX_RECORD_BYTES = 16 * 1024 * 1024
@@ -35,6 +37,8 @@ const BATCH_ENTRIES = 256
 /** A batch not acknowledged within this long is sent again on a new connection. */
 export const ACK_TIMEOUT_MS = 5_000
 const DIAL_TIMEOUT_MS = 3_000
+/** How long the link waits for the replicas to confirm a batch (below the sender's deadline). */
+const REPLICATION_WAIT_MS = 3_000
 const LEASE_MS = 15_000
 const MAX_BACKOFF_MS = 2_000
 /** Recipients of one batch appended side by side (each recipient's entries in order). */
@@ -69,10 +73,33 @@ const byRecipient = (entries: ReadonlyArray<IdcEntry>): Array<Array<IdcEntry>> =
   return [...groups.values()]
 }
 
+/**
+ * Once the appends of a batch are stored: waits until `replicas` replicas of this Redis have
+ * them too. Redis replicates in order, so a write of this connection confirmed by WAIT means
+ * every write before it (the actors' appends, on other connections) is there as well.
+ */
+const confirmReplicated = (redis: RedisConnection, replicas: number, from: string, batchId: number) =>
+  replicas === 0
+    ? Effect.void
+    : Effect.tryPromise({
+      try: async () => {
+        await redis.set(`weft:idc-in:${from}`, String(batchId))
+        return Number(await (redis as Redis).call("WAIT", replicas, REPLICATION_WAIT_MS))
+      },
+      catch: (cause) => unavailable(`confirming replication failed: ${cause instanceof Error ? cause.message : String(cause)}`)
+    }).pipe(
+      Effect.flatMap((confirmed) =>
+        confirmed >= replicas
+          ? Effect.void
+          : Effect.fail(unavailable(`${confirmed} of ${replicas} replicas confirmed the batch within ${REPLICATION_WAIT_MS} ms; send it again`))
+      )
+    )
+
 /** A runner's link port: batches from other IDCs into the logs of the users homed here. */
-export const serve = (settings: IdcSettings): Layer.Layer<never, never, Sharding.Sharding> =>
+export const serve = (settings: IdcSettings): Layer.Layer<never, never, Sharding.Sharding | RedisClient> =>
   Layer.effectDiscard(Effect.gen(function*() {
     const changeLogs = yield* actorClient(ChangeLog)
+    const redis = yield* RedisClient
     const run = Effect.runPromiseWith(yield* Effect.context<never>())
 
     const store = (batch: IdcBatch) =>
@@ -81,6 +108,7 @@ export const serve = (settings: IdcSettings): Layer.Layer<never, never, Sharding
         (entries) => Effect.forEach(entries, (entry) => changeLogs(entry.to).Append({ body: entry.change, dedupeKey: entry.dedupeKey }), { discard: true }),
         { concurrency: RECIPIENTS_AT_ONCE, discard: true }
       ).pipe(
+        Effect.andThen(confirmReplicated(redis, settings.replicasToConfirm, batch.fromIdc, batch.batchId)),
         Effect.as({ batchId: batch.batchId, code: Status.OK, message: "" }),
         Effect.catch((error) => Effect.succeed({ batchId: batch.batchId, code: Status.UNAVAILABLE, message: error.message }))
       )

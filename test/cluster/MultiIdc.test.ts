@@ -241,9 +241,9 @@ describe("several data centres", () => {
     await Promise.all([bobSends, aliceSends])
     await failover
 
-    // What bob's runner acknowledged well before the loss (the replication lag, with a margin
-    // for the link's latency and scheduling) must be in the replica; only the last ones may not.
-    const bound = lostAt - Math.max(500, 10 * lagMs)
+    // What bob's runner acknowledged before the loss, but for the replication lag (and a
+    // margin for scheduling on a busy machine), must be in the replica; only the last ones may not.
+    const bound = lostAt - lagMs - 300
     const mustSurvive = sentByBob.filter((sent) => sent.at < bound).map((sent) => sent.id)
     expect(mustSurvive.length).toBeGreaterThan(30)
 
