@@ -55,14 +55,15 @@ export const startLongHaul = async (options: LongHaulOptions): Promise<LongHaul>
     }
   }
 
-  const server = Net.createServer((client) => {
+  // No-delay both ways: the relay adds the latency it is told, not Nagle's wait for an ack.
+  const server = Net.createServer({ noDelay: true }, (client) => {
     client.on("error", () => {})
     if (cut) {
       held.add(client)
       client.once("close", () => held.delete(client))
       return
     }
-    const upstream = Net.connect({ host: "127.0.0.1", port: options.target() })
+    const upstream = Net.connect({ host: "127.0.0.1", port: options.target(), noDelay: true })
     upstream.on("error", () => client.destroy())
     for (const socket of [client, upstream]) {
       relayed.add(socket)

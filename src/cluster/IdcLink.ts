@@ -34,6 +34,8 @@ import { RedisClient, type RedisConnection } from "./RedisClient.ts"
 const MAX_RECORD_BYTES = 16 * 1024 * 1024
 /** Entries per batch: one round trip of the link carries up to this many. */
 const BATCH_ENTRIES = 256
+/** Batches on the link at once, acknowledged in order. */
+const MAX_IN_FLIGHT = 4
 /** A batch not acknowledged within this long is sent again on a new connection. */
 export const ACK_TIMEOUT_MS = 5_000
 const DIAL_TIMEOUT_MS = 3_000
@@ -99,7 +101,17 @@ const confirmReplicated = (redis: RedisConnection, replicas: number, from: strin
 export const serve = (settings: IdcSettings): Layer.Layer<never, never, Sharding.Sharding | RedisClient> =>
   Layer.effectDiscard(Effect.gen(function*() {
     const changeLogs = yield* actorClient(ChangeLog)
-    const redis = yield* RedisClient
+    // A connection of its own: WAIT blocks the connection it is sent on, and the process's
+    // bookkeeping connection carries presence look-ups and shard locks that must not wait.
+    const bookkeeping = yield* RedisClient
+    const redis = yield* Effect.acquireRelease(
+      Effect.sync((): RedisConnection => {
+        const connection = (bookkeeping.duplicate as () => RedisConnection).call(bookkeeping)
+        connection.on("error", () => {})
+        return connection
+      }),
+      (connection) => Effect.sync(() => connection.disconnect())
+    )
     const run = Effect.runPromiseWith(yield* Effect.context<never>())
 
     const store = (batch: IdcBatch) =>
@@ -108,7 +120,12 @@ export const serve = (settings: IdcSettings): Layer.Layer<never, never, Sharding
         (entries) => Effect.forEach(entries, (entry) => changeLogs(entry.to).Append({ body: entry.change, dedupeKey: entry.dedupeKey }), { discard: true }),
         { concurrency: RECIPIENTS_AT_ONCE, discard: true }
       ).pipe(
-        Effect.andThen(confirmReplicated(redis, settings.replicasToConfirm, batch.fromIdc, batch.batchId)),
+        Effect.as({ batchId: batch.batchId, code: Status.OK, message: "" }),
+        Effect.catch((error) => Effect.succeed({ batchId: batch.batchId, code: Status.UNAVAILABLE, message: error.message }))
+      )
+
+    const confirm = (batch: IdcBatch) =>
+      confirmReplicated(redis, settings.replicasToConfirm, batch.fromIdc, batch.batchId).pipe(
         Effect.as({ batchId: batch.batchId, code: Status.OK, message: "" }),
         Effect.catch((error) => Effect.succeed({ batchId: batch.batchId, code: Status.UNAVAILABLE, message: error.message }))
       )
@@ -124,8 +141,10 @@ export const serve = (settings: IdcSettings): Layer.Layer<never, never, Sharding
         socket.end()
         socket.removeAllListeners("data")
       }
-      // Batches of one connection are stored one after the other.
-      let previous: Promise<unknown> = Promise.resolve()
+      // Batches of one connection are stored one after the other, and answered in that order;
+      // a batch's replication is awaited while the next one is being stored.
+      let stored: Promise<unknown> = Promise.resolve()
+      let answered: Promise<unknown> = Promise.resolve()
       socket.on("data", (chunk: Buffer) => {
         const records = cutter.push(chunk)
         if (records instanceof Error) return refuse(`${records.message}: records are 1..${MAX_RECORD_BYTES} bytes`)
@@ -138,7 +157,11 @@ export const serve = (settings: IdcSettings): Layer.Layer<never, never, Sharding
           }
           const wrong = batch.entries.map(invalidEntry).find((why) => why !== undefined)
           if (wrong !== undefined) return refuse(`batch ${batch.batchId}: ${wrong}`)
-          previous = previous.then(() => run(store(batch))).then(answer)
+          const appended = stored.then(() => run(store(batch)))
+          stored = appended
+          answered = Promise.all([answered, appended]).then(([, ack]) =>
+            ack.code === Status.OK ? run(confirm(batch)) : ack
+          ).then(answer)
         }
       })
       socket.resume()
@@ -182,9 +205,9 @@ return 0`
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/** One connection to another IDC's link: a batch out, its acknowledgement back. */
+/** One connection to another IDC's link: batches out, their acknowledgements back, in order. */
 class LinkConnection {
-  private waiting: { readonly batchId: number; readonly resolve: () => void; readonly reject: (error: Error) => void } | undefined
+  private readonly waiting = new Map<number, { readonly resolve: () => void; readonly reject: (error: Error) => void }>()
   closed = false
 
   private constructor(private readonly socket: Net.Socket) {
@@ -199,9 +222,9 @@ class LinkConnection {
         } catch {
           return this.close("the peer answered with something other than an IdcAck")
         }
-        const waiting = this.waiting
-        if (waiting === undefined || waiting.batchId !== ack.batchId) continue
-        this.waiting = undefined
+        const waiting = this.waiting.get(ack.batchId)
+        if (waiting === undefined) continue
+        this.waiting.delete(ack.batchId)
         if (ack.code === Status.OK) waiting.resolve()
         else waiting.reject(new Error(`the IDC refused batch ${ack.batchId} (${ack.code}): ${ack.message}`))
       }
@@ -227,8 +250,7 @@ class LinkConnection {
     if (this.closed) return Promise.reject(new Error("the link is closed"))
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.close(`no acknowledgement within ${ACK_TIMEOUT_MS} ms`), ACK_TIMEOUT_MS)
-      this.waiting = {
-        batchId: batch.batchId,
+      this.waiting.set(batch.batchId, {
         resolve: () => {
           clearTimeout(timer)
           resolve()
@@ -237,7 +259,7 @@ class LinkConnection {
           clearTimeout(timer)
           reject(error)
         }
-      }
+      })
       this.socket.write(frameRecord(IdcCodecs.IdcBatch.encode(batch)))
     })
   }
@@ -246,15 +268,23 @@ class LinkConnection {
     if (this.closed) return
     this.closed = true
     this.socket.destroy()
-    const waiting = this.waiting
-    this.waiting = undefined
-    waiting?.reject(new Error(why))
+    const waiting = [...this.waiting.values()]
+    this.waiting.clear()
+    for (const waiter of waiting) waiter.reject(new Error(why))
   }
+}
+
+interface InFlight {
+  readonly ids: ReadonlyArray<string>
+  readonly acked: Promise<"acked">
 }
 
 /**
  * The drainer of this IDC's queue for one other IDC. Only the runner holding the queue's lease
- * drains it (several would send the same entries side by side: harmless, but wasted).
+ * drains it (several would send the same entries side by side: harmless, but wasted). Up to
+ * MAX_IN_FLIGHT batches are on the link at once; they are deleted from the queue in order, as
+ * their acknowledgements come; on any failure everything not yet acknowledged is sent again from
+ * the head of the queue.
  */
 class Drainer {
   private connection: LinkConnection | undefined
@@ -263,6 +293,9 @@ class Drainer {
   private poked = false
   private stopped = false
   private nextBatch = 1
+  private inFlight: Array<InFlight> = []
+  /** The id of the last entry sent and not yet acknowledged; undefined: send from the head. */
+  private sentUpTo: string | undefined
   /** Why the last attempt failed, for the log (once per outage). */
   private failing: string | undefined
 
@@ -291,20 +324,19 @@ class Drainer {
   }
 
   /** Until woken by an enqueue, or `ms` (entries queued by this IDC's other runners). */
-  private idle(ms: number) {
+  private idle(ms: number): Promise<"woke"> {
     if (this.poked) {
       this.poked = false
-      return Promise.resolve()
+      return Promise.resolve("woke")
     }
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined
-        resolve()
-      }, ms)
-      this.wake = () => {
+    return new Promise((resolve) => {
+      const wake = () => {
         clearTimeout(timer)
-        resolve()
+        if (this.wake === wake) this.wake = undefined
+        resolve("woke")
       }
+      const timer = setTimeout(wake, ms)
+      this.wake = wake
     })
   }
 
@@ -314,6 +346,22 @@ class Drainer {
     if (record === undefined) throw new Error(`IDC ${this.to} is not in the directory (down, or not started)`)
     this.connection = await LinkConnection.open(record.link, this.settings.secret)
     return this.connection
+  }
+
+  /** Sends what is queued behind the batches in flight, as far as MAX_IN_FLIGHT allows. */
+  private async sendMore(queue: string) {
+    while (this.inFlight.length < MAX_IN_FLIGHT) {
+      const from = this.sentUpTo === undefined ? "-" : `(${this.sentUpTo}`
+      const reply = await this.local.xrangeBuffer(queue, from, "+", "COUNT", BATCH_ENTRIES)
+      const queued = parseQueue(reply as Array<[Buffer, Array<Buffer>]>)
+      if (queued.length === 0) return
+      const link = await this.link()
+      const acked = link.send({ batchId: this.nextBatch++, fromIdc: this.settings.name, entries: queued.map((queuedEntry) => queuedEntry.entry) })
+        .then(() => "acked" as const)
+      acked.catch(() => {}) // a failure is met where the batch is awaited
+      this.inFlight.push({ ids: queued.map((queuedEntry) => queuedEntry.id), acked })
+      this.sentUpTo = queued[queued.length - 1]!.id
+    }
   }
 
   private async loop() {
@@ -326,14 +374,18 @@ class Drainer {
           await this.idle(LEASE_MS / 3)
           continue
         }
-        const queued = parseQueue(await this.local.xrangeBuffer(queue, "-", "+", "COUNT", BATCH_ENTRIES) as Array<[Buffer, Array<Buffer>]>)
-        if (queued.length === 0) {
+        await this.sendMore(queue)
+        const oldest = this.inFlight[0]
+        if (oldest === undefined) {
           await this.idle(500)
           continue
         }
-        const link = await this.link()
-        await link.send({ batchId: this.nextBatch++, fromIdc: this.settings.name, entries: queued.map((queuedEntry) => queuedEntry.entry) })
-        await this.local.xdel(queue, ...queued.map((queuedEntry) => queuedEntry.id))
+        // The oldest batch's acknowledgement, or an enqueue to send behind it.
+        if ((await Promise.race([oldest.acked, this.idle(ACK_TIMEOUT_MS)])) === "woke") continue
+        // (The idle that lost the race must not swallow the next nudge.)
+        this.wake = undefined
+        await this.local.xdel(queue, ...oldest.ids)
+        this.inFlight.shift()
         if (this.failing !== undefined) this.log(`IDC link to ${this.to} delivers again`)
         this.failing = undefined
         backoff = 250
@@ -344,6 +396,8 @@ class Drainer {
         this.failing = why
         this.connection?.close(why)
         this.connection = undefined
+        this.inFlight = []
+        this.sentUpTo = undefined
         await sleep(backoff)
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)
       }
