@@ -13,10 +13,11 @@ import { frameRecord } from "../../src/cluster/IdcLink.ts"
 import { sendFriendRequest } from "../../src/client/contacts.ts"
 import { changePassword } from "../../src/client/devices.ts"
 import { createGroup } from "../../src/client/groups.ts"
+import { markRead, recallMessage } from "../../src/client/messages.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { WeftRequestError } from "../../src/client/errors.ts"
 import { IdcCodecs } from "../../src/protocol/idc.ts"
-import type { Message } from "../../src/protocol/Proto.ts"
+import type { Change, Message } from "../../src/protocol/Proto.ts"
 import { Status } from "../../src/protocol/Status.ts"
 import { sleep, uniqueUser, waitFor } from "../support/wait.ts"
 
@@ -44,9 +45,11 @@ const online = async (user: string, idc: string) => {
   const client = new WeftClient({ ...gatewayOf(idc), userId: user, password: PASSWORD, maxBackoffMs: 500 })
   clients.push(client)
   const messages: Array<Message> = []
+  const changes: Array<Change> = []
   client.on("message", (message) => messages.push(message))
+  client.on("change", (change) => changes.push(change))
   await client.connect()
-  return Object.assign(client, { messages })
+  return Object.assign(client, { messages, changes })
 }
 
 /** Every message of the user's log, as a new device that syncs from the start sees them. */
@@ -110,7 +113,14 @@ describe("several data centres", () => {
     await sleep(300)
     expect(idsFrom(await everything(bob, "b"), alice).filter((id) => id.endsWith("/resent-id"))).toHaveLength(1)
 
-    // Only 1:1 messages cross IDCs in this version: the rest is refused, not half done.
+    // Read receipts and recalls cross too: bob reads in b, alice (in a) learns it; alice recalls.
+    await markRead(bobOnline, alice)
+    await waitFor("bob's read receipt reaches alice in a", () => aliceOnline.changes.some((change) => change.read?.reader === bob))
+    const recalled = bobOnline.messages.find((m) => m.text === "to bob 4")!.messageId
+    await recallMessage(aliceOnline, recalled)
+    await waitFor("alice's recall reaches bob in b", () => bobOnline.changes.some((change) => change.recalled?.messageId === recalled))
+
+    // Contacts and groups do not cross IDCs in this version: refused, not half done.
     const friends = await refusal(sendFriendRequest(aliceOnline, bob))
     expect([friends.code, friends.message]).toEqual([Status.WRONG_IDC, expect.stringContaining("contacts across data centres are not supported yet")])
     const group = await refusal(createGroup(aliceOnline, "a and b", [bob]))
