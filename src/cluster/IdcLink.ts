@@ -17,7 +17,7 @@
 import { randomBytes } from "node:crypto"
 import type * as Net from "node:net"
 import type { Redis } from "ioredis"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Metric } from "effect"
 import type { Sharding } from "effect/cluster"
 import { actorClient } from "../actors/ActorCall.ts"
 import { ChangeLog } from "../actors/ChangeLog.ts"
@@ -27,6 +27,7 @@ import { Status } from "../protocol/Status.ts"
 import { unavailable } from "../protocol/WeftError.ts"
 import * as ClusterAuth from "./ClusterAuth.ts"
 import { type IdcSettings, idcsKey, queueKey, readRecord } from "./Idc.ts"
+import { labelled, record as recordMetric } from "../metrics/Instruments.ts"
 import { RecordCutter } from "./Records.ts"
 import { RedisClient, type RedisConnection } from "./RedisClient.ts"
 
@@ -45,6 +46,30 @@ const LEASE_MS = 15_000
 const MAX_BACKOFF_MS = 2_000
 /** Recipients of one batch appended side by side (each recipient's entries in order). */
 const RECIPIENTS_AT_ONCE = 16
+
+/** Entries of this IDC's queue for another IDC, not yet confirmed there (read every 2 s). */
+export const idcQueueEntries = labelled((attributes) =>
+  Metric.gauge("weft_idc_queue_entries", {
+    description: "Entries of this IDC's outbound queue for another IDC that the other IDC has not confirmed",
+    attributes
+  })
+)
+
+/** Entries another IDC confirmed, and batches sent again after a failure. */
+export const idcEntriesDelivered = labelled((attributes) =>
+  Metric.counter("weft_idc_delivered_total", {
+    description: "Queue entries another IDC confirmed (stored there)",
+    incremental: true,
+    attributes
+  })
+)
+export const idcLinkFailures = labelled((attributes) =>
+  Metric.counter("weft_idc_link_failures_total", {
+    description: "Failures of the link to another IDC (unanswered, refused, cut); what was in flight is sent again",
+    incremental: true,
+    attributes
+  })
+)
 
 /** A u32 length, then `body`. */
 export const frameRecord = (body: Uint8Array): Buffer => {
@@ -386,12 +411,14 @@ class Drainer {
         this.wake = undefined
         await this.local.xdel(queue, ...oldest.ids)
         this.inFlight.shift()
+        recordMetric(idcEntriesDelivered({ to: this.to }), oldest.ids.length)
         if (this.failing !== undefined) this.log(`IDC link to ${this.to} delivers again`)
         this.failing = undefined
         backoff = 250
       } catch (error) {
         if (this.stopped) return
         const why = error instanceof Error ? error.message : String(error)
+        recordMetric(idcLinkFailures({ to: this.to }), 1)
         if (this.failing === undefined) this.log(`IDC link to ${this.to}: ${why}; sending again until it answers`)
         this.failing = why
         this.connection?.close(why)
@@ -428,9 +455,16 @@ export class Drainers {
     drainer.nudge()
   }
 
-  /** A drainer for every IDC of the directory (a queue left by a runner that died drains too). */
+  /**
+   * A drainer for every IDC of the directory (a queue left by a runner that died drains too),
+   * and the length of each queue for the metrics.
+   */
   async discover() {
-    for (const idc of await this.dir.smembers(idcsKey)) this.nudge(idc)
+    for (const idc of await this.dir.smembers(idcsKey)) {
+      if (idc === this.settings.name) continue
+      this.nudge(idc)
+      recordMetric(idcQueueEntries({ to: idc }), await this.local.xlen(queueKey(idc)))
+    }
   }
 
   stop() {
