@@ -54,6 +54,19 @@ describe("weft <command> --help", () => {
     expect(run.code).toBe(2)
     expect(run.stderr.trim().split("\n")).toEqual(["weft: Unknown option '--colour' (usage: weft gateway --help)"])
   })
+
+  it("a runner of one data centre among several names what its IDC settings lack", async () => {
+    const env = { WEFT_CLUSTER_SECRET: "a-cluster-secret-of-32-characters" }
+    const lines = async (args: Array<string>, more: NodeJS.ProcessEnv = {}) => {
+      const run = await weft(["runner", ...args], [], { ...env, ...more })
+      expect(run.code).toBe(2)
+      return run.stderr.trim()
+    }
+    expect(await lines(["--idc", "Paris"])).toMatch(/--idc must match \[a-z0-9-\]\{1,32\}, got "Paris"/)
+    expect(await lines(["--idc", "a"])).toMatch(/--idc needs --idc-directory redis:\/\/HOST:PORT/)
+    expect(await lines(["--idc", "a", "--idc-directory", "redis://127.0.0.1:1"])).toMatch(/set WEFT_IDC_SECRET/)
+    expect(await lines(["--idc-link-port", "9460"])).toMatch(/--idc-link-port needs --idc/)
+  })
 })
 
 describe("weft client", () => {
