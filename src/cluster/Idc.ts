@@ -8,14 +8,14 @@
  *   record (its link address and its gateways' endpoints), refreshed by its runners.
  * - **The outbound queues**: a change for a user homed elsewhere is appended to a Redis stream of
  *   this IDC's own Redis, one per destination IDC, and acknowledged once it is stored there; the
- *   drainers (IdcLink.ts) send each queue to its IDC until that IDC confirms.
+ *   drainers (IdcDrainer.ts) send each queue to its IDC until that IDC confirms.
  */
 import { Context, Effect, Layer } from "effect"
 import type { IdcEntry } from "../protocol/idc.ts"
 import { badRequest, unavailable, type WeftError, wrongIdc } from "../protocol/WeftError.ts"
 import { makeRedis } from "../storage/redis.ts"
 import { decodeJson, encodeJson, Storage } from "../storage/Storage.ts"
-import { Drainers } from "./IdcLink.ts"
+import { Drainers } from "./IdcDrainer.ts"
 import * as Placement from "./Placement.ts"
 import { create as createRedis, RedisClient, type RedisConnection, storageOptions } from "./RedisClient.ts"
 
