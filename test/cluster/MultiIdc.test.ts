@@ -182,6 +182,16 @@ describe("several data centres", () => {
     expect(ack.code).toBe(Status.BAD_REQUEST)
     expect(ack.message).toMatch(/not a weft\.v1\.IdcBatch/)
     await closed(member)
+
+    // One announcing a record past the limit: told the limit before anything is buffered.
+    const greedy = await dial()
+    await joinMember(greedy, world.secret, Channel.idc)
+    const limit = new Promise<Buffer>((resolve) => greedy.once("data", (chunk: Buffer) => resolve(chunk)))
+    greedy.resume()
+    greedy.write(Buffer.from([0xff, 0xff, 0xff, 0xff]))
+    const refused = IdcCodecs.IdcAck.decode((await limit).subarray(4))
+    expect([refused.code, refused.message]).toEqual([Status.BAD_REQUEST, expect.stringMatching(/record of 4294967295 bytes: records are 1\.\.16777216 bytes/)])
+    await closed(greedy)
     expect(await runnerMetric("b", `weft_cluster_auth_refused_total{port="idc"}`), "the strangers are counted").toBeGreaterThanOrEqual(2)
   }, 20_000)
 
