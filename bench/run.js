@@ -26,7 +26,7 @@
  * Progress goes to stderr, one line per step; at the end one table per scenario, the targets
  * table, and the paths of bench/results/bench-<timestamp>.json (everything) and .svg (latency vs
  * offered load, catch-up time vs size, memory per connection). Every step has a time limit and
- * the whole run stops by itself (about 7 minutes on 2 cores).
+ * the whole run stops by itself (about 8 minutes on 2 cores).
  *
  *   node bench/run.js [--only a,b] [--skip a,b] [--quick]
  */
