@@ -197,11 +197,20 @@ describe("several data centres", () => {
 
   it("the link between the IDCs is cut for 30 s under load: every acknowledged message arrives once, in order", async () => {
     // Two senders in a writing to users homed in b, and two in b writing to users in a.
-    const pairs: Array<{ sender: WeftClient; from: string; to: string; toIdc: string; acked: Array<string>; duringCut: number }> = []
+    // The receivers are online in their own IDCs throughout: they see the messages pushed.
+    const pairs: Array<{
+      sender: WeftClient
+      receiver: Awaited<ReturnType<typeof online>>
+      from: string
+      to: string
+      toIdc: string
+      acked: Array<string>
+      duringCut: number
+    }> = []
     for (const [fromIdc, toIdc] of [["a", "b"], ["a", "b"], ["b", "a"], ["b", "a"]] as const) {
       const from = await newUser("sender", fromIdc)
       const to = await newUser("receiver", toIdc)
-      pairs.push({ sender: await online(from, fromIdc), from, to, toIdc, acked: [], duringCut: 0 })
+      pairs.push({ sender: await online(from, fromIdc), receiver: await online(to, toIdc), from, to, toIdc, acked: [], duringCut: 0 })
     }
     let phase: "before" | "cut" | "after" | "done" = "before"
     const load = Promise.all(pairs.map(async (pair) => {
@@ -222,10 +231,16 @@ describe("several data centres", () => {
     expect(await runnerMetric("a", `weft_idc_link_failures_total{to="b"}`)).toBeGreaterThan(0)
     await sleep(5_000)
     world.partition(false)
+    const healedAt = performance.now()
     phase = "after"
     await sleep(2_000)
     phase = "done"
     await load
+    // The backlog of 30 s reaches the online receivers within seconds of the link's return.
+    const pushed = (pair: typeof pairs[number]) => new Set(pair.receiver.messages.filter((m) => m.from === pair.from).map((m) => m.messageId))
+    await waitFor("the backlog pushed to every receiver", () => pairs.every((pair) => pair.acked.every((id) => pushed(pair).has(id))), 20_000)
+    console.log(`link cut 30 s: ${pairs.map((pair) => pair.duringCut).join("/")} messages queued per pair; ` +
+      `all pushed ${((performance.now() - healedAt) / 1000).toFixed(1)} s after the link returned`)
 
     for (const pair of pairs) {
       expect(pair.duringCut, "sends during the cut are acknowledged (queued in the sender's IDC)").toBeGreaterThan(100)
