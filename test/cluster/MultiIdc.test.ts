@@ -227,7 +227,7 @@ describe("several data centres", () => {
     const deliveredBefore = await runnerMetric("a", `weft_idc_delivered_total{to="b"}`)
     await sleep(25_000)
     // An operator sees the backlog grow (the queue length is read every 2 s).
-    expect(await runnerMetric("a", `weft_idc_queue_entries{to="b"}`), "a's queue for b during the cut").toBeGreaterThan(200)
+    expect(await runnerMetric("a", `weft_idc_queue_entries{to="b"}`), "a's queue for b during the cut").toBeGreaterThan(50)
     expect(await runnerMetric("a", `weft_idc_link_failures_total{to="b"}`)).toBeGreaterThan(0)
     await sleep(5_000)
     world.partition(false)
@@ -243,7 +243,7 @@ describe("several data centres", () => {
       `all pushed ${((performance.now() - healedAt) / 1000).toFixed(1)} s after the link returned`)
 
     for (const pair of pairs) {
-      expect(pair.duringCut, "sends during the cut are acknowledged (queued in the sender's IDC)").toBeGreaterThan(100)
+      expect(pair.duringCut, "sends during the cut are acknowledged (queued in the sender's IDC)").toBeGreaterThan(50)
       let received: Array<string> = []
       // The queues drain within seconds of the link's return.
       for (let attempt = 0; attempt < 40 && received.length < pair.acked.length; attempt++) {
@@ -296,7 +296,7 @@ describe("several data centres", () => {
     // margin for scheduling on a busy machine), must be in the replica; only the last ones may not.
     const bound = lostAt - lagMs - 300
     const mustSurvive = sentByBob.filter((sent) => sent.at < bound).map((sent) => sent.id)
-    expect(mustSurvive.length).toBeGreaterThan(30)
+    expect(mustSurvive.length, "enough of bob's messages to tell").toBeGreaterThan(10)
 
     // Bob logs in again through IDC a's site: the gateway of b started there on the replica.
     const bobsLog = await everything(bob, "b")
