@@ -139,10 +139,12 @@ export const serve = (settings: IdcSettings): Layer.Layer<never, never, Sharding
           }
           const wrong = batch.entries.map(invalidEntry).find((why) => why !== undefined)
           if (wrong !== undefined) return refuse(`batch ${batch.batchId}: ${wrong}`)
-          const appended = stored.then(() => run(store(batch)))
+          // A defect answers INTERNAL (the sender sends the batch again) and spoils no later batch.
+          const failed = (cause: unknown) => ({ batchId: batch.batchId, code: Status.INTERNAL, message: String(cause) })
+          const appended = stored.then(() => run(store(batch))).catch(failed)
           stored = appended
           answered = Promise.all([answered, appended]).then(([, ack]) =>
-            ack.code === Status.OK ? run(confirm(batch)) : ack
+            ack.code === Status.OK ? run(confirm(batch)).catch(failed) : ack
           ).then(answer)
         }
       })
