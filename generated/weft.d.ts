@@ -307,6 +307,7 @@ export namespace weft {
             /**
              * The server's current route list, best first — only when the request's route_list_version
              * differs from route_list_version below (empty otherwise: keep the list you have).
+             * On a login refused WRONG_IDC: the gateways of the user's home IDC, where to log in instead.
              */
             endpoints: weft.v1.Endpoint[];
 
@@ -364,6 +365,7 @@ export namespace weft {
                 /**
                  * The server's current route list, best first — only when the request's route_list_version
                  * differs from route_list_version below (empty otherwise: keep the list you have).
+                 * On a login refused WRONG_IDC: the gateways of the user's home IDC, where to log in instead.
                  */
                 endpoints?: weft.v1.Endpoint.$Properties[];
 
@@ -674,7 +676,7 @@ export namespace weft {
             /** the user id does not match [A-Za-z0-9_.-]{1,64} */
             INVALID_USER_ID = 2004,
 
-            /** the user's home is another data centre (IDC): the message names */
+            /** the user's home is another data centre (IDC): the message names it, */
             WRONG_IDC = 2005,
 
             /** 3xxx: messaging. */

@@ -239,11 +239,14 @@ export const layer = (options: SessionOptions) =>
       const checkHome = Effect.fnUntraced(function*(account: Account) {
         if (idc === undefined || account.home === undefined || account.home === idc.name) return
         const home = yield* idc.lookup(account.home)
-        return yield* wrongIdc(
-          home === undefined
-            ? `the home of ${userId} is IDC ${account.home}, which is down; its backup serves it once failed over`
-            : `the home of ${userId} is IDC ${account.home}: log in through its gateways ${home.endpoints.join(" ") || "(none is up yet)"}`
-        )
+        if (home === undefined) {
+          return yield* wrongIdc(`the home of ${userId} is IDC ${account.home}, which is down; its backup serves it once failed over`)
+        }
+        return yield* new WeftError({
+          code: Status.WRONG_IDC,
+          message: `the home of ${userId} is IDC ${account.home}: log in through its gateways ${home.endpoints.join(" ") || "(none is up yet)"}`,
+          endpoints: home.endpoints
+        })
       })
 
       const register = Effect.fn("Session.register")(function*(password: string, displayName: string, source: string, asked: string | undefined) {

@@ -7,7 +7,9 @@ import { Status, statusName } from "./Status.ts"
 
 export class WeftError extends Schema.TaggedError<WeftError>()("WeftError", {
   code: Schema.Number,
-  message: Schema.String
+  message: Schema.String,
+  /** Where to log in instead ("tcp://host:port", ...): a WRONG_IDC answer's home gateways. */
+  endpoints: Schema.optional(Schema.Array(Schema.String))
 }) {
   override toString(): string {
     return `${statusName(this.code)} (${this.code}): ${this.message}`

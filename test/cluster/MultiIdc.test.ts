@@ -93,6 +93,11 @@ describe("several data centres", () => {
     const elsewhere = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: PASSWORD, reconnect: false }).connect())
     expect(elsewhere.code).toBe(Status.WRONG_IDC)
     expect(elsewhere.message, "names bob's home and its gateway").toContain(`IDC b: log in through its gateways tcp://127.0.0.1:${gatewayOf("b").port}`)
+    // ... and lists them as a route list, which the client hands back with the error.
+    expect(elsewhere.endpoints).toContainEqual({ host: "127.0.0.1", port: gatewayOf("b").port, transport: "tcp" })
+    const home = new WeftClient({ ...elsewhere.endpoints.find((e) => e.transport === "tcp")!, userId: bob, password: PASSWORD, reconnect: false })
+    await home.connect()
+    home.close()
     // A wrong password learns nothing about the home.
     const wrong = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: "not-bobs-password", reconnect: false }).connect())
     expect(wrong.code).toBe(Status.WRONG_CREDENTIALS)
