@@ -183,6 +183,10 @@ export class WeftClient extends ClientSession<Link, Attempt, ClientEvents> {
     return { firstMs: this.options.upgradeAfterMs ?? 5_000, maxMs: 5 * 60_000 }
   }
 
+  protected override relocate(home: ReadonlyArray<Endpoint>): boolean {
+    return this.router.relocate(home)
+  }
+
   protected wentOnline(link: Link, attempt: Attempt, auth: AuthResponse): void {
     this.endpointInUse = attempt.endpoint
     this.router.worked(attempt.endpoint)

@@ -90,7 +90,7 @@ describe("several data centres", () => {
     expect((await refusal(register(gatewayOf("b"), alice, PASSWORD))).code, "alice's id is taken in every IDC").toBe(Status.USER_EXISTS)
     expect((await refusal(register(gatewayOf("a"), uniqueUser("dave"), PASSWORD, "", "mars"))).message).toMatch(/no IDC named "mars"/)
 
-    const elsewhere = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: PASSWORD, reconnect: false }).connect())
+    const elsewhere = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: PASSWORD, reconnect: false, followHome: false }).connect())
     expect(elsewhere.code).toBe(Status.WRONG_IDC)
     expect(elsewhere.message, "names bob's home and its gateway").toContain(`IDC b: log in through its gateways tcp://127.0.0.1:${gatewayOf("b").port}`)
     // ... and lists them as a route list, which the client hands back with the error.
@@ -98,10 +98,17 @@ describe("several data centres", () => {
     const home = new WeftClient({ ...elsewhere.endpoints.find((e) => e.transport === "tcp")!, userId: bob, password: PASSWORD, reconnect: false })
     await home.connect()
     home.close()
+    // A client of the SDK follows the refusal by itself: given a's gateway, it ends up in b.
+    const followed = new WeftClient({ ...gatewayOf("a"), userId: bob, password: PASSWORD, maxBackoffMs: 500 })
+    clients.push(followed)
+    const via: Array<number> = []
+    followed.on("connected", (endpoint) => via.push(endpoint.port))
+    await followed.connect()
+    expect(via).toEqual([gatewayOf("b").port])
     // A wrong password learns nothing about the home.
-    const wrong = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: "not-bobs-password", reconnect: false }).connect())
+    const wrong = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: "not-bobs-password", reconnect: false, followHome: false }).connect())
     expect(wrong.code).toBe(Status.WRONG_CREDENTIALS)
-    expect((await refusal(new WeftClient({ ...gatewayOf("b"), userId: carol, password: PASSWORD, reconnect: false }).connect())).code)
+    expect((await refusal(new WeftClient({ ...gatewayOf("b"), userId: carol, password: PASSWORD, reconnect: false, followHome: false }).connect())).code)
       .toBe(Status.WRONG_IDC)
 
     const aliceOnline = await online(alice, "a")
@@ -142,9 +149,9 @@ describe("several data centres", () => {
     // Bob changes his password in b: the old one stops working in a too, the new one is right there.
     expect((await refusal(changePassword(bobOnline, "not-bobs-password", "new-password-2"))).code).toBe(Status.WRONG_CREDENTIALS)
     await changePassword(bobOnline, PASSWORD, "new-password-2")
-    const withOld = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: PASSWORD, reconnect: false }).connect())
+    const withOld = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: PASSWORD, reconnect: false, followHome: false }).connect())
     expect(withOld.code, "the old password is wrong in a as well").toBe(Status.WRONG_CREDENTIALS)
-    const withNew = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: "new-password-2", reconnect: false }).connect())
+    const withNew = await refusal(new WeftClient({ ...gatewayOf("a"), userId: bob, password: "new-password-2", reconnect: false, followHome: false }).connect())
     expect(withNew.code, "the new one is right in a (which sends bob home)").toBe(Status.WRONG_IDC)
     const again = new WeftClient({ ...gatewayOf("b"), userId: bob, password: "new-password-2", reconnect: false })
     await again.connect()
