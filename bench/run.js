@@ -19,12 +19,14 @@
  *   idle-connections  memory per idle connection at 1k / 3k / 10k (bench/idle-connections.js)
  *   weak-network      the SDK behind a relay shaped like a 2G link: login and reconnect round trips,
  *                     delivery after a drop and an outage, bytes per message per transport
+ *   multi-idc         two data centres on loopback with a 30 ms long haul: cross-IDC vs same-IDC
+ *                     delivery latency, and replication lag, at a light and a heavy load
  *   profile           when a 1:1 target is missed: a CPU profile of weft dev under the 1:1 load
  *
  * Progress goes to stderr, one line per step; at the end one table per scenario, the targets
  * table, and the paths of bench/results/bench-<timestamp>.json (everything) and .svg (latency vs
  * offered load, catch-up time vs size, memory per connection). Every step has a time limit and
- * the whole run stops by itself (about 7 minutes on 2 cores).
+ * the whole run stops by itself (about 8 minutes on 2 cores).
  *
  *   node bench/run.js [--only a,b] [--skip a,b] [--quick]
  */
@@ -99,6 +101,7 @@ const steps = [
   { name: "cluster", limit: 150, options: quick ? { levels: [16], openSeconds: 3 } : {} },
   { name: "idle-connections", limit: 300, external: true },
   { name: "weak-network", limit: 240, options: quick ? { resets: 4, outageSeconds: 10, perTransport: 10 } : {} },
+  { name: "multi-idc", limit: 180, options: quick ? { heavyPairs: 6, seconds: 3 } : {} },
   { name: "profile", limit: 90, options: quick ? { seconds: 4 } : {}, onlyIfMissed: true }
 ].filter((step) => (only === undefined || only.includes(step.name)) && !skip.includes(step.name))
 

@@ -34,6 +34,13 @@ export namespace weft {
 
             /** RegisterRequest displayName. */
             displayName: string;
+
+            /**
+             * Several data centres (docs/multi-idc.md): the IDC that is to be the user's home, where the
+             * user's data lives. Empty: the IDC whose gateway the registration came through. A name no
+             * IDC has is BAD_REQUEST. A server of one IDC ignores it.
+             */
+            homeIdc: string;
         }
 
         namespace RegisterRequest {
@@ -49,6 +56,13 @@ export namespace weft {
 
                 /** RegisterRequest displayName */
                 displayName?: string;
+
+                /**
+                 * Several data centres (docs/multi-idc.md): the IDC that is to be the user's home, where the
+                 * user's data lives. Empty: the IDC whose gateway the registration came through. A name no
+                 * IDC has is BAD_REQUEST. A server of one IDC ignores it.
+                 */
+                homeIdc?: string;
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -293,6 +307,7 @@ export namespace weft {
             /**
              * The server's current route list, best first — only when the request's route_list_version
              * differs from route_list_version below (empty otherwise: keep the list you have).
+             * On a login refused WRONG_IDC: the gateways of the user's home IDC, where to log in instead.
              */
             endpoints: weft.v1.Endpoint[];
 
@@ -350,6 +365,7 @@ export namespace weft {
                 /**
                  * The server's current route list, best first — only when the request's route_list_version
                  * differs from route_list_version below (empty otherwise: keep the list you have).
+                 * On a login refused WRONG_IDC: the gateways of the user's home IDC, where to log in instead.
                  */
                 endpoints?: weft.v1.Endpoint.$Properties[];
 
@@ -521,6 +537,9 @@ export namespace weft {
             /** UnregisterPushRequest -> UnregisterPushResponse. */
             COMMAND_UNREGISTER_PUSH = 13,
 
+            /** ChangePasswordRequest -> ChangePasswordResponse (devices.proto). */
+            COMMAND_CHANGE_PASSWORD = 14,
+
             /**
              * 20-29: contacts (contacts.proto).
              * FriendRequestRequest -> FriendRequestResponse.
@@ -656,6 +675,9 @@ export namespace weft {
 
             /** the user id does not match [A-Za-z0-9_.-]{1,64} */
             INVALID_USER_ID = 2004,
+
+            /** the user's home is another data centre (IDC): the message names it, */
+            WRONG_IDC = 2005,
 
             /** 3xxx: messaging. */
             RECIPIENT_NOT_FOUND = 3001,
@@ -2735,6 +2757,95 @@ export namespace weft {
 
             /** Shape of a LogoutResponse. */
             type $Shape = weft.v1.LogoutResponse.$Properties;
+        }
+
+        /**
+         * Properties of a ChangePasswordRequest.
+         * @deprecated Use weft.v1.ChangePasswordRequest.$Properties instead.
+         */
+        interface IChangePasswordRequest extends weft.v1.ChangePasswordRequest.$Properties {
+        }
+
+        /**
+         * COMMAND_CHANGE_PASSWORD: replaces the caller's weft password. The current one must be given
+         * (WRONG_CREDENTIALS otherwise; wrong guesses count as failed logins). The new one takes effect
+         * at once for every later password login, in every data centre (docs/multi-idc.md); sessions
+         * already open stay open. FORBIDDEN for a user of the app's own accounts (no weft password).
+         */
+        class ChangePasswordRequest {
+
+            /** Reflection-backed declarations are not constructable. Use ChangePasswordRequest.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ChangePasswordRequest base. */
+            base: weft.v1.BaseRequest;
+
+            /** ChangePasswordRequest oldPassword. */
+            oldPassword: string;
+
+            /** 8..256 characters. */
+            newPassword: string;
+        }
+
+        namespace ChangePasswordRequest {
+
+            /** Properties of a ChangePasswordRequest. */
+            interface $Properties {
+
+                /** ChangePasswordRequest base */
+                base?: weft.v1.BaseRequest.$Properties;
+
+                /** ChangePasswordRequest oldPassword */
+                oldPassword?: string;
+
+                /** 8..256 characters. */
+                newPassword?: string;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ChangePasswordRequest. */
+            type $Shape = weft.v1.ChangePasswordRequest.$Properties;
+        }
+
+        /**
+         * Properties of a ChangePasswordResponse.
+         * @deprecated Use weft.v1.ChangePasswordResponse.$Properties instead.
+         */
+        interface IChangePasswordResponse extends weft.v1.ChangePasswordResponse.$Properties {
+        }
+
+        /** Represents a ChangePasswordResponse. */
+        class ChangePasswordResponse {
+
+            /** Reflection-backed declarations are not constructable. Use ChangePasswordResponse.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ChangePasswordResponse base. */
+            base: weft.v1.BaseResponse;
+        }
+
+        namespace ChangePasswordResponse {
+
+            /** Properties of a ChangePasswordResponse. */
+            interface $Properties {
+
+                /** ChangePasswordResponse base */
+                base?: weft.v1.BaseResponse.$Properties;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ChangePasswordResponse. */
+            type $Shape = weft.v1.ChangePasswordResponse.$Properties;
         }
 
         /**
@@ -6264,6 +6375,163 @@ export namespace weft {
 
             /** Shape of a MediaReady. */
             type $Shape = weft.v1.MediaReady.$Properties;
+        }
+
+        /**
+         * Properties of an IdcEntry.
+         * @deprecated Use weft.v1.IdcEntry.$Properties instead.
+         */
+        interface IIdcEntry extends weft.v1.IdcEntry.$Properties {
+        }
+
+        /** One change for one user homed in the receiving IDC. */
+        class IdcEntry {
+
+            /** Reflection-backed declarations are not constructable. Use IdcEntry.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** The user whose change log gets the change. */
+            to: string;
+
+            /** Appending twice with this key stores the change once ("msg:<from>/<client_msg_id>" for a message). */
+            dedupeKey: string;
+
+            /**
+             * A weft.v1.Change with only its body set (e.g. message), encoded; the receiver's log adds
+             * seq and at_ms.
+             */
+            change: Uint8Array;
+        }
+
+        namespace IdcEntry {
+
+            /** Properties of an IdcEntry. */
+            interface $Properties {
+
+                /** The user whose change log gets the change. */
+                to?: string;
+
+                /** Appending twice with this key stores the change once ("msg:<from>/<client_msg_id>" for a message). */
+                dedupeKey?: string;
+
+                /**
+                 * A weft.v1.Change with only its body set (e.g. message), encoded; the receiver's log adds
+                 * seq and at_ms.
+                 */
+                change?: Uint8Array;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an IdcEntry. */
+            type $Shape = weft.v1.IdcEntry.$Properties;
+        }
+
+        /**
+         * Properties of an IdcBatch.
+         * @deprecated Use weft.v1.IdcBatch.$Properties instead.
+         */
+        interface IIdcBatch extends weft.v1.IdcBatch.$Properties {
+        }
+
+        /**
+         * Entries in the order the sending IDC accepted them: the receiver appends the entries of one
+         * recipient in this order, so the order of each sender's messages to a recipient is kept.
+         */
+        class IdcBatch {
+
+            /** Reflection-backed declarations are not constructable. Use IdcBatch.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Chosen by the sender; echoed by the IdcAck. */
+            batchId: number;
+
+            /** The sending IDC's name, for the receiver's logs and metrics. */
+            fromIdc: string;
+
+            /** IdcBatch entries. */
+            entries: weft.v1.IdcEntry[];
+        }
+
+        namespace IdcBatch {
+
+            /** Properties of an IdcBatch. */
+            interface $Properties {
+
+                /** Chosen by the sender; echoed by the IdcAck. */
+                batchId?: number;
+
+                /** The sending IDC's name, for the receiver's logs and metrics. */
+                fromIdc?: string;
+
+                /** IdcBatch entries */
+                entries?: weft.v1.IdcEntry.$Properties[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an IdcBatch. */
+            type $Shape = weft.v1.IdcBatch.$Properties;
+        }
+
+        /**
+         * Properties of an IdcAck.
+         * @deprecated Use weft.v1.IdcAck.$Properties instead.
+         */
+        interface IIdcAck extends weft.v1.IdcAck.$Properties {
+        }
+
+        /**
+         * The receiver's answer once every entry of the batch is stored (code OK), or why it was not
+         * (BAD_REQUEST: the record was not an IdcBatch, or an entry is malformed — the connection is
+         * then closed; UNAVAILABLE: storage failed — the sender sends the batch again).
+         */
+        class IdcAck {
+
+            /** Reflection-backed declarations are not constructable. Use IdcAck.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** IdcAck batchId. */
+            batchId: number;
+
+            /** IdcAck code. */
+            code: weft.v1.StatusCode;
+
+            /** IdcAck message. */
+            message: string;
+        }
+
+        namespace IdcAck {
+
+            /** Properties of an IdcAck. */
+            interface $Properties {
+
+                /** IdcAck batchId */
+                batchId?: number;
+
+                /** IdcAck code */
+                code?: weft.v1.StatusCode;
+
+                /** IdcAck message */
+                message?: string;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an IdcAck. */
+            type $Shape = weft.v1.IdcAck.$Properties;
         }
 
         /**

@@ -22,6 +22,11 @@ const $root = ($protobuf.roots["weft"] || ($protobuf.roots["weft"] = new $protob
                 "type": "string",
                 "id": 3,
                 "protoName": "display_name"
+              },
+              "homeIdc": {
+                "type": "string",
+                "id": 4,
+                "protoName": "home_idc"
               }
             }
           },
@@ -195,6 +200,7 @@ const $root = ($protobuf.roots["weft"] || ($protobuf.roots["weft"] = new $protob
               "COMMAND_POLL": 11,
               "COMMAND_REGISTER_PUSH": 12,
               "COMMAND_UNREGISTER_PUSH": 13,
+              "COMMAND_CHANGE_PASSWORD": 14,
               "COMMAND_FRIEND_REQUEST": 20,
               "COMMAND_FRIEND_RESPOND": 21,
               "COMMAND_LIST_CONTACTS": 22,
@@ -239,6 +245,7 @@ const $root = ($protobuf.roots["weft"] || ($protobuf.roots["weft"] = new $protob
               "USER_EXISTS": 2002,
               "INVALID_TOKEN": 2003,
               "INVALID_USER_ID": 2004,
+              "WRONG_IDC": 2005,
               "RECIPIENT_NOT_FOUND": 3001,
               "NOT_FOUND": 3002,
               "FORBIDDEN": 3003,
@@ -1007,6 +1014,32 @@ const $root = ($protobuf.roots["weft"] || ($protobuf.roots["weft"] = new $protob
             }
           },
           "LogoutResponse": {
+            "fields": {
+              "base": {
+                "type": "BaseResponse",
+                "id": 1
+              }
+            }
+          },
+          "ChangePasswordRequest": {
+            "fields": {
+              "base": {
+                "type": "BaseRequest",
+                "id": 15
+              },
+              "oldPassword": {
+                "type": "string",
+                "id": 1,
+                "protoName": "old_password"
+              },
+              "newPassword": {
+                "type": "string",
+                "id": 2,
+                "protoName": "new_password"
+              }
+            }
+          },
+          "ChangePasswordResponse": {
             "fields": {
               "base": {
                 "type": "BaseResponse",
@@ -2280,6 +2313,59 @@ const $root = ($protobuf.roots["weft"] || ($protobuf.roots["weft"] = new $protob
               "sha256": {
                 "type": "string",
                 "id": 5
+              }
+            }
+          },
+          "IdcEntry": {
+            "fields": {
+              "to": {
+                "type": "string",
+                "id": 1
+              },
+              "dedupeKey": {
+                "type": "string",
+                "id": 2,
+                "protoName": "dedupe_key"
+              },
+              "change": {
+                "type": "bytes",
+                "id": 3
+              }
+            }
+          },
+          "IdcBatch": {
+            "fields": {
+              "batchId": {
+                "type": "uint64",
+                "id": 1,
+                "protoName": "batch_id"
+              },
+              "fromIdc": {
+                "type": "string",
+                "id": 2,
+                "protoName": "from_idc"
+              },
+              "entries": {
+                "rule": "repeated",
+                "type": "IdcEntry",
+                "id": 3
+              }
+            }
+          },
+          "IdcAck": {
+            "fields": {
+              "batchId": {
+                "type": "uint64",
+                "id": 1,
+                "protoName": "batch_id"
+              },
+              "code": {
+                "type": "StatusCode",
+                "id": 2
+              },
+              "message": {
+                "type": "string",
+                "id": 3
               }
             }
           },

@@ -13,7 +13,8 @@
  * per pair, each writing its own field only. ContactList reads it for its user; Profiles and
  * Moments read it with `contactsOf` to know who sees a change.
  */
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer, Option, Schema } from "effect"
+import { homeElsewhere, Idc, notAcrossIdcs } from "../cluster/Idc.ts"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import type { WeftSettings } from "../cluster/Settings.ts"
@@ -116,6 +117,7 @@ const friendshipLayer = Friendship.toLayer(
   supervised("Friendship", Effect.gen(function*() {
     const storage = yield* Storage
     const changeLogs = yield* actorClient(ChangeLog)
+    const idc = Option.getOrUndefined(yield* Effect.serviceOption(Idc))
 
     const read = (owner: string, peer: string) =>
       storage.mapGet(contactsKey(owner), peer).pipe(
@@ -197,6 +199,8 @@ const friendshipLayer = Friendship.toLayer(
     const request = Effect.fn("Friendship.request")(function*(caller: string, peer: string, message: string) {
       const account = yield* storage.get(accountKey(peer)).pipe(Effect.mapError(storageFailed))
       if (account === undefined) return yield* notFound(`no user ${peer}`)
+      const home = homeElsewhere(idc, account)
+      if (home !== undefined) return yield* notAcrossIdcs(peer, home, "contacts")
       const mine = yield* read(caller, peer)
       if (mine?.state === ContactState.CONTACT) return yield* conflict(`${peer} is already your contact`)
       if (mine?.state === ContactState.REQUEST_SENT) return yield* conflict(`your request to ${peer} is pending`)

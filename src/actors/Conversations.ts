@@ -17,7 +17,8 @@
  * the read mark, are positions in the group's log: a read cursor per member, with nothing
  * written per member per message.
  */
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
+import { homeElsewhere, Idc } from "../cluster/Idc.ts"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import type { WeftSettings } from "../cluster/Settings.ts"
@@ -37,7 +38,7 @@ import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../
 import { actorClient } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import type { Group } from "./Groups.ts"
-import { isValidUserId } from "./Session.ts"
+import { accountKey, isValidUserId } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
 
@@ -290,6 +291,23 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
       const append = (owner: string, body: Uint8Array, dedupeKey?: string) =>
         changeLogs(owner).Append({ body, dedupeKey })
 
+      // Several data centres: what goes into a peer's log goes through the queue for the peer's
+      // home IDC when that is another one (cluster/Idc.ts), under a dedupe key as every entry
+      // there must have (`dedupeKey` here, `queuedKey` there).
+      const idc = Option.getOrUndefined(yield* Effect.serviceOption(Idc))
+      const peerHomes = new Map<string, string | undefined>()
+      const appendToPeer = (peer: string, body: Uint8Array, dedupeKey: string | undefined, queuedKey = dedupeKey!) =>
+        Effect.gen(function*() {
+          if (idc !== undefined && !peerHomes.has(peer)) {
+            const account = yield* storage.get(accountKey(peer)).pipe(Effect.mapError(storageFailed))
+            if (peerHomes.size >= 1024) peerHomes.clear()
+            peerHomes.set(peer, account === undefined ? undefined : homeElsewhere(idc, account))
+          }
+          const home = peerHomes.get(peer)
+          if (home === undefined || idc === undefined) return yield* Effect.asVoid(append(peer, body, dedupeKey))
+          return yield* idc.enqueue(home, { to: peer, dedupeKey: queuedKey, change: body })
+        })
+
       const markRead = Effect.fn("Conversations.markRead")(function*(conversation: string, seq: number) {
         const inGroup = isGroupId(conversation)
         if (!inGroup && !isValidUserId(conversation) && conversation !== SYSTEM_SENDER) {
@@ -321,7 +339,7 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
         // still finds the messages unread and tells the sender again (harmless), never not at all.
         // (The system has no log: nobody reads receipts of its notices.)
         if (!inGroup && conversation !== userId && conversation !== SYSTEM_SENDER) {
-          yield* append(conversation, encodeChangeBody({ read: { ...receipt, readerSeq: 0 } }))
+          yield* appendToPeer(conversation, encodeChangeBody({ read: { ...receipt, readerSeq: 0 } }), undefined, `read:${userId}/${upTo}`)
         }
         const own = yield* append(userId, encodeChangeBody({ read: receipt }))
         yield* catchUp
@@ -349,7 +367,7 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
       const recallDirect = Effect.fn("Conversations.recallDirect")(function*(recalled: RecalledRecord) {
         const body = encodeChangeBody({ recalled })
         const dedupeKey = `recall:${recalled.messageId}`
-        if (recalled.to !== userId) yield* append(recalled.to, body, dedupeKey)
+        if (recalled.to !== userId) yield* appendToPeer(recalled.to, body, dedupeKey)
         return { seq: (yield* append(userId, body, dedupeKey)).seq }
       })
 

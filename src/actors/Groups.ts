@@ -11,7 +11,8 @@
  * retry without duplicates: a message by the client's resend; a membership event because the
  * group stores it as `pending` before writing it out and finishes it before anything else.
  */
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer, Option, Schema } from "effect"
+import { homeElsewhere, Idc, notAcrossIdcs } from "../cluster/Idc.ts"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import type { WeftSettings } from "../cluster/Settings.ts"
@@ -261,6 +262,7 @@ const groupLayer = (settings: WeftSettings) =>
       const storage = yield* Storage
       const changeLogs = yield* actorClient(ChangeLog)
       const groupId = (yield* Entity.CurrentAddress).entityId
+      const idc = Option.getOrUndefined(yield* Effect.serviceOption(Idc))
       const hooks = yield* Hooks
       const context = yield* Effect.context<Storage | Pusher>()
       const maxMembers = settings.features.maxGroupMembers
@@ -425,6 +427,8 @@ const groupLayer = (settings: WeftSettings) =>
           }).pipe(Effect.mapError(storageFailed))
           const missing = unique.find((_, i) => accounts[i] === undefined)
           if (missing !== undefined) return yield* notFound(`no user ${missing}`)
+          const away = unique.findIndex((_, i) => homeElsewhere(idc, accounts[i]!) !== undefined)
+          if (away >= 0) return yield* notAcrossIdcs(unique[away]!, homeElsewhere(idc, accounts[away]!)!, "groups")
           return unique
         })
 

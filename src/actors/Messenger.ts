@@ -8,8 +8,12 @@
  *
  * A recall finds a 1:1 message by its dedupe key in the sender's own log, so sending writes
  * nothing else; a group message's sent record says where it went (Conversations.ts recalls).
+ *
+ * Several data centres (docs/multi-idc.md): a recipient homed in another IDC gets the message
+ * through this IDC's queue for that IDC instead (cluster/Idc.ts): the message is acknowledged
+ * once the queue holds it, and the other IDC appends it under the same dedupe key.
  */
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { isGroupId } from "../protocol/groups.ts"
@@ -37,6 +41,7 @@ import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { SENT_RECORD_TTL_MS, type SentRecord, sentDirectly, sentRecordKey } from "./Conversations.ts"
 import { Group, MediaRecord } from "./Groups.ts"
 import { accountKey, isValidUserId } from "./Session.ts"
+import { homeElsewhere, Idc } from "../cluster/Idc.ts"
 import { Uploads } from "./Uploads.ts"
 
 export { MAX_CLIENT_MSG_ID_LENGTH, MAX_TEXT_LENGTH }
@@ -160,8 +165,10 @@ export const layer = Messenger.toLayer(
     const groups = yield* actorClient(Group)
     const from = (yield* Entity.CurrentAddress).entityId
     const uploads = yield* actorClient(Uploads)
-    const knownRecipients = new Set<string>()
+    /** Recipients known to exist, with their home IDC (undefined: this one). */
+    const knownRecipients = new Map<string, string | undefined>()
     const hooks = yield* Hooks
+    const idc = Option.getOrUndefined(yield* Effect.serviceOption(Idc))
 
     /** Shares the message's media (ids weft issued; others are opaque) with its recipients. */
     const shareMedia = (request: SendRequest) =>
@@ -190,10 +197,11 @@ export const layer = Messenger.toLayer(
       if (!knownRecipients.has(message.to)) {
         const exists = yield* storage.get(accountKey(message.to)).pipe(Effect.mapError(storageFailed))
         if (exists === undefined) return yield* recipientNotFound(`no user ${message.to}`)
-        // Accounts are never deleted: one that exists is remembered (a storage read saved per message).
+        // Accounts are never deleted nor moved: one that exists is remembered (a storage read saved per message).
         if (knownRecipients.size >= MAX_KNOWN_RECIPIENTS) knownRecipients.clear()
-        knownRecipients.add(message.to)
+        knownRecipients.set(message.to, homeElsewhere(idc, exists))
       }
+      const away = knownRecipients.get(message.to)
       const dedupeKey = `msg:${message.messageId}`
       // The sender's own log first: its dedupe key answers what a read of the sent record would
       // (a resend keeps the first content; an id used for another conversation is refused), so
@@ -205,7 +213,10 @@ export const layer = Messenger.toLayer(
       // What a recall needs later is the sender's log entry, found by its dedupe key
       // (Conversations.ts): no record of its own is written for a 1:1 message.
       if (message.to !== from) {
-        yield* changeLogs(message.to).Append({ body: encodeChangeBody({ message: stored }), dedupeKey })
+        const body = encodeChangeBody({ message: stored })
+        yield* away !== undefined && idc !== undefined
+          ? idc.enqueue(away, { to: message.to, dedupeKey, change: body })
+          : changeLogs(message.to).Append({ body, dedupeKey })
       }
       return { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
     })

@@ -14,18 +14,21 @@ import { createHash, randomBytes } from "node:crypto"
 import { Duration, Effect, Option, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
+import { Idc, IDC_NAME_PATTERN } from "../cluster/Idc.ts"
 import { type FeatureSettings, WeftConfig } from "../cluster/Settings.ts"
 import { DeviceEventKind } from "../protocol/devices.ts"
 import { Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import {
   badRequest,
+  forbidden,
   invalidToken,
   notFound,
   unavailable,
   userExists,
   WeftError,
-  wrongCredentials
+  wrongCredentials,
+  wrongIdc
 } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../storage/Storage.ts"
 import { actorClient } from "./ActorCall.ts"
@@ -55,6 +58,8 @@ export interface Account {
   /** None for a user of the app's own accounts (created at a login with an app token, or imported without one). */
   readonly password?: PasswordHash | undefined
   readonly createdAtMs: number
+  /** Several data centres: the IDC where the user's data lives (cluster/Idc.ts); absent in one cluster. */
+  readonly home?: string | undefined
 }
 
 export const accountKey = (userId: string) => userKey(userId, "account")
@@ -104,7 +109,13 @@ export const sessionIdOf = (token: string): string => createHash("sha256").updat
 
 export const Register = Rpc.make("Register", {
   /** `source`: the caller's address as the gateway saw it (frequency control, LoginThrottle.ts). */
-  payload: { password: Schema.String, displayName: Schema.String, source: Schema.optional(Schema.String) },
+  payload: {
+    password: Schema.String,
+    displayName: Schema.String,
+    source: Schema.optional(Schema.String),
+    /** Several data centres: the home IDC asked for ("" or absent: this one). */
+    home: Schema.optional(Schema.String)
+  },
   error: WeftError
 })
 
@@ -168,7 +179,17 @@ export const Revoke = Rpc.make("Revoke", {
   error: WeftError
 })
 
-export const Session = actorEntity(Entity.make("Session", [Register, Login, Verify, Logout, ListDevices, Import, Revoke]))
+/**
+ * Replaces the password once the current one is verified (a wrong one counts as a failed login).
+ * The account is the one record every login reads — in the directory when there are several
+ * data centres — so the new password is the only one that works from then on, everywhere.
+ */
+export const ChangePassword = Rpc.make("ChangePassword", {
+  payload: { oldPassword: Schema.String, newPassword: Schema.String, source: Schema.optional(Schema.String) },
+  error: WeftError
+})
+
+export const Session = actorEntity(Entity.make("Session", [Register, Login, Verify, Logout, ListDevices, Import, Revoke, ChangePassword]))
 
 export interface SessionOptions {
   readonly sessionTtlMs: number
@@ -201,19 +222,47 @@ export const layer = (options: SessionOptions) =>
 
       const throttle = LoginThrottle.make(storage, options.throttle)
       const hashParams = options.passwordHash ?? CURRENT_PARAMS
+      const idc = Option.getOrUndefined(yield* Effect.serviceOption(Idc))
 
-      const register = Effect.fn("Session.register")(function*(password: string, displayName: string, source: string) {
+      /** The home of a new account: the IDC asked for, if it is alive, else this one (none in one cluster). */
+      const homeOf = Effect.fnUntraced(function*(asked: string | undefined) {
+        if (idc === undefined || asked === undefined || asked === "" || asked === idc.name) return idc?.name
+        if (!IDC_NAME_PATTERN.test(asked)) return yield* badRequest("home_idc must match [a-z0-9-]{1,32}")
+        if ((yield* idc.lookup(asked)) === undefined) return yield* badRequest(`no IDC named ${JSON.stringify(asked)} is up`)
+        return asked
+      })
+
+      /**
+       * Several data centres: a user is served by its home IDC only. Elsewhere the login is
+       * answered WRONG_IDC, naming the home and its gateways (once the credentials are right).
+       */
+      const checkHome = Effect.fnUntraced(function*(account: Account) {
+        if (idc === undefined || account.home === undefined || account.home === idc.name) return
+        const home = yield* idc.lookup(account.home)
+        if (home === undefined) {
+          return yield* wrongIdc(`the home of ${userId} is IDC ${account.home}, which is down; its backup serves it once failed over`)
+        }
+        return yield* new WeftError({
+          code: Status.WRONG_IDC,
+          message: `the home of ${userId} is IDC ${account.home}: log in through its gateways ${home.endpoints.join(" ") || "(none is up yet)"}`,
+          endpoints: home.endpoints
+        })
+      })
+
+      const register = Effect.fn("Session.register")(function*(password: string, displayName: string, source: string, asked: string | undefined) {
         if (!isValidUserId(userId)) return yield* badRequest("user id must match [A-Za-z0-9_.-]{1,64}")
         if (password.length < 8 || password.length > 256) return yield* badRequest("password must have 8..256 characters")
         if (displayName.length > 64) return yield* badRequest("display name must have at most 64 characters")
         // The cheap checks first: a taken id costs no hashing, and neither does a refused address.
         if ((yield* storage.get(accountKey(userId))) !== undefined) return yield* userExists(`user ${userId} already exists`)
         yield* throttle.checkRegistration(source)
+        const home = yield* homeOf(asked)
         const account: Account = {
           userId,
           displayName: displayName || userId,
           password: yield* hashPassword(password, hashParams),
-          createdAtMs: Date.now()
+          createdAtMs: Date.now(),
+          ...(home === undefined ? {} : { home })
         }
         const created = yield* storage.set(accountKey(userId), encodeJson(account), { onlyIfAbsent: true })
         if (!created) return yield* userExists(`user ${userId} already exists`)
@@ -227,7 +276,8 @@ export const layer = (options: SessionOptions) =>
             userId,
             displayName: displayName || userId,
             password: password === undefined ? undefined : yield* hashPassword(password, hashParams),
-            createdAtMs: Date.now()
+            createdAtMs: Date.now(),
+            ...(idc === undefined ? {} : { home: idc.name })
           }
           return yield* storage.set(accountKey(userId), encodeJson(account), { onlyIfAbsent: true })
         })
@@ -298,6 +348,10 @@ export const layer = (options: SessionOptions) =>
           }
           if (appUser !== undefined) {
             yield* createAccount(appUser.displayName ?? "", undefined)
+            if (idc !== undefined) {
+              const stored = yield* storage.get(accountKey(userId))
+              if (stored !== undefined) yield* checkHome(decodeJson<Account>(stored))
+            }
             return undefined
           }
           if (password === undefined || password === "") return yield* badRequest("a password or a resume token is required")
@@ -320,6 +374,7 @@ export const layer = (options: SessionOptions) =>
             return yield* wrongCredentials("unknown user or wrong password")
           }
           yield* throttle.loginSucceeded(userId, source)
+          yield* checkHome(account)
           if (needsRehash(account.password, hashParams)) {
             const rehashed: Account = { ...account, password: yield* hashPassword(password, hashParams) }
             yield* storage.set(accountKey(userId), encodeJson(rehashed))
@@ -454,12 +509,27 @@ export const layer = (options: SessionOptions) =>
           }))
       })
 
+      const changePassword = Effect.fn("Session.changePassword")(function*(oldPassword: string, newPassword: string, source: string) {
+        if (newPassword.length < 8 || newPassword.length > 256) return yield* badRequest("the new password must have 8..256 characters")
+        yield* throttle.checkLogin(userId, source)
+        const stored = yield* storage.get(accountKey(userId))
+        if (stored === undefined) return yield* wrongCredentials("unknown user or wrong password")
+        const account = decodeJson<Account>(stored)
+        if (account.password === undefined) return yield* forbidden("this account signs in with the app's tokens: it has no weft password")
+        if (!(yield* verifyPassword(oldPassword, account.password))) {
+          yield* throttle.loginFailed(userId, source)
+          return yield* wrongCredentials("the current password is wrong")
+        }
+        const changed: Account = { ...account, password: yield* hashPassword(newPassword, hashParams) }
+        yield* storage.set(accountKey(userId), encodeJson(changed))
+      })
+
       const orInternal = <A>(effect: Effect.Effect<A, WeftError | StorageError>) =>
         effect.pipe(Effect.catchTag("StorageError", (error) => Effect.fail(storageFailed(error))))
 
       return Session.of({
         Register: ({ payload }) =>
-          orInternal(register(payload.password, payload.displayName, LoginThrottle.sourceOf(payload.source))),
+          orInternal(register(payload.password, payload.displayName, LoginThrottle.sourceOf(payload.source), payload.home)),
         Login: ({ payload }) =>
           orInternal(login(payload.password, payload.resumeToken, payload.device, LoginThrottle.sourceOf(payload.source), payload.replacesConnectionId, payload.appUser)),
         Verify: ({ payload }) =>
@@ -475,7 +545,9 @@ export const layer = (options: SessionOptions) =>
         Logout: ({ payload }) => orInternal(logout(payload.sessionToken, payload.kickAfterMs)),
         ListDevices: ({ payload }) => orInternal(listDevices(payload.sessionToken)),
         Import: ({ payload }) => orInternal(importAccount(payload.displayName, payload.password)),
-        Revoke: ({ payload }) => orInternal(revoke(payload.sessionId, payload.reason))
+        Revoke: ({ payload }) => orInternal(revoke(payload.sessionId, payload.reason)),
+        ChangePassword: ({ payload }) =>
+          orInternal(changePassword(payload.oldPassword, payload.newPassword, LoginThrottle.sourceOf(payload.source)))
       })
     })),
     {

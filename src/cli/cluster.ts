@@ -11,6 +11,8 @@ import { advertisedEndpoints, authFlags, authSettings, clusterSecret, count, jso
 import { describe as describeRedis } from "../cluster/RedisClient.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { UsageError } from "./args.ts"
+import { IDC_NAME_PATTERN, type IdcSettings } from "../cluster/Idc.ts"
+import { MIN_SECRET_LENGTH } from "../cluster/ClusterAuth.ts"
 import { loadNotifySettings } from "./notifyConfig.ts"
 import { explainStartupFailure } from "./dev.ts"
 import { applicationFlags, loadApplication } from "./application.ts"
@@ -38,6 +40,43 @@ const redisAndTimings = (get: (flag: string) => Source | undefined) => ({
   shardLockExpirationMs: milliseconds(get("shard-lock-expiration-ms"), defaultClusterSettings.shardLockExpirationMs, 1_500, 60_000),
   presenceTtlMs: milliseconds(get("presence-ttl-ms"), defaultClusterSettings.presenceTtlMs, 3_000, 600_000)
 })
+
+/** `--idc-replicas`: 0 or more. */
+const count0 = (source: Source | undefined): number => {
+  if (source === undefined) return 0
+  if (!/^\d+$/.test(source.value) || Number(source.value) > 16) throw new UsageError(`${source.origin} must be 0..16, got "${source.value}"`)
+  return Number(source.value)
+}
+
+/** Several data centres (docs/multi-idc.md): a runner of IDC `--idc`, or undefined without it. */
+const idcSettings = (get: (flag: string) => Source | undefined, host: string): IdcSettings | undefined => {
+  const name = get("idc")
+  if (name === undefined) {
+    const stray = ["idc-directory", "idc-secret", "idc-link-port", "idc-link-host", "idc-link-advertise", "idc-replicas"].find((flag) => get(flag) !== undefined)
+    if (stray !== undefined) throw new UsageError(`${get(stray)!.origin} needs --idc (the name of this runner's data centre)`)
+    return undefined
+  }
+  if (!IDC_NAME_PATTERN.test(name.value)) throw new UsageError(`${name.origin} must match [a-z0-9-]{1,32}, got "${name.value}"`)
+  const directory = get("idc-directory")
+  if (directory === undefined) throw new UsageError("--idc needs --idc-directory redis://HOST:PORT, the Redis holding the accounts every IDC shares")
+  const secret = get("idc-secret")
+  if (secret === undefined || secret.value.length < MIN_SECRET_LENGTH) {
+    throw new UsageError(`--idc needs the IDCs' link secret, at least ${MIN_SECRET_LENGTH} characters: set WEFT_IDC_SECRET (the same in every IDC)`)
+  }
+  const advertise = get("idc-link-advertise")
+  if (advertise !== undefined && !/^[^\s:]+:\d{1,5}$/.test(advertise.value)) {
+    throw new UsageError(`${advertise.origin} must be HOST:PORT, got "${advertise.value}"`)
+  }
+  return {
+    name: name.value,
+    directoryUrl: redisUrl(directory, ""),
+    secret: secret.value,
+    linkHost: text(get("idc-link-host"), host),
+    linkPort: port(get("idc-link-port"), 9460),
+    linkAdvertise: advertise?.value,
+    replicasToConfirm: count0(get("idc-replicas"))
+  }
+}
 
 const launch = (name: string, program: Effect.Effect<void, unknown>) =>
   NodeRuntime.runMain(
@@ -88,7 +127,7 @@ const throttle = (get: (flag: string) => Source | undefined): ThrottleOptions =>
 })
 
 export const runRunner = async (argv: ReadonlyArray<string>) => {
-  const get = readSettings(argv, [...common, "allow-volatile-redis"])
+  const get = readSettings(argv, [...common, "allow-volatile-redis", "idc", "idc-directory", "idc-secret", "idc-link-host", "idc-link-port", "idc-link-advertise", "idc-replicas"])
   setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
@@ -111,10 +150,14 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
     runnerHost: text(get("runner-host"), host),
     runnerPort: port(get("runner-port"), defaultClusterSettings.runnerPort),
     shardsPerGroup: count(get("shards"), defaultClusterSettings.shardsPerGroup),
-    secret: clusterSecret(get("cluster-secret"))
+    secret: clusterSecret(get("cluster-secret")),
+    idc: idcSettings(get, host)
   }
   const program = Effect.gen(function*() {
     yield* announceAdmin("runner")
+    if (cluster.idc !== undefined) {
+      console.log(`weft runner: IDC ${cluster.idc.name}, link on ${cluster.idc.linkHost}:${cluster.idc.linkPort}, directory ${describeRedis({ url: cluster.idc.directoryUrl, cluster: false })}`)
+    }
     console.log(`weft runner: cluster member on ${cluster.runnerHost}:${cluster.runnerPort}, ${describeRedis({ url: cluster.redisUrl, cluster: cluster.redisCluster })}`)
     return yield* Effect.never
   })

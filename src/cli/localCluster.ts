@@ -78,13 +78,14 @@ const startMember = async (
   name: string,
   args: ReadonlyArray<string>,
   ready: RegExp,
-  secret: string
+  secret: string,
+  extraEnv: Readonly<Record<string, string>> = {}
 ) => {
   let output = ""
   const launch = () =>
     new Promise<ChildProcess>((resolve, reject) => {
       // The secret goes by environment, not argv, which every local user can read (ps).
-      const env = { ...process.env, WEFT_CLUSTER_SECRET: secret }
+      const env = { ...process.env, ...extraEnv, WEFT_CLUSTER_SECRET: secret }
       const child = spawn(process.execPath, [bin, role, ...args], { stdio: ["ignore", "pipe", "pipe"], env })
       const timer = setTimeout(() => reject(new Error(`${name} did not start within 20 s:\n${output}`)), 20_000)
       const onData = (chunk: Buffer) => {
@@ -117,6 +118,8 @@ export interface LocalClusterOptions {
   readonly runnerArgs?: ReadonlyArray<string> | undefined
   /** Extra flags for every runner and gateway (e.g. `--feature my-feature.js`). */
   readonly memberArgs?: ReadonlyArray<string> | undefined
+  /** More environment for every member (secrets that must not show in argv). */
+  readonly env?: Readonly<Record<string, string>> | undefined
 }
 
 export const startLocalCluster = async (options: LocalClusterOptions = {}): Promise<LocalCluster> => {
@@ -166,7 +169,7 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
         "--push-port", String(pushPort), "--runner-port", String(clusterPort), ...(options.memberArgs ?? [])
       ]
     const name = `${role} ${index + 1}`
-    const starter = await startMember(role, name, args, role === "runner" ? /weft runner: cluster member/ : /weft gateway: pushes/, secret)
+    const starter = await startMember(role, name, args, role === "runner" ? /weft runner: cluster member/ : /weft gateway: pushes/, secret, options.env)
     const member: Member = {
       role,
       name,

@@ -76,8 +76,13 @@ export interface RedisServer {
   readonly stop: () => Promise<void>
 }
 
-/** One redis-server on a free port (or `port`); `persistent` turns on appendonly with fsync always. */
-export const startRedisServer = async (options: { readonly port?: number; readonly persistent?: boolean } = {}): Promise<RedisServer> => {
+/**
+ * One redis-server on a free port (or `port`); `persistent` turns on appendonly with fsync
+ * always; `args`: more of redis-server's options (e.g. `--replicaof HOST PORT`).
+ */
+export const startRedisServer = async (
+  options: { readonly port?: number; readonly persistent?: boolean; readonly args?: ReadonlyArray<string> } = {}
+): Promise<RedisServer> => {
   const dir = mkdtempSync(join(tmpdir(), "weft-redis-"))
   const port = options.port ?? await freePort(new Set())
   let child: ChildProcess | undefined
@@ -90,7 +95,8 @@ export const startRedisServer = async (options: { readonly port?: number; readon
       "--save", "",
       "--appendonly", options.persistent ? "yes" : "no",
       "--appendfsync", "always",
-      "--dir", dir
+      "--dir", dir,
+      ...(options.args ?? [])
     ], { stdio: "ignore" })
     child.once("error", () => {})
     await waitUntil(`redis-server on port ${port}`, async () => (await redisCli(port, "ping")).trim() === "PONG", 10_000)

@@ -15,6 +15,8 @@ const run = async (command: string, rest: ReadonlyArray<string>): Promise<void> 
       return (await import("./client.ts")).runClient(rest)
     case "local-cluster":
       return (await import("./localCluster.ts")).runLocalCluster(rest)
+    case "local-idc":
+      return (await import("./localIdc.ts")).runLocalIdc(rest)
     case "local-redis-cluster":
       return (await import("./localRedis.ts")).runLocalRedisCluster()
     case "runner":

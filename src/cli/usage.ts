@@ -24,10 +24,13 @@ export const commandUsage: Readonly<Record<string, string>> = {
               [--failed-logins-per-user-address N] [--failed-logins-per-address N] [--notify-config FILE]
               [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
               [--call-timeout-ms N] [--read-diffusion-threshold N] [--log-max-entries N]
+              [--idc NAME --idc-directory URL [--idc-link-host H] [--idc-link-port N] [--idc-link-advertise HOST:PORT] [--idc-replicas N]]
       Clustered mode: a logic runner hosting the actors of its shards; state in Redis. Several
       URLs (or --redis-cluster on) mean a Redis Cluster. Refuses a Redis without append-only
       persistence unless --allow-volatile-redis on.
       Runners and gateways need the cluster secret (WEFT_CLUSTER_SECRET, the same on all).
+      --idc: this cluster is one data centre of several (docs/multi-idc.md): accounts in the
+      directory Redis, messages to users homed elsewhere over the IDC link (WEFT_IDC_SECRET).
       Every flag can also come from WEFT_<FLAG> (e.g. WEFT_REDIS) or the --config JSON file.`,
   gateway: `  weft gateway [--redis URL[,URL...]] [--port N,N] [--http-port N,N] [--push-port N] [--admin-port N] [--config FILE]
                [--advertise tcp://IP:PORT,ws://IP:PORT?weight=N,...] [--web-chat on|off]
@@ -45,6 +48,10 @@ export const commandUsage: Readonly<Record<string, string>> = {
   "local-cluster": `  weft local-cluster [--redis URL | --redis-cluster] [--feature MODULE[,MODULE...]]
       Two runners and two gateways on loopback until Ctrl-C, on a persistent Redis started here
       (or a three-master Redis Cluster with --redis-cluster; or your Redis with --redis).`,
+  "local-idc": `  weft local-idc [--latency-ms N] [--loss RATE]
+      Two data centres on loopback until Ctrl-C (docs/multi-idc.md): each its own Redis, runner
+      and gateway, a directory Redis for the accounts, and a long-haul link between them
+      (30 ms each way by default) carrying the IDC link and each Redis's replication.`,
   "local-redis-cluster": `  weft local-redis-cluster
       A three-master Redis Cluster (append-only persistence) on loopback, until Ctrl-C.`,
   client: `  weft client --server [tls://]HOST:PORT --user U (--password P | --app-token JWT) [--device D]

@@ -27,6 +27,11 @@ export interface RouteState {
   readonly connections?: Readonly<Record<string, number>> | undefined
   /** Learned heartbeat per network key (chosen by the app: "wifi:home", "cell:310-260", ...). */
   readonly heartbeats?: Readonly<Record<string, LearnedHeartbeat>> | undefined
+  /**
+   * The gateways of the user's home data centre, from a login refused WRONG_IDC
+   * (docs/multi-idc.md): the ways in from then on, instead of the configured endpoints.
+   */
+  readonly home?: ReadonlyArray<Endpoint> | undefined
 }
 
 export interface RouteStore {

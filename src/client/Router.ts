@@ -7,7 +7,7 @@ import type { ConnectTime, WireEndpoint } from "../protocol/routes.ts"
 import { MAX_CONNECT_MS, MAX_REPORTED_TIMES, TransportId, type TransportName, transportName } from "../protocol/routes.ts"
 import type { ClientOptions } from "./ClientOptions.ts"
 import type { LearnedHeartbeat } from "./Heartbeat.ts"
-import { type Endpoint, memoryRouteStore, type RouteState, type RouteStore } from "./RouteStore.ts"
+import { type Endpoint, endpointKey, memoryRouteStore, type RouteState, type RouteStore } from "./RouteStore.ts"
 import { type Measurement, planWaves, raceEndpoints } from "./Routing.ts"
 
 type RouterOptions = Pick<ClientOptions, "host" | "port" | "httpPort" | "fallbacks" | "endpoints" | "routeStore" | "raceStaggerMs">
@@ -42,7 +42,7 @@ export class Router {
     transports?: ReadonlyArray<TransportName>,
     srttMs?: number | undefined
   ): Promise<{ readonly endpoint: Endpoint; readonly link: L }> {
-    const candidates = [...this.configured(), ...(this.state.routes ?? [])]
+    const candidates = [...this.entrances(), ...(this.state.routes ?? [])]
       .filter((endpoint) => transports === undefined || transports.includes(endpoint.transport))
     const lastGood = this.state.lastGood?.transport === "http" ? this.primary() : this.state.lastGood ?? this.primary()
     const stagger = Math.max(this.options.raceStaggerMs ?? DEFAULT_STAGGER_MS, Math.round(2 * (srttMs ?? 0)))
@@ -72,6 +72,18 @@ export class Router {
     }
     this.save({ routes, routeListVersion: version })
     return routes
+  }
+
+  /**
+   * A login was refused WRONG_IDC, naming the gateways of the user's home data centre: they are
+   * the ways in from now on (the configured endpoints lead to another IDC). False when they
+   * already were, or none was named: following again would go round in circles.
+   */
+  relocate(home: ReadonlyArray<Endpoint>): boolean {
+    const key = (endpoints: ReadonlyArray<Endpoint>) => endpoints.map(endpointKey).join(",")
+    if (home.length === 0 || key(home) === key(this.state.home ?? [])) return false
+    this.save({ home, routes: [], routeListVersion: 0, lastGood: undefined })
+    return true
   }
 
   /** The endpoint a login went through: tried first next time. */
@@ -126,7 +138,14 @@ export class Router {
   }
 
   /** host/port, tried before the others when no endpoint has worked yet. */
+  /** Where a race starts: the home IDC's gateways once a login was sent there, else the configured endpoints. */
+  private entrances(): ReadonlyArray<Endpoint> {
+    return this.state.home !== undefined && this.state.home.length > 0 ? this.state.home : this.configured()
+  }
+
   private primary(): Endpoint | undefined {
+    const home = this.state.home?.find((endpoint) => endpoint.transport === "tcp")
+    if (home !== undefined) return home
     const { host, port } = this.options
     return host === undefined || port === undefined ? undefined : { host, port, transport: "tcp" }
   }

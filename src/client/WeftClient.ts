@@ -67,7 +67,9 @@ export const register = async (
   },
   userId: string,
   password: string,
-  displayName = ""
+  displayName = "",
+  /** Several data centres: the IDC to be the user's home (docs/multi-idc.md); "" for the one reached. */
+  homeIdc = ""
 ): Promise<void> => {
   const connection = await openLink({ host: options.host, port: options.port, transport: options.transport ?? "tcp" }, {
     onPush: () => {},
@@ -78,7 +80,8 @@ export const register = async (
     await connection.exchange(exchange(Command.REGISTER, Codecs.RegisterRequest, Codecs.RegisterResponse), {
       userId,
       password,
-      displayName
+      displayName,
+      homeIdc
     })
   } finally {
     connection.close()
@@ -178,6 +181,10 @@ export class WeftClient extends ClientSession<Link, Attempt, ClientEvents> {
 
   protected get upgradeDelays() {
     return { firstMs: this.options.upgradeAfterMs ?? 5_000, maxMs: 5 * 60_000 }
+  }
+
+  protected override relocate(home: ReadonlyArray<Endpoint>): boolean {
+    return this.router.relocate(home)
   }
 
   protected wentOnline(link: Link, attempt: Attempt, auth: AuthResponse): void {

@@ -1,4 +1,4 @@
-/** SDK helpers for sessions and devices: log out, list the user's signed-in devices. */
+/** SDK helpers for sessions and devices: log out, list the user's signed-in devices, change the password. */
 import { Command } from "../protocol/Command.ts"
 import { DeviceCodecs, type DeviceSession } from "../protocol/devices.ts"
 import type { WeftClient } from "./WeftClient.ts"
@@ -21,4 +21,12 @@ export const listDevices = async (client: WeftClient): Promise<ReadonlyArray<Dev
     {}
   )
   return response.sessions
+}
+
+/** Replaces the user's password (the current one is needed); later logins everywhere need the new one. */
+export const changePassword = async (client: WeftClient, oldPassword: string, newPassword: string): Promise<void> => {
+  await client.call(Command.CHANGE_PASSWORD, DeviceCodecs.ChangePasswordRequest, DeviceCodecs.ChangePasswordResponse, {
+    oldPassword,
+    newPassword
+  })
 }

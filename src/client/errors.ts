@@ -3,10 +3,14 @@
  * modules here: the gateway serves this file to the browser SDK too).
  */
 import { statusName } from "../protocol/Status.ts"
+import type { Endpoint } from "./RouteStore.ts"
 
-/** A request the server answered with a non-zero status, or that could not be answered. */
+/**
+ * A request the server answered with a non-zero status, or that could not be answered.
+ * `endpoints`: where to log in instead, when the server says (WRONG_IDC: the user's home IDC).
+ */
 export class WeftRequestError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(readonly code: number, message: string, readonly endpoints: ReadonlyArray<Endpoint> = []) {
     super(`${statusName(code)} (${code}): ${message}`)
     this.name = "WeftRequestError"
   }

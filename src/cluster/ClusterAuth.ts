@@ -5,7 +5,8 @@
  *
  *   server → client   "WEFTCL2\n" + server nonce (32 bytes)
  *   client → server   client nonce (32) + HMAC-SHA256(secret, "client" | server nonce | client nonce | channel)
- *                     + channel (1 byte: 0 the engine's rpc, 1 direct actor calls, DirectCalls.ts)
+ *                     + channel (1 byte: 0 the engine's rpc, 1 direct actor calls, DirectCalls.ts,
+ *                       2 the link between data centres, IdcLink.ts)
  *   server → client   HMAC-SHA256(secret, "server" | server nonce | client nonce)
  *
  * A peer that answers wrongly, or not within the handshake timeout, is disconnected and counted
@@ -41,7 +42,7 @@ export const clusterAuthRefused = labelled((attributes) =>
 )
 
 /** What a member's connection carries after the handshake. */
-export const Channel = { engine: 0, direct: 1 } as const
+export const Channel = { engine: 0, direct: 1, idc: 2 } as const
 export type Channel = typeof Channel[keyof typeof Channel]
 
 const mac = (secret: string, role: "client" | "server", serverNonce: Buffer, clientNonce: Buffer, channel?: number) => {
@@ -101,7 +102,7 @@ export const acceptMember = async (socket: Net.Socket, secret: string): Promise<
     const answer = await withTimeout(readExactly(socket, NONCE_BYTES + MAC_BYTES + 1), HANDSHAKE_TIMEOUT_MS, "cluster handshake")
     const clientNonce = answer.subarray(0, NONCE_BYTES)
     const channel = answer[NONCE_BYTES + MAC_BYTES]!
-    if (channel !== Channel.engine && channel !== Channel.direct) return undefined
+    if (channel !== Channel.engine && channel !== Channel.direct && channel !== Channel.idc) return undefined
     const expected = mac(secret, "client", serverNonce, clientNonce, channel)
     if (!timingSafeEqual(answer.subarray(NONCE_BYTES, NONCE_BYTES + MAC_BYTES), expected)) return undefined
     socket.write(mac(secret, "server", serverNonce, clientNonce))
@@ -208,7 +209,7 @@ export const listenMembers = Effect.fnUntraced(function*(options: {
   readonly host: string
   readonly port: number
   readonly secret: string
-  readonly kind: "runner" | "push"
+  readonly kind: "runner" | "push" | "idc"
 }, onAdmitted: (socket: Net.Socket, channel: Channel) => void) {
   const refused = clusterAuthRefused({ port: options.kind })
   const sockets = new Set<Net.Socket>()
@@ -255,7 +256,7 @@ export const makeServer = Effect.fnUntraced(function*(options: {
   }
   const bound = yield* listenMembers(options, (socket, channel) => {
     if (channel === Channel.engine) return onAdmitted(socket)
-    if (options.direct !== undefined) return options.direct(socket)
+    if (channel === Channel.direct && options.direct !== undefined) return options.direct(socket)
     socket.destroy()
   })
   const address = NetAddress.inetAddressFromIpString(bound.address, bound.port)

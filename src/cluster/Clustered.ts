@@ -33,6 +33,8 @@ import * as Presence from "./Presence.ts"
 import * as PushRpc from "./PushRpc.ts"
 import * as DirectCalls from "./DirectCalls.ts"
 import * as Durability from "./Durability.ts"
+import * as Idc from "./Idc.ts"
+import * as IdcLink from "./IdcLink.ts"
 import * as Placement from "./Placement.ts"
 import { layer as redisClientLayer, RedisClient, type RedisEndpoint, storageOptions } from "./RedisClient.ts"
 import * as RedisRunnerStorage from "./RedisRunnerStorage.ts"
@@ -62,6 +64,8 @@ export interface ClusterSettings {
   readonly shardLockRefreshMs: number
   readonly shardLockExpirationMs: number
   readonly presenceTtlMs: number
+  /** Several data centres (docs/multi-idc.md): this runner's IDC, the directory and the link. */
+  readonly idc?: Idc.IdcSettings | undefined
 }
 
 export const defaultClusterSettings: Omit<ClusterSettings, "secret"> = {
@@ -125,10 +129,24 @@ const liveness = (cluster: ClusterSettings) =>
   Layer.effectDiscard(Effect.flatMap(RedisClient, (redis) =>
     RedisRunnerStorage.heartbeat(redis, runnerAddress(cluster), cluster.shardLockExpirationMs)))
 
+/**
+ * Several data centres: the link port and the drainers, accounts in the directory; nothing in
+ * a single cluster.
+ */
+const multiIdc = (cluster: ClusterSettings) => {
+  const idc = cluster.idc
+  return {
+    link: idc === undefined ? Layer.empty : IdcLink.serve(idc),
+    service: idc === undefined ? Layer.empty : Idc.layer(idc, cluster.shardsPerGroup),
+    storage: idc === undefined ? storage(cluster) : Idc.accountsLayer(idc).pipe(Layer.provide(storage(cluster)))
+  }
+}
+
 /** A logic runner: the actors of its shards, storage in Redis, pushes to gateways over rpc. */
 export const runner = (settings: WeftSettings, cluster: ClusterSettings) => {
   const inbox = new DirectCalls.Inbox()
-  return Layer.mergeAll(entities(settings), liveness(cluster), Notify.delivery(settings.notify), DirectCalls.serve(inbox)).pipe(
+  const idc = multiIdc(cluster)
+  return Layer.mergeAll(entities(settings), liveness(cluster), Notify.delivery(settings.notify), DirectCalls.serve(inbox), idc.link).pipe(
     Layer.provide(Notify.pusher(PushRpc.pusherLayer(cluster.secret))),
     Layer.provideMerge(directCalls(cluster, runnerAddress(cluster))),
     Layer.provideMerge(membership(cluster, false, inbox)),
@@ -137,7 +155,8 @@ export const runner = (settings: WeftSettings, cluster: ClusterSettings) => {
       Layer.unwrap(Effect.map(RedisClient, (redis) =>
         Presence.layerRedis(redis, { selfAddress: "", ttlMs: cluster.presenceTtlMs })))
     ),
-    Layer.provideMerge(storage(cluster)),
+    Layer.provideMerge(idc.service),
+    Layer.provideMerge(idc.storage),
     Layer.provideMerge(durableRedisClient(cluster)),
     Layer.provideMerge(WeftConfig.layer(settings)),
     Layer.provideMerge(GatewayConfig.layer(settings.gateway)),

@@ -5,7 +5,8 @@
  */
 import type { Effect } from "effect"
 import { sessionIdOf } from "../actors/Session.ts"
-import type { CommandSpec } from "../protocol/Command.ts"
+import { Command, type CommandSpec } from "../protocol/Command.ts"
+import { wireEndpointOf } from "../protocol/routes.ts"
 import type { WeftError } from "../protocol/WeftError.ts"
 
 export interface Caller {
@@ -42,3 +43,14 @@ export const handler = <Req, Res>(
 
 export const encodeResponse = (spec: CommandSpec, value: unknown): Uint8Array =>
   value instanceof Uint8Array ? value : spec.response.encode(value)
+
+/**
+ * The response to a request that failed: its status in the base response; an AUTH refused with
+ * somewhere else to go (WRONG_IDC) also lists those endpoints, as a route list.
+ */
+export const failureResponse = (spec: CommandSpec, error: WeftError): object => {
+  const endpoints = spec.id === Command.AUTH && error.endpoints !== undefined
+    ? error.endpoints.flatMap((url) => wireEndpointOf(url) ?? [])
+    : []
+  return { base: { code: error.code, message: error.message }, ...(endpoints.length > 0 ? { endpoints } : {}) }
+}

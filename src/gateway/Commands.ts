@@ -125,7 +125,12 @@ export const make = Effect.gen(function*() {
     register: Effect.fn("Commands.register")(function*(request, source) {
       if (!authSettings.passwords) return yield* passwordsOff("registrations")
       yield* checkUserId(request.userId)
-      yield* sessions(request.userId).Register({ password: request.password, displayName: request.displayName, source })
+      yield* sessions(request.userId).Register({
+        password: request.password,
+        displayName: request.displayName,
+        source,
+        ...(request.homeIdc ? { home: request.homeIdc } : {})
+      })
       return { base: ok }
     }),
     auth: Effect.fn("Commands.auth")(function*(request, source) {

@@ -25,7 +25,7 @@ import {
   record
 } from "../metrics/Instruments.ts"
 import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
-import { anonymousCaller, type Caller, encodeResponse } from "./CommandTable.ts"
+import { anonymousCaller, type Caller, encodeResponse, failureResponse } from "./CommandTable.ts"
 import { Presence } from "../cluster/Presence.ts"
 import { sessionIdOf } from "../actors/Session.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
@@ -397,7 +397,7 @@ export class LongConnection implements PushTarget {
     return run.pipe(
       Effect.matchEffect({
         onFailure: (error) => {
-          this.respond(spec, frame, spec.response.encode({ base: { code: error.code, message: error.message } }))
+          this.respond(spec, frame, spec.response.encode(failureResponse(spec, error)))
           countCommand(spec.name, transport, error.code, startedAt)
           return logFailure(error)
         },

@@ -18,7 +18,7 @@ import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
 import { type Codec, Codecs } from "../protocol/Proto.ts"
 import { Status } from "../protocol/Status.ts"
 import type { WeftError } from "../protocol/WeftError.ts"
-import { anonymousCaller, type Caller, httpOrigin } from "./CommandTable.ts"
+import { anonymousCaller, type Caller, failureResponse, httpOrigin } from "./CommandTable.ts"
 import { authSpec, Commands, registerSpec } from "./Commands.ts"
 import { makeConnections } from "./Connection.ts"
 import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
@@ -114,7 +114,7 @@ export const handleShortRequest = Effect.gen(function*() {
       onFailure: (error) =>
         Effect.as(
           recordCommand(spec.name, "http", error.code, startedAt),
-          reply(format, spec, { base: { code: error.code, message: error.message } })
+          reply(format, spec, failureResponse(spec, error))
         ),
       onSuccess: (value) => Effect.as(recordCommand(spec.name, "http", 0, startedAt), reply(format, spec, value))
     })

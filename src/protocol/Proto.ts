@@ -33,7 +33,8 @@ export const protoFiles = [
   "weft/v1/logs.proto",
   "weft/v1/media.proto",
   "weft/v1/routes.proto",
-  "weft/v1/notify.proto"
+  "weft/v1/notify.proto",
+  "weft/v1/idc.proto"
 ] as const
 
 /**

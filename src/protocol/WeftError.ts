@@ -7,7 +7,9 @@ import { Status, statusName } from "./Status.ts"
 
 export class WeftError extends Schema.TaggedError<WeftError>()("WeftError", {
   code: Schema.Number,
-  message: Schema.String
+  message: Schema.String,
+  /** Where to log in instead ("tcp://host:port", ...): a WRONG_IDC answer's home gateways. */
+  endpoints: Schema.optional(Schema.Array(Schema.String))
 }) {
   override toString(): string {
     return `${statusName(this.code)} (${this.code}): ${this.message}`
@@ -23,6 +25,7 @@ export const wrongCredentials = make(Status.WRONG_CREDENTIALS)
 export const userExists = make(Status.USER_EXISTS)
 export const invalidToken = make(Status.INVALID_TOKEN)
 export const invalidUserId = make(Status.INVALID_USER_ID)
+export const wrongIdc = make(Status.WRONG_IDC)
 export const recipientNotFound = make(Status.RECIPIENT_NOT_FOUND)
 export const forbidden = make(Status.FORBIDDEN)
 export const notFound = make(Status.NOT_FOUND)

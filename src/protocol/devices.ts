@@ -24,6 +24,8 @@ export const DeviceCodecs = {
   LogoutRequest: typed<weft.v1.LogoutRequest.$Properties>("LogoutRequest"),
   LogoutResponse: typed<weft.v1.LogoutResponse.$Properties>("LogoutResponse"),
   ListDevicesRequest: typed<weft.v1.ListDevicesRequest.$Properties>("ListDevicesRequest"),
+  ChangePasswordRequest: typed<weft.v1.ChangePasswordRequest.$Properties>("ChangePasswordRequest"),
+  ChangePasswordResponse: typed<weft.v1.ChangePasswordResponse.$Properties>("ChangePasswordResponse"),
   ListDevicesResponse: typed<weft.v1.ListDevicesResponse.$Properties, ListDevicesResponse>("ListDevicesResponse"),
   DeviceEvent: typed<weft.v1.DeviceEvent.$Properties>("DeviceEvent")
 } as const

@@ -11,6 +11,12 @@ export const transportName = (id: number): TransportName | undefined =>
   id === 1 ? "tcp" : id === 2 ? "ws" : id === 3 ? "http" : undefined
 
 export type WireEndpoint = Decoded<weft.v1.Endpoint.$Properties>
+
+/** "tcp://10.0.0.5:9300" (or ws://, http://) as a route-list entry; undefined if it is not one. */
+export const wireEndpointOf = (url: string): WireEndpoint | undefined => {
+  const match = /^(tcp|ws|http):\/\/(.+):(\d{1,5})$/.exec(url)
+  return match === null ? undefined : { address: match[2]!, port: Number(match[3]), transport: TransportId[match[1] as TransportName], weight: 0 }
+}
 export type RouteListRequest = Decoded<weft.v1.RouteListRequest.$Properties>
 export type RouteListResponse = Decoded<weft.v1.RouteListResponse.$Properties>
 export type ConnectTime = Decoded<weft.v1.ConnectTime.$Properties>

@@ -37,6 +37,8 @@ const httpStatuses = new Map<number, number>([
   [Status.NOT_A_CONTACT, 403],
   [Status.CONFLICT, 409],
   [Status.USER_EXISTS, 409],
+  // Misdirected: the user is served by another data centre (docs/multi-idc.md).
+  [Status.WRONG_IDC, 421],
   [Status.TOO_LARGE, 413],
   [Status.RATE_LIMITED, 429],
   [Status.UNAVAILABLE, 503]

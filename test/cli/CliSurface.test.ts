@@ -35,7 +35,7 @@ const as = (user: string, ...rest: Array<string>) => ["client", "--server", dev.
 const json = (run: Run) => run.stdout.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line))
 
 describe("weft <command> --help", () => {
-  it.each(["dev", "runner", "gateway", "status", "local-cluster", "local-redis-cluster", "client"])("weft %s --help prints its usage and starts nothing", async (command) => {
+  it.each(["dev", "runner", "gateway", "status", "local-cluster", "local-idc", "local-redis-cluster", "client"])("weft %s --help prints its usage and starts nothing", async (command) => {
     const run = await weft([command, "--help"])
     expect(run).toMatchObject({ code: 0, stderr: "" })
     expect(run.stdout).toMatch(new RegExp(`^usage:\\n  weft ${command}`))
@@ -53,6 +53,19 @@ describe("weft <command> --help", () => {
     const run = await weft(["gateway", "--colour", "blue"])
     expect(run.code).toBe(2)
     expect(run.stderr.trim().split("\n")).toEqual(["weft: Unknown option '--colour' (usage: weft gateway --help)"])
+  })
+
+  it("a runner of one data centre among several names what its IDC settings lack", async () => {
+    const env = { WEFT_CLUSTER_SECRET: "a-cluster-secret-of-32-characters" }
+    const lines = async (args: Array<string>, more: NodeJS.ProcessEnv = {}) => {
+      const run = await weft(["runner", ...args], [], { ...env, ...more })
+      expect(run.code).toBe(2)
+      return run.stderr.trim()
+    }
+    expect(await lines(["--idc", "Paris"])).toMatch(/--idc must match \[a-z0-9-\]\{1,32\}, got "Paris"/)
+    expect(await lines(["--idc", "a"])).toMatch(/--idc needs --idc-directory redis:\/\/HOST:PORT/)
+    expect(await lines(["--idc", "a", "--idc-directory", "redis://127.0.0.1:1"])).toMatch(/set WEFT_IDC_SECRET/)
+    expect(await lines(["--idc-link-port", "9460"])).toMatch(/--idc-link-port needs --idc/)
   })
 })
 

@@ -17,6 +17,7 @@ import { DisconnectedError, isSilence, WeftRequestError } from "../errors.ts"
 import { groupEmitting, GroupCursors, readingGroups } from "../GroupCursors.ts"
 import { AdaptiveHeartbeat, type HeartbeatSchedule, type LearnedHeartbeat, pingOnSchedule } from "../Heartbeat.ts"
 import { LogCursor } from "../LogCursor.ts"
+import type { Endpoint } from "../RouteStore.ts"
 import { RttEstimator } from "../RttEstimator.ts"
 import { type DeviceInfo, Login, type Opened } from "./Login.ts"
 import { isRetryable, Outbox } from "./Outbox.ts"
@@ -135,6 +136,14 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
   }
   /** Keeps what the heartbeat learned (after each beat). */
   protected rememberHeartbeat(_learned: LearnedHeartbeat): void {}
+
+  /**
+   * A login refused WRONG_IDC named the gateways of the user's home data centre: whether this
+   * client now goes there (its next connect races them). None does by default.
+   */
+  protected relocate(_home: ReadonlyArray<Endpoint>): boolean {
+    return false
+  }
   /** Everything is caught up after a login. */
   protected settled(): void {}
   /** A client message id (see randomId); Node's own crypto makes it without loading Web Crypto. */
@@ -366,6 +375,14 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
       this.firstLogin = undefined
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error))
+      // Sent home (another data centre serves this user): connect there at once.
+      const sentHome = failure instanceof WeftRequestError && failure.code === Status.WRONG_IDC && this.settings.followHome !== false
+      if (sentHome && this.relocate(failure.endpoints)) {
+        if (link !== undefined && link === this.link) this.link = undefined
+        link?.destroy()
+        if (generation === this.establishing) void this.establish()
+        return
+      }
       // A server that says "try again" (UNAVAILABLE: the user's actors are between runners) is
       // tried again, the first login too; anything else fails the first connect().
       const unavailable = failure instanceof WeftRequestError && failure.code === Status.UNAVAILABLE

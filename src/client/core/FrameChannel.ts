@@ -9,6 +9,8 @@
 import { Command } from "../../protocol/Command.ts"
 import { encodeFrame, type Frame, FrameDecoder } from "../../protocol/Frame.ts"
 import { DisconnectedError, WeftRequestError } from "../errors.ts"
+import type { TransportName, WireEndpoint } from "../../protocol/routes.ts"
+import type { Endpoint } from "../RouteStore.ts"
 import type { RttEstimator } from "../RttEstimator.ts"
 import type { Answer, Exchange, LinkSession } from "./Wire.ts"
 
@@ -52,11 +54,23 @@ interface Pending {
 /** Answers that take long on purpose (a password is hashed): no round-trip sample. */
 const SLOW_BY_DESIGN = new Set<number>([Command.AUTH, Command.REGISTER])
 
+/** weft.v1.Transport values (routes.ts has them too, but this file is also the browser SDK's). */
+const transports: Readonly<Record<number, TransportName>> = { 1: "tcp", 2: "ws", 3: "http" }
+
+/** The route list a refusal carries (an AUTH answered WRONG_IDC names the home's gateways). */
+const endpointsOf = (response: object): Array<Endpoint> => {
+  const listed = (response as { readonly endpoints?: ReadonlyArray<WireEndpoint> }).endpoints ?? []
+  return listed.flatMap((wire) => {
+    const transport = transports[wire.transport]
+    return transport === undefined ? [] : [{ host: wire.address, port: wire.port, transport }]
+  })
+}
+
 /** A response body decoded, with a non-zero status in its base response thrown as a WeftRequestError. */
 export const checkedResponse = <Res extends Answer>(codec: { readonly decode: (bytes: Uint8Array) => Res }, body: Uint8Array): Res => {
   const response = codec.decode(body)
   const code = response.base?.code ?? 0
-  if (code !== 0) throw new WeftRequestError(code, response.base?.message ?? "")
+  if (code !== 0) throw new WeftRequestError(code, response.base?.message ?? "", endpointsOf(response))
   return response
 }
 

@@ -29,6 +29,12 @@ export interface SessionOptions {
   /** Reconnect after a lost connection (default true), with exponential backoff and jitter. */
   readonly reconnect?: boolean | undefined
   /**
+   * Several data centres (docs/multi-idc.md): a login refused WRONG_IDC sends the client to the
+   * gateways of the user's home IDC that the refusal names (default true). False: connect()
+   * fails with that WeftRequestError, its `endpoints` the home's.
+   */
+  readonly followHome?: boolean | undefined
+  /**
    * The longest backoff (default 10 s) after a connect that a server refused (refused or reset
    * connection, an error answer): a server that is down or overloaded is not hammered.
    */

@@ -1,6 +1,6 @@
 /**
  * Commands of sessions and devices: LOGOUT ends the caller's session (on every transport at
- * once), LIST_DEVICES lists the user's sessions. The login policy itself is applied by the
+ * once), LIST_DEVICES lists the user's sessions, CHANGE_PASSWORD replaces the password. The login policy itself is applied by the
  * Session actor when a login issues a session.
  */
 import { Duration, Effect } from "effect"
@@ -42,6 +42,19 @@ export const handlers: Effect.Effect<ReadonlyArray<CommandHandler>, never, Shard
         sessions(caller.userId).ListDevices({ sessionToken: caller.sessionToken }).pipe(
           Effect.map((list) => ({ base: ok, sessions: list }))
         )
+    ),
+    handler(
+      {
+        id: Command.CHANGE_PASSWORD,
+        name: "changepassword",
+        request: DeviceCodecs.ChangePasswordRequest,
+        response: DeviceCodecs.ChangePasswordResponse
+      },
+      (caller, request) =>
+        sessions(caller.userId).ChangePassword({
+          oldPassword: request.oldPassword,
+          newPassword: request.newPassword
+        }).pipe(Effect.as({ base: ok }))
     )
   ]
 })
