@@ -56,7 +56,7 @@ export const make = Effect.fnUntraced(function*(groupId: string, options: {
   let head: LogHead = yield* storage.logHead(groupId).pipe(Effect.orDie)
   const kept = retention(storage, groupId, options.maxEntries)
 
-  const append = Effect.fnUntraced(function*(body: Uint8Array, dedupeKey: string) {
+  const append = Effect.fnUntraced(function*(body: Uint8Array, dedupeKey: string, origin?: string) {
     for (let attempt = 0; attempt <= MAX_CONFLICTS; attempt++) {
       const seq = head.seq + 1
       const result = yield* storage.logAppend(groupId, {
@@ -74,7 +74,7 @@ export const make = Effect.fnUntraced(function*(groupId: string, options: {
       }
       if (result._tag === "Appended") {
         head = { seq, epoch: head.epoch, first: head.first }
-        yield* pusher.pushGroup(groupId, options.audience(), result.entry)
+        yield* pusher.pushGroup(groupId, options.audience(), result.entry, origin)
         if (kept.due(head)) head = yield* kept.trim(head)
       }
       return { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }

@@ -553,7 +553,7 @@ const groupLayer = (settings: WeftSettings) =>
 
       const post = Effect.fnUntraced(function*(message: Messages.MessageRecord, origin: string | undefined) {
         const current = yield* forMember(message.from)
-        if (current.diffusion !== undefined) return yield* postToLog(current, current.diffusion, message)
+        if (current.diffusion !== undefined) return yield* postToLog(current, current.diffusion, message, origin)
         const dedupeKey = `msg:${message.messageId}`
         const own = yield* append(message.from, encodeChangeBody({ message }), dedupeKey, { origin })
         // On a resend the sender's log already holds the message: keep its original content.
@@ -567,7 +567,12 @@ const groupLayer = (settings: WeftSettings) =>
       })
 
       /** Read diffusion: one write into the group's log, and copies for the members it names. */
-      const postToLog = Effect.fnUntraced(function*(current: GroupState, diffusion: Diffusion, message: Messages.MessageRecord) {
+      const postToLog = Effect.fnUntraced(function*(
+        current: GroupState,
+        diffusion: Diffusion,
+        message: Messages.MessageRecord,
+        origin: string | undefined
+      ) {
         const dedupeKey = `msg:${message.messageId}`
         // Within the dedupe window after a conversion, a resend may be of a message whose fan-out
         // began before it (and failed half-way): that fan-out is finished, the message not posted again.
@@ -585,7 +590,7 @@ const groupLayer = (settings: WeftSettings) =>
             return { seq: earlier.seq, sentAtMs: stored.sentAtMs, duplicate: true, version: diffusion.version - 1, copies: [], groupSeq: 0 }
           }
         }
-        const appended = yield* (yield* groupLog).append(encodeChangeBody({ message }), dedupeKey)
+        const appended = yield* (yield* groupLog).append(encodeChangeBody({ message }), dedupeKey, origin)
         const decoded = appended.duplicate ? Codecs.Change.decode(appended.data).message : undefined
         const stored = decoded ? messageRecord(decoded) : message
         const copies = namedUsers(stored).filter((userId) => index.has(userId))

@@ -21,8 +21,9 @@ export class Pusher extends Context.Service<Pusher, {
   /**
    * Pushes an entry of a read-diffusion group's log to the live connections of the group's
    * `members` (those online): one frame per gateway for all of them, not one call per member.
+   * `origin`: the sender's connection, which is not sent it (as for `push`).
    */
-  readonly pushGroup: (groupId: string, members: ReadonlyArray<string>, entry: LogEntry) => Effect.Effect<void>
+  readonly pushGroup: (groupId: string, members: ReadonlyArray<string>, entry: LogEntry, origin?: string) => Effect.Effect<void>
   /**
    * Tells the matching connections of the user why they are closed (a weft.v1.Kicked body,
    * sent as a COMMAND_KICKED frame) and closes them: logout, or a login policy's kick.
@@ -36,7 +37,7 @@ export const layerLocal: Layer.Layer<Pusher, never, ConnectionRegistry> = Layer.
     const registry = yield* ConnectionRegistry
     return Pusher.of({
       push: (userId, entry, epoch, origin) => Effect.asVoid(registry.pushToConnections(userId, entry, epoch, origin)),
-      pushGroup: (groupId, members, entry) => Effect.sync(() => void registry.pushGroupNow(groupId, members, entry.data)),
+      pushGroup: (groupId, members, entry, origin) => Effect.sync(() => void registry.pushGroupNow(groupId, members, entry.data, origin)),
       kick: (userId, filter, kicked) => Effect.asVoid(registry.kick(userId, filter, encodeFrame(Command.KICKED, 0, kicked)))
     })
   })

@@ -34,6 +34,8 @@ const PUSH = 1
 const KICK = 2
 const PUSH_BUT_ORIGIN = 3
 const GROUP = 4
+/** A group push that skips one connection (the sender's): a gateway older than it drops the link. */
+const GROUP_BUT_ORIGIN = 5
 /**
  * How long a runner trusts a member's gateways for group pushes: a 10k-member group would
  * otherwise cost 10k presence look-ups per message. A member who comes online meanwhile learns
@@ -87,6 +89,8 @@ export interface GroupPushRecord {
   readonly userIds: ReadonlyArray<string>
   readonly seq: number
   readonly data: Uint8Array
+  /** The connection not to push to (Pusher.pushGroup). */
+  readonly origin?: string | undefined
 }
 
 /** The members go in the tail, behind a u32 length: a gateway may hold more of them than a u16 counts. */
@@ -96,7 +100,9 @@ export const encodeGroupPush = (push: GroupPushRecord): Buffer => {
   tail.writeUInt32BE(users.length, 0)
   users.copy(tail, 4)
   tail.set(push.data, 4 + users.length)
-  return record(GROUP, [push.groupId], push.seq, tail)
+  return push.origin === undefined
+    ? record(GROUP, [push.groupId], push.seq, tail)
+    : record(GROUP_BUT_ORIGIN, [push.groupId, push.origin], push.seq, tail)
 }
 
 export type Decoded =
@@ -128,13 +134,14 @@ const decodeRecord = (body: Buffer): Decoded => {
     return body.toString("utf8", at - length, at)
   }
   const userId = string()
-  if (kind === GROUP) {
+  if (kind === GROUP || kind === GROUP_BUT_ORIGIN) {
     // (The string is the group's id; the tail starts with the members this gateway holds.)
+    const origin = kind === GROUP_BUT_ORIGIN ? string() : undefined
     const seq = body.readDoubleBE(at)
     const usersLength = body.readUInt32BE(at + 8)
     const users = body.toString("utf8", at + 12, at + 12 + usersLength)
     const data = new Uint8Array(body.subarray(at + 12 + usersLength))
-    return { _tag: "GroupPush", groupId: userId, userIds: users === "" ? [] : users.split("\n"), seq, data }
+    return { _tag: "GroupPush", groupId: userId, userIds: users === "" ? [] : users.split("\n"), seq, data, origin }
   }
   const middle = string()
   if (kind === PUSH || kind === PUSH_BUT_ORIGIN) {
@@ -151,7 +158,7 @@ const decodeRecord = (body: Buffer): Decoded => {
 export const deliver = (registry: ConnectionRegistry["Service"], records: ReadonlyArray<Decoded>) => {
   for (const r of records) {
     if (r._tag === "Push") registry.pushNow(r.userId, r.data, r.origin)
-    else if (r._tag === "GroupPush") registry.pushGroupNow(r.groupId, r.userIds, r.data)
+    else if (r._tag === "GroupPush") registry.pushGroupNow(r.groupId, r.userIds, r.data, r.origin)
     else registry.kickNow(r.userId, r.filter, encodeFrame(Command.KICKED, 0, r.kicked))
   }
 }
@@ -349,8 +356,8 @@ export const pusherLayer = (secret: string): Layer.Layer<Pusher, never, Presence
     return Pusher.of({
       push: (userId, entry, epoch, origin) =>
         Effect.sync(() => enqueue({ userId, bytes: encodePush({ userId, epoch, seq: entry.seq, data: entry.data, origin }) })),
-      pushGroup: (groupId, members, entry) =>
-        Effect.sync(() => enqueue({ group: { groupId, seq: entry.seq, data: entry.data }, members })),
+      pushGroup: (groupId, members, entry, origin) =>
+        Effect.sync(() => enqueue({ group: { groupId, seq: entry.seq, data: entry.data, origin }, members })),
       kick: (userId, filter, kicked) => Effect.sync(() => enqueue({ userId, bytes: encodeKick({ userId, filter, kicked }) }))
     })
   })

@@ -57,7 +57,7 @@ export class ConnectionRegistry extends Context.Service<ConnectionRegistry, {
    * Sends an entry of a read-diffusion group's log to the live connections of those of
    * `userIds` on this gateway (one frame, made once); returns how many got it.
    */
-  readonly pushGroupNow: (groupId: string, userIds: ReadonlyArray<string>, change: Uint8Array) => number
+  readonly pushGroupNow: (groupId: string, userIds: ReadonlyArray<string>, change: Uint8Array, origin?: string) => number
   /** `kick` as a plain call. */
   readonly kickNow: (userId: string, filter: KickFilter, frame: Uint8Array) => number
   readonly connectionsOf: (userId: string) => ReadonlyArray<PushTarget>
@@ -100,15 +100,18 @@ export const make = Effect.sync(() => {
     return pushed
   }
 
-  const pushGroupNow = (groupId: string, userIds: ReadonlyArray<string>, change: Uint8Array): number => {
+  const pushGroupNow = (groupId: string, userIds: ReadonlyArray<string>, change: Uint8Array, origin?: string): number => {
     let frame: Uint8Array | undefined
     let count = 0
     for (const userId of userIds) {
       const targets = byUser.get(userId)
       if (targets === undefined) continue
       frame ??= encodeGroupPushFrame(groupId, change)
-      for (const target of targets) target.offer(frame)
-      count += targets.size
+      for (const target of targets) {
+        if (origin !== undefined && target.origin === origin) continue
+        target.offer(frame)
+        count++
+      }
     }
     if (count > 0) record(pushesTotal, count)
     return count

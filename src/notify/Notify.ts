@@ -38,7 +38,7 @@ export const pusher = <E, R>(base: Layer.Layer<Pusher, E, R>): Layer.Layer<Pushe
           notifier.wants(userId)
             ? Effect.andThen(Effect.sync(() => notifier.appended(userId, entry)), inner.push(userId, entry, epoch, origin))
             : inner.push(userId, entry, epoch, origin),
-        pushGroup: inner.pushGroup,
+        pushGroup: (groupId, members, entry, origin) => inner.pushGroup(groupId, members, entry, origin),
         kick: inner.kick
       })
     })

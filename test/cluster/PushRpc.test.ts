@@ -55,6 +55,14 @@ describe("push channel records", () => {
     got.length = 0
     deliver(registry, [{ _tag: "Push", userId: "dana", epoch: "", seq: 2, data: bytes(8, 2) }])
     expect(got).toEqual(["g1.1", "g1.2", "http:s"])
+    // A big group's push skips the sender's connection too, after its trip through the stream.
+    registry.add("eli", target("g1.9"))
+    got.length = 0
+    const decoded = new RecordDecoder().push(encodeGroupPush({ groupId: "g:big", userIds: ["dana", "eli"], seq: 3, data: bytes(8, 3), origin: "g1.2" }))
+    if (decoded instanceof Error) throw decoded
+    expect(decoded.map((r) => r._tag === "GroupPush" && r.origin)).toEqual(["g1.2"])
+    deliver(registry, decoded)
+    expect(got).toEqual(["g1.1", "http:s", "g1.9"])
   })
 
   it("a length no record can have is refused", () => {

@@ -17,7 +17,9 @@ import {
 import { markRead, recallMessage, unreadCounts } from "../../src/client/messages.ts"
 import { register, WeftClient, WeftRequestError } from "../../src/client/WeftClient.ts"
 import { GroupEventKind } from "../../src/protocol/groups.ts"
-import { type Change, Codecs, type Message } from "../../src/protocol/Proto.ts"
+import { FrameConnection } from "../../src/client/FrameConnection.ts"
+import { Command } from "../../src/protocol/Command.ts"
+import { type Change, Codecs, type Message, type Push } from "../../src/protocol/Proto.ts"
 import { Status } from "../../src/protocol/Status.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { uniqueUser, waitFor } from "../support/wait.ts"
@@ -101,6 +103,42 @@ describe("conversion", () => {
     for (const member of [alice, carol, dave]) await waitFor("the five", () => member.texts().includes("more 4"))
     expect(carol.texts()).toEqual(["fanned out", "diffused", "more 0", "more 1", "more 2", "more 3", "more 4"])
     expect((await ownLog(c)).filter((change) => change.message).map((change) => change.message!.text)).toEqual(["fanned out"])
+  })
+
+  it("a message sent with no_echo is pushed to every member's connections but the one that sent it, the sender's other devices included", async () => {
+    const [a, b, c, d] = await newUsers("sol", "tia", "uma", "vic")
+    const bob = await device(b)
+    const alicePhone = await device(a)
+    const group = await createGroup(alicePhone.client, "quiet echo", [b, c, d])
+    expect(group.readDiffusion).toBe(true)
+    // Alice's laptop: a bare connection, so every frame pushed to it is seen.
+    const pushes: Array<Push> = []
+    const laptop = await FrameConnection.open({
+      host: server.host,
+      port: server.port,
+      onPush: (frame) => frame.command === Command.PUSH && pushes.push(Codecs.Push.decode(frame.body)),
+      onClose: () => {}
+    })
+    await laptop.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, { userId: a, password: "password" })
+    const send = (text: string, noEcho: boolean) =>
+      laptop.request(Command.SEND_MESSAGE, Codecs.SendMessageRequest, Codecs.SendMessageResponse, {
+        groupId: group.groupId,
+        type: 0,
+        text,
+        clientMsgId: text,
+        noEcho
+      })
+    const quiet = await send("from the laptop", true)
+    expect(quiet.groupSeq).toBeGreaterThan(0)
+    await waitFor("bob and alice's phone get it", () => bob.texts().includes("from the laptop") && alicePhone.texts().includes("from the laptop"))
+    // Without no_echo the laptop gets its own message back: the push the first one did not get.
+    await send("echoed", false)
+    await waitFor("the echo", () => pushes.some((push) => push.groupId === group.groupId && push.change?.message?.text === "echoed"))
+    const texts = pushes
+      .filter((push) => push.groupId === group.groupId)
+      .map((push) => push.change?.message?.text)
+    expect(texts).toEqual(["echoed"])
+    laptop.close()
   })
 
   it("messages sent while the group grows past its threshold are each shown once to every member, live and after a resync", async () => {
