@@ -82,7 +82,8 @@ export const runClient = async (argv: ReadonlyArray<string>) => {
 
   const { register, WeftClient } = await import("../client/WeftClient.ts")
   if (command === undefined) {
-    await register({ ...server, transport, tls }, user, password!)
+    const { values } = parseArgs({ args: tail, options: { "home-idc": { type: "string" } }, strict: true })
+    await register({ ...server, transport, tls }, user, password!, "", values["home-idc"] ?? "")
     return print({ registered: user })
   }
   const { values: flags, positionals: args } = parseArgs({

@@ -26,7 +26,7 @@ export const clientCommands: ReadonlyArray<ClientCommand> = [
 
 const line = (usage: string, description: string) => `      ${usage.padEnd(36)} ${description}`
 
-const registerUsage = line("register", "create the account U with password P")
+const registerUsage = line("register [--home-idc NAME]", "create the account U with password P (its home: NAME, or the IDC reached)")
 
 export const clientUsage = [registerUsage, ...clientCommands.map((command) => line(command.usage, command.description))].join("\n")
 
