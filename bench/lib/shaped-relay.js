@@ -35,20 +35,34 @@ export const startShapedRelay = async ({ target, latencyMs = 0, jitterMs = 0, lo
   const holding = new Set()
   const pendingConnects = []
 
-  /** One direction of one connection: chunks leave in order, each after latency, loss and serialization. */
+  /**
+   * One direction of one connection: chunks leave in order, each after latency, loss and
+   * serialization. One queue and one timer per direction: a timer per chunk would let two
+   * chunks due in the same millisecond leave in either order (Node orders timers of different
+   * durations by their whole-millisecond expiry), which TCP never does — a frame split across
+   * them would arrive garbled, and whole frames would arrive out of order.
+   */
   const pipe = (to, counter) => {
-    const direction = { lastLeave: 0, wireFree: 0, heldSince: undefined, held: [] }
-    const leaveAt = (at) => {
+    const direction = { lastLeave: 0, wireFree: 0, heldSince: undefined, held: [], queue: [], timer: undefined }
+    const drain = () => {
+      direction.timer = undefined
+      const now = performance.now()
+      while (direction.queue.length > 0 && direction.queue[0].leave <= now + 0.5) {
+        const { chunk } = direction.queue.shift()
+        if (!to.destroyed) to.write(chunk)
+      }
+      if (direction.queue.length > 0) direction.timer = setTimeout(drain, Math.max(1, direction.queue[0].leave - now))
+    }
+    /** Queues a chunk to leave at `at` (or after the chunk before it). */
+    const send = (chunk, at) => {
       const leave = Math.max(at, direction.lastLeave)
       direction.lastLeave = leave
-      return leave
+      direction.queue.push({ chunk, leave })
+      if (direction.timer === undefined) direction.timer = setTimeout(drain, Math.max(0, leave - performance.now()))
     }
     direction.release = (upAt) => {
       const at = retransmissionAt(direction.heldSince, upAt) + latencyMs
-      for (const chunk of direction.held) {
-        const leave = leaveAt(at)
-        setTimeout(() => !to.destroyed && to.write(chunk), leave - upAt)
-      }
+      for (const chunk of direction.held) send(chunk, at)
       direction.held = []
       direction.heldSince = undefined
     }
@@ -67,8 +81,7 @@ export const startShapedRelay = async ({ target, latencyMs = 0, jitterMs = 0, lo
         leave = Math.max(leave, direction.wireFree + latencyMs)
       }
       if (lossRate > 0 && random() < lossRate) leave += Math.max(RTO_MS, 2 * latencyMs)
-      leave = leaveAt(leave)
-      setTimeout(() => !to.destroyed && to.write(chunk), leave - now)
+      send(chunk, leave)
     }
   }
 
