@@ -6,12 +6,15 @@
  * and reads the frames it carries, so the tests count round trips instead of timing them.
  */
 import { execFile } from "node:child_process"
+import * as Net from "node:net"
 import { fileURLToPath } from "node:url"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { createGroup } from "../../src/client/groups.ts"
 import { memoryRouteStore } from "../../src/client/RouteStore.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { Command } from "../../src/protocol/Command.ts"
+import { encodeFrame, FrameDecoder } from "../../src/protocol/Frame.ts"
+import { Codecs } from "../../src/protocol/Proto.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { type Relayed, startTcpProxy, type TcpProxy } from "../support/TcpProxy.ts"
 import { uniqueUser, waitFor } from "../support/wait.ts"
@@ -85,6 +88,7 @@ describe("reconnecting", () => {
     const got: Array<{ text: string; at: number }> = []
     alice.on("message", (message) => message.from === b && got.push({ text: message.text, at: performance.now() }))
 
+    const token = alice.sessionToken
     // The link resets and stays down while three messages are sent to alice.
     await relay.refuse()
     await waitFor("alice to notice", () => alice.state !== "online")
@@ -96,6 +100,9 @@ describe("reconnecting", () => {
 
     const reconnect = relay.connections()[count]!
     expect(got.map((m) => m.text)).toEqual(missed)
+    // The resume's answer left out what the request told (omit_known): the client goes on with
+    // the token it resumed with, and asked for no route list.
+    expect(alice.sessionToken).toBe(token)
     // One request on the new connection before the first missed message was delivered: the
     // AUTH, whose answer carried the messages (before: ROUTE_LIST, AUTH, SYNC — three round trips).
     expect(sentBefore(reconnect, got[0]!.at)).toEqual([Command.AUTH])
@@ -106,6 +113,46 @@ describe("reconnecting", () => {
     await bob.send(a, "after")
     await waitFor("the next message", () => got.some((m) => m.text === "after"))
     expect(got.map((m) => m.text)).toEqual([...missed, "after"])
+    expect(reconnect.toServer.map((frame) => frame.command)).not.toContain(Command.ROUTE_LIST)
+  })
+
+  it("a login with omit_known is answered without what it told: the token resumed with, the user, the route list version, the page's epoch", async () => {
+    const [a, b] = [await newUser("lean"), await newUser("lean-peer")]
+    const bob = client(b, { ...server })
+    await bob.connect()
+    await bob.send(a, "waiting")
+    const login = async (request: object) => {
+      const socket = await new Promise<Net.Socket>((resolve, reject) => {
+        const connected = Net.createConnection({ host: "127.0.0.1", port: server.port }, () => resolve(connected))
+        connected.once("error", reject)
+      })
+      const decoder = new FrameDecoder(1 << 20)
+      const answer = new Promise<Uint8Array>((resolve) => socket.on("data", (chunk) => {
+        const frame = decoder.push(chunk).frames.find((f) => f.command === Command.AUTH)
+        if (frame !== undefined) resolve(frame.body)
+      }))
+      socket.write(encodeFrame(Command.AUTH, 1, Codecs.AuthRequest.encode({ userId: a, device: { deviceId: "d" }, ...request })))
+      const body = await answer
+      socket.destroy()
+      return { body, auth: Codecs.AuthResponse.decode(body) }
+    }
+    const first = await login({ password: "password", syncCursor: 0, omitKnown: true })
+    // A password login needs its token; the request named the user; no route list was held.
+    expect(first.auth.sessionToken).not.toBe("")
+    expect(first.auth.userId).toBe("")
+    const token = first.auth.sessionToken
+    const version = first.auth.routeListVersion
+    expect(version).not.toBe(0)
+    const resume = { resumeToken: token, syncCursor: 0, routeListVersion: version }
+    const full = await login(resume)
+    const lean = await login({ ...resume, omitKnown: true })
+    expect([full.auth.sessionToken, full.auth.userId, full.auth.routeListVersion, full.auth.sync?.epoch]).toEqual([token, a, version, full.auth.epoch])
+    expect([lean.auth.sessionToken, lean.auth.userId, lean.auth.routeListVersion, lean.auth.sync?.epoch, lean.auth.sync?.base]).toEqual(["", "", 0, "", null])
+    // The same page and session either way.
+    expect(lean.auth.sync?.changes.map((change) => change.message?.text)).toEqual(["waiting"])
+    expect(full.auth.sync?.changes.map((change) => change.message?.text)).toEqual(["waiting"])
+    expect(lean.auth.epoch).toBe(full.auth.epoch)
+    expect(lean.body.length).toBeLessThan(full.body.length - token.length - a.length - full.auth.epoch.length)
   })
 })
 

@@ -112,14 +112,32 @@ export class Login<L extends SessionLink> {
       syncCursor,
       syncLimit: 0,
       routeListVersion,
-      replacesConnectionId: this.lastConnectionId
+      replacesConnectionId: this.lastConnectionId,
+      omitKnown: true
     }
     if (this.lastConnectionId !== 0) this.replacedIds.add(this.lastConnectionId)
     if (this.replacedIds.size > 64) this.replacedIds.delete(this.replacedIds.values().next().value!)
-    const auth = await link.exchange(this.command(), request, timeoutMs)
+    const auth = withKnown(await link.exchange(this.command(), request, timeoutMs), request)
     if (auth.connectionId) this.connectionIds.set(link, auth.connectionId)
     this.token = auth.sessionToken
     link.setSession({ userId: this.settings.userId, sessionToken: auth.sessionToken, deviceId: this.deviceId })
     return auth
   }
 }
+
+/**
+ * The answer to a login that asked for nothing it told to be repeated (omit_known), filled in
+ * from the request: the token resumed with, the user named, the route list version held, the
+ * epoch of the first page. An answer with them all (an older server) stays as it is.
+ */
+const withKnown = (
+  auth: AuthResponse,
+  request: { readonly userId: string; readonly resumeToken?: string | undefined; readonly routeListVersion: number }
+): AuthResponse => ({
+  ...auth,
+  sessionToken: auth.sessionToken || (request.resumeToken ?? ""),
+  userId: auth.userId || request.userId,
+  routeListVersion: auth.routeListVersion || request.routeListVersion,
+  sync: auth.sync === undefined || auth.sync === null ? auth.sync : { ...auth.sync, epoch: auth.sync.epoch || auth.epoch }
+})
+
