@@ -2,7 +2,8 @@
  * How the client picks its way in: the candidate endpoints in waves (the endpoint that worked
  * last time first, then TCP, WebSocket and HTTP), raced concurrently. A wave starts after the
  * stagger (longer before HTTP: the long connections get a head start), or at once when every
- * attempt started so far has failed; the first attempt to answer
+ * attempt started so far has failed; a wave may dial an earlier endpoint again (Router: HTTP's
+ * wave re-dials a long connection that is still silent); the first attempt to answer
  * a round trip wins and the others are closed as they finish. Every attempt's time is recorded,
  * for the report the client sends the server when idle.
  */
@@ -53,6 +54,12 @@ export interface RaceOptions<L> {
   readonly close: (link: L) => void
   /** Called as each attempt settles, the winner's and the losers'. */
   readonly measured: (measurement: Measurement) => void
+  /**
+   * Whether `wave`, as it starts, dials `earlier` (an endpoint of an earlier wave) again: its
+   * attempt is still unanswered (`failed` undefined) or failed with `failed.error`. At most once
+   * per endpoint and race; the first attempt keeps running.
+   */
+  readonly redial?: ((wave: ReadonlyArray<Endpoint>, earlier: Endpoint, failed: { readonly error: unknown } | undefined) => boolean) | undefined
 }
 
 export class NoRouteError extends Error {
@@ -76,12 +83,19 @@ export const raceEndpoints = <L>(options: RaceOptions<L>): Promise<{ readonly en
     let nextWave = 0
     let timer: ReturnType<typeof setTimeout> | undefined
     const failures: Array<{ endpoint: Endpoint; error: unknown }> = []
+    /** Each endpoint dialled so far: how its first attempt failed (undefined: pending), whether it was dialled again. */
+    const dialled = new Map<Endpoint, { failed?: { readonly error: unknown }; redialled: boolean }>()
 
     const startWave = () => {
       if (timer !== undefined) clearTimeout(timer)
       timer = undefined
       const wave = options.waves[nextWave++]
       if (wave === undefined) return
+      for (const [endpoint, state] of dialled) {
+        if (state.redialled || options.redial?.(wave, endpoint, state.failed) !== true) continue
+        state.redialled = true
+        start(endpoint)
+      }
       for (const endpoint of wave) start(endpoint)
       const upcoming = options.waves[nextWave]
       if (upcoming !== undefined) {
@@ -93,6 +107,8 @@ export const raceEndpoints = <L>(options: RaceOptions<L>): Promise<{ readonly en
     const start = (endpoint: Endpoint) => {
       started++
       const startedAt = performance.now()
+      const first = !dialled.has(endpoint)
+      if (first) dialled.set(endpoint, { redialled: false })
       options.attempt(endpoint).then(
         (link) => {
           settled++
@@ -106,6 +122,7 @@ export const raceEndpoints = <L>(options: RaceOptions<L>): Promise<{ readonly en
           settled++
           options.measured({ endpoint, connectMs: Math.round(performance.now() - startedAt), failed: true })
           failures.push({ endpoint, error })
+          if (first) dialled.get(endpoint)!.failed = { error }
           if (winner !== undefined || settled < started) return
           // Everything tried so far failed: the next wave need not wait for the stagger.
           if (nextWave < options.waves.length) return startWave()

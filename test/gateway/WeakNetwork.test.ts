@@ -249,6 +249,38 @@ describe("a long outage", () => {
   })
 })
 
+describe("keeping TCP after an outage", () => {
+  it("a TCP connect lost to the outage does not hand the race to HTTP: TCP is dialled again when HTTP joins", async () => {
+    const a = await newUser("back-on-tcp")
+    // HTTP on a slower route than TCP: it joins the race late (its head start) and answers late.
+    const slowHttp = await startTcpProxy({ target: () => ({ host: "127.0.0.1", port: server.httpPort }), latencyMs: 4 * LATENCY_MS })
+    try {
+      const alice = client(a, {
+        endpoints: [
+          { host: "127.0.0.1", port: relay.port, transport: "tcp" },
+          { host: "127.0.0.1", port: slowHttp.port, transport: "http" }
+        ],
+        raceStaggerMs: 100
+      })
+      const ended: Array<string> = []
+      alice.on("connected", (endpoint) => ended.push(endpoint.transport))
+      await alice.connect()
+      // The link goes down; the client's next connect is accepted by the outage and never
+      // relayed (a SYN lost to it). The link comes back before HTTP's turn in that race.
+      relay.silence(true)
+      const heldBefore = relay.held().length
+      alice.dropConnection()
+      await waitFor("a connect held by the outage", () => relay.held().length > heldBefore)
+      relay.silence(false)
+      await waitFor("alice online again", () => alice.state === "online" && ended.length === 2)
+      expect(ended).toEqual(["tcp", "tcp"])
+      expect(slowHttp.connections().length).toBeGreaterThan(0)
+    } finally {
+      await slowHttp.close()
+    }
+  })
+})
+
 describe("a network change", () => {
   it("networkChanged() reconnects at once, and the server closes the abandoned connection instead of pushing to it", async () => {
     const [a, b] = [await newUser("phone"), await newUser("friend")]
