@@ -19,6 +19,13 @@ const DEFAULT_STAGGER_MS = 300
 const HTTP_HEAD_START = 3
 
 const isHttp = (wave: ReadonlyArray<Endpoint>) => wave.every((endpoint) => endpoint.transport === "http")
+/**
+ * While nothing answers, the preferred endpoint is dialled again at least this far apart (two
+ * staggers if longer), up to this many attempts in one race: a silent race does not outlast its
+ * last attempts by much, and the next one starts within offlineRetryMs.
+ */
+const KEEP_DIALING_MS = 1000
+const MAX_ATTEMPTS = 12
 /** The transports in the order of preference. */
 const TIER: Readonly<Record<TransportName, number>> = { tcp: 0, ws: 1, http: 2 }
 
@@ -46,6 +53,8 @@ export class Router {
    * connect made while the link was down waits for its SYN's retransmission (1, 3, 7 s...)
    * after the link returns, where a new one goes at once — without it, the newcomer would win
    * the race the moment the link came back though TCP works. A refused one is not dialled again.
+   * Once every wave is in and while nothing answers, the first endpoint is dialled again every
+   * two staggers (at least every second), so the link's return is found by a fresh connection.
    */
   race<L extends { close(): void }>(
     attempt: (endpoint: Endpoint) => Promise<L>,
@@ -63,6 +72,8 @@ export class Router {
       redial: (wave, earlier, failed) =>
         TIER[earlier.transport] < Math.min(...wave.map((endpoint) => TIER[endpoint.transport])) &&
         (failed === undefined || isSilence(failed.error)),
+      redialEveryMs: Math.max(KEEP_DIALING_MS, 2 * stagger),
+      maxAttempts: MAX_ATTEMPTS,
       close: (loser) => loser.close(),
       measured: (measurement) => {
         this.measurements.push(measurement)
