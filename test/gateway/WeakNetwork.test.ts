@@ -437,6 +437,35 @@ describe("order over HTTP", () => {
   })
 })
 
+describe("order across a reconnect", () => {
+  it("a message sent the moment the client is back online is stored after the older one it still has to resend", async () => {
+    const [a, b] = [await newUser("resender"), await newUser("reader")]
+    const alice = client(a, viaRelay())
+    const bob = client(b, { ...server })
+    const got: Array<string> = []
+    bob.on("message", (message) => message.from === a && got.push(message.text))
+    await alice.connect()
+    await bob.connect()
+
+    // "older" goes out on a link that has just died unheard; the app's OS says the network changed.
+    relay.cut()
+    const older = alice.send(b, "older")
+    const newer: Array<ReturnType<WeftClient["send"]>> = []
+    // The moment the new link is online (before the client has resent what the old one left),
+    // the app sends again.
+    const stop = alice.on("state", (state) => {
+      if (state !== "online") return
+      stop()
+      newer.push(alice.send(b, "newer"))
+    })
+    alice.networkChanged()
+    const [first, second] = [await older, await waitFor("the newer send", () => newer.length === 1).then(() => newer[0]!)]
+    expect(first.seq).toBeLessThan(second.seq)
+    await waitFor("bob to get both", () => got.length === 2)
+    expect(got).toEqual(["older", "newer"])
+  })
+})
+
 describe("WebSocket on Node 20", () => {
   it("the command line reaches the gateway over WebSocket without --experimental-websocket", async () => {
     const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
