@@ -7,7 +7,8 @@
  * direction backing off from 200 ms since the first byte that waited — at the first
  * retransmission after the link returns, with everything sent after them behind them; a new
  * connection's first bytes likewise wait for the first SYN retransmission (1, 3, 7, 15, 31 s
- * after the connect) after it. Counts the bytes it carries and the connections it accepts.
+ * after the connect) after it. A port can be blocked: connects and connections are reset. Counts
+ * the bytes it carries and the connections it accepts.
  */
 import * as Net from "node:net"
 
@@ -31,6 +32,7 @@ export const startShapedRelay = async ({ target, latencyMs = 0, jitterMs = 0, lo
   const accepted = []
   const bytes = { up: 0, down: 0 }
   let down = false
+  let blocked = false
   /** Directions holding bytes, and connections not yet relayed, while the link is down. */
   const holding = new Set()
   const pendingConnects = []
@@ -86,6 +88,8 @@ export const startShapedRelay = async ({ target, latencyMs = 0, jitterMs = 0, lo
   }
 
   const relay = (client) => {
+    // A blocked port: the connect is answered with a reset, as a carrier's filter does.
+    if (blocked) return void client.resetAndDestroy()
     sockets.add(client)
     client.on("error", () => {})
     client.on("close", () => sockets.delete(client))
@@ -118,6 +122,13 @@ export const startShapedRelay = async ({ target, latencyMs = 0, jitterMs = 0, lo
     /** Every connection reset at once, as a carrier's middlebox or a handover does. */
     reset: () => {
       for (const socket of sockets) socket.destroy()
+      sockets.clear()
+    },
+    /** The port is blocked (true: every connection reset, new ones refused with a reset) or open again. */
+    block: (on) => {
+      blocked = on
+      if (!on) return
+      for (const socket of sockets) socket.resetAndDestroy()
       sockets.clear()
     },
     /** The link goes down: nothing passes until up(). */
