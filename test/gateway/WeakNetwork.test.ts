@@ -281,6 +281,39 @@ describe("keeping TCP after an outage", () => {
   })
 })
 
+describe("a race's late attempt", () => {
+  it("an attempt that logs in after the winner went online does not name the winner as replaced", async () => {
+    const a = await newUser("late-loser")
+    // TCP: fast for the first login, slow for the reconnect; WebSocket slower still, so its
+    // resume goes out after the TCP one has won.
+    const tcp = await startTcpProxy({ target: () => ({ host: "127.0.0.1", port: server.port }), latencyMs: (i) => (i === 0 ? 0 : 5 * LATENCY_MS) })
+    const ws = await startTcpProxy({ target: () => ({ host: "127.0.0.1", port: server.httpPort }), latencyMs: 10 * LATENCY_MS })
+    try {
+      const alice = client(a, {
+        endpoints: [{ host: "127.0.0.1", port: tcp.port, transport: "tcp" }, { host: "127.0.0.1", port: ws.port, transport: "ws" }],
+        deviceId: "phone-late",
+        raceStaggerMs: 50
+      })
+      const ended: Array<string> = []
+      alice.on("connected", (endpoint) => ended.push(endpoint.transport))
+      await alice.connect()
+      alice.dropConnection()
+      // The WebSocket attempt is closed once its resume is answered (the race has its winner).
+      await waitFor("the WebSocket attempt to log in and be closed", () => ws.connections().length >= 1 && ws.open() === 0, 15_000)
+      // The server closes a connection named as replaced before it answers the login that names
+      // it: had the late attempt named the winner, its Kicked would be on one of these.
+      const reconnects = tcp.connections().slice(1)
+      for (const connection of reconnects) expect(connection.toClient.map((frame) => frame.command)).not.toContain(Command.KICKED)
+      expect(ended).toEqual(["tcp", "tcp"])
+      expect(alice.state).toBe("online")
+      expect(ws.connections()).toHaveLength(1)
+    } finally {
+      await tcp.close()
+      await ws.close()
+    }
+  })
+})
+
 describe("a network change", () => {
   it("networkChanged() reconnects at once, and the server closes the abandoned connection instead of pushing to it", async () => {
     const [a, b] = [await newUser("phone"), await newUser("friend")]
