@@ -219,10 +219,14 @@ export const run = async (options) => {
     /** Alice's message; acknowledged whenever her link lets it be (awaited at the end of its scenario). */
     const aliceSends = (text) => {
       const entry = ledger.sending(a, text, scenario)
-      const acked = alice.send(b, text).then(() => {
-        entry.acked = true
-        entry.over = alice.endpoint?.transport
-      })
+      const acked = alice.send(b, text).then(
+        () => {
+          entry.acked = true
+          entry.over = alice.endpoint?.transport
+        },
+        // Rejected only when the client is closed (the run ends): the message was not acknowledged.
+        () => {}
+      )
       pending.push(acked)
       return acked
     }
