@@ -1,8 +1,8 @@
 /**
  * A TCP relay on 127.0.0.1 shaped like a mobile network, for the weak-network bench: latency
- * each way with jitter, a bandwidth limit, packet loss, forced resets and outages. TCP hides
- * loss from the application, so loss shows as what it costs there: a lost chunk arrives one
- * retransmission timeout late (and everything behind it waits). In an outage nothing passes:
+ * each way with jitter, a bandwidth limit, packet loss, forced resets and outages, applied per
+ * 1460-byte segment. TCP hides loss from the application, so loss shows as what it costs there:
+ * a lost segment arrives one retransmission timeout late (and everything behind it waits). In an outage nothing passes:
  * bytes already sent wait, and are delivered — as TCP would retransmit them, one timer per
  * direction backing off from 200 ms since the first byte that waited — at the first
  * retransmission after the link returns, with everything sent after them behind them; a new
@@ -13,6 +13,8 @@
 import * as Net from "node:net"
 
 const RTO_MS = 200
+/** A TCP segment's payload on a 1500-byte MTU: loss, jitter and serialization apply per segment. */
+const SEGMENT_BYTES = 1460
 const SYN_RETRIES_MS = [1000, 3000, 7000, 15000, 31000, 63000]
 
 /** The first retransmission, backing off from `since`, at or after `at`. */
@@ -77,13 +79,18 @@ export const startShapedRelay = async ({ target, latencyMs = 0, jitterMs = 0, lo
         holding.add(direction)
         return
       }
-      let leave = now + latencyMs + (jitterMs > 0 ? (random() * 2 - 1) * jitterMs : 0)
-      if (kbitPerSecond > 0) {
-        direction.wireFree = Math.max(direction.wireFree, now) + (chunk.length * 8) / kbitPerSecond
-        leave = Math.max(leave, direction.wireFree + latencyMs)
+      // Segment by segment, as TCP sends it: a large write's first bytes arrive after the
+      // latency and the rest as the link serializes them, not all at once after the last byte.
+      for (let offset = 0; offset < chunk.length; offset += SEGMENT_BYTES) {
+        const segment = chunk.subarray(offset, offset + SEGMENT_BYTES)
+        let leave = now + latencyMs + (jitterMs > 0 ? (random() * 2 - 1) * jitterMs : 0)
+        if (kbitPerSecond > 0) {
+          direction.wireFree = Math.max(direction.wireFree, now) + (segment.length * 8) / kbitPerSecond
+          leave = Math.max(leave, direction.wireFree + latencyMs)
+        }
+        if (lossRate > 0 && random() < lossRate) leave += Math.max(RTO_MS, 2 * latencyMs)
+        send(segment, leave)
       }
-      if (lossRate > 0 && random() < lossRate) leave += Math.max(RTO_MS, 2 * latencyMs)
-      send(chunk, leave)
     }
   }
 
