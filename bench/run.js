@@ -100,7 +100,7 @@ const steps = [
   { name: "media-upload", limit: 120, options: quick ? { megabytes: 2, runs: 1 } : {} },
   { name: "cluster", limit: 150, options: quick ? { levels: [16], openSeconds: 3 } : {} },
   { name: "idle-connections", limit: 300, external: true },
-  { name: "weak-network", limit: 240, options: quick ? { resets: 4, outageSeconds: 10, perTransport: 10 } : {} },
+  { name: "weak-network", limit: 360, options: quick ? { resets: 4, outageSeconds: 10, perTransport: 10, loadSeconds: 20, loadOutageSeconds: 10, blockedSeconds: 5 } : {} },
   { name: "multi-idc", limit: 180, options: quick ? { heavyPairs: 6, seconds: 3 } : {} },
   { name: "profile", limit: 90, options: quick ? { seconds: 4 } : {}, onlyIfMissed: true }
 ].filter((step) => (only === undefined || only.includes(step.name)) && !skip.includes(step.name))

@@ -3,4 +3,4 @@
 import { runEntry } from "./lib/entry.js"
 import { run, tables } from "./scenarios/weak-network.js"
 
-await runEntry({ name: "weak-network", run, tables, hardLimitMs: 300_000 })
+await runEntry({ name: "weak-network", run, tables, hardLimitMs: 420_000 })

@@ -173,6 +173,17 @@ export namespace weft {
              */
             replacesConnectionId: number;
 
+            /**
+             * Leave out of the AuthResponse what this request already tells (a weak link pays for every
+             * byte of the round trip before the first missed message): session_token when it is the
+             * resume_token sent (a resume keeps its session), user_id when the request named the user,
+             * route_list_version when it is the request's (endpoints are empty then as well), and the
+             * base and epoch of sync (the epoch is the response's own). Set it only if you read an empty
+             * session_token as "keep the resume token" and a route_list_version of 0 after sending one as
+             * "unchanged".
+             */
+            omitKnown: boolean;
+
             /** AuthRequest credential. */
             credential?: ("password"|"resumeToken"|"appToken");
         }
@@ -231,6 +242,17 @@ export namespace weft {
                  */
                 replacesConnectionId?: number;
 
+                /**
+                 * Leave out of the AuthResponse what this request already tells (a weak link pays for every
+                 * byte of the round trip before the first missed message): session_token when it is the
+                 * resume_token sent (a resume keeps its session), user_id when the request named the user,
+                 * route_list_version when it is the request's (endpoints are empty then as well), and the
+                 * base and epoch of sync (the epoch is the response's own). Set it only if you read an empty
+                 * session_token as "keep the resume token" and a route_list_version of 0 after sending one as
+                 * "unchanged".
+                 */
+                omitKnown?: boolean;
+
                 /** AuthRequest credential */
                 credential?: ("password"|"resumeToken"|"appToken");
 
@@ -249,6 +271,7 @@ export namespace weft {
               syncLimit?: number;
               routeListVersion?: number;
               replacesConnectionId?: number;
+              omitKnown?: boolean;
               $unknowns?: Uint8Array[];
             } & (
               ({ credential?: undefined; password?: null; resumeToken?: null; appToken?: null }|{ credential?: "password"; password: string; resumeToken?: null; appToken?: null }|{ credential?: "resumeToken"; password?: null; resumeToken: string; appToken?: null }|{ credential?: "appToken"; password?: null; resumeToken?: null; appToken: string })
@@ -274,7 +297,10 @@ export namespace weft {
             /** AuthResponse base. */
             base: weft.v1.BaseResponse;
 
-            /** Present on the next AuthRequest as resume_token; revocable. */
+            /**
+             * Present on the next AuthRequest as resume_token; revocable. Empty when the request set
+             * omit_known and resumed: the resume_token sent goes on.
+             */
             sessionToken: string;
 
             /**
@@ -297,7 +323,8 @@ export namespace weft {
 
             /**
              * Set when the request carried sync_cursor: the changes after that cursor, exactly as a SYNC
-             * with it would answer (more = true: SYNC again from sync.cursor). Best effort: absent when the
+             * with it would answer (more = true: SYNC again from sync.cursor), but for its base and epoch
+             * when the request set omit_known. Best effort: absent when the
              * log could not answer at once (sync as usual then, if current_seq is above your cursor). On a long connection,
              * pushes of changes appended after this page was read may arrive before this response:
              * apply them after the page (a change at or below the new cursor is a duplicate; skip it).
@@ -311,7 +338,10 @@ export namespace weft {
              */
             endpoints: weft.v1.Endpoint[];
 
-            /** The version of the server's current route list (see RouteListResponse). */
+            /**
+             * The version of the server's current route list (see RouteListResponse); 0 when the request
+             * set omit_known and sent this version.
+             */
             routeListVersion: number;
 
             /**
@@ -320,7 +350,10 @@ export namespace weft {
              */
             connectionId: number;
 
-            /** The user this session belongs to: the request's user_id, or the user an app_token named. */
+            /**
+             * The user this session belongs to: the request's user_id, or the user an app_token named.
+             * Empty when the request set omit_known and named the user.
+             */
             userId: string;
         }
 
@@ -332,7 +365,10 @@ export namespace weft {
                 /** AuthResponse base */
                 base?: weft.v1.BaseResponse.$Properties;
 
-                /** Present on the next AuthRequest as resume_token; revocable. */
+                /**
+                 * Present on the next AuthRequest as resume_token; revocable. Empty when the request set
+                 * omit_known and resumed: the resume_token sent goes on.
+                 */
                 sessionToken?: string;
 
                 /**
@@ -355,7 +391,8 @@ export namespace weft {
 
                 /**
                  * Set when the request carried sync_cursor: the changes after that cursor, exactly as a SYNC
-                 * with it would answer (more = true: SYNC again from sync.cursor). Best effort: absent when the
+                 * with it would answer (more = true: SYNC again from sync.cursor), but for its base and epoch
+                 * when the request set omit_known. Best effort: absent when the
                  * log could not answer at once (sync as usual then, if current_seq is above your cursor). On a long connection,
                  * pushes of changes appended after this page was read may arrive before this response:
                  * apply them after the page (a change at or below the new cursor is a duplicate; skip it).
@@ -369,7 +406,10 @@ export namespace weft {
                  */
                 endpoints?: weft.v1.Endpoint.$Properties[];
 
-                /** The version of the server's current route list (see RouteListResponse). */
+                /**
+                 * The version of the server's current route list (see RouteListResponse); 0 when the request
+                 * set omit_known and sent this version.
+                 */
                 routeListVersion?: number;
 
                 /**
@@ -378,7 +418,10 @@ export namespace weft {
                  */
                 connectionId?: number;
 
-                /** The user this session belongs to: the request's user_id, or the user an app_token named. */
+                /**
+                 * The user this session belongs to: the request's user_id, or the user an app_token named.
+                 * Empty when the request set omit_known and named the user.
+                 */
                 userId?: string;
 
                 /** Unknown fields preserved while decoding when enabled */

@@ -99,6 +99,11 @@ const $root = ($protobuf.roots["weft"] || ($protobuf.roots["weft"] = new $protob
                 "type": "uint64",
                 "id": 8,
                 "protoName": "replaces_connection_id"
+              },
+              "omitKnown": {
+                "type": "bool",
+                "id": 10,
+                "protoName": "omit_known"
               }
             }
           },

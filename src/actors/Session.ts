@@ -405,7 +405,9 @@ export const layer = (options: SessionOptions) =>
       const issue = Effect.fn("Session.issue")(function*(device: DeviceInfo) {
         const index = yield* readIndex
         const now = Date.now()
-        const token = randomBytes(24).toString("base64url")
+        // 128 random bits (22 characters): unguessable, and 10 bytes fewer on every resume than
+        // the 192 bits it was (a 2G link's round trip pays for each byte). Older tokens still work.
+        const token = randomBytes(16).toString("base64url")
         const fresh: SessionRecord = { token, sessionId: sessionIdOf(token), device, issuedAtMs: now, lastSeenAtMs: now }
 
         const replaced = policy === "kick-older"

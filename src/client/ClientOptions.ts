@@ -29,7 +29,7 @@ export interface ClientOptions extends SessionOptions {
   readonly raceStaggerMs?: number | undefined
   /** Idle time after which measured connect times are reported to the server (default 10 s). */
   readonly reportAfterIdleMs?: number | undefined
-  /** On HTTP, how long before trying TCP and WebSocket again (default 5 s, doubling while they fail, up to 5 min). */
+  /** On HTTP, how long before trying TCP and WebSocket again (default 1 s, doubling while they fail, up to 5 min). */
   readonly upgradeAfterMs?: number | undefined
   /** WebSocket implementation (default: the platform's). */
   readonly webSocket?: typeof WebSocket | undefined

@@ -6,6 +6,7 @@
 import type { ConnectTime, WireEndpoint } from "../protocol/routes.ts"
 import { MAX_CONNECT_MS, MAX_REPORTED_TIMES, TransportId, type TransportName, transportName } from "../protocol/routes.ts"
 import type { ClientOptions } from "./ClientOptions.ts"
+import { isSilence } from "./errors.ts"
 import type { LearnedHeartbeat } from "./Heartbeat.ts"
 import { type Endpoint, endpointKey, memoryRouteStore, type RouteState, type RouteStore } from "./RouteStore.ts"
 import { type Measurement, planWaves, raceEndpoints } from "./Routing.ts"
@@ -16,6 +17,17 @@ type RouterOptions = Pick<ClientOptions, "host" | "port" | "httpPort" | "fallbac
 const DEFAULT_STAGGER_MS = 300
 /** HTTP waits this many staggers: it costs ~4x the bytes per message and a poll per push. */
 const HTTP_HEAD_START = 3
+
+const isHttp = (wave: ReadonlyArray<Endpoint>) => wave.every((endpoint) => endpoint.transport === "http")
+/**
+ * While nothing answers, the preferred endpoint is dialled again at least this far apart (two
+ * staggers if longer), up to this many attempts in one race: a silent race does not outlast its
+ * last attempts by much, and the next one starts within offlineRetryMs.
+ */
+const KEEP_DIALING_MS = 1000
+const MAX_ATTEMPTS = 12
+/** The transports in the order of preference. */
+const TIER: Readonly<Record<TransportName, number>> = { tcp: 0, ws: 1, http: 2 }
 
 export class Router {
   private readonly store: RouteStore
@@ -35,7 +47,14 @@ export class Router {
    * and completes one round trip on it. See Routing.ts. The stagger scales with the measured
    * round trip (`srttMs`): twice it, at least the configured stagger (default 300 ms), and HTTP
    * joins only after three staggers. An HTTP endpoint that worked last is not tried first: the
-   * long connections get their chance again at every reconnect.
+   * long connections get their chance again at every reconnect. When a wave of a less
+   * preferred transport joins (WebSocket, HTTP), an endpoint of a preferred one whose attempt
+   * has heard nothing (still unanswered, or given up as silent) is dialled again beside it: a
+   * connect made while the link was down waits for its SYN's retransmission (1, 3, 7 s...)
+   * after the link returns, where a new one goes at once — without it, the newcomer would win
+   * the race the moment the link came back though TCP works. A refused one is not dialled again.
+   * Once every wave is in and while nothing answers, the first endpoint is dialled again every
+   * two staggers (at least every second), so the link's return is found by a fresh connection.
    */
   race<L extends { close(): void }>(
     attempt: (endpoint: Endpoint) => Promise<L>,
@@ -48,8 +67,13 @@ export class Router {
     const stagger = Math.max(this.options.raceStaggerMs ?? DEFAULT_STAGGER_MS, Math.round(2 * (srttMs ?? 0)))
     return raceEndpoints<L>({
       waves: planWaves(candidates, { lastGood }),
-      staggerMs: (wave) => (wave.every((endpoint) => endpoint.transport === "http") ? HTTP_HEAD_START * stagger : stagger),
+      staggerMs: (wave) => (isHttp(wave) ? HTTP_HEAD_START * stagger : stagger),
       attempt,
+      redial: (wave, earlier, failed) =>
+        TIER[earlier.transport] < Math.min(...wave.map((endpoint) => TIER[endpoint.transport])) &&
+        (failed === undefined || isSilence(failed.error)),
+      redialEveryMs: Math.max(KEEP_DIALING_MS, 2 * stagger),
+      maxAttempts: MAX_ATTEMPTS,
       close: (loser) => loser.close(),
       measured: (measurement) => {
         this.measurements.push(measurement)

@@ -180,7 +180,7 @@ export class WeftClient extends ClientSession<Link, Attempt, ClientEvents> {
   }
 
   protected get upgradeDelays() {
-    return { firstMs: this.options.upgradeAfterMs ?? 5_000, maxMs: 5 * 60_000 }
+    return { firstMs: this.options.upgradeAfterMs ?? 1_000, maxMs: 5 * 60_000 }
   }
 
   protected override relocate(home: ReadonlyArray<Endpoint>): boolean {

@@ -199,11 +199,21 @@ export const make = Effect.gen(function*() {
     answerAuth: Effect.fn("Commands.answerAuth")(function*(authenticated, request, connectionId) {
       const endpoints = yield* routeTable.list
       const version = routeListVersion(endpoints)
-      const response: AuthResponse = {
+      const known = request.routeListVersion === version
+      const full: AuthResponse = {
         ...authenticated.response,
         connectionId,
         routeListVersion: version,
-        endpoints: request.routeListVersion === version ? [] : endpoints
+        endpoints: known ? [] : endpoints
+      }
+      // What the request told already stays out of the answer: a weak link pays for each byte
+      // before the first missed message (auth.proto, omit_known).
+      const lean = request.omitKnown === true
+      const response: AuthResponse = !lean ? full : {
+        ...full,
+        sessionToken: request.resumeToken && request.resumeToken === full.sessionToken ? "" : full.sessionToken,
+        userId: request.userId === full.userId ? "" : full.userId,
+        routeListVersion: known ? 0 : version
       }
       if (request.syncCursor === undefined || request.syncCursor === null) return encodeAuthResponse(response, undefined)
       const limit = request.syncLimit === undefined || request.syncLimit === 0
@@ -214,7 +224,10 @@ export const make = Effect.gen(function*() {
       const page = yield* changeLogs(authenticated.userId).Sync({ cursor: request.syncCursor, limit }).pipe(Effect.option)
       return Option.isNone(page)
         ? encodeAuthResponse(response, undefined)
-        : encodeAuthResponse(response, encodeSyncResponse(page.value.entries, page.value.cursor, page.value.more, page.value.epoch))
+        : encodeAuthResponse(
+          response,
+          encodeSyncResponse(page.value.entries, page.value.cursor, page.value.more, lean && page.value.epoch === response.epoch ? undefined : page.value.epoch)
+        )
     }),
     verify: Effect.fnUntraced(function*(userId, sessionToken) {
       if (!isValidUserId(userId) || sessionToken === "") {

@@ -57,18 +57,22 @@ export const encodeAuthResponse = (response: AuthResponse, syncPage: Uint8Array 
   return out
 }
 
-/** weft.v1.SyncResponse { base = 1 (OK: empty); changes = 2; cursor = 3; more = 4; epoch = 5 } */
+/**
+ * weft.v1.SyncResponse { base = 1 (OK: empty); changes = 2; cursor = 3; more = 4; epoch = 5 }.
+ * `epoch` undefined: a page inside an AuthResponse whose own epoch is the page's, for a client
+ * that asked to be told nothing twice (AuthRequest.omit_known): no base, no epoch.
+ */
 export const encodeSyncResponse = (
   changes: ReadonlyArray<Uint8Array>,
   cursor: number,
   more: boolean,
-  epoch: string
+  epoch: string | undefined
 ): Uint8Array => {
   const writer = protobuf.Writer.create()
-  writer.uint32(tag(1)).bytes(Codecs.BaseResponse.encode({ code: 0, message: "" }))
+  if (epoch !== undefined) writer.uint32(tag(1)).bytes(Codecs.BaseResponse.encode({ code: 0, message: "" }))
   for (const change of changes) writer.uint32(tag(2)).bytes(change)
   if (cursor > 0) writer.uint32(3 << 3).uint64(cursor)
   if (more) writer.uint32(4 << 3).bool(true)
-  writer.uint32(tag(5)).string(epoch)
+  if (epoch !== undefined) writer.uint32(tag(5)).string(epoch)
   return writer.finish()
 }

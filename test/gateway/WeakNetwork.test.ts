@@ -6,12 +6,15 @@
  * and reads the frames it carries, so the tests count round trips instead of timing them.
  */
 import { execFile } from "node:child_process"
+import * as Net from "node:net"
 import { fileURLToPath } from "node:url"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { createGroup } from "../../src/client/groups.ts"
 import { memoryRouteStore } from "../../src/client/RouteStore.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { Command } from "../../src/protocol/Command.ts"
+import { encodeFrame, FrameDecoder } from "../../src/protocol/Frame.ts"
+import { Codecs } from "../../src/protocol/Proto.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { type Relayed, startTcpProxy, type TcpProxy } from "../support/TcpProxy.ts"
 import { uniqueUser, waitFor } from "../support/wait.ts"
@@ -85,6 +88,7 @@ describe("reconnecting", () => {
     const got: Array<{ text: string; at: number }> = []
     alice.on("message", (message) => message.from === b && got.push({ text: message.text, at: performance.now() }))
 
+    const token = alice.sessionToken
     // The link resets and stays down while three messages are sent to alice.
     await relay.refuse()
     await waitFor("alice to notice", () => alice.state !== "online")
@@ -96,6 +100,9 @@ describe("reconnecting", () => {
 
     const reconnect = relay.connections()[count]!
     expect(got.map((m) => m.text)).toEqual(missed)
+    // The resume's answer left out what the request told (omit_known): the client goes on with
+    // the token it resumed with, and asked for no route list.
+    expect(alice.sessionToken).toBe(token)
     // One request on the new connection before the first missed message was delivered: the
     // AUTH, whose answer carried the messages (before: ROUTE_LIST, AUTH, SYNC — three round trips).
     expect(sentBefore(reconnect, got[0]!.at)).toEqual([Command.AUTH])
@@ -106,6 +113,46 @@ describe("reconnecting", () => {
     await bob.send(a, "after")
     await waitFor("the next message", () => got.some((m) => m.text === "after"))
     expect(got.map((m) => m.text)).toEqual([...missed, "after"])
+    expect(reconnect.toServer.map((frame) => frame.command)).not.toContain(Command.ROUTE_LIST)
+  })
+
+  it("a login with omit_known is answered without what it told: the token resumed with, the user, the route list version, the page's epoch", async () => {
+    const [a, b] = [await newUser("lean"), await newUser("lean-peer")]
+    const bob = client(b, { ...server })
+    await bob.connect()
+    await bob.send(a, "waiting")
+    const login = async (request: object) => {
+      const socket = await new Promise<Net.Socket>((resolve, reject) => {
+        const connected = Net.createConnection({ host: "127.0.0.1", port: server.port }, () => resolve(connected))
+        connected.once("error", reject)
+      })
+      const decoder = new FrameDecoder(1 << 20)
+      const answer = new Promise<Uint8Array>((resolve) => socket.on("data", (chunk) => {
+        const frame = decoder.push(chunk).frames.find((f) => f.command === Command.AUTH)
+        if (frame !== undefined) resolve(frame.body)
+      }))
+      socket.write(encodeFrame(Command.AUTH, 1, Codecs.AuthRequest.encode({ userId: a, device: { deviceId: "d" }, ...request })))
+      const body = await answer
+      socket.destroy()
+      return { body, auth: Codecs.AuthResponse.decode(body) }
+    }
+    const first = await login({ password: "password", syncCursor: 0, omitKnown: true })
+    // A password login needs its token; the request named the user; no route list was held.
+    expect(first.auth.sessionToken).not.toBe("")
+    expect(first.auth.userId).toBe("")
+    const token = first.auth.sessionToken
+    const version = first.auth.routeListVersion
+    expect(version).not.toBe(0)
+    const resume = { resumeToken: token, syncCursor: 0, routeListVersion: version }
+    const full = await login(resume)
+    const lean = await login({ ...resume, omitKnown: true })
+    expect([full.auth.sessionToken, full.auth.userId, full.auth.routeListVersion, full.auth.sync?.epoch]).toEqual([token, a, version, full.auth.epoch])
+    expect([lean.auth.sessionToken, lean.auth.userId, lean.auth.routeListVersion, lean.auth.sync?.epoch, lean.auth.sync?.base]).toEqual(["", "", 0, "", null])
+    // The same page and session either way.
+    expect(lean.auth.sync?.changes.map((change) => change.message?.text)).toEqual(["waiting"])
+    expect(full.auth.sync?.changes.map((change) => change.message?.text)).toEqual(["waiting"])
+    expect(lean.auth.epoch).toBe(full.auth.epoch)
+    expect(lean.body.length).toBeLessThan(full.body.length - token.length - a.length - full.auth.epoch.length)
   })
 })
 
@@ -199,6 +246,71 @@ describe("a long outage", () => {
     // A race is silent only when every attempt was.
     expect(isSilence(new NoRouteError([{ endpoint, error: unanswered }, { endpoint, error: unreachable }]))).toBe(true)
     expect(isSilence(new NoRouteError([{ endpoint, error: unanswered }, { endpoint, error: refused }]))).toBe(false)
+  })
+})
+
+describe("keeping TCP after an outage", () => {
+  it("a TCP connect lost to the outage does not hand the race to HTTP: TCP is dialled again when HTTP joins", async () => {
+    const a = await newUser("back-on-tcp")
+    // HTTP on a slower route than TCP: it joins the race late (its head start) and answers late.
+    const slowHttp = await startTcpProxy({ target: () => ({ host: "127.0.0.1", port: server.httpPort }), latencyMs: 4 * LATENCY_MS })
+    try {
+      const alice = client(a, {
+        endpoints: [
+          { host: "127.0.0.1", port: relay.port, transport: "tcp" },
+          { host: "127.0.0.1", port: slowHttp.port, transport: "http" }
+        ],
+        raceStaggerMs: 100
+      })
+      const ended: Array<string> = []
+      alice.on("connected", (endpoint) => ended.push(endpoint.transport))
+      await alice.connect()
+      // The link goes down; the client's next connect is accepted by the outage and never
+      // relayed (a SYN lost to it). The link comes back before HTTP's turn in that race.
+      relay.silence(true)
+      const heldBefore = relay.held().length
+      alice.dropConnection()
+      await waitFor("a connect held by the outage", () => relay.held().length > heldBefore)
+      relay.silence(false)
+      await waitFor("alice online again", () => alice.state === "online" && ended.length === 2)
+      expect(ended).toEqual(["tcp", "tcp"])
+      expect(slowHttp.connections().length).toBeGreaterThan(0)
+    } finally {
+      await slowHttp.close()
+    }
+  })
+})
+
+describe("a race's late attempt", () => {
+  it("an attempt that logs in after the winner went online does not name the winner as replaced", async () => {
+    const a = await newUser("late-loser")
+    // TCP: fast for the first login, slow for the reconnect; WebSocket slower still, so its
+    // resume goes out after the TCP one has won.
+    const tcp = await startTcpProxy({ target: () => ({ host: "127.0.0.1", port: server.port }), latencyMs: (i) => (i === 0 ? 0 : 5 * LATENCY_MS) })
+    const ws = await startTcpProxy({ target: () => ({ host: "127.0.0.1", port: server.httpPort }), latencyMs: 10 * LATENCY_MS })
+    try {
+      const alice = client(a, {
+        endpoints: [{ host: "127.0.0.1", port: tcp.port, transport: "tcp" }, { host: "127.0.0.1", port: ws.port, transport: "ws" }],
+        deviceId: "phone-late",
+        raceStaggerMs: 50
+      })
+      const ended: Array<string> = []
+      alice.on("connected", (endpoint) => ended.push(endpoint.transport))
+      await alice.connect()
+      alice.dropConnection()
+      // The WebSocket attempt is closed once its resume is answered (the race has its winner).
+      await waitFor("the WebSocket attempt to log in and be closed", () => ws.connections().length >= 1 && ws.open() === 0, 15_000)
+      // The server closes a connection named as replaced before it answers the login that names
+      // it: had the late attempt named the winner, its Kicked would be on one of these.
+      const reconnects = tcp.connections().slice(1)
+      for (const connection of reconnects) expect(connection.toClient.map((frame) => frame.command)).not.toContain(Command.KICKED)
+      expect(ended).toEqual(["tcp", "tcp"])
+      expect(alice.state).toBe("online")
+      expect(ws.connections()).toHaveLength(1)
+    } finally {
+      await tcp.close()
+      await ws.close()
+    }
   })
 })
 
@@ -355,6 +467,35 @@ describe("order over HTTP", () => {
     expect(logged).toEqual(sent)
     alice.close()
     await routes.close()
+  })
+})
+
+describe("order across a reconnect", () => {
+  it("a message sent the moment the client is back online is stored after the older one it still has to resend", async () => {
+    const [a, b] = [await newUser("resender"), await newUser("reader")]
+    const alice = client(a, viaRelay())
+    const bob = client(b, { ...server })
+    const got: Array<string> = []
+    bob.on("message", (message) => message.from === a && got.push(message.text))
+    await alice.connect()
+    await bob.connect()
+
+    // "older" goes out on a link that has just died unheard; the app's OS says the network changed.
+    relay.cut()
+    const older = alice.send(b, "older")
+    const newer: Array<ReturnType<WeftClient["send"]>> = []
+    // The moment the new link is online (before the client has resent what the old one left),
+    // the app sends again.
+    const stop = alice.on("state", (state) => {
+      if (state !== "online") return
+      stop()
+      newer.push(alice.send(b, "newer"))
+    })
+    alice.networkChanged()
+    const [first, second] = [await older, await waitFor("the newer send", () => newer.length === 1).then(() => newer[0]!)]
+    expect(first.seq).toBeLessThan(second.seq)
+    await waitFor("bob to get both", () => got.length === 2)
+    expect(got).toEqual(["older", "newer"])
   })
 })
 

@@ -86,7 +86,8 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
   constructor(private readonly settings: SessionOptions, readonly deviceId: string, device: DeviceInfo) {
     this.login = new Login(settings, deviceId, device, () => this.commands.auth, () => ({
       syncCursor: this.log.resumeFrom,
-      routeListVersion: this.routeListVersion
+      routeListVersion: this.routeListVersion,
+      onLongConnection: this.stateValue === "online" && this.link !== undefined && this.link.transport !== "http"
     }))
     this.groupLogs = new GroupCursors(
       settings.groupCursors,

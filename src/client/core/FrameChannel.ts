@@ -119,12 +119,17 @@ export class FrameChannel {
       this.pending.set(requestId, pending)
       this.writeFrame(encodeFrame(command, requestId, body))
       // A request that waits longer than the link's round trips allow: probe the link, so a dead
-      // one is noticed in a few round trips instead of at the request's own timeout.
+      // one is noticed in a few round trips instead of at the request's own timeout. A link that
+      // was heard from meanwhile is checked again once it has been silent that long (a timer may
+      // also fire a millisecond before performance.now() says it is due: checked again too).
       if (rtt !== undefined && timeoutMs === undefined && rtt.timeoutMs < timeout) {
         const probeAfter = rtt.timeoutMs
-        pending.probeTimer = setTimeout(() => {
-          if (performance.now() - this.heardAt >= probeAfter) void this.probe()
-        }, probeAfter)
+        const check = () => {
+          const silentMs = performance.now() - this.heardAt
+          if (silentMs >= probeAfter) return void this.probe()
+          pending.probeTimer = setTimeout(check, Math.max(1, Math.ceil(probeAfter - silentMs)))
+        }
+        pending.probeTimer = setTimeout(check, probeAfter)
       }
     })
   }

@@ -21,6 +21,11 @@ export interface DeviceInfo {
 export interface LoginContext {
   readonly syncCursor: number | undefined
   readonly routeListVersion: number
+  /**
+   * Whether the client is online on a long connection (the last one logged in): a login now is a
+   * race's late loser, which must not name that live connection as replaced.
+   */
+  readonly onLongConnection: boolean
 }
 
 /** A way in as the platform found it: the link, and the login if it resumed on it in the finding. */
@@ -104,7 +109,10 @@ export class Login<L extends SessionLink> {
   }
 
   private async authenticate(link: L, credential: Credential, timeoutMs?: number): Promise<AuthResponse> {
-    const { syncCursor, routeListVersion } = this.context()
+    const { syncCursor, routeListVersion, onLongConnection } = this.context()
+    // The connection given up on; none while the last one is the connection in use (an attempt
+    // of a race that answers after the winner went online would otherwise close the winner).
+    const replaces = onLongConnection ? 0 : this.lastConnectionId
     const request = {
       userId: this.settings.userId,
       ...credential,
@@ -112,14 +120,32 @@ export class Login<L extends SessionLink> {
       syncCursor,
       syncLimit: 0,
       routeListVersion,
-      replacesConnectionId: this.lastConnectionId
+      replacesConnectionId: replaces,
+      omitKnown: true
     }
-    if (this.lastConnectionId !== 0) this.replacedIds.add(this.lastConnectionId)
+    if (replaces !== 0) this.replacedIds.add(replaces)
     if (this.replacedIds.size > 64) this.replacedIds.delete(this.replacedIds.values().next().value!)
-    const auth = await link.exchange(this.command(), request, timeoutMs)
+    const auth = withKnown(await link.exchange(this.command(), request, timeoutMs), request)
     if (auth.connectionId) this.connectionIds.set(link, auth.connectionId)
     this.token = auth.sessionToken
     link.setSession({ userId: this.settings.userId, sessionToken: auth.sessionToken, deviceId: this.deviceId })
     return auth
   }
 }
+
+/**
+ * The answer to a login that asked for nothing it told to be repeated (omit_known), filled in
+ * from the request: the token resumed with, the user named, the route list version held, the
+ * epoch of the first page. An answer with them all (an older server) stays as it is.
+ */
+const withKnown = (
+  auth: AuthResponse,
+  request: { readonly userId: string; readonly resumeToken?: string | undefined; readonly routeListVersion: number }
+): AuthResponse => ({
+  ...auth,
+  sessionToken: auth.sessionToken || (request.resumeToken ?? ""),
+  userId: auth.userId || request.userId,
+  routeListVersion: auth.routeListVersion || request.routeListVersion,
+  sync: auth.sync === undefined || auth.sync === null ? auth.sync : { ...auth.sync, epoch: auth.sync.epoch || auth.epoch }
+})
+

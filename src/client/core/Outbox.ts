@@ -4,7 +4,10 @@
  * client message id once, so a resend never duplicates.
  *
  * Order: a long connection carries requests in order and the server handles them in order, so
- * sends go out back to back. HTTP requests travel on separate connections and may overtake each
+ * sends go out back to back — behind the ones in flight on the same link, but never ahead of an
+ * earlier one of the conversation that waits for its resend (a message sent while the client is
+ * back online but has not resent yet, or while an older link's request has yet to fail, would
+ * be stored before it). HTTP requests travel on separate connections and may overtake each
  * other, so there a message waits until the one before it in the same conversation is
  * acknowledged: a sender's messages are stored in the order sent on every transport. Node-free.
  */
@@ -68,8 +71,8 @@ export class Outbox {
   private transmit(outgoing: Outgoing): void {
     const link = this.onlineLink()
     if (link === undefined) return
-    const reorders = link.transport === "http"
-    if (reorders && waitsBehind(this.entries, outgoing)) return
+    const pipelined = link.transport !== "http"
+    if (waitsBehind(this.entries, outgoing, (earlier) => pipelined && earlier.link === link)) return
     outgoing.link = link
     this.send(link, outgoing.message, outgoing.clientMsgId).then(
       (ack) => {
@@ -77,23 +80,23 @@ export class Outbox {
         this.acknowledged(outgoing.message, outgoing.clientMsgId, ack)
         outgoing.resolve(ack)
         // The next message of the conversation may go now.
-        if (reorders) this.flush()
+        this.flush()
       },
       (error: Error) => {
         // A later attempt on another link owns this message now.
         if (outgoing.link !== link) return
         outgoing.link = undefined
         if (isRetryable(error)) {
-          setTimeout(() => outgoing.link === undefined && this.transmit(outgoing), 500)
+          setTimeout(() => this.flush(), 500)
         } else if (error instanceof DisconnectedError) {
           // Kept for the next login; if the client has already moved to another link (an
-          // upgrade from HTTP), resent there now.
+          // upgrade from HTTP), resent there now, with what waited behind it.
           const current = this.onlineLink()
-          if (current !== undefined && current !== link) this.transmit(outgoing)
+          if (current !== undefined && current !== link) this.flush()
         } else {
           this.remove(outgoing)
           outgoing.reject(error)
-          if (reorders) this.flush()
+          this.flush()
         }
       }
     )
