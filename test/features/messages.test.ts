@@ -9,6 +9,7 @@ import { markRead, recallMessage, unreadCounts } from "../../src/client/messages
 import { register, WeftClient, WeftRequestError } from "../../src/client/WeftClient.ts"
 import { type MessageRecalled, MessageType, type ReadReceipt } from "../../src/protocol/messages.ts"
 import type { Change, Message } from "../../src/protocol/Proto.ts"
+import { withOverrides } from "../../src/cluster/Settings.ts"
 import { Status } from "../../src/protocol/Status.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { sleep, uniqueUser, waitFor } from "../support/wait.ts"
@@ -167,6 +168,13 @@ describe("media messages", () => {
 })
 
 describe("recall", () => {
+  it("settings whose dedupe window is shorter than the recall window are refused at start, naming both", () => {
+    // A 1:1 message is recalled through its dedupe key in the sender's log, which must outlive the window.
+    expect(() => withOverrides({ changeLog: { dedupeTtlMs: 60_000 }, features: { recallWindowMs: 120_000 } }))
+      .toThrow(/changeLog\.dedupeTtlMs \(60000 ms\) must be at least features\.recallWindowMs \(120000 ms\)/)
+    expect(withOverrides({ changeLog: { dedupeTtlMs: 120_000 }, features: { recallWindowMs: 120_000 } }).changeLog.dedupeTtlMs).toBe(120_000)
+  })
+
   it("1:1: the sender recalls within the window; the recipient and the sender's other device learn it", async () => {
     const [a, b] = [await newUser("gia"), await newUser("hugo")]
     const phone = await device(a, "phone")
