@@ -35,16 +35,25 @@ export const startLongHaul = async (options: LongHaulOptions): Promise<LongHaul>
 
   /**
    * One direction: chunks leave in order, each after the latency (and a retransmission if lost);
-   * the far end's close follows the last of them.
+   * the far end's close follows the last of them. One queue and one timer per direction: a timer
+   * per chunk lets two chunks due in the same millisecond leave in either order (Node orders
+   * timers of different durations by their whole-millisecond expiry), which garbles the stream —
+   * as the weak-network bench's relay found (bench/lib/shaped-relay.js).
    */
   const pipe = (to: Net.Socket) => {
+    const queue: Array<{ readonly leave: number; readonly act: () => void }> = []
+    let timer: ReturnType<typeof setTimeout> | undefined
     let lastLeave = 0
-    const at = (leave: number, act: () => void) => {
+    const drain = () => {
+      timer = undefined
       const now = performance.now()
-      leave = Math.max(leave, lastLeave)
-      lastLeave = leave
-      if (leave <= now) act()
-      else setTimeout(act, leave - now)
+      while (queue.length > 0 && queue[0]!.leave <= now + 0.5) queue.shift()!.act()
+      if (queue.length > 0) timer = setTimeout(drain, Math.max(1, queue[0]!.leave - now))
+    }
+    const at = (leave: number, act: () => void) => {
+      lastLeave = Math.max(leave, lastLeave)
+      queue.push({ leave: lastLeave, act })
+      if (timer === undefined) drain()
     }
     return {
       forward: (chunk: Buffer) => {
