@@ -293,22 +293,23 @@ export const callLocal = <R = never>(
   effect = Effect.provideService(effect, Entity.CurrentAddress, cell.address)
   const timed = isRecording()
   let lockedAt = calledAt
-  /** Records the call; returns the effect logging its failure, if any. */
-  const measure = (exit: Exit.Exit<unknown, unknown>, success: boolean) => {
+  /**
+   * Records the call as the actor's message and, unless it crashed the actor (then the engine
+   * answers it), as the call's edge; returns the effect logging its failure, if any.
+   */
+  const measure = (exit: Exit.Exit<unknown, unknown>, crashed: boolean) => {
     const endedAt = timed ? performance.now() : calledAt
-    done(success, (endedAt - calledAt) / 1000)
+    if (!crashed) done(Exit.isSuccess(exit), (endedAt - calledAt) / 1000)
     return local.finish(exit, (lockedAt - calledAt) / 1000, (endedAt - lockedAt) / 1000, envelope)
   }
   if (wrapped && result.fork) {
-    return Effect.onExit(effect, (exit) => measure(exit, Exit.isSuccess(exit)) ?? Effect.void)
+    return Effect.onExit(effect, (exit) => measure(exit, false) ?? Effect.void)
   }
   const back: () => Effect.Effect<unknown, unknown, R> = fallback ?? (() => Effect.fail(moved))
   const run = Effect.onExit(effect, (exit) => {
-    let logged: Effect.Effect<void> | undefined
-    if (Exit.isSuccess(exit) || !Cause.hasDies(exit.cause)) {
-      logged = measure(exit, Exit.isSuccess(exit))
-    } else {
-      logged = local.finish(exit, (lockedAt - calledAt) / 1000, ((timed ? performance.now() : calledAt) - lockedAt) / 1000, envelope)
+    const crashed = Exit.isFailure(exit) && Cause.hasDies(exit.cause)
+    const logged = measure(exit, crashed)
+    if (crashed) {
       // Supervision: the actor's state may be broken. The call is re-issued through the engine,
       // which reaches this activation, sees the crash, restarts the actor (rebuilt from
       // storage) and replays the call, as for a crash under the engine; callers queued here

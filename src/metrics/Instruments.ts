@@ -69,7 +69,7 @@ export const record = <Input, State>(metric: Metric.Metric<Input, State>, input:
 
 /** `record` as an effect. */
 export const update = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): Effect.Effect<void> =>
-  recording ? Effect.sync(() => metric.updateUnsafe(input, defaultRegistry)) : Effect.void
+  recording ? Effect.sync(() => hooksOf(metric).update(input, defaultRegistry)) : Effect.void
 
 /** Adds `input` to a gauge now. */
 export const adjust = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): void => {
