@@ -103,48 +103,51 @@ const validateNamed = (request: SendRequest): string | undefined => {
   return undefined
 }
 
-/** Checks everything that does not need storage: the message's shape and sizes. */
-const validate = (request: SendRequest): Effect.Effect<void, WeftError> => {
+/**
+ * Checks everything that does not need storage: the message's shape and sizes. A plain function
+ * (what is wrong, or undefined): it runs for every message.
+ */
+const invalid = (request: SendRequest): WeftError | undefined => {
   if ((request.to === "") === (request.groupId === "")) {
-    return Effect.fail(badRequest("exactly one of to and group_id must be set"))
+    return badRequest("exactly one of to and group_id must be set")
   }
   const named = validateNamed(request)
-  if (named !== undefined) return Effect.fail(badRequest(named))
+  if (named !== undefined) return badRequest(named)
   if (request.clientMsgId.length === 0 || request.clientMsgId.length > MAX_CLIENT_MSG_ID_LENGTH) {
-    return Effect.fail(badRequest(`client_msg_id must have 1..${MAX_CLIENT_MSG_ID_LENGTH} characters`))
+    return badRequest(`client_msg_id must have 1..${MAX_CLIENT_MSG_ID_LENGTH} characters`)
   }
   if (request.type === MessageType.TEXT) {
-    if (request.media !== null) return Effect.fail(badRequest("a text message carries no media"))
+    if (request.media !== null) return badRequest("a text message carries no media")
     if (request.text.length === 0 || request.text.length > MAX_TEXT_LENGTH) {
-      return Effect.fail(badRequest(`text must have 1..${MAX_TEXT_LENGTH} characters`))
+      return badRequest(`text must have 1..${MAX_TEXT_LENGTH} characters`)
     }
-    return Effect.void
+    return undefined
   }
-  if (!isMediaType(request.type)) return Effect.fail(badRequest(`message type ${request.type} is not supported`))
+  if (!isMediaType(request.type)) return badRequest(`message type ${request.type} is not supported`)
   if (request.text.length > MAX_TEXT_LENGTH) {
-    return Effect.fail(badRequest(`a caption must have at most ${MAX_TEXT_LENGTH} characters`))
+    return badRequest(`a caption must have at most ${MAX_TEXT_LENGTH} characters`)
   }
   const media = request.media
-  if (media === null) return Effect.fail(badRequest("an image, voice, video or file message needs media"))
+  if (media === null) return badRequest("an image, voice, video or file message needs media")
   if (media.mediaId.length === 0 || media.mediaId.length > MAX_MEDIA_ID_LENGTH) {
-    return Effect.fail(badRequest(`media.media_id must have 1..${MAX_MEDIA_ID_LENGTH} characters`))
+    return badRequest(`media.media_id must have 1..${MAX_MEDIA_ID_LENGTH} characters`)
   }
   if (media.mimeType.length === 0 || media.mimeType.length > MAX_MIME_TYPE_LENGTH) {
-    return Effect.fail(badRequest(`media.mime_type must have 1..${MAX_MIME_TYPE_LENGTH} characters`))
+    return badRequest(`media.mime_type must have 1..${MAX_MIME_TYPE_LENGTH} characters`)
   }
   if (!Number.isSafeInteger(media.size) || media.size < 1) {
-    return Effect.fail(badRequest("media.size must be a whole number of bytes, at least 1"))
+    return badRequest("media.size must be a whole number of bytes, at least 1")
   }
   if (media.thumbnailMediaId.length > MAX_MEDIA_ID_LENGTH) {
-    return Effect.fail(badRequest(`media.thumbnail_media_id must have at most ${MAX_MEDIA_ID_LENGTH} characters`))
+    return badRequest(`media.thumbnail_media_id must have at most ${MAX_MEDIA_ID_LENGTH} characters`)
   }
   if (!Number.isInteger(media.durationMs) || media.durationMs < 0 || media.durationMs > MAX_DURATION_MS) {
-    return Effect.fail(badRequest(`media.duration_ms must be 0..${MAX_DURATION_MS}`))
+    return badRequest(`media.duration_ms must be 0..${MAX_DURATION_MS}`)
   }
   if (media.fileName.length > MAX_FILE_NAME_LENGTH) {
-    return Effect.fail(badRequest(`media.file_name must have at most ${MAX_FILE_NAME_LENGTH} characters`))
+    return badRequest(`media.file_name must have at most ${MAX_FILE_NAME_LENGTH} characters`)
   }
-  return Effect.void
+  return undefined
 }
 
 /** A message as the application's hooks see it. */
@@ -206,14 +209,16 @@ export const layer = Messenger.toLayer(
       // The sender's own log first: its dedupe key answers what a read of the sent record would
       // (a resend keeps the first content; an id used for another conversation is refused), so
       // nothing is read before the writes — each storage round trip waits for Redis's fsync.
-      const own = yield* changeLogs(from).Append({ body: encodeChangeBody({ message }), dedupeKey, origin })
+      const ownBody = encodeChangeBody({ message })
+      const own = yield* changeLogs(from).Append({ body: ownBody, dedupeKey, origin })
       const decoded = own.duplicate ? Codecs.Change.decode(own.data).message : undefined
       const stored = decoded ? messageRecord(decoded) : message
       if (stored.to !== message.to || stored.groupId !== "") return yield* reused(message)
       // What a recall needs later is the sender's log entry, found by its dedupe key
       // (Conversations.ts): no record of its own is written for a 1:1 message.
       if (message.to !== from) {
-        const body = encodeChangeBody({ message: stored })
+        // The recipient's entry has the same body (encoded once), or a resend's first content.
+        const body = decoded ? encodeChangeBody({ message: stored }) : ownBody
         yield* away !== undefined && idc !== undefined
           ? idc.enqueue(away, { to: message.to, dedupeKey, change: body })
           : changeLogs(message.to).Append({ body, dedupeKey })
@@ -247,14 +252,14 @@ export const layer = Messenger.toLayer(
       if (verdict.action === "reject") return yield* rejection(verdict)
       if (verdict.action === "allow") return request
       const rewritten = { ...request, text: verdict.text }
-      yield* validate(rewritten).pipe(
-        Effect.mapError((error) => new WeftError({ code: error.code, message: `rewritten by a hook: ${error.message}` }))
-      )
+      const error = invalid(rewritten)
+      if (error !== undefined) return yield* new WeftError({ code: error.code, message: `rewritten by a hook: ${error.message}` })
       return rewritten
     })
 
     const send = Effect.fnUntraced(function*(original: SendRequest) {
-      yield* validate(original)
+      const error = invalid(original)
+      if (error !== undefined) return yield* error
       let request = original
       // A 1:1 message learns whether it is a resend from the sender's log (sendDirect), without
       // a read — unless a beforeMessage hook must not be asked again about a stored message.
@@ -266,7 +271,7 @@ export const layer = Messenger.toLayer(
       } else if (hooks.beforeMessage !== undefined) {
         request = yield* moderated(request)
       }
-      yield* shareMedia(request)
+      if (request.media !== null) yield* shareMedia(request)
       const message: MessageRecord = {
         messageId: `${from}/${request.clientMsgId}`,
         from,

@@ -36,7 +36,7 @@ export const layerLocal: Layer.Layer<Pusher, never, ConnectionRegistry> = Layer.
   Effect.gen(function*() {
     const registry = yield* ConnectionRegistry
     return Pusher.of({
-      push: (userId, entry, epoch, origin) => Effect.asVoid(registry.pushToConnections(userId, entry, epoch, origin)),
+      push: (userId, entry, _epoch, origin) => Effect.sync(() => void registry.pushNow(userId, entry.data, origin)),
       pushGroup: (groupId, members, entry, origin) => Effect.sync(() => void registry.pushGroupNow(groupId, members, entry.data, origin)),
       kick: (userId, filter, kicked) => Effect.asVoid(registry.kick(userId, filter, encodeFrame(Command.KICKED, 0, kicked)))
     })

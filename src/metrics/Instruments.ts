@@ -136,11 +136,32 @@ export const logFailure = (error: { readonly code: number; readonly message: str
     ? Effect.logError("command failed", { status: statusName(error.code), message: error.message })
     : Effect.logInfo("command refused", { status: statusName(error.code), message: error.message })
 
+interface CommandSeries {
+  readonly ok: Metric.Metric<number, unknown>
+  readonly duration: Metric.Metric<number, unknown>
+}
+
+// The series of each command and transport, by transport then command name: two lookups of
+// strings whose hashes V8 keeps, instead of a label key built per command (a flattened string
+// and its hash, twice per command, on the hot path).
+const commandSeries = new Map<string, Map<string, CommandSeries>>()
+const seriesOfCommand = (command: string, transport: string): CommandSeries => {
+  let byCommand = commandSeries.get(transport)
+  if (byCommand === undefined) commandSeries.set(transport, byCommand = new Map())
+  let series = byCommand.get(command)
+  if (series === undefined) {
+    series = { ok: commandsTotal({ command, transport, status: statusName(0) }), duration: commandDuration({ command, transport }) }
+    byCommand.set(command, series)
+  }
+  return series
+}
+
 /** Records one command now: count by status, latency. */
 export const countCommand = (command: string, transport: string, code: number, startedAt: number): void => {
   if (!recording) return
-  record(commandsTotal({ command, transport, status: statusName(code) }), 1)
-  record(commandDuration({ command, transport }), (performance.now() - startedAt) / 1000)
+  const series = seriesOfCommand(command, transport)
+  record(code === 0 ? series.ok : commandsTotal({ command, transport, status: statusName(code) }), 1)
+  record(series.duration, (performance.now() - startedAt) / 1000)
 }
 
 /** `countCommand` as an effect. */

@@ -30,38 +30,47 @@ export const storageWrittenBytes = labelled((attributes) =>
   })
 )
 
-/** Counts the bytes of `value` once the operation succeeds and `stored` says it wrote them. */
-const written = (operation: string) => {
-  const counter = storageWrittenBytes({ operation })
-  return <A, E>(effect: Effect.Effect<A, E>, value: Uint8Array, stored: (result: A) => boolean = () => true) =>
-    Effect.map(effect, (result) => {
-      if (stored(result)) record(counter, value.length)
-      return result
-    })
-}
-
-/** The series of one operation. */
-const seriesOf = (operation: string) => ({
+/** The series of one operation (bytes written only for those that write values). */
+const seriesOf = (operation: string, writes: boolean) => ({
   latency: storageLatency({ operation }),
   ok: storageOperations({ operation, outcome: "ok" }),
-  error: storageOperations({ operation, outcome: "error" })
+  error: storageOperations({ operation, outcome: "error" }),
+  written: writes ? storageWrittenBytes({ operation }) : undefined
 })
 
-/** Measures every run of the operation's effects: one closure per operation, made once. */
-const measurer = (operation: string) => {
-  const series = seriesOf(operation)
-  return <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+const always = () => true
+
+/**
+ * Measures every run of the operation's effects: one closure per operation, made once. An
+ * operation that writes `value` counts its bytes once it succeeds and `stored` says it wrote
+ * them — in the same exit handler as its latency and outcome.
+ */
+const measurer = (operation: string, writes = false) => {
+  const series = seriesOf(operation, writes)
+  return <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    value?: Uint8Array,
+    stored: (result: A) => boolean = always
+  ): Effect.Effect<A, E, R> => {
     if (!isRecording()) return effect
     return Effect.suspend(() => {
       const started = performance.now()
       return Effect.onExit(effect, (exit) => {
         record(series.latency, (performance.now() - started) / 1000)
-        record(Exit.isSuccess(exit) ? series.ok : series.error, 1)
+        if (Exit.isSuccess(exit)) {
+          record(series.ok, 1)
+          if (series.written !== undefined && value !== undefined && stored(exit.value)) record(series.written, value.length)
+        } else {
+          record(series.error, 1)
+        }
         return Effect.void
       })
     })
   }
 }
+
+const wroteIt = (stored: boolean) => stored
+const appended = (result: { readonly _tag: string }) => result._tag === "Appended"
 
 export const instrumented = <E, R>(inner: Layer.Layer<Storage, E, R>): Layer.Layer<Storage, E, R> =>
   Layer.effect(
@@ -69,33 +78,31 @@ export const instrumented = <E, R>(inner: Layer.Layer<Storage, E, R>): Layer.Lay
     Effect.map(Storage, (storage) => {
       const measure = {
         get: measurer("get"),
-        set: measurer("set"),
+        set: measurer("set", true),
         remove: measurer("remove"),
         increment: measurer("increment"),
         logHead: measurer("log_head"),
-        logAppend: measurer("log_append"),
+        logAppend: measurer("log_append", true),
         logRead: measurer("log_read"),
         logDeduped: measurer("log_deduped"),
         logTrim: measurer("log_trim"),
         mapGet: measurer("map_get"),
-        mapSet: measurer("map_set"),
+        mapSet: measurer("map_set", true),
         mapRemove: measurer("map_remove"),
         mapEntries: measurer("map_entries")
       }
-      const bytes = { set: written("set"), logAppend: written("log_append"), mapSet: written("map_set") }
       return Storage.of({
         get: (key) => measure.get(storage.get(key)),
-        set: (key, value, options) => measure.set(bytes.set(storage.set(key, value, options), value, (stored) => stored)),
+        set: (key, value, options) => measure.set(storage.set(key, value, options), value, wroteIt),
         remove: (key) => measure.remove(storage.remove(key)),
         increment: (key, by, ttlMs) => measure.increment(storage.increment(key, by, ttlMs)),
         logHead: (userId) => measure.logHead(storage.logHead(userId)),
-        logAppend: (userId, request) =>
-          measure.logAppend(bytes.logAppend(storage.logAppend(userId, request), request.data, (result) => result._tag === "Appended")),
+        logAppend: (userId, request) => measure.logAppend(storage.logAppend(userId, request), request.data, appended),
         logRead: (userId, afterSeq, limit) => measure.logRead(storage.logRead(userId, afterSeq, limit)),
         logDeduped: (userId, dedupeKey) => measure.logDeduped(storage.logDeduped(userId, dedupeKey)),
         logTrim: (userId, beforeSeq, maxEntries) => measure.logTrim(storage.logTrim(userId, beforeSeq, maxEntries)),
         mapGet: (key, field) => measure.mapGet(storage.mapGet(key, field)),
-        mapSet: (key, field, value) => measure.mapSet(bytes.mapSet(storage.mapSet(key, field, value), value)),
+        mapSet: (key, field, value) => measure.mapSet(storage.mapSet(key, field, value), value),
         mapRemove: (key, field) => measure.mapRemove(storage.mapRemove(key, field)),
         mapEntries: (key) => measure.mapEntries(storage.mapEntries(key))
       })

@@ -116,6 +116,13 @@ describe("weft dev and weft client", () => {
     expect(requestId).toMatch(/^[0-9a-f]{8}[0-9a-z]+$/)
     const actor = lines.find((line) => line.annotations?.requestId === requestId && line.annotations?.actor === "Messenger")
     expect(actor, "the Messenger actor logged under the same request id").toBeDefined()
+    // The refusal is counted under its status beside the successes, and the messages stored so
+    // far are counted in bytes written to the logs.
+    const metrics = await (await fetch(`http://${admin}/metrics`)).text()
+    expect(metrics).toMatch(/weft_commands_total\{[^}]*command="sendmessage"[^}]*status="RECIPIENT_NOT_FOUND"[^}]*\} [1-9]/)
+    expect(metrics).toMatch(/weft_commands_total\{[^}]*command="sendmessage"[^}]*status="OK"[^}]*\} [1-9]/)
+    expect(metrics).toMatch(/weft_storage_written_bytes_total\{[^}]*operation="log_append"[^}]*\} [1-9]/)
+    expect(metrics).not.toMatch(/weft_storage_written_bytes_total\{[^}]*operation="log_read"/)
   })
 
   it("--metrics off serves the same protocol and records nothing; a wrong value stops start-up", async () => {
