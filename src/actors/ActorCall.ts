@@ -207,13 +207,13 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
         const started = performance.now()
         const sent = remote.call(to, id, shardId, tag, payload, headers[REQUEST_ID_HEADER])
         if (sent === undefined) return viaEngine()
-        return Effect.onExit(sent, (exit) => {
-          if (Exit.isFailure(exit) && isNotHereCause(exit.cause)) return Effect.void
+        return Effect.onExitPrimitive(sent, (exit) => {
+          if (Exit.isFailure(exit) && isNotHereCause(exit.cause)) return undefined
           const series = edgeOf(callerAddress?.entityType ?? "gateway")
           record(series.duration, (performance.now() - started) / 1000)
           record(Exit.isSuccess(exit) ? series.ok : series.error, 1)
           record(direct, 1)
-          return Effect.void
+          return undefined
         }).pipe(Effect.catchIf((error) => error === notHere, viaEngine))
       })
       return effect

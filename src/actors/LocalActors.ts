@@ -79,6 +79,8 @@ interface Waiter {
 /** One active actor of this process. */
 export interface Cell {
   readonly address: EntityAddress.EntityAddress
+  /** The caller's context with this actor's address added (made once per activation, not per call). */
+  readonly asActor: (context: Context.Context<never>) => Context.Context<never>
   /** The actor's handlers for fast-path calls, by rpc tag. */
   readonly local: Readonly<Record<string, LocalHandler>>
   busy: boolean
@@ -212,6 +214,7 @@ export const activate = Effect.fnUntraced(function*(
   const cells = registryOf(sharding, type)
   const cell: Cell = {
     address,
+    asActor: (context) => Context.add(context, Entity.CurrentAddress, address),
     local,
     busy: false,
     closed: false,
@@ -290,7 +293,7 @@ export const callLocal = <R = never>(
   // The handler runs in the caller's fiber and context (its request id and log annotations), as
   // the actor: its handlers need no service at run time beyond what every process hosting
   // actors provides.
-  effect = Effect.provideService(effect, Entity.CurrentAddress, cell.address)
+  effect = Effect.updateContext(effect, cell.asActor)
   const timed = isRecording()
   let lockedAt = calledAt
   /**
@@ -303,10 +306,11 @@ export const callLocal = <R = never>(
     return local.finish(exit, (lockedAt - calledAt) / 1000, (endedAt - lockedAt) / 1000, envelope)
   }
   if (wrapped && result.fork) {
-    return Effect.onExit(effect, (exit) => measure(exit, false) ?? Effect.void)
+    return Effect.onExitPrimitive(effect, (exit) => measure(exit, false))
   }
   const back: () => Effect.Effect<unknown, unknown, R> = fallback ?? (() => Effect.fail(moved))
-  const run = Effect.onExit(effect, (exit) => {
+  // onExitPrimitive: nothing runs after the handler unless there is a failure to log.
+  const run = Effect.onExitPrimitive(effect, (exit) => {
     const crashed = Exit.isFailure(exit) && Cause.hasDies(exit.cause)
     const logged = measure(exit, crashed)
     if (crashed) {
@@ -319,7 +323,7 @@ export const callLocal = <R = never>(
       if (cells.get(entityId) === cell) cells.delete(entityId)
     }
     release(cell)
-    return logged ?? Effect.void
+    return logged
   }).pipe(Effect.catchCause((cause) => Cause.hasDies(cause) ? back() : Effect.failCause(cause)))
   if (!cell.busy) {
     cell.busy = true

@@ -195,36 +195,48 @@ export const layer = Messenger.toLayer(
         onlyIfAbsent: true
       }).pipe(Effect.mapError(storageFailed))
 
-    const sendDirect = Effect.fnUntraced(function*(message: MessageRecord, origin: string | undefined) {
-      if (!isValidUserId(message.to)) return yield* recipientNotFound(`no user ${JSON.stringify(message.to)}`)
-      if (!knownRecipients.has(message.to)) {
-        const exists = yield* storage.get(accountKey(message.to)).pipe(Effect.mapError(storageFailed))
-        if (exists === undefined) return yield* recipientNotFound(`no user ${message.to}`)
-        // Accounts are never deleted nor moved: one that exists is remembered (a storage read saved per message).
-        if (knownRecipients.size >= MAX_KNOWN_RECIPIENTS) knownRecipients.clear()
-        knownRecipients.set(message.to, homeElsewhere(idc, exists))
-      }
+    /** Whether `to` is a user (and where its home is): storage is asked once per recipient. */
+    const lookUpRecipient = Effect.fnUntraced(function*(to: string) {
+      const exists = yield* storage.get(accountKey(to)).pipe(Effect.mapError(storageFailed))
+      if (exists === undefined) return yield* recipientNotFound(`no user ${to}`)
+      // Accounts are never deleted nor moved: one that exists is remembered (a storage read saved per message).
+      if (knownRecipients.size >= MAX_KNOWN_RECIPIENTS) knownRecipients.clear()
+      knownRecipients.set(to, homeElsewhere(idc, exists))
+    })
+
+    // A 1:1 message: two appends in a row, written as one chain of steps (it runs for every message).
+    const deliverDirect = (message: MessageRecord, origin: string | undefined) => {
       const away = knownRecipients.get(message.to)
       const dedupeKey = `msg:${message.messageId}`
       // The sender's own log first: its dedupe key answers what a read of the sent record would
       // (a resend keeps the first content; an id used for another conversation is refused), so
       // nothing is read before the writes — each storage round trip waits for Redis's fsync.
       const ownBody = encodeChangeBody({ message })
-      const own = yield* changeLogs(from).Append({ body: ownBody, dedupeKey, origin })
-      const decoded = own.duplicate ? Codecs.Change.decode(own.data).message : undefined
-      const stored = decoded ? messageRecord(decoded) : message
-      if (stored.to !== message.to || stored.groupId !== "") return yield* reused(message)
-      // What a recall needs later is the sender's log entry, found by its dedupe key
-      // (Conversations.ts): no record of its own is written for a 1:1 message.
-      if (message.to !== from) {
+      return Effect.flatMap(changeLogs(from).Append({ body: ownBody, dedupeKey, origin }), (own) => {
+        const decoded = own.duplicate ? Codecs.Change.decode(own.data).message : undefined
+        const stored = decoded ? messageRecord(decoded) : message
+        if (stored.to !== message.to || stored.groupId !== "") return Effect.fail(reused(message))
+        const sent = { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
+        // What a recall needs later is the sender's log entry, found by its dedupe key
+        // (Conversations.ts): no record of its own is written for a 1:1 message.
+        if (message.to === from) return Effect.succeed(sent)
         // The recipient's entry has the same body (encoded once), or a resend's first content.
         const body = decoded ? encodeChangeBody({ message: stored }) : ownBody
-        yield* away !== undefined && idc !== undefined
-          ? idc.enqueue(away, { to: message.to, dedupeKey, change: body })
-          : changeLogs(message.to).Append({ body, dedupeKey })
-      }
-      return { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
-    })
+        return Effect.as(
+          away !== undefined && idc !== undefined
+            ? idc.enqueue(away, { to: message.to, dedupeKey, change: body })
+            : changeLogs(message.to).Append({ body, dedupeKey }),
+          sent
+        )
+      })
+    }
+
+    const sendDirect = (message: MessageRecord, origin: string | undefined) => {
+      if (!isValidUserId(message.to)) return Effect.fail(recipientNotFound(`no user ${JSON.stringify(message.to)}`))
+      return knownRecipients.has(message.to)
+        ? deliverDirect(message, origin)
+        : Effect.flatMap(lookUpRecipient(message.to), () => deliverDirect(message, origin))
+    }
 
     const sendToGroup = Effect.fnUntraced(function*(message: MessageRecord, origin: string | undefined) {
       if (!isGroupId(message.groupId)) return yield* notFound(`no group ${JSON.stringify(message.groupId)}`)

@@ -132,8 +132,8 @@ const measured = (
       record(series.queue, Math.max(0, Date.now() - Snowflake.timestamp(requestId as Snowflake.Snowflake)) / 1000)
     }
     const startedAt = recording ? performance.now() : 0
-    return Effect.onExit(effect, (exit) =>
-      finished(type, rpc, series, exit, undefined, recording ? (performance.now() - startedAt) / 1000 : 0, envelope) ?? Effect.void)
+    return Effect.onExitPrimitive(effect, (exit) =>
+      finished(type, rpc, series, exit, undefined, recording ? (performance.now() - startedAt) / 1000 : 0, envelope))
   })
   return messageRequestId === undefined
     ? Effect.annotateLogs(handled, { actor: type, rpc })

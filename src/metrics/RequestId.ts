@@ -4,7 +4,7 @@
  * makes, so the actors — on this process or another runner — log under the same id.
  */
 import { randomBytes } from "node:crypto"
-import { Effect } from "effect"
+import { Context, Effect, References } from "effect"
 import { Headers } from "effect/http"
 import { RpcClient } from "effect/rpc"
 
@@ -24,10 +24,13 @@ export const newRequestId = (): string => `${processPrefix}${(nextRequest++).toS
  */
 export const withRequestId = (requestId: string, annotations: Record<string, unknown> = {}) =>
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  effect.pipe(
-    Effect.provideService(RpcClient.CurrentHeaders, Headers.fromRecordUnsafe({ [REQUEST_ID_HEADER]: requestId })),
-    Effect.annotateLogs({ requestId, ...annotations })
-  )
+  // One context change for both (headers and log annotations): this runs for every command.
+  Effect.updateContext(effect, (context: Context.Context<R>): Context.Context<R> =>
+    Context.add(
+      Context.add(context, RpcClient.CurrentHeaders, Headers.fromRecordUnsafe({ [REQUEST_ID_HEADER]: requestId })),
+      References.CurrentLogAnnotations,
+      { ...Context.get(context, References.CurrentLogAnnotations), requestId, ...annotations }
+    ))
 
 /** The request id an actor message arrived with, from its envelope's headers. */
 export const requestIdOf = (envelope: unknown): string | undefined => {
