@@ -174,15 +174,30 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
     for (const [tag, rpc] of entity.protocol.requests) {
       if (Context.get(rpc.annotations, DirectCall)) directTags.add(tag)
     }
-    // The call topology's series of each caller, looked up once.
-    const edges = new Map<string, { readonly duration: Metric.Metric<number, unknown>; readonly ok: Metric.Metric<number, unknown>; readonly error: Metric.Metric<number, unknown> }>()
-    const edgeOf = (from: string) => {
+    // The call topology's series of each caller, looked up once, with the recorder of a
+    // fast-path call's edge (made once per caller type, not per call).
+    interface Edge {
+      readonly duration: Metric.Metric<number, unknown>
+      readonly ok: Metric.Metric<number, unknown>
+      readonly error: Metric.Metric<number, unknown>
+      readonly localDone: (success: boolean, seconds: number) => void
+    }
+    const edges = new Map<string, Edge>()
+    const edgeOf = (from: string): Edge => {
       let series = edges.get(from)
       if (series === undefined) {
+        const duration = callDuration({ from, to })
+        const ok = callsTotal({ from, to, outcome: "ok" })
+        const error = callsTotal({ from, to, outcome: "error" })
         series = {
-          duration: callDuration({ from, to }),
-          ok: callsTotal({ from, to, outcome: "ok" }),
-          error: callsTotal({ from, to, outcome: "error" })
+          duration,
+          ok,
+          error,
+          localDone: (success, seconds) => {
+            record(duration, seconds)
+            record(success ? ok : error, 1)
+            record(local, 1)
+          }
         }
         edges.set(from, series)
       }
@@ -190,16 +205,10 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
     }
     const call = (id: string, tag: string, payload: unknown, options: unknown) => {
       const effect = Effect.withFiber((fiber) => {
-        const caller = Context.getOption(fiber.context, Entity.CurrentAddress)
-        const callerAddress = Option.isSome(caller) ? caller.value : undefined
+        const callerAddress = Context.getOrUndefined(fiber.context, Entity.CurrentAddress)
         const headers = fiber.getRef(RpcClient.CurrentHeaders)
         const viaEngine = () => callActor(engine(id)[tag](payload, options), to)
-        const fast = callLocal(sharding, cells, id, tag, payload, headers, callerAddress, (success, seconds) => {
-          const series = edgeOf(callerAddress?.entityType ?? "gateway")
-          record(series.duration, seconds)
-          record(success ? series.ok : series.error, 1)
-          record(local, 1)
-        }, viaEngine)
+        const fast = callLocal(sharding, cells, id, tag, payload, headers, callerAddress, edgeOf(callerAddress?.entityType ?? "gateway").localDone, viaEngine)
         if (fast !== undefined) return fast
         if (remote === undefined || !directTags.has(tag)) return viaEngine()
         const entityId = id as EntityId.EntityId

@@ -52,8 +52,13 @@ export type FramingError =
  * The size check happens on the header, before any body byte is buffered, so an
  * oversized frame costs the server 11 bytes of memory, not its claimed length.
  */
+const EMPTY = new Uint8Array(0)
+
+const readU32 = (buf: Uint8Array, at: number): number =>
+  ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0
+
 export class FrameDecoder {
-  private buffer: Uint8Array = new Uint8Array(0)
+  private buffer: Uint8Array = EMPTY
 
   constructor(private readonly maxBodySize: number) {}
 
@@ -70,23 +75,23 @@ export class FrameDecoder {
     }
     const frames: Array<Frame> = []
     let offset = 0
+    // The header read byte by byte: no DataView per frame (this runs for every frame).
     while (buf.length - offset >= HEADER_SIZE) {
-      const view = new DataView(buf.buffer, buf.byteOffset + offset, HEADER_SIZE)
-      const length = view.getUint32(0)
-      const version = view.getUint8(4)
-      const command = view.getUint16(5)
+      const length = readU32(buf, offset)
+      const version = buf[offset + 4]!
+      const command = (buf[offset + 5]! << 8) | buf[offset + 6]!
       if (version !== PROTOCOL_VERSION) return { frames, error: { _tag: "UnsupportedVersion", version, command } }
       if (length > this.maxBodySize) {
         return { frames, error: { _tag: "FrameTooLarge", size: length, max: this.maxBodySize, command } }
       }
       if (buf.length - offset < HEADER_SIZE + length) break
-      const requestId = view.getUint32(7)
+      const requestId = readU32(buf, offset + 7)
       const start = offset + HEADER_SIZE
       frames.push({ version, command, requestId, body: buf.subarray(start, start + length) })
       offset = start + length
     }
     // Keep only the unconsumed tail; copy so the retained bytes don't pin a large chunk.
-    this.buffer = offset === buf.length ? new Uint8Array(0) : buf.slice(offset)
+    this.buffer = offset === buf.length ? EMPTY : buf.slice(offset)
     return { frames }
   }
 
