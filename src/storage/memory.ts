@@ -13,16 +13,96 @@ interface Slot {
 }
 
 /**
- * A user's log: entry n at data[n - dropped - 1], its dedupe expiry at the same index of
- * expires, and each dedupe key's seq. No object per entry: a long dev-mode run keeps every change in memory,
- * and the garbage collector traces what is kept.
+ * A log's entry bytes are kept back to back in chunks: the first small (most logs hold a few
+ * entries), each next one twice the last, up to CHUNK_MAX (bigger only for a bigger entry).
  */
+const CHUNK_FIRST = 512
+const CHUNK_MAX = 64 * 1024
+
+/**
+ * The entries of one log as bytes, not objects: each entry is copied into the log's current
+ * chunk, and three numbers per entry (its chunk, offset and length, in typed arrays) find it
+ * again. A long dev-mode run keeps every change in memory, and the garbage collector traces and
+ * copies what is kept: an object per entry (a Buffer each) made every scavenge copy and every
+ * full collection trace each stored message. Entry i (from 0) of the kept ones is the log's
+ * seq dropped + i + 1.
+ */
+const NO_NUMBERS = new Float64Array(0)
+const NO_OFFSETS = new Uint32Array(0)
+
+class Entries {
+  /** Chunk number firstChunk + i is chunks[i]; `used` bytes of the last one are taken. */
+  private chunks: Array<Uint8Array> = []
+  private firstChunk = 0
+  private used = 0
+  private chunkSize = 0
+  // Empty until the first entry: a log that holds nothing (a user who only logged in) costs
+  // no arrays of its own.
+  private chunkOf = NO_NUMBERS
+  private offsetOf = NO_OFFSETS
+  private lengthOf = NO_OFFSETS
+  /** When each entry's dedupe key stops counting (Infinity: never). */
+  expires = NO_NUMBERS
+  count = 0
+
+  push(data: Uint8Array, expiresAt: number): void {
+    if (this.used + data.length > this.chunkSize) {
+      this.chunkSize = Math.min(CHUNK_MAX, Math.max(CHUNK_FIRST, this.chunkSize * 2))
+      this.chunks.push(new Uint8Array(Math.max(this.chunkSize, data.length)))
+      this.used = 0
+    }
+    const at = this.count
+    if (at === this.expires.length) this.grow(Math.max(16, at * 2))
+    this.chunks[this.chunks.length - 1]!.set(data, this.used)
+    this.chunkOf[at] = this.firstChunk + this.chunks.length - 1
+    this.offsetOf[at] = this.used
+    this.lengthOf[at] = data.length
+    this.expires[at] = expiresAt
+    this.used += data.length
+    this.count = at + 1
+  }
+
+  /** The bytes of kept entry `i`: a view of its chunk. */
+  at(i: number): Uint8Array {
+    const chunk = this.chunks[this.chunkOf[i]! - this.firstChunk]!
+    const offset = this.offsetOf[i]!
+    return chunk.subarray(offset, offset + this.lengthOf[i]!)
+  }
+
+  /** Forgets the oldest `n` entries, and the chunks only they used. */
+  dropFront(n: number): void {
+    const rest = this.count - n
+    this.chunkOf.copyWithin(0, n, this.count)
+    this.offsetOf.copyWithin(0, n, this.count)
+    this.lengthOf.copyWithin(0, n, this.count)
+    this.expires.copyWithin(0, n, this.count)
+    this.count = rest
+    const keepFrom = rest > 0 ? this.chunkOf[0]! : this.firstChunk + this.chunks.length - 1
+    if (keepFrom > this.firstChunk) {
+      this.chunks.splice(0, keepFrom - this.firstChunk)
+      this.firstChunk = keepFrom
+    }
+  }
+
+  private grow(size: number) {
+    const grown = <T extends Float64Array | Uint32Array>(array: T, make: (n: number) => T): T => {
+      const next = make(size)
+      next.set(array)
+      return next
+    }
+    this.chunkOf = grown(this.chunkOf, (n) => new Float64Array(n))
+    this.offsetOf = grown(this.offsetOf, (n) => new Uint32Array(n))
+    this.lengthOf = grown(this.lengthOf, (n) => new Uint32Array(n))
+    this.expires = grown(this.expires, (n) => new Float64Array(n))
+  }
+}
+
+/** A user's log: its entries, how many were dropped from its front, and each dedupe key's seq. */
 interface Log {
   readonly epoch: string
-  /** Entries dropped from the front by logTrim: data[i] holds seq dropped + i + 1. */
+  /** Entries dropped from the front by logTrim: kept entry i holds seq dropped + i + 1. */
   dropped: number
-  readonly data: Array<Uint8Array>
-  expires: Float64Array
+  readonly entries: Entries
   readonly dedupe: Map<string, number>
 }
 
@@ -48,19 +128,19 @@ export const makeMemory = Effect.gen(function*() {
   const logOf = (userId: string): Log => {
     let log = logs.get(userId)
     if (log === undefined) {
-      log = { epoch: newEpoch(), dropped: 0, data: [], expires: new Float64Array(16), dedupe: new Map() }
+      log = { epoch: newEpoch(), dropped: 0, entries: new Entries(), dedupe: new Map() }
       logs.set(userId, log)
     }
     return log
   }
 
-  const headOf = (log: Log) => ({ seq: log.dropped + log.data.length, epoch: log.epoch, first: log.dropped + 1 })
+  const headOf = (log: Log) => ({ seq: log.dropped + log.entries.count, epoch: log.epoch, first: log.dropped + 1 })
 
   /** The entry a dedupe key names, while the key lives. */
   const deduped = (log: Log, dedupeKey: string): LogEntry | undefined => {
     const seq = log.dedupe.get(dedupeKey)
     const at = seq === undefined ? -1 : seq - log.dropped - 1
-    return at < 0 || log.expires[at]! <= now() ? undefined : { seq: seq!, data: log.data[at]! }
+    return at < 0 || log.entries.expires[at]! <= now() ? undefined : { seq: seq!, data: log.entries.at(at) }
   }
 
   const append = (userId: string, request: AppendRequest): Effect.Effect<AppendResult, SequenceConflict> => {
@@ -69,18 +149,11 @@ export const makeMemory = Effect.gen(function*() {
       const seen = deduped(log, request.dedupeKey)
       if (seen !== undefined) return Effect.succeed({ _tag: "Duplicate" as const, entry: seen })
     }
-    const head = log.dropped + log.data.length
+    const head = log.dropped + log.entries.count
     if (request.seq !== head + 1) {
       return Effect.fail(new SequenceConflict({ userId, seq: request.seq, head }))
     }
-    const at = log.data.length
-    log.data.push(request.data)
-    if (at >= log.expires.length) {
-      const grown = new Float64Array(log.expires.length * 2)
-      grown.set(log.expires)
-      log.expires = grown
-    }
-    log.expires[at] = request.dedupeKey === undefined || request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs
+    log.entries.push(request.data, request.dedupeKey === undefined || request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs)
     if (request.dedupeKey !== undefined) log.dedupe.set(request.dedupeKey, request.seq)
     return Effect.succeed({ _tag: "Appended" as const, entry: { seq: request.seq, data: request.data } })
   }
@@ -115,16 +188,17 @@ export const makeMemory = Effect.gen(function*() {
       Effect.sync(() => {
         const log = logOf(userId)
         const start = Math.max(0, afterSeq - log.dropped)
-        const page = log.data.slice(start, start + Math.max(0, limit))
-        return { entries: page.map((data, i) => ({ seq: log.dropped + start + i + 1, data })), head: headOf(log) }
+        const end = Math.min(log.entries.count, start + Math.max(0, limit))
+        const entries: Array<LogEntry> = []
+        for (let i = start; i < end; i++) entries.push({ seq: log.dropped + i + 1, data: log.entries.at(i) })
+        return { entries, head: headOf(log) }
       }),
     logTrim: (userId, beforeSeq, maxEntries) =>
       Effect.sync(() => {
         const log = logOf(userId)
-        const count = Math.min(Math.max(0, beforeSeq - log.dropped - 1), log.data.length, Math.max(0, maxEntries))
+        const count = Math.min(Math.max(0, beforeSeq - log.dropped - 1), log.entries.count, Math.max(0, maxEntries))
         if (count > 0) {
-          log.data.splice(0, count)
-          log.expires.copyWithin(0, count, count + log.data.length)
+          log.entries.dropFront(count)
           log.dropped += count
           // Dedupe keys of dropped entries go with them (a key of a kept entry maps to a higher seq).
           for (const [key, seq] of log.dedupe) if (seq <= log.dropped) log.dedupe.delete(key)

@@ -224,6 +224,45 @@ export const storageContract = (name: string, layer: Layer.Layer<Storage, unknow
         assertEntries((yield* storage.logRead(user, 0, 10)).entries, [[12, "entry 12"]])
       }))
 
+    it.effect("entries of every size read back byte for byte, before and after trims", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const user = unique("user")
+        // Sizes from 1 byte to past 64 KB, so a store that packs entries together crosses its
+        // own boundaries many times; every entry's bytes say which entry they are.
+        const sizes = [1, 90, 700, 3_000, 17, 70_000, 250]
+        const entryOf = (seq: number) => {
+          const size = sizes[seq % sizes.length]!
+          const data = new Uint8Array(size)
+          for (let i = 0; i < size; i++) data[i] = (seq * 31 + i) & 0xff
+          return data
+        }
+        const count = 300
+        for (let seq = 1; seq <= count; seq++) assertAppended(yield* storage.logAppend(user, { seq, data: entryOf(seq) }), seq)
+        const readAll = Effect.fnUntraced(function*(from: number) {
+          const seen: Array<LogEntry> = []
+          let cursor = from
+          while (true) {
+            const page = yield* storage.logRead(user, cursor, 64)
+            if (page.entries.length === 0) return seen
+            seen.push(...page.entries)
+            cursor = page.entries[page.entries.length - 1]!.seq
+          }
+        })
+        const check = (entries: ReadonlyArray<LogEntry>, first: number) => {
+          assert.deepStrictEqual(entries.map((entry) => entry.seq), Array.from({ length: count - first + 1 }, (_, i) => first + i))
+          for (const entry of entries) assertBytes(entry.data, entryOf(entry.seq))
+        }
+        check(yield* readAll(0), 1)
+        assert.strictEqual(yield* storage.logTrim(user, 101, 1_000), 101)
+        check(yield* readAll(0), 101)
+        assert.strictEqual(yield* storage.logTrim(user, 250, 1_000), 250)
+        check(yield* readAll(0), 250)
+        assert.strictEqual(yield* storage.logTrim(user, count + 1, 1_000), count + 1)
+        assertAppended(yield* storage.logAppend(user, { seq: count + 1, data: entryOf(count + 1) }), count + 1)
+        assertBytes((yield* storage.logRead(user, 0, 10)).entries[0]!.data, entryOf(count + 1))
+      }))
+
     it.effect("the logs of different users are independent", () =>
       Effect.gen(function*() {
         const storage = yield* Storage
