@@ -82,6 +82,8 @@ export class Connections {
   readonly bytesOut: ReturnType<typeof bytesTotal>
   readonly open: ReturnType<typeof connectionsOpen>
   readonly idleMs: number
+  /** Runs an effect in a fiber of its own with the listener's services (one per command). */
+  readonly fork: <A, E>(effect: Effect.Effect<A, E>) => Fiber.Fiber<A, E>
   readonly maxBufferedBytes: number
   private flushing: Array<LongConnection> = []
   private flushScheduled = false
@@ -101,6 +103,7 @@ export class Connections {
     this.bytesIn = bytesTotal({ transport, direction: "in" })
     this.bytesOut = bytesTotal({ transport, direction: "out" })
     this.open = connectionsOpen({ transport, port: String(port) })
+    this.fork = Effect.runForkWith(context)
     this.idleMs = idleTimeoutMs(config)
     this.maxBufferedBytes = Math.max(config.outboundQueueFrames * 1024, 4 * config.maxFrameBytes)
     const period = Math.min(1000, Math.max(20, Math.floor(Math.min(config.loginTimeoutMs, this.idleMs) / 4)))
@@ -230,7 +233,7 @@ export class LongConnection implements PushTarget {
       }
       const effect = this.dispatch(next)
       if (effect === undefined) continue
-      const fiber = Effect.runForkWith(this.connections.context)(effect)
+      const fiber = this.connections.fork(effect)
       if (fiber.pollUnsafe() !== undefined) continue
       this.running = fiber
       fiber.addObserver(this.answered)
@@ -259,7 +262,7 @@ export class LongConnection implements PushTarget {
       inbox.splice(i--, 1)
       const effect = this.dispatch(frame)
       if (effect === undefined) continue
-      const fiber = Effect.runForkWith(this.connections.context)(effect)
+      const fiber = this.connections.fork(effect)
       if (fiber.pollUnsafe() !== undefined) continue
       const beside = this.beside ??= new Set()
       beside.add(fiber)
@@ -322,7 +325,7 @@ export class LongConnection implements PushTarget {
     const caller = this.caller
     if (caller !== undefined) {
       this.connections.registry.remove(caller.userId, this)
-      Effect.runForkWith(this.connections.context)(this.connections.presence.leave(caller.userId, sessionIdOf(caller.sessionToken)))
+      this.connections.fork(this.connections.presence.leave(caller.userId, sessionIdOf(caller.sessionToken)))
     }
     adjust(this.connections.open, -1)
     record(connectionsClosed({ transport: this.connections.transport, reason }), 1)
