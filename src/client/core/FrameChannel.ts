@@ -46,7 +46,7 @@ interface Pending {
   readonly sentAt: number
   readonly resolve: (body: Uint8Array) => void
   readonly reject: (error: Error) => void
-  readonly timer: ReturnType<typeof setTimeout>
+  timer: ReturnType<typeof setTimeout>
   /** When the link gets probed if this is still unanswered. */
   probeTimer: ReturnType<typeof setTimeout> | undefined
 }
@@ -100,13 +100,23 @@ export class FrameChannel {
   /** `timeoutMs` overrides the connection's request timeout (a ping waits less). */
   requestRaw(command: number, body: Uint8Array, timeoutMs?: number): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new DisconnectedError())
-    const timeout = timeoutMs ?? this.channel.requestTimeoutMs ?? 15_000
+    const ceiling = this.channel.requestTimeoutMs ?? 15_000
+    const timeout = timeoutMs ?? ceiling
     const requestId = this.nextRequestId
     this.nextRequestId = this.nextRequestId >= 0xffffffff ? 1 : this.nextRequestId + 1
     const sentAt = performance.now()
     const rtt = this.channel.rtt
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const expire = () => {
+        // A shorter wait than the ceiling (a probe's ping) is about silence: while bytes keep
+        // coming in (a large answer ahead of this one on a slow link), the link is alive, and
+        // the wait goes on until the link has been silent that long or the ceiling is reached.
+        const now = performance.now()
+        const silentMs = now - this.heardAt
+        if (silentMs < timeout && now - sentAt < ceiling) {
+          pending.timer = setTimeout(expire, Math.max(1, Math.min(Math.ceil(timeout - silentMs), Math.ceil(ceiling - (now - sentAt)))))
+          return
+        }
         this.pending.delete(requestId)
         const silence = new DisconnectedError(`no answer to command ${command} within ${timeout} ms`, true)
         reject(silence)
@@ -114,8 +124,8 @@ export class FrameChannel {
         // silence means a half-open connection: drop it, and the client reconnects and resends.
         this.pipe.destroy()
         this.shutdown(silence)
-      }, timeout)
-      const pending: Pending = { command, sentAt, resolve, reject, timer, probeTimer: undefined }
+      }
+      const pending: Pending = { command, sentAt, resolve, reject, timer: setTimeout(expire, timeout), probeTimer: undefined }
       this.pending.set(requestId, pending)
       this.writeFrame(encodeFrame(command, requestId, body))
       // A request that waits longer than the link's round trips allow: probe the link, so a dead
