@@ -1,5 +1,5 @@
 /** `weft runner` and `weft gateway`: the two roles of clustered production mode. */
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Effect, Layer } from "effect"
 import { defaultThrottleOptions, type ThrottleOptions } from "../actors/LoginThrottle.ts"
 import { admin, defaultClusterSettings, gateway, runner } from "../cluster/Clustered.ts"

@@ -1,6 +1,6 @@
 /** `weft dev`: the whole server in this process, until Ctrl-C. */
 import { parseArgs } from "node:util"
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Effect, Layer } from "effect"
 import { defaultThrottleOptions } from "../actors/LoginThrottle.ts"
 import { dev } from "../cluster/Dev.ts"

@@ -15,7 +15,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto"
 import * as Net from "node:net"
-import { NodeSocket } from "@effect/platform-node"
+import * as NodeSocket from "@effect/platform-node/NodeSocket"
 import { Context, Effect, Exit, Fiber, Metric, Scope } from "effect"
 import * as NetAddress from "effect/net/NetAddress"
 import * as Socket from "effect/socket/Socket"

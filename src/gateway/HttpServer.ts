@@ -7,7 +7,7 @@
  */
 import * as Http from "node:http"
 import * as Https from "node:https"
-import { NodeHttpServer } from "@effect/platform-node"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Context, Effect, Fiber, FiberSet, Layer, Option } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { Presence } from "../cluster/Presence.ts"

@@ -16,7 +16,7 @@
 import { timingSafeEqual } from "node:crypto"
 import { isIP } from "node:net"
 import * as Http from "node:http"
-import { NodeHttpServer } from "@effect/platform-node"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Context, Effect, Layer, Metric } from "effect"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import { listReports, readReport } from "../actors/LogReports.ts"
