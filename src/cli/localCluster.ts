@@ -149,18 +149,26 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
   }
   const runnerCount = options.runners ?? 2
   const gatewayCount = options.gateways ?? 2
+  // Members start side by side: no port is handed out twice before its member has bound it.
+  const handedOut = new Set<number>()
+  const newPort = async () => {
+    let port = await freePort()
+    for (let i = 0; i < 20 && handedOut.has(port); i++) port = await freePort()
+    handedOut.add(port)
+    return port
+  }
   const adminPorts: Array<number> = []
-  for (let i = 0; i < runnerCount + gatewayCount; i++) adminPorts.push(await freePort())
+  for (let i = 0; i < runnerCount + gatewayCount; i++) adminPorts.push(await newPort())
   const add = async (role: "runner" | "gateway", index: number, extraAdminPort?: number) => {
     const adminPort = extraAdminPort ?? adminPorts[role === "runner" ? index : runnerCount + index]!
     const admin = [
       "--admin-port", String(adminPort),
       "--dashboard-peers", adminPorts.filter((p) => p !== adminPort).map((p) => `${host}:${p}`).join(",")
     ]
-    const clusterPort = await freePort()
-    const port = role === "runner" ? clusterPort : await freePort()
-    const httpPort = role === "runner" ? 0 : await freePort()
-    const pushPort = role === "runner" ? 0 : await freePort()
+    const clusterPort = await newPort()
+    const port = role === "runner" ? clusterPort : await newPort()
+    const httpPort = role === "runner" ? 0 : await newPort()
+    const pushPort = role === "runner" ? 0 : await newPort()
     // Everyone registers from 127.0.0.1 here: no per-address registration limit to speak of.
     const args = role === "runner"
       ? ["--redis", redisUrl!, "--runner-port", String(clusterPort), "--registrations-per-address", "1000000", ...admin, ...(options.runnerArgs ?? []), ...(options.memberArgs ?? [])]
@@ -189,12 +197,18 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
     return member
   }
   try {
-    const runners: Array<Member> = []
-    for (let i = 0; i < runnerCount; i++) runners.push(await add("runner", i))
-    const gateways: Array<Member> = []
-    for (let i = 0; i < gatewayCount; i++) gateways.push(await add("gateway", i))
+    // The runners start side by side, then the gateways: a start is seconds of loading, most of
+    // it on one core. Every start settles before a failure is thrown, so stop() ends them all.
+    const startAll = async (role: "runner" | "gateway", count: number) => {
+      const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => add(role, i)))
+      const failed = started.find((each) => each.status === "rejected")
+      if (failed !== undefined) throw failed.reason
+      return started.map((each) => (each as PromiseFulfilledResult<Member>).value)
+    }
+    const runners = await startAll("runner", runnerCount)
+    const gateways = await startAll("gateway", gatewayCount)
     const addRunner = async () => {
-      const runner = await add("runner", runners.length, await freePort())
+      const runner = await add("runner", runners.length, await newPort())
       runners.push(runner)
       return runner
     }
