@@ -70,7 +70,10 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
         await sleep(20)
       }
     }))
-    return { acked, done }
+    /** Until every sender has had `count` sends acknowledged after `since` (Date.now() time). */
+    const ackedAfter = (since: number, count: number, what: string, ms = 15_000) =>
+      waitFor(what, () => pairs.every(([, to]) => acked.get(to)!.filter(({ at }) => at > since).length >= count), ms)
+    return { acked, done, ackedAfter }
   }
 
   const everyAckedArrivedOnce = async (receiverId: string, acked: ReadonlyArray<{ id: string }>, gateway: number) => {
@@ -189,15 +192,11 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
       for (let i = 0; i < users.length; i += 2) pairs.push([await online(users[i]!, i % 4 === 0 ? 0 : 1), users[i + 1]!])
       let endStream = () => {}
       const stream = steadyStream(pairs, new Promise<void>((resolve) => (endStream = resolve)))
-      await sleep(2_000)
+      await stream.ackedAfter(0, 10, "a steady stream before the kill")
       const killedAt = Date.now()
       cluster.runners[0]!.crash()
       // Until every sender has had ten sends acknowledged after the survivor took over.
-      await waitFor(
-        "sends to resume on the surviving runner",
-        () => pairs.every(([, to]) => stream.acked.get(to)!.filter(({ at }) => at > killedAt + 1000).length >= 10),
-        40_000
-      ).finally(endStream)
+      await stream.ackedAfter(killedAt + 1000, 10, "sends to resume on the surviving runner", 40_000).finally(endStream)
       await stream.done
       let takeover = 0
       for (const [, to] of pairs) {
@@ -222,9 +221,13 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
       const receiver = await online(users[1]!, 0)
       const pushed: Array<Message> = []
       receiver.on("message", (message) => pushed.push(message))
-      const stream = steadyStream(pairs, sleep(6_000))
-      await sleep(1_500)
+      let endStream = () => {}
+      const stream = steadyStream(pairs, new Promise<void>((resolve) => (endStream = resolve)))
+      await stream.ackedAfter(0, 10, "a steady stream before the kill")
+      const killedAt = Date.now()
       cluster.gateways[0]!.crash()
+      // Until every sender, reconnected to the other gateway, has had ten more sends acknowledged.
+      await stream.ackedAfter(killedAt, 10, "sends to resume through the other gateway").finally(endStream)
       await stream.done
       for (const [, to] of pairs) await everyAckedArrivedOnce(to, stream.acked.get(to)!, 1)
       // The receiver that was on the dead gateway caught up by itself, on the other one.
@@ -248,7 +251,7 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
 
       let endStream = () => {}
       const stream = steadyStream(pairs, new Promise<void>((resolve) => (endStream = resolve)))
-      await sleep(1_500)
+      await stream.ackedAfter(0, 10, "a steady stream before the outage")
       const stoppedAt = Date.now()
       await redis!.shutdown()
       const outage = sleep(10_000)
@@ -262,8 +265,7 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
       await outage
       const restartedAt = Date.now()
       await redis!.start()
-      await sleep(3_000)
-      endStream()
+      await stream.ackedAfter(restartedAt, 10, "sends to resume after Redis is back").finally(endStream)
       await stream.done
 
       for (const [, to] of pairs) {
@@ -293,7 +295,7 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
       const pairs: Array<readonly [WeftClient, string]> = [[await online(users[0]!, 0), users[1]!], [await online(users[2]!, 1), users[3]!]]
       let endStream = () => {}
       const stream = steadyStream(pairs, new Promise<void>((resolve) => (endStream = resolve)))
-      await sleep(1_000)
+      await stream.ackedAfter(0, 10, "a steady stream before the third runner")
       const startedAt = Date.now()
       await cluster.addRunner()
       const even = (view: Placement) =>
@@ -305,8 +307,7 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
       }
       const spreadAfter = Date.now() - startedAt
       expect(view.runners.filter((runner) => runner.alive).map((runner) => runner.shards.length), "an even share each").toEqual([100, 100, 100])
-      await sleep(1_000)
-      endStream()
+      await stream.ackedAfter(Date.now(), 10, "sends after the shards spread").finally(endStream)
       await stream.done
       for (const [, to] of pairs) await everyAckedArrivedOnce(to, stream.acked.get(to)!, 1)
       console.log(`third runner: shards spread 100/100/100 within ${spreadAfter} ms of its start`)
