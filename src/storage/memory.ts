@@ -137,24 +137,34 @@ export const makeMemory = Effect.gen(function*() {
   const headOf = (log: Log) => ({ seq: log.dropped + log.entries.count, epoch: log.epoch, first: log.dropped + 1 })
 
   /** The entry a dedupe key names, while the key lives. */
-  const deduped = (log: Log, dedupeKey: string): LogEntry | undefined => {
-    const seq = log.dedupe.get(dedupeKey)
+  const deduped = (log: Log, dedupeKey: string, seq = log.dedupe.get(dedupeKey)): LogEntry | undefined => {
     const at = seq === undefined ? -1 : seq - log.dropped - 1
     return at < 0 || log.entries.expires[at]! <= now() ? undefined : { seq: seq!, data: log.entries.at(at) }
   }
 
   const append = (userId: string, request: AppendRequest): Effect.Effect<AppendResult, SequenceConflict> => {
     const log = logOf(userId)
+    // Whether the key names an entry no longer live (expired, or dropped by a trim).
+    let stale = false
     if (request.dedupeKey !== undefined) {
-      const seen = deduped(log, request.dedupeKey)
-      if (seen !== undefined) return Effect.succeed({ _tag: "Duplicate" as const, entry: seen })
+      const seq = log.dedupe.get(request.dedupeKey)
+      if (seq !== undefined) {
+        const seen = deduped(log, request.dedupeKey, seq)
+        if (seen !== undefined) return Effect.succeed({ _tag: "Duplicate" as const, entry: seen })
+        stale = true
+      }
     }
     const head = log.dropped + log.entries.count
     if (request.seq !== head + 1) {
       return Effect.fail(new SequenceConflict({ userId, seq: request.seq, head }))
     }
     log.entries.push(request.data, request.dedupeKey === undefined || request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs)
-    if (request.dedupeKey !== undefined) log.dedupe.set(request.dedupeKey, request.seq)
+    if (request.dedupeKey !== undefined) {
+      // A key that named an expired or dropped entry moves to the end: the keys stay in the
+      // order of their seqs, which a trim relies on.
+      if (stale) log.dedupe.delete(request.dedupeKey)
+      log.dedupe.set(request.dedupeKey, request.seq)
+    }
     return Effect.succeed({ _tag: "Appended" as const, entry: { seq: request.seq, data: request.data } })
   }
 
@@ -200,8 +210,13 @@ export const makeMemory = Effect.gen(function*() {
         if (count > 0) {
           log.entries.dropFront(count)
           log.dropped += count
-          // Dedupe keys of dropped entries go with them (a key of a kept entry maps to a higher seq).
-          for (const [key, seq] of log.dedupe) if (seq <= log.dropped) log.dedupe.delete(key)
+          // Dedupe keys of dropped entries go with them. The keys are in the order of their seqs
+          // (append keeps them so), so the dropped ones are the first: the walk stops at the
+          // first kept one instead of visiting every key of the log at every trim.
+          for (const [key, seq] of log.dedupe) {
+            if (seq > log.dropped) break
+            log.dedupe.delete(key)
+          }
         }
         return log.dropped + 1
       }),

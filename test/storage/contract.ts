@@ -172,6 +172,27 @@ export const storageContract = (name: string, layer: Layer.Layer<Storage, unknow
         assertAppended(yield* storage.logAppend(user, { seq: 2, data: bytes("two"), dedupeKey: "m", dedupeTtlMs: 60 }), 2)
       }))
 
+    it.effect("a dedupe key used again after its ttl names its new entry, also after the old one is trimmed", () =>
+      Effect.gen(function*() {
+        const storage = yield* Storage
+        const user = unique("user")
+        assertAppended(yield* storage.logAppend(user, { seq: 1, data: bytes("one"), dedupeKey: "again", dedupeTtlMs: 60 }), 1)
+        assertAppended(yield* storage.logAppend(user, { seq: 2, data: bytes("two"), dedupeKey: "k2", dedupeTtlMs: 60_000 }), 2)
+        yield* Effect.sleep("150 millis")
+        assertAppended(yield* storage.logAppend(user, { seq: 3, data: bytes("three"), dedupeKey: "k3", dedupeTtlMs: 60_000 }), 3)
+        assertAppended(yield* storage.logAppend(user, { seq: 4, data: bytes("four"), dedupeKey: "again", dedupeTtlMs: 60_000 }), 4)
+        assertAppended(yield* storage.logAppend(user, { seq: 5, data: bytes("five"), dedupeKey: "k5", dedupeTtlMs: 60_000 }), 5)
+        // Entries 1-3 go: their keys go with them; the reused key and the later one still answer.
+        assert.strictEqual(yield* storage.logTrim(user, 4, 10), 4)
+        assert.strictEqual(yield* storage.logDeduped(user, "k2"), undefined)
+        assert.strictEqual(yield* storage.logDeduped(user, "k3"), undefined)
+        assertBytes((yield* storage.logDeduped(user, "again"))?.data, bytes("four"))
+        assert.strictEqual((yield* storage.logDeduped(user, "k5"))?.seq, 5)
+        const resent = yield* storage.logAppend(user, { seq: 6, data: bytes("other"), dedupeKey: "again", dedupeTtlMs: 60_000 })
+        assert.strictEqual(resent._tag, "Duplicate")
+        assert.strictEqual(resent.entry.seq, 4)
+      }))
+
     it.effect("logRead pages through the log in order, after a seq and up to a limit, with the head", () =>
       Effect.gen(function*() {
         const storage = yield* Storage
