@@ -19,6 +19,9 @@ interface Slot {
 const CHUNK_FIRST = 512
 const CHUNK_MAX = 64 * 1024
 
+const NO_NUMBERS = new Float64Array(0)
+const NO_OFFSETS = new Uint32Array(0)
+
 /**
  * The entries of one log as bytes, not objects: each entry is copied into the log's current
  * chunk, and three numbers per entry (its chunk, offset and length, in typed arrays) find it
@@ -27,9 +30,6 @@ const CHUNK_MAX = 64 * 1024
  * full collection trace each stored message. Entry i (from 0) of the kept ones is the log's
  * seq dropped + i + 1.
  */
-const NO_NUMBERS = new Float64Array(0)
-const NO_OFFSETS = new Uint32Array(0)
-
 class Entries {
   /** Chunk number firstChunk + i is chunks[i]; `used` bytes of the last one are taken. */
   private chunks: Array<Uint8Array> = []
@@ -46,7 +46,7 @@ class Entries {
   count = 0
 
   push(data: Uint8Array, expiresAt: number): void {
-    if (this.used + data.length > this.chunkSize) {
+    if (this.chunks.length === 0 || this.used + data.length > this.chunkSize) {
       this.chunkSize = Math.min(CHUNK_MAX, Math.max(CHUNK_FIRST, this.chunkSize * 2))
       this.chunks.push(new Uint8Array(Math.max(this.chunkSize, data.length)))
       this.used = 0

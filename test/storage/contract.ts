@@ -282,6 +282,14 @@ export const storageContract = (name: string, layer: Layer.Layer<Storage, unknow
         assert.strictEqual(yield* storage.logTrim(user, count + 1, 1_000), count + 1)
         assertAppended(yield* storage.logAppend(user, { seq: count + 1, data: entryOf(count + 1) }), count + 1)
         assertBytes((yield* storage.logRead(user, 0, 10)).entries[0]!.data, entryOf(count + 1))
+        // An empty entry, first in its log, and one after it.
+        const other = unique("user")
+        assertAppended(yield* storage.logAppend(other, { seq: 1, data: new Uint8Array(0), dedupeKey: "e", dedupeTtlMs: 60_000 }), 1)
+        assertAppended(yield* storage.logAppend(other, { seq: 2, data: entryOf(2) }), 2)
+        const both = (yield* storage.logRead(other, 0, 10)).entries
+        assertBytes(both[0]!.data, new Uint8Array(0))
+        assertBytes(both[1]!.data, entryOf(2))
+        assertBytes((yield* storage.logDeduped(other, "e"))?.data, new Uint8Array(0))
       }))
 
     it.effect("the logs of different users are independent", () =>
