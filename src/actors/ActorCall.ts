@@ -174,41 +174,32 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
     for (const [tag, rpc] of entity.protocol.requests) {
       if (Context.get(rpc.annotations, DirectCall)) directTags.add(tag)
     }
-    // The call topology's series of each caller, looked up once, with the recorder of a
-    // fast-path call's edge (made once per caller type, not per call).
-    interface Edge {
-      readonly duration: Metric.Metric<number, unknown>
-      readonly ok: Metric.Metric<number, unknown>
-      readonly error: Metric.Metric<number, unknown>
-      readonly localDone: (success: boolean, seconds: number) => void
-    }
-    const edges = new Map<string, Edge>()
-    const edgeOf = (from: string): Edge => {
-      let series = edges.get(from)
-      if (series === undefined) {
+    // The call topology's edge from each caller type, recorded by functions made once per caller
+    // type (not per call): one for fast-path calls, one for direct calls, each also counting its path.
+    type Done = (success: boolean, seconds: number) => void
+    const edges = new Map<string, { readonly local: Done; readonly direct: Done }>()
+    const edgeOf = (from: string) => {
+      let edge = edges.get(from)
+      if (edge === undefined) {
         const duration = callDuration({ from, to })
         const ok = callsTotal({ from, to, outcome: "ok" })
         const error = callsTotal({ from, to, outcome: "error" })
-        series = {
-          duration,
-          ok,
-          error,
-          localDone: (success, seconds) => {
-            record(duration, seconds)
-            record(success ? ok : error, 1)
-            record(local, 1)
-          }
+        const recorder = (path: Metric.Metric<number, unknown>): Done => (success, seconds) => {
+          record(duration, seconds)
+          record(success ? ok : error, 1)
+          record(path, 1)
         }
-        edges.set(from, series)
+        edge = { local: recorder(local), direct: recorder(direct) }
+        edges.set(from, edge)
       }
-      return series
+      return edge
     }
     const call = (id: string, tag: string, payload: unknown, options: unknown) => {
       const effect = Effect.withFiber((fiber) => {
         const callerAddress = Context.getOrUndefined(fiber.context, Entity.CurrentAddress)
         const headers = fiber.getRef(RpcClient.CurrentHeaders)
         const viaEngine = () => callActor(engine(id)[tag](payload, options), to)
-        const fast = callLocal(sharding, cells, id, tag, payload, headers, callerAddress, edgeOf(callerAddress?.entityType ?? "gateway").localDone, viaEngine)
+        const fast = callLocal(sharding, cells, id, tag, payload, headers, callerAddress, edgeOf(callerAddress?.entityType ?? "gateway").local, viaEngine)
         if (fast !== undefined) return fast
         if (remote === undefined || !directTags.has(tag)) return viaEngine()
         const entityId = id as EntityId.EntityId
@@ -218,10 +209,7 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
         if (sent === undefined) return viaEngine()
         return Effect.onExitPrimitive(sent, (exit) => {
           if (Exit.isFailure(exit) && isNotHereCause(exit.cause)) return undefined
-          const series = edgeOf(callerAddress?.entityType ?? "gateway")
-          record(series.duration, (performance.now() - started) / 1000)
-          record(Exit.isSuccess(exit) ? series.ok : series.error, 1)
-          record(direct, 1)
+          edgeOf(callerAddress?.entityType ?? "gateway").direct(Exit.isSuccess(exit), (performance.now() - started) / 1000)
           return undefined
         }).pipe(Effect.catchIf((error) => error === notHere, viaEngine))
       })
