@@ -14,32 +14,9 @@ import { fileURLToPath } from "node:url"
 import { runEntry } from "./lib/entry.js"
 import { progress } from "./lib/servers.js"
 import { round } from "./lib/stats.js"
+import { weftActors } from "./scenarios/actor-path.js"
 
 const here = resolve(fileURLToPath(new URL("..", import.meta.url)))
-
-/** weft's actors as dev mode composes them, from the checkout at `root`. */
-const actorsOf = async (root) => {
-  const { Layer, ManagedRuntime, Scope } = await import(`${root}/node_modules/effect/dist/index.js`)
-  const Commands = await import(`${root}/dist/gateway/Commands.js`)
-  const { ConnectionRegistry } = await import(`${root}/dist/gateway/ConnectionRegistry.js`)
-  const { engine } = await import(`${root}/dist/cluster/Dev.js`)
-  const { withOverrides } = await import(`${root}/dist/cluster/Settings.js`)
-  const runtime = ManagedRuntime.make(Commands.layer.pipe(Layer.provideMerge(engine(withOverrides()))))
-  const commands = await runtime.runPromise(Commands.Commands)
-  const registry = await runtime.runPromise(ConnectionRegistry)
-  for (const userId of ["alice", "bob"]) {
-    await runtime.runPromise(commands.register({ userId, password: "password-1", displayName: "" }))
-  }
-  const scope = Scope.makeUnsafe()
-  const target = { connectionId: 1, deviceId: "", platform: 0, sessionToken: "", origin: "bench", offer: () => {}, kick: () => {} }
-  for (const userId of ["alice", "bob"]) await runtime.runPromise(registry.register(userId, target).pipe(Scope.provide(scope)))
-  const send = commands.byName("sendmessage")
-  const caller = { userId: "alice", deviceId: "", sessionToken: "", transport: "tcp" }
-  return {
-    send: (clientMsgId) => runtime.runPromise(send.handle(caller, { to: "bob", type: 0, text: "hello bob", clientMsgId })),
-    close: () => runtime.dispose()
-  }
-}
 
 const cpuPerSend = async (system, tag, count) => {
   const start = process.cpuUsage()
@@ -56,8 +33,8 @@ const quantile = (values, q) => {
 const run = async (options = {}) => {
   const { checkout, pairs = 30, batch = 1000 } = options
   if (checkout === undefined) throw new Error("--options needs the other checkout: {\"checkout\":\"/path\"}")
-  const before = await actorsOf(resolve(checkout))
-  const after = await actorsOf(here)
+  const before = await weftActors(resolve(checkout))
+  const after = await weftActors(here)
   const samples = { before: [], after: [], ratio: [] }
   try {
     for (let w = 0; w < 3; w++) {

@@ -7,18 +7,25 @@
  * CPU time per message from process.cpuUsage (user + system), so a busy machine skews it less
  * than wall time.
  */
-import { Effect, Layer, ManagedRuntime, Scope } from "effect"
-import * as Commands from "../../dist/gateway/Commands.js"
-import { ConnectionRegistry } from "../../dist/gateway/ConnectionRegistry.js"
-import { engine } from "../../dist/cluster/Dev.js"
-import { withOverrides } from "../../dist/cluster/Settings.js"
+import { fileURLToPath } from "node:url"
 import { encodePushFrame } from "../../dist/protocol/prebuilt.js"
 import { Codecs } from "../../dist/protocol/Proto.js"
 import { progress } from "../lib/servers.js"
 import { round } from "../lib/stats.js"
 
-/** weft's actors, as dev mode composes them, driven through the sendmessage command handler. */
-const weftActors = async () => {
+const here = fileURLToPath(new URL("../..", import.meta.url))
+
+/**
+ * weft's actors, as dev mode composes them, driven through the sendmessage command handler —
+ * from the checkout at `root` (its dist/ and its own node_modules: bench/ab-actor-path.js loads
+ * two checkouts into one process this way).
+ */
+export const weftActors = async (root = here) => {
+  const { Layer, ManagedRuntime, Scope } = await import(`${root}/node_modules/effect/dist/index.js`)
+  const Commands = await import(`${root}/dist/gateway/Commands.js`)
+  const { ConnectionRegistry } = await import(`${root}/dist/gateway/ConnectionRegistry.js`)
+  const { engine } = await import(`${root}/dist/cluster/Dev.js`)
+  const { withOverrides } = await import(`${root}/dist/cluster/Settings.js`)
   const runtime = ManagedRuntime.make(Commands.layer.pipe(Layer.provideMerge(engine(withOverrides()))))
   const commands = await runtime.runPromise(Commands.Commands)
   const registry = await runtime.runPromise(ConnectionRegistry)
