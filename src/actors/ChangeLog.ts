@@ -153,40 +153,38 @@ export const layer = (options: ChangeLogOptions) =>
       const kept = retention(storage, userId, options.maxEntries)
       const trim = () => Effect.map(kept.trim(head), (trimmed) => void (head = trimmed))
 
-      const appendOnce = (body: Uint8Array, dedupeKey: string | undefined, origin: string | undefined) => {
-        const seq = head.seq + 1
-        const data = withSequence(seq, Date.now(), body)
-        return Effect.flatMap(
-          storage.logAppend(userId, { seq, data, dedupeKey, dedupeTtlMs: options.dedupeTtlMs }),
-          (result) => {
-            const appended = { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }
-            if (result._tag !== "Appended") return Effect.succeed(appended)
-            head = { seq, epoch: head.epoch, first: head.first }
-            const pushed = Effect.as(pusher.push(userId, result.entry, head.epoch, origin), appended)
-            return kept.due(head) ? Effect.tap(pushed, trim) : pushed
-          }
-        )
-      }
-
       // A conflict means another writer appended (a rebalance in flight): re-read the head
       // and try again; the dedupe key keeps a retried change from being stored twice.
       const append = (body: Uint8Array, dedupeKey: string | undefined, origin: string | undefined, conflicts = 0): Effect.Effect<
         { seq: number; data: Uint8Array; duplicate: boolean },
         WeftError
-      > =>
-        Effect.catch(appendOnce(body, dedupeKey, origin), (error) => {
-          if (error._tag === "StorageError") return Effect.fail(storageFailed(error))
-          if (conflicts >= 5) return Effect.fail(internal("the log kept changing under a second writer"))
-          return storage.logHead(userId).pipe(
-            Effect.matchEffect({
-              onFailure: (error) => Effect.fail(storageFailed(error)),
-              onSuccess: (fresh) => {
-                head = fresh
-                return append(body, dedupeKey, origin, conflicts + 1)
-              }
-            })
-          )
+      > => {
+        const seq = head.seq + 1
+        const data = withSequence(seq, Date.now(), body)
+        // One step after the store's answer, for its success and its failure.
+        return Effect.matchEffect(storage.logAppend(userId, { seq, data, dedupeKey, dedupeTtlMs: options.dedupeTtlMs }), {
+          onSuccess: (result) => {
+            const appended = { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }
+            if (result._tag !== "Appended") return Effect.succeed(appended)
+            head = { seq, epoch: head.epoch, first: head.first }
+            pusher.push(userId, result.entry, head.epoch, origin)
+            return kept.due(head) ? Effect.as(trim(), appended) : Effect.succeed(appended)
+          },
+          onFailure: (error) => {
+            if (error._tag === "StorageError") return Effect.fail(storageFailed(error))
+            if (conflicts >= 5) return Effect.fail(internal("the log kept changing under a second writer"))
+            return storage.logHead(userId).pipe(
+              Effect.matchEffect({
+                onFailure: (error) => Effect.fail(storageFailed(error)),
+                onSuccess: (fresh) => {
+                  head = fresh
+                  return append(body, dedupeKey, origin, conflicts + 1)
+                }
+              })
+            )
+          }
         })
+      }
 
       const read = (cursor: number, limit: number) =>
         storage.logRead(userId, cursor, Math.min(Math.max(1, limit), options.maxSyncPage)).pipe(

@@ -308,23 +308,31 @@ export const callLocal = <R = never>(
   if (wrapped && result.fork) {
     return Effect.onExitPrimitive(effect, (exit) => measure(exit, false))
   }
-  const back: () => Effect.Effect<unknown, unknown, R> = fallback ?? (() => Effect.fail(moved))
-  // onExitPrimitive: nothing runs after the handler unless there is a failure to log.
-  const run = Effect.onExitPrimitive(effect, (exit) => {
+  /** The handler's end, whatever it was (an interruption too): measured, the lock released. */
+  const ended = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<unknown, unknown, R> => {
     const crashed = Exit.isFailure(exit) && Cause.hasDies(exit.cause)
     const logged = measure(exit, crashed)
-    if (crashed) {
-      // Supervision: the actor's state may be broken. The call is re-issued through the engine,
-      // which reaches this activation, sees the crash, restarts the actor (rebuilt from
-      // storage) and replays the call, as for a crash under the engine; callers queued here
-      // are sent there too.
-      if (cell.crashed === undefined) cell.crashed = Cause.squash(exit.cause)
-      cell.closed = true
-      if (cells.get(entityId) === cell) cells.delete(entityId)
+    if (!crashed) {
+      release(cell)
+      return logged === undefined ? exit : Effect.andThen(logged, exit)
     }
+    // Supervision: the actor's state may be broken. The call is re-issued through the engine,
+    // which reaches this activation, sees the crash, restarts the actor (rebuilt from storage)
+    // and replays the call, as for a crash under the engine; callers queued here are sent there
+    // too (released after the cell is closed).
+    if (cell.crashed === undefined) cell.crashed = Cause.squash(exit.cause)
+    cell.closed = true
+    if (cells.get(entityId) === cell) cells.delete(entityId)
     release(cell)
-    return logged
-  }).pipe(Effect.catchCause((cause) => Cause.hasDies(cause) ? back() : Effect.failCause(cause)))
+    const reissued = fallback === undefined ? Effect.fail(moved) : fallback()
+    return logged === undefined ? reissued : Effect.andThen(logged, reissued)
+  }
+  // One step after the handler, for its success and its failure alike (nothing else runs
+  // after it unless there is a failure to log or a crash to re-issue).
+  const run = Effect.matchCauseEffect(effect, {
+    onSuccess: (value) => ended(Exit.succeed(value)),
+    onFailure: (cause) => ended(Exit.failCause(cause))
+  })
   if (!cell.busy) {
     cell.busy = true
     return run

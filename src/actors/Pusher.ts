@@ -16,8 +16,10 @@ export class Pusher extends Context.Service<Pusher, {
   /**
    * `origin`: the connection the change came from (Caller.origin), which is not sent it: the
    * sender of a message applies it from its acknowledgement (SendMessageRequest.no_echo).
+   * A plain function, run in the appending actor's step: a push is only queued (it leaves with
+   * the writes of the event-loop turn) and cannot fail, so it costs no effect of its own.
    */
-  readonly push: (userId: string, entry: LogEntry, epoch: string, origin?: string) => Effect.Effect<void>
+  readonly push: (userId: string, entry: LogEntry, epoch: string, origin?: string) => void
   /**
    * Pushes an entry of a read-diffusion group's log to the live connections of the group's
    * `members` (those online): one frame per gateway for all of them, not one call per member.
@@ -36,7 +38,7 @@ export const layerLocal: Layer.Layer<Pusher, never, ConnectionRegistry> = Layer.
   Effect.gen(function*() {
     const registry = yield* ConnectionRegistry
     return Pusher.of({
-      push: (userId, entry, _epoch, origin) => Effect.sync(() => void registry.pushNow(userId, entry.data, origin)),
+      push: (userId, entry, _epoch, origin) => void registry.pushNow(userId, entry.data, origin),
       pushGroup: (groupId, members, entry, origin) => Effect.sync(() => void registry.pushGroupNow(groupId, members, entry.data, origin)),
       kick: (userId, filter, kicked) => Effect.asVoid(registry.kick(userId, filter, encodeFrame(Command.KICKED, 0, kicked)))
     })

@@ -355,7 +355,7 @@ export const pusherLayer = (secret: string): Layer.Layer<Pusher, never, Presence
 
     return Pusher.of({
       push: (userId, entry, epoch, origin) =>
-        Effect.sync(() => enqueue({ userId, bytes: encodePush({ userId, epoch, seq: entry.seq, data: entry.data, origin }) })),
+        enqueue({ userId, bytes: encodePush({ userId, epoch, seq: entry.seq, data: entry.data, origin }) }),
       pushGroup: (groupId, members, entry, origin) =>
         Effect.sync(() => enqueue({ group: { groupId, seq: entry.seq, data: entry.data, origin }, members })),
       kick: (userId, filter, kicked) => Effect.sync(() => enqueue({ userId, bytes: encodeKick({ userId, filter, kicked }) }))

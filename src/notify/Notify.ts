@@ -34,10 +34,10 @@ export const pusher = <E, R>(base: Layer.Layer<Pusher, E, R>): Layer.Layer<Pushe
       const notifier = yield* Notifier.Notifier
       if (!notifier.enabled) return inner
       return Pusher.of({
-        push: (userId, entry, epoch, origin) =>
-          notifier.wants(userId)
-            ? Effect.andThen(Effect.sync(() => notifier.appended(userId, entry)), inner.push(userId, entry, epoch, origin))
-            : inner.push(userId, entry, epoch, origin),
+        push: (userId, entry, epoch, origin) => {
+          if (notifier.wants(userId)) notifier.appended(userId, entry)
+          inner.push(userId, entry, epoch, origin)
+        },
         pushGroup: (groupId, members, entry, origin) => inner.pushGroup(groupId, members, entry, origin),
         kick: inner.kick
       })

@@ -7,7 +7,7 @@
  * numbers itself. Storage still refuses a sequence that is not exactly head + 1 — fencing,
  * so a brief double ownership during a rebalance cannot corrupt a log.
  */
-import { Context, type Effect, Schema } from "effect"
+import { Context, type Effect, type Exit, Schema } from "effect"
 
 export interface LogEntry {
   readonly seq: number
@@ -95,6 +95,24 @@ export class Storage extends Context.Service<Storage, {
   /** Every field of the map with its value, in no particular order; empty for a missing key. */
   readonly mapEntries: (key: string) => Effect.Effect<ReadonlyArray<readonly [string, Uint8Array]>, StorageError>
 }>()("weft/storage/Storage") {}
+
+const PLAIN = Symbol.for("weft/storage/completesNow")
+
+type Operation = (...args: ReadonlyArray<any>) => Effect.Effect<any, any>
+type PlainOf<F extends Operation> = (...args: Parameters<F>) => Exit.Exit<Effect.Success<ReturnType<F>>, Effect.Error<ReturnType<F>>>
+
+/**
+ * Marks an operation of a store that completes in the calling step (the memory store's) with its
+ * form as a plain function returning the outcome, which what wraps the store (instrumented.ts)
+ * may run inside a step of its own instead of adding one. The mark is on the function itself: a
+ * wrapper that replaces the operation drops it, so the plain form never skips the wrapper's code.
+ */
+export const completesNow = <F extends Operation>(operation: F, plain: PlainOf<F>): F =>
+  Object.assign(operation, { [PLAIN]: plain })
+
+/** The plain form of an operation marked by `completesNow`, if it is. */
+export const plainOf = <F extends Operation>(operation: F): PlainOf<F> | undefined =>
+  (operation as unknown as { [PLAIN]?: PlainOf<F> })[PLAIN]
 
 /** A key of one user's data: the `{userId}` hash tag keeps all of them in one Redis Cluster slot. */
 export const userKey = (userId: string, ...parts: ReadonlyArray<string>): string => `{${userId}}:${parts.join(":")}`

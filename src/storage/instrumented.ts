@@ -3,7 +3,7 @@
  * implementation underneath. `instrumented(layerMemory)` or `instrumented(layerRedis(...))`.
  */
 import { Effect, Exit, Layer, Metric } from "effect"
-import { Storage } from "./Storage.ts"
+import { plainOf, Storage } from "./Storage.ts"
 import { isRecording, labelled, record } from "../metrics/Instruments.ts"
 
 export const storageOperations = labelled((attributes) =>
@@ -47,7 +47,16 @@ const always = () => true
  */
 const measurer = (operation: string, writes = false) => {
   const series = seriesOf(operation, writes)
-  return <A, E, R>(
+  const recorded = <A, E>(exit: Exit.Exit<A, E>, started: number, value: Uint8Array | undefined, stored: (result: A) => boolean) => {
+    record(series.latency, (performance.now() - started) / 1000)
+    if (Exit.isSuccess(exit)) {
+      record(series.ok, 1)
+      if (series.written !== undefined && value !== undefined && stored(exit.value)) record(series.written, value.length)
+    } else {
+      record(series.error, 1)
+    }
+  }
+  const measure = <A, E, R>(
     effect: Effect.Effect<A, E, R>,
     value?: Uint8Array,
     stored: (result: A) => boolean = always
@@ -58,17 +67,21 @@ const measurer = (operation: string, writes = false) => {
       // onExitPrimitive: a handler with nothing to run after it returns undefined, which saves
       // the step (and the allocations) an effect returned would cost, for every operation.
       return Effect.onExitPrimitive(effect, (exit) => {
-        record(series.latency, (performance.now() - started) / 1000)
-        if (Exit.isSuccess(exit)) {
-          record(series.ok, 1)
-          if (series.written !== undefined && value !== undefined && stored(exit.value)) record(series.written, value.length)
-        } else {
-          record(series.error, 1)
-        }
+        recorded(exit, started, value, stored)
         return undefined
       })
     })
   }
+  /** An operation the store completes in the calling step: run and measured in one step. */
+  const now = <A, E>(run: () => Exit.Exit<A, E>, value?: Uint8Array, stored: (result: A) => boolean = always): Effect.Effect<A, E> =>
+    Effect.suspend(() => {
+      if (!isRecording()) return run()
+      const started = performance.now()
+      const exit = run()
+      recorded(exit, started, value, stored)
+      return exit
+    })
+  return Object.assign(measure, { now })
 }
 
 const wroteIt = (stored: boolean) => stored
@@ -93,13 +106,16 @@ export const instrumented = <E, R>(inner: Layer.Layer<Storage, E, R>): Layer.Lay
         mapRemove: measurer("map_remove"),
         mapEntries: measurer("map_entries")
       }
+      const appendNow = plainOf(storage.logAppend)
       return Storage.of({
         get: (key) => measure.get(storage.get(key)),
         set: (key, value, options) => measure.set(storage.set(key, value, options), value, wroteIt),
         remove: (key) => measure.remove(storage.remove(key)),
         increment: (key, by, ttlMs) => measure.increment(storage.increment(key, by, ttlMs)),
         logHead: (userId) => measure.logHead(storage.logHead(userId)),
-        logAppend: (userId, request) => measure.logAppend(storage.logAppend(userId, request), request.data, appended),
+        logAppend: appendNow === undefined
+          ? (userId, request) => measure.logAppend(storage.logAppend(userId, request), request.data, appended)
+          : (userId, request) => measure.logAppend.now(() => appendNow(userId, request), request.data, appended),
         logRead: (userId, afterSeq, limit) => measure.logRead(storage.logRead(userId, afterSeq, limit)),
         logDeduped: (userId, dedupeKey) => measure.logDeduped(storage.logDeduped(userId, dedupeKey)),
         logTrim: (userId, beforeSeq, maxEntries) => measure.logTrim(storage.logTrim(userId, beforeSeq, maxEntries)),

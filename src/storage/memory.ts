@@ -4,8 +4,8 @@
  * that synced against the old one know to reload.
  */
 import { randomBytes } from "node:crypto"
-import { Clock, Effect, Layer } from "effect"
-import { type AppendRequest, type AppendResult, type LogEntry, SequenceConflict, Storage } from "./Storage.ts"
+import { Clock, Effect, Exit, Layer } from "effect"
+import { type AppendRequest, type AppendResult, completesNow, type LogEntry, SequenceConflict, Storage } from "./Storage.ts"
 
 interface Slot {
   value: Uint8Array
@@ -142,7 +142,7 @@ export const makeMemory = Effect.gen(function*() {
     return at < 0 || log.entries.expires[at]! <= now() ? undefined : { seq: seq!, data: log.entries.at(at) }
   }
 
-  const append = (userId: string, request: AppendRequest): Effect.Effect<AppendResult, SequenceConflict> => {
+  const append = (userId: string, request: AppendRequest): Exit.Exit<AppendResult, SequenceConflict> => {
     const log = logOf(userId)
     // Whether the key names an entry no longer live (expired, or dropped by a trim).
     let stale = false
@@ -150,13 +150,13 @@ export const makeMemory = Effect.gen(function*() {
       const seq = log.dedupe.get(request.dedupeKey)
       if (seq !== undefined) {
         const seen = deduped(log, request.dedupeKey, seq)
-        if (seen !== undefined) return Effect.succeed({ _tag: "Duplicate" as const, entry: seen })
+        if (seen !== undefined) return Exit.succeed({ _tag: "Duplicate" as const, entry: seen })
         stale = true
       }
     }
     const head = log.dropped + log.entries.count
     if (request.seq !== head + 1) {
-      return Effect.fail(new SequenceConflict({ userId, seq: request.seq, head }))
+      return Exit.fail(new SequenceConflict({ userId, seq: request.seq, head }))
     }
     log.entries.push(request.data, request.dedupeKey === undefined || request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs)
     if (request.dedupeKey !== undefined) {
@@ -165,7 +165,7 @@ export const makeMemory = Effect.gen(function*() {
       if (stale) log.dedupe.delete(request.dedupeKey)
       log.dedupe.set(request.dedupeKey, request.seq)
     }
-    return Effect.succeed({ _tag: "Appended" as const, entry: { seq: request.seq, data: request.data } })
+    return Exit.succeed({ _tag: "Appended" as const, entry: { seq: request.seq, data: request.data } })
   }
 
   return Storage.of({
@@ -188,7 +188,7 @@ export const makeMemory = Effect.gen(function*() {
         return next
       }),
     logHead: (userId) => Effect.sync(() => headOf(logOf(userId))),
-    logAppend: (userId, request) => Effect.suspend(() => append(userId, request)),
+    logAppend: completesNow((userId, request) => Effect.suspend(() => append(userId, request)), append),
     logDeduped: (userId, dedupeKey) =>
       Effect.sync(() => {
         const log = logs.get(userId)
