@@ -6,6 +6,7 @@
 import { Effect, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
+import { varintLength, writeVarint } from "../protocol/prebuilt.ts"
 import { type Change, Codecs } from "../protocol/Proto.ts"
 import { internal, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { type LogHead, Storage, type StorageError } from "../storage/Storage.ts"
@@ -66,25 +67,6 @@ export const withSequence = (seq: number, atMs: number, body: Uint8Array): Uint8
   return out
 }
 
-/** The bytes of a non-negative safe integer as a protobuf varint. */
-const varintLength = (value: number): number => {
-  let length = 1
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80)
-    length++
-  }
-  return length
-}
-
-/** A non-negative safe integer as a protobuf varint (7 bits a byte, low bits first). */
-const writeVarint = (out: Uint8Array, at: number, value: number): number => {
-  while (value >= 0x80) {
-    out[at++] = (value % 0x80) | 0x80
-    value = Math.floor(value / 0x80)
-  }
-  out[at++] = value
-  return at
-}
 
 /** A page of a log: the stored changes after a cursor (also of a group's log, GroupLog.ts). */
 export const LogPage = Schema.Struct({

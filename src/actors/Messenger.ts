@@ -269,9 +269,23 @@ export const layer = Messenger.toLayer(
       return rewritten
     })
 
-    const send = Effect.fnUntraced(function*(original: SendRequest) {
-      const error = invalid(original)
-      if (error !== undefined) return yield* error
+    /** The message as stored, from the request as it is to be stored. */
+    const messageOf = (request: SendRequest): MessageRecord => ({
+      messageId: `${from}/${request.clientMsgId}`,
+      from,
+      to: request.to,
+      groupId: request.groupId,
+      type: request.type,
+      text: request.text,
+      clientMsgId: request.clientMsgId,
+      sentAtMs: Date.now(),
+      media: request.media,
+      ...(request.mentions !== undefined && request.mentions.length > 0 ? { mentions: request.mentions } : {}),
+      ...(request.replyTo ? { replyTo: request.replyTo } : {})
+    })
+
+    // Every message but the commonest: a group's, one with media, or one the application's hooks see.
+    const sendInFull = Effect.fnUntraced(function*(original: SendRequest) {
       let request = original
       // A 1:1 message learns whether it is a resend from the sender's log (sendDirect), without
       // a read — unless a beforeMessage hook must not be asked again about a stored message.
@@ -284,25 +298,23 @@ export const layer = Messenger.toLayer(
         request = yield* moderated(request)
       }
       if (request.media !== null) yield* shareMedia(request)
-      const message: MessageRecord = {
-        messageId: `${from}/${request.clientMsgId}`,
-        from,
-        to: request.to,
-        groupId: request.groupId,
-        type: request.type,
-        text: request.text,
-        clientMsgId: request.clientMsgId,
-        sentAtMs: Date.now(),
-        media: request.media,
-        ...(request.mentions !== undefined && request.mentions.length > 0 ? { mentions: request.mentions } : {}),
-        ...(request.replyTo ? { replyTo: request.replyTo } : {})
-      }
+      const message = messageOf(request)
       const sent = yield* (request.groupId === "" ? sendDirect(message, original.origin) : sendToGroup(message, original.origin))
       if (hooks.afterMessage !== undefined && !sent.duplicate) {
         yield* hooks.afterMessage({ ...draftOf(from, request), messageId: sent.messageId, sentAtMs: sent.sentAtMs, seq: sent.seq })
       }
       return request.text === original.text ? sent : { ...sent, text: request.text }
     })
+
+    const send = (request: SendRequest) => {
+      const error = invalid(request)
+      if (error !== undefined) return Effect.fail(error)
+      // The commonest message — 1:1, no media, no hooks — as a plain chain of steps (no generator):
+      // it is what every chat sends most.
+      return request.groupId === "" && request.media === null && hooks.beforeMessage === undefined && hooks.afterMessage === undefined
+        ? sendDirect(messageOf(request), request.origin)
+        : sendInFull(request)
+    }
 
     return Messenger.of({ Send: ({ payload }) => send(payload) })
   })),

@@ -76,3 +76,75 @@ export const encodeSyncResponse = (
   if (epoch !== undefined) writer.uint32(tag(5)).string(epoch)
   return writer.finish()
 }
+
+/** The bytes of a non-negative safe integer as a protobuf varint. */
+export const varintLength = (value: number): number => {
+  let length = 1
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80)
+    length++
+  }
+  return length
+}
+
+/** Writes a non-negative safe integer as a protobuf varint (7 bits a byte, low bits first); returns the next offset. */
+export const writeVarint = (out: Uint8Array, at: number, value: number): number => {
+  while (value >= 0x80) {
+    out[at++] = (value % 0x80) | 0x80
+    value = Math.floor(value / 0x80)
+  }
+  out[at++] = value
+  return at
+}
+
+const utf8 = new TextEncoder()
+
+/** What a sendmessage acknowledges: the fields of weft.v1.SendMessageResponse after its (OK) base. */
+export interface SentAck {
+  readonly messageId: string
+  readonly seq: number
+  readonly sentAtMs: number
+  readonly duplicate: boolean
+  readonly text?: string | undefined
+  readonly groupSeq?: number | undefined
+}
+
+/**
+ * weft.v1.SendMessageResponse { base = 1 (OK: empty); message_id = 2; seq = 3; sent_at_ms = 4;
+ * duplicate = 5; text = 6 (when given); group_seq = 7 } written by hand: one is encoded for every
+ * message sent, and protobufjs's writer (a list of operations, then a copy) costs ~5x this. The
+ * round trip through protobufjs is checked in test/protocol/Frame.test.ts.
+ */
+export const encodeSendMessageResponse = (ack: SentAck): Uint8Array => {
+  const id = utf8.encode(ack.messageId)
+  const text = ack.text === undefined ? undefined : utf8.encode(ack.text)
+  const groupSeq = ack.groupSeq ?? 0
+  const length = 2 +
+    1 + varintLength(id.length) + id.length +
+    (ack.seq > 0 ? 1 + varintLength(ack.seq) : 0) +
+    (ack.sentAtMs > 0 ? 1 + varintLength(ack.sentAtMs) : 0) +
+    (ack.duplicate ? 2 : 0) +
+    (text === undefined ? 0 : 1 + varintLength(text.length) + text.length) +
+    (groupSeq > 0 ? 1 + varintLength(groupSeq) : 0)
+  const out = new Uint8Array(length)
+  out[0] = tag(1) // base: an empty BaseResponse is code OK
+  out[1] = 0
+  out[2] = tag(2)
+  let at = writeVarint(out, 3, id.length)
+  out.set(id, at)
+  at += id.length
+  if (ack.seq > 0) at = writeVarint(out, (out[at] = 3 << 3, at + 1), ack.seq)
+  if (ack.sentAtMs > 0) at = writeVarint(out, (out[at] = 4 << 3, at + 1), ack.sentAtMs)
+  if (ack.duplicate) {
+    out[at++] = 5 << 3
+    out[at++] = 1
+  }
+  if (text !== undefined) {
+    out[at++] = tag(6)
+    at = writeVarint(out, at, text.length)
+    out.set(text, at)
+    at += text.length
+  }
+  if (groupSeq > 0) writeVarint(out, (out[at] = 7 << 3, at + 1), groupSeq)
+  return out
+}

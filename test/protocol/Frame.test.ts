@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { Command } from "../../src/protocol/Command.ts"
 import { encodeFrame, FrameDecoder, HEADER_SIZE } from "../../src/protocol/Frame.ts"
-import { encodePushFrame } from "../../src/protocol/prebuilt.ts"
+import { encodePushFrame, encodeSendMessageResponse } from "../../src/protocol/prebuilt.ts"
 import { Codecs } from "../../src/protocol/Proto.ts"
 
 describe("frame codec", () => {
@@ -59,6 +59,25 @@ describe("frame codec", () => {
       const push = Codecs.Push.decode(frames[0]!.body)
       expect(push.change?.seq).toBe(7)
       expect(push.change?.message?.text).toBe("x".repeat(size))
+    }
+  })
+
+  it("a sendmessage acknowledgement written by hand decodes as protobufjs's own encoding does, for every field", () => {
+    const acks = [
+      { messageId: "alice/m1", seq: 1, sentAtMs: 1_764_000_000_000, duplicate: false },
+      { messageId: "ünï/çødé 💬", seq: 2 ** 53 - 1, sentAtMs: 127, duplicate: true },
+      { messageId: "x".repeat(200), seq: 0, sentAtMs: 128, duplicate: false, groupSeq: 300 },
+      { messageId: "", seq: 16_384, sentAtMs: 0, duplicate: false, text: "rewritten by a hook: ✓" },
+      { messageId: "m", seq: 5, sentAtMs: 6, duplicate: false, text: "" }
+    ]
+    for (const ack of acks) {
+      const expected = Codecs.SendMessageResponse.decode(Codecs.SendMessageResponse.encode({ base: { code: 0, message: "" }, ...ack }))
+      const actual = Codecs.SendMessageResponse.decode(encodeSendMessageResponse(ack))
+      expect(actual).toEqual(expected)
+      expect(actual.base).toEqual({ code: 0, message: "" })
+      expect(actual.messageId).toBe(ack.messageId)
+      expect(actual.seq).toBe(ack.seq)
+      expect(actual.text).toBe(ack.text)
     }
   })
 })

@@ -4,7 +4,7 @@ import { actorClient } from "../../actors/ActorCall.ts"
 import { ChangeLog } from "../../actors/ChangeLog.ts"
 import { Messenger } from "../../actors/Messenger.ts"
 import { Command } from "../../protocol/Command.ts"
-import { encodeSyncResponse } from "../../protocol/prebuilt.ts"
+import { encodeSendMessageResponse, encodeSyncResponse } from "../../protocol/prebuilt.ts"
 import { mediaRecord } from "../../protocol/messages.ts"
 import { Codecs } from "../../protocol/Proto.ts"
 import { handler } from "../CommandTable.ts"
@@ -39,7 +39,7 @@ export const handlers = Effect.gen(function*() {
             origin: request.noEcho === true ? caller.origin : undefined,
             mentions: request.mentions,
             replyTo: request.replyTo
-          }).pipe(Effect.map((sent) => ({ base: ok, ...sent })))
+          }).pipe(Effect.map(encodeSendMessageResponse))
     ),
     handler(
       { id: Command.SYNC, name: "sync", request: Codecs.SyncRequest, response: Codecs.SyncResponse },
