@@ -18,7 +18,7 @@
  * written per member per message.
  */
 import { Effect, Option, Schema } from "effect"
-import { homeElsewhere, Idc } from "../cluster/Idc.ts"
+import { Idc } from "../cluster/Idc.ts"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import type { WeftSettings } from "../cluster/Settings.ts"
@@ -38,7 +38,7 @@ import { decodeJson, encodeJson, Storage, type StorageError, userKey } from "../
 import { actorClient } from "./ActorCall.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import type { Group } from "./Groups.ts"
-import { accountKey, isValidUserId } from "./Session.ts"
+import { accountHomes, isValidUserId } from "./Session.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
 
@@ -295,15 +295,11 @@ export const layer = (settings: WeftSettings, group: typeof Group) =>
       // home IDC when that is another one (cluster/Idc.ts), under a dedupe key as every entry
       // there must have (`dedupeKey` here, `queuedKey` there).
       const idc = Option.getOrUndefined(yield* Effect.serviceOption(Idc))
-      const peerHomes = new Map<string, string | undefined>()
+      const peers = accountHomes(storage, idc)
       const appendToPeer = (peer: string, body: Uint8Array, dedupeKey: string | undefined, queuedKey = dedupeKey!) =>
         Effect.gen(function*() {
-          if (idc !== undefined && !peerHomes.has(peer)) {
-            const account = yield* storage.get(accountKey(peer)).pipe(Effect.mapError(storageFailed))
-            if (peerHomes.size >= 1024) peerHomes.clear()
-            peerHomes.set(peer, account === undefined ? undefined : homeElsewhere(idc, account))
-          }
-          const home = peerHomes.get(peer)
+          if (idc !== undefined && !peers.known(peer)) yield* peers.lookUp(peer).pipe(Effect.mapError(storageFailed))
+          const home = peers.homeOf(peer)
           if (home === undefined || idc === undefined) return yield* Effect.asVoid(append(peer, body, dedupeKey))
           return yield* idc.enqueue(home, { to: peer, dedupeKey: queuedKey, change: body })
         })

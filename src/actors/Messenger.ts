@@ -40,8 +40,8 @@ import { actorEntity } from "./LocalActors.ts"
 import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
 import { SENT_RECORD_TTL_MS, type SentRecord, sentDirectly, sentRecordKey } from "./Conversations.ts"
 import { Group, MediaRecord } from "./Groups.ts"
-import { accountKey, isValidUserId } from "./Session.ts"
-import { homeElsewhere, Idc } from "../cluster/Idc.ts"
+import { accountHomes, isValidUserId } from "./Session.ts"
+import { Idc } from "../cluster/Idc.ts"
 import { Uploads } from "./Uploads.ts"
 
 export { MAX_CLIENT_MSG_ID_LENGTH, MAX_TEXT_LENGTH }
@@ -80,7 +80,6 @@ export const Messenger = actorEntity(Entity.make("Messenger", [Send]))
 type SendRequest = typeof Send.payloadSchema.Type
 
 /** Recipients a sender's actor remembers as existing users. */
-const MAX_KNOWN_RECIPIENTS = 1024
 
 const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
@@ -168,10 +167,10 @@ export const layer = Messenger.toLayer(
     const groups = yield* actorClient(Group)
     const from = (yield* Entity.CurrentAddress).entityId
     const uploads = yield* actorClient(Uploads)
-    /** Recipients known to exist, with their home IDC (undefined: this one). */
-    const knownRecipients = new Map<string, string | undefined>()
     const hooks = yield* Hooks
     const idc = Option.getOrUndefined(yield* Effect.serviceOption(Idc))
+    /** Recipients known to exist, with their home IDC: storage is asked once per recipient. */
+    const recipients = accountHomes(storage, idc)
 
     /** Shares the message's media (ids weft issued; others are opaque) with its recipients. */
     const shareMedia = (request: SendRequest) =>
@@ -195,18 +194,9 @@ export const layer = Messenger.toLayer(
         onlyIfAbsent: true
       }).pipe(Effect.mapError(storageFailed))
 
-    /** Whether `to` is a user (and where its home is): storage is asked once per recipient. */
-    const lookUpRecipient = Effect.fnUntraced(function*(to: string) {
-      const exists = yield* storage.get(accountKey(to)).pipe(Effect.mapError(storageFailed))
-      if (exists === undefined) return yield* recipientNotFound(`no user ${to}`)
-      // Accounts are never deleted nor moved: one that exists is remembered (a storage read saved per message).
-      if (knownRecipients.size >= MAX_KNOWN_RECIPIENTS) knownRecipients.clear()
-      knownRecipients.set(to, homeElsewhere(idc, exists))
-    })
-
     // A 1:1 message: two appends in a row, written as one chain of steps (it runs for every message).
     const deliverDirect = (message: MessageRecord, origin: string | undefined) => {
-      const away = knownRecipients.get(message.to)
+      const away = recipients.homeOf(message.to)
       const dedupeKey = `msg:${message.messageId}`
       // The sender's own log first: its dedupe key answers what a read of the sent record would
       // (a resend keeps the first content; an id used for another conversation is refused), so
@@ -233,9 +223,11 @@ export const layer = Messenger.toLayer(
 
     const sendDirect = (message: MessageRecord, origin: string | undefined) => {
       if (!isValidUserId(message.to)) return Effect.fail(recipientNotFound(`no user ${JSON.stringify(message.to)}`))
-      return knownRecipients.has(message.to)
-        ? deliverDirect(message, origin)
-        : Effect.flatMap(lookUpRecipient(message.to), () => deliverDirect(message, origin))
+      if (recipients.known(message.to)) return deliverDirect(message, origin)
+      return Effect.matchEffect(recipients.lookUp(message.to), {
+        onFailure: (error) => Effect.fail(storageFailed(error)),
+        onSuccess: (exists) => exists ? deliverDirect(message, origin) : Effect.fail(recipientNotFound(`no user ${message.to}`))
+      })
     }
 
     const sendToGroup = Effect.fnUntraced(function*(message: MessageRecord, origin: string | undefined) {

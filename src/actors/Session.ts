@@ -14,7 +14,7 @@ import { createHash, randomBytes } from "node:crypto"
 import { Duration, Effect, Option, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
-import { Idc, IDC_NAME_PATTERN } from "../cluster/Idc.ts"
+import { homeElsewhere, Idc, IDC_NAME_PATTERN } from "../cluster/Idc.ts"
 import { type FeatureSettings, WeftConfig } from "../cluster/Settings.ts"
 import { DeviceEventKind } from "../protocol/devices.ts"
 import { Codecs } from "../protocol/Proto.ts"
@@ -63,6 +63,31 @@ export interface Account {
 }
 
 export const accountKey = (userId: string) => userKey(userId, "account")
+
+/**
+ * Which users exist and where each is homed, as one actor sees them (Messenger's recipients,
+ * Conversations' peers): an account is read once and remembered, since accounts are never
+ * deleted nor moved; a user without one is asked about again next time. At most `max` are
+ * remembered (then the memory starts over).
+ */
+export const accountHomes = (storage: Storage["Service"], idc: Idc["Service"] | undefined, max = 1024) => {
+  /** By user: the home IDC when it is another one, else undefined. */
+  const known = new Map<string, string | undefined>()
+  return {
+    /** Whether the user is known to exist (then `homeOf` answers without a read). */
+    known: (userId: string): boolean => known.has(userId),
+    /** The home IDC of a known user when it is another one; undefined for this one (or unknown). */
+    homeOf: (userId: string): string | undefined => known.get(userId),
+    /** Reads the user's account: whether there is one (and remembers where its home is). */
+    lookUp: (userId: string): Effect.Effect<boolean, StorageError> =>
+      Effect.map(storage.get(accountKey(userId)), (account) => {
+        if (account === undefined) return false
+        if (known.size >= max) known.clear()
+        known.set(userId, homeElsewhere(idc, account))
+        return true
+      })
+  }
+}
 const sessionKey = (userId: string, token: string) => userKey(userId, "session", token)
 /** The user's sessions (SessionRecord[]): what the login policy and the device list read. */
 const sessionIndexKey = (userId: string) => userKey(userId, "sessions")
