@@ -6,6 +6,7 @@
  *   wire-cost         bytes and round trips of a login and a "hello"
  *   sync-catchup      a device that missed 1k / 10k / 30k changes syncs them all
  *   actor-path        the in-process cost of a 1:1 send through the actors vs plain functions
+ *   gateway-path      the server's whole 1:1 path in one process, without sockets; metrics on vs off
  *   one-to-one        1:1 messages: peak, then latency at 25/50/100% of weft's peak — weft vs a raw
  *                     node:net relay (bench/baselines/net-relay.js) vs socket.io (socketio-relay.js)
  *   metrics-overhead  the 1:1 closed loop with weft's metrics on and off (--metrics off), alternating
@@ -92,6 +93,7 @@ const steps = [
   { name: "wire-cost", limit: 60, options: {} },
   { name: "sync-catchup", limit: 150, options: quick ? { sizes: [1000, 10000] } : {} },
   { name: "actor-path", limit: 120, options: quick ? { messages: 5000, rounds: 2 } : {} },
+  { name: "gateway-path", limit: 120, options: quick ? { rounds: 4 } : {} },
   { name: "one-to-one", limit: 240, options: quick ? { levels: [4, 16], peakSeconds: 2, openSeconds: 3 } : {} },
   { name: "metrics-overhead", limit: 180, options: quick ? { rounds: 2, peakSeconds: 2 } : {} },
   { name: "group-fanout", limit: 180, options: quick ? { sizes: [10, 100], messages: { 10: 100, 100: 30 } } : { messages: { 10: 300, 100: 100, 500: 30 } } },
