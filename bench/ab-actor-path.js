@@ -13,7 +13,7 @@ import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { runEntry } from "./lib/entry.js"
 import { progress } from "./lib/servers.js"
-import { round } from "./lib/stats.js"
+import { quantile, round } from "./lib/stats.js"
 import { weftActors } from "./scenarios/actor-path.js"
 
 const here = resolve(fileURLToPath(new URL("..", import.meta.url)))
@@ -23,11 +23,6 @@ const cpuPerSend = async (system, tag, count) => {
   for (let i = 0; i < count; i++) await system.send(`${tag}${i}`)
   const used = process.cpuUsage(start)
   return (used.user + used.system) / count
-}
-
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 }
 
 const run = async (options = {}) => {

@@ -10,14 +10,9 @@
  */
 import { fileURLToPath } from "node:url"
 import { progress } from "../lib/servers.js"
-import { round } from "../lib/stats.js"
+import { quantile, round } from "../lib/stats.js"
 
 const here = fileURLToPath(new URL("../..", import.meta.url))
-
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
-}
 
 export const run = async (options = {}) => {
   const { pairs = 16, batch = 5000, rounds = 12, root = here } = options
