@@ -7,7 +7,7 @@ import { defaultSettings, withOverrides } from "../cluster/Settings.ts"
 import { HttpShortServer } from "../gateway/HttpServer.ts"
 import { TcpServer } from "../gateway/TcpServer.ts"
 import { setRecording } from "../metrics/Instruments.ts"
-import { advertisedEndpoints, authFlags, authSettings, clusterSecret, count, jsonLogs, logMaxEntries, loginPolicy, milliseconds, onOff, origin, port, ports, readSettings, redisUrl, type Source, text, tlsFiles } from "./config.ts"
+import { advertisedEndpoints, authFlags, authSettings, clusterSecret, count, jsonLogs, logMaxEntries, loginPolicy, milliseconds, onOff, origin, passwordHash, port, ports, readSettings, redisUrl, type Source, text, tlsFiles } from "./config.ts"
 import { describe as describeRedis } from "../cluster/RedisClient.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { UsageError } from "./args.ts"
@@ -127,12 +127,12 @@ const throttle = (get: (flag: string) => Source | undefined): ThrottleOptions =>
 })
 
 export const runRunner = async (argv: ReadonlyArray<string>) => {
-  const get = readSettings(argv, [...common, "allow-volatile-redis", "idc", "idc-directory", "idc-secret", "idc-link-host", "idc-link-port", "idc-link-advertise", "idc-replicas"])
+  const get = readSettings(argv, [...common, "allow-volatile-redis", "password-hash", "idc", "idc-directory", "idc-secret", "idc-link-host", "idc-link-port", "idc-link-advertise", "idc-replicas"])
   setRecording(onOff(get("metrics"), true))
   const host = text(get("host"), "127.0.0.1")
   const settings = withOverrides({
     actors: actorSettings(get),
-    session: { throttle: throttle(get) },
+    session: { throttle: throttle(get), passwordHash: passwordHash(get("password-hash")) },
     gateway: { host },
     admin: adminSettings(get),
     features: {

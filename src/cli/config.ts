@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { Logger } from "effect"
 import { MIN_SECRET_LENGTH } from "../cluster/ClusterAuth.ts"
+import type { ScryptParams } from "../actors/Password.ts"
 import type { AuthSettings, JwtSettings } from "../cluster/Settings.ts"
 import { MIN_SECRET_BYTES } from "../gateway/AppToken.ts"
 import type { AdvertisedEndpoint } from "../gateway/GatewayConfig.ts"
@@ -163,6 +164,26 @@ export const redisUrl = (source: Source | undefined, fallback: string): string =
     }
   }
   return parts.join(",")
+}
+
+/**
+ * `--password-hash N=16384,r=8,p=5`: the scrypt parameters of new password hashes (older ones
+ * are rehashed at the next login). Never below weft's pre-0.2 hashes (N=2^14, r=8, p=1), at most
+ * 256 MiB a hash; undefined: weft's own (docs/security.md).
+ */
+export const passwordHash = (source: Source | undefined): ScryptParams | undefined => {
+  if (source === undefined) return undefined
+  const match = /^N=(\d+),r=(\d+),p=(\d+)$/.exec(source.value.replace(/\s/g, ""))
+  const [N, r, p] = match === null ? [] : match.slice(1).map(Number)
+  if (
+    N === undefined || r === undefined || p === undefined || N < 16384 || (N & (N - 1)) !== 0 || r < 8 || p < 1 || p > 16 ||
+    128 * N * r > 256 * 2 ** 20
+  ) {
+    throw new UsageError(
+      `${source.origin} must be scrypt parameters like N=16384,r=8,p=5 (N a power of two from 16384, r from 8, p 1..16, 128*N*r at most 256 MiB), got "${source.value}"`
+    )
+  }
+  return { N, r, p }
 }
 
 /** A duration in whole milliseconds within [min, max]. */

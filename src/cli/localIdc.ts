@@ -60,6 +60,8 @@ export interface LocalIdcsOptions {
   readonly latencyMs?: number
   readonly lossRate?: number
   readonly gateways?: number
+  /** More flags for every runner (e.g. `--password-hash ...`). */
+  readonly runnerArgs?: ReadonlyArray<string>
 }
 
 const withRedis = async <A>(url: string, use: (redis: Redis) => Promise<A>): Promise<A> => {
@@ -103,7 +105,7 @@ export const startLocalIdcs = async (options: LocalIdcsOptions = {}): Promise<Lo
       gateways: options.gateways ?? 1,
       redisUrl,
       env: { WEFT_IDC_SECRET: secret },
-      runnerArgs: runnerArgs(name, linkPort, link.port, redisUrl === undefined ? 1 : 0),
+      runnerArgs: [...runnerArgs(name, linkPort, link.port, redisUrl === undefined ? 1 : 0), ...(options.runnerArgs ?? [])],
       newPort
     })
   const longHaul = async (target: () => number) => {

@@ -13,6 +13,7 @@ import { type LocalCluster, startLocalCluster } from "../../src/cli/localCluster
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { loadProtos } from "../../src/protocol/AppProtos.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
+import { runnerFlags } from "../support/clusterFlags.ts"
 import { sleep, uniqueUser } from "../support/wait.ts"
 
 const rollFeature = fileURLToPath(new URL("../../examples/roll-bot/feature.js", import.meta.url))
@@ -28,7 +29,7 @@ let cluster: LocalCluster
 const clients: Array<WeftClient> = []
 beforeAll(async () => {
   // With the roll example's feature on every member: its Dice actors live on the runners.
-  cluster = await startLocalCluster({ runners: 2, gateways: 1, memberArgs: ["--feature", rollFeature] })
+  cluster = await startLocalCluster({ runners: 2, gateways: 1, memberArgs: ["--feature", rollFeature], runnerArgs: runnerFlags })
 }, 90_000)
 afterAll(async () => {
   clients.forEach((client) => client.close())

@@ -15,13 +15,14 @@ import { createGroup, sendToGroup } from "../../src/client/groups.ts"
 import { Command } from "../../src/protocol/Command.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
 import { Status } from "../../src/protocol/Status.ts"
+import { PASSWORD_HASH, runnerFlags } from "../support/clusterFlags.ts"
 import { startTcpProxy } from "../support/TcpProxy.ts"
 import { sleep, uniqueUser, waitFor } from "../support/wait.ts"
 
 export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
   let cluster: LocalCluster
   beforeAll(async () => {
-    cluster = await startLocalCluster({ runners: 2, gateways: 2, redisCluster: options.redisCluster })
+    cluster = await startLocalCluster({ runners: 2, gateways: 2, redisCluster: options.redisCluster, runnerArgs: runnerFlags })
   }, 90_000)
   afterAll(() => cluster?.stop())
 
@@ -91,11 +92,12 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
   const longestGap = (acked: ReadonlyArray<{ at: number }>) =>
     acked.reduce((gap, { at }, i) => i === 0 ? 0 : Math.max(gap, at - acked[i - 1]!.at), 0)
 
+  const redisNodes = () => cluster.redisCluster?.nodes ?? [{ host: "127.0.0.1", port: cluster.redis!.port }]
+
   /** The Redis nodes' users: which masters hold keys of these users. */
   const mastersHolding = async (users: ReadonlyArray<string>) => {
-    const nodes = cluster.redisCluster?.nodes ?? [{ host: "127.0.0.1", port: cluster.redis!.port }]
     let holding = 0
-    for (const node of nodes) {
+    for (const node of redisNodes()) {
       const client = new Redis(node)
       const keys = await client.keys("{c-*")
       client.disconnect()
@@ -104,10 +106,23 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
     return holding
   }
 
+  /** A user's account record as the runners stored it (on whichever master holds the user). */
+  const accountOf = async (user: string) => {
+    for (const node of redisNodes()) {
+      const client = new Redis(node)
+      const value = await client.get(`{${user}}:account`).catch(() => null)
+      client.disconnect()
+      if (value !== null) return JSON.parse(value) as { password: { params: unknown } }
+    }
+    return undefined
+  }
+
   describe(options.redisCluster ? "clustered mode on a three-master Redis Cluster" : "clustered mode on one Redis", () => {
     it("users on different runners chat through different gateways, with pushes; /cluster shows who holds what", async () => {
       const users = await newUsers(8)
       if (options.redisCluster) expect(await mastersHolding(users), "the users' keys are spread over the masters").toBeGreaterThan(1)
+      // The runners hash new passwords with the parameters they were given (--password-hash).
+      expect((await accountOf(users[0]!))?.password.params).toEqual(PASSWORD_HASH)
       const view = await placement()
       expect(view.runners.map((runner) => [runner.alive, runner.shards.length > 0]), "both runners alive and holding shards")
         .toEqual([[true, true], [true, true]])
