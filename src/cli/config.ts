@@ -6,16 +6,14 @@
  */
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
-import { Logger } from "effect"
-import { MIN_SECRET_LENGTH } from "../cluster/ClusterAuth.ts"
 import type { ScryptParams } from "../actors/Password.ts"
+import { MIN_SECRET_BYTES, MIN_SECRET_LENGTH } from "../cluster/limits.ts"
 import type { AuthSettings, JwtSettings } from "../cluster/Settings.ts"
-import { MIN_SECRET_BYTES } from "../gateway/AppToken.ts"
 import type { AdvertisedEndpoint } from "../gateway/GatewayConfig.ts"
 import { UsageError } from "./args.ts"
 
-/** Server processes log one JSON object per line, with level, time and annotations (requestId...). */
-export const jsonLogs = Logger.layer([Logger.consoleJson])
+// Only types from the server's modules: every flag is checked before a server command loads them
+// (seconds of loading), so a wrong one is refused at once.
 
 export interface Source {
   readonly value: string
@@ -55,6 +53,14 @@ export const readSettings = (argv: ReadonlyArray<string>, flags: ReadonlyArray<s
     return undefined
   }
 }
+
+/** A given setting, checked; undefined when it is not given (the default then applies). */
+export const checked = <A>(source: Source | undefined, check: (source: Source) => A): A | undefined =>
+  source === undefined ? undefined : check(source)
+
+/** The settings that were given: keys whose value is undefined are left out, so the defaults stand. */
+export const given = <A extends object>(values: A): Partial<A> =>
+  Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<A>
 
 export const port = (source: Source | undefined, fallback: number): number => {
   if (source === undefined) return fallback
