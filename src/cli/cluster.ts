@@ -3,7 +3,7 @@
  * checked here first; clusterServer.ts, loaded only then, runs the role.
  */
 import type { ThrottleOptions } from "../actors/LoginThrottle.ts"
-import type { ClusterSettings } from "../cluster/Clustered.ts"
+import type { ClusterSettings } from "../cluster/ClusterSettings.ts"
 import type { IdcSettings } from "../cluster/Idc.ts"
 import { IDC_NAME_PATTERN, MIN_SECRET_LENGTH } from "../cluster/limits.ts"
 import type { SettingsOverrides } from "../cluster/Settings.ts"
