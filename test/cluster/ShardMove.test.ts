@@ -93,7 +93,7 @@ const counter = async (adminPort: number, name: string, label: string): Promise<
 describe("a shard moving between live runners", () => {
   it("local calls follow it: the new owner answers on the fast path, nothing acknowledged is lost or doubled", async () => {
     const users = Array.from({ length: 12 }, () => uniqueUser("mv"))
-    for (const user of users) await register(gateway(), user, "password")
+    await Promise.all(users.map((user) => register(gateway(), user, "password")))
     const before = await shardOwners()
     expect(new Set(before.values()).size, "both runners hold shards").toBe(2)
 

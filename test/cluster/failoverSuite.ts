@@ -46,7 +46,7 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
 
   const newUsers = async (count: number) => {
     const users = Array.from({ length: count }, () => uniqueUser("c"))
-    for (const user of users) await register(gatewayAt(0), user, "password")
+    await Promise.all(users.map((user) => register(gatewayAt(0), user, "password")))
     return users
   }
 
@@ -166,11 +166,19 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
       expect(relay.connections()[0]!.toClient.filter((frame) => frame.at >= from && frame.command === Command.PUSH)).toEqual([])
       expect(desks.map((desk) => desk.cursor)).toEqual([phone.cursor, phone.cursor])
       await relay.close()
-      // The route list names every live gateway, so clients need no list of their own.
-      const routes = await (await online(users[0]!, 0)).routes()
+      // The route list names every live gateway, so clients need no list of their own. A gateway
+      // re-reads the others from Redis every 2 s (Clustered.ts): one started beside it a moment
+      // ago may take that long to show.
+      const asking = await online(users[0]!, 0)
+      const listed = async () => (await asking.routes()).map((e) => `${e.transport}://${e.host}:${e.port}`)
+      const everyGateway = (routes: ReadonlyArray<string>) => cluster.gateways.every((gateway) => routes.includes(`tcp://127.0.0.1:${gateway.port}`))
+      let routes = await listed()
+      for (let i = 0; i < 25 && !everyGateway(routes); i++) {
+        await sleep(200)
+        routes = await listed()
+      }
       for (const gateway of cluster.gateways) {
-        expect(routes.map((e) => `${e.transport}://${e.host}:${e.port}`), "the route list names every gateway")
-          .toContain(`tcp://127.0.0.1:${gateway.port}`)
+        expect(routes, "the route list names every gateway").toContain(`tcp://127.0.0.1:${gateway.port}`)
       }
     }, 60_000)
 
