@@ -10,7 +10,6 @@ import { pathToFileURL } from "node:url"
 import type { Feature } from "../server/Feature.ts"
 import type { HookSet } from "../server/Hooks.ts"
 import type { WeftOptions } from "../server/Application.ts"
-import { webhook } from "../server/Webhook.ts"
 import { UsageError } from "./args.ts"
 import { milliseconds, onOff, type Source } from "./config.ts"
 
@@ -49,6 +48,8 @@ export const loadApplication = async (get: (flag: string) => Source | undefined)
       throw new UsageError(`${url.origin} needs --hook-secret (or WEFT_HOOK_SECRET) of at least 16 characters`)
     }
     if (!/^https?:\/\//.test(url.value)) throw new UsageError(`${url.origin} must be an http:// or https:// URL`)
+    // Imported only here: the command line checks its flags before it loads server code.
+    const { webhook } = await import("../server/Webhook.ts")
     hooks.push(webhook({
       url: url.value,
       secret: secret.value,

@@ -6,15 +6,14 @@
  */
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
-import { Logger } from "effect"
-import { MIN_SECRET_LENGTH } from "../cluster/ClusterAuth.ts"
+import type { ScryptParams } from "../actors/Password.ts"
+import { MIN_SECRET_BYTES, MIN_SECRET_LENGTH } from "../cluster/limits.ts"
 import type { AuthSettings, JwtSettings } from "../cluster/Settings.ts"
-import { MIN_SECRET_BYTES } from "../gateway/AppToken.ts"
 import type { AdvertisedEndpoint } from "../gateway/GatewayConfig.ts"
 import { UsageError } from "./args.ts"
 
-/** Server processes log one JSON object per line, with level, time and annotations (requestId...). */
-export const jsonLogs = Logger.layer([Logger.consoleJson])
+// Only types from the server's modules: every flag is checked before a server command loads them
+// (seconds of loading), so a wrong one is refused at once.
 
 export interface Source {
   readonly value: string
@@ -54,6 +53,14 @@ export const readSettings = (argv: ReadonlyArray<string>, flags: ReadonlyArray<s
     return undefined
   }
 }
+
+/** A given setting, checked; undefined when it is not given (the default then applies). */
+export const checked = <A>(source: Source | undefined, check: (source: Source) => A): A | undefined =>
+  source === undefined ? undefined : check(source)
+
+/** The settings that were given: keys whose value is undefined are left out, so the defaults stand. */
+export const given = <A extends object>(values: A): Partial<A> =>
+  Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<A>
 
 export const port = (source: Source | undefined, fallback: number): number => {
   if (source === undefined) return fallback
@@ -163,6 +170,26 @@ export const redisUrl = (source: Source | undefined, fallback: string): string =
     }
   }
   return parts.join(",")
+}
+
+/**
+ * `--password-hash N=16384,r=8,p=5`: the scrypt parameters of new password hashes (older ones
+ * are rehashed at the next login). Never below weft's pre-0.2 hashes (N=2^14, r=8, p=1), at most
+ * 256 MiB a hash; undefined: weft's own (docs/security.md).
+ */
+export const passwordHash = (source: Source | undefined): ScryptParams | undefined => {
+  if (source === undefined) return undefined
+  const match = /^N=(\d+),r=(\d+),p=(\d+)$/.exec(source.value.replace(/\s/g, ""))
+  const [N, r, p] = match === null ? [] : match.slice(1).map(Number)
+  if (
+    N === undefined || r === undefined || p === undefined || N < 16384 || (N & (N - 1)) !== 0 || r < 8 || p < 1 || p > 16 ||
+    128 * N * r > 256 * 2 ** 20
+  ) {
+    throw new UsageError(
+      `${source.origin} must be scrypt parameters like N=16384,r=8,p=5 (N a power of two from 16384, r from 8, p 1..16, 128*N*r at most 256 MiB), got "${source.value}"`
+    )
+  }
+  return { N, r, p }
 }
 
 /** A duration in whole milliseconds within [min, max]. */

@@ -59,6 +59,21 @@ export const freePort = (): Promise<number> =>
     })
   })
 
+/**
+ * Hands out free loopback ports, never the same one twice: a member binds its ports only once
+ * started, seconds later, and until then the kernel may offer them again. Clusters started side
+ * by side (the IDCs of localIdc.ts) share one.
+ */
+export const portAllocator = (): (() => Promise<number>) => {
+  const handedOut = new Set<number>()
+  return async () => {
+    let port = await freePort()
+    for (let i = 0; i < 20 && handedOut.has(port); i++) port = await freePort()
+    handedOut.add(port)
+    return port
+  }
+}
+
 const answers = async (url: string): Promise<boolean> => {
   // Of a Redis Cluster's seed nodes, the first must answer.
   const client = new Redis(url.split(",")[0]!, { lazyConnect: true, connectTimeout: 1000, retryStrategy: () => null, maxRetriesPerRequest: 0 })
@@ -120,6 +135,8 @@ export interface LocalClusterOptions {
   readonly memberArgs?: ReadonlyArray<string> | undefined
   /** More environment for every member (secrets that must not show in argv). */
   readonly env?: Readonly<Record<string, string>> | undefined
+  /** Where the members' ports come from; shared by clusters that start side by side. */
+  readonly newPort?: (() => Promise<number>) | undefined
 }
 
 export const startLocalCluster = async (options: LocalClusterOptions = {}): Promise<LocalCluster> => {
@@ -150,13 +167,7 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
   const runnerCount = options.runners ?? 2
   const gatewayCount = options.gateways ?? 2
   // Members start side by side: no port is handed out twice before its member has bound it.
-  const handedOut = new Set<number>()
-  const newPort = async () => {
-    let port = await freePort()
-    for (let i = 0; i < 20 && handedOut.has(port); i++) port = await freePort()
-    handedOut.add(port)
-    return port
-  }
+  const newPort = options.newPort ?? portAllocator()
   const adminPorts: Array<number> = []
   for (let i = 0; i < runnerCount + gatewayCount; i++) adminPorts.push(await newPort())
   const add = async (role: "runner" | "gateway", index: number, extraAdminPort?: number) => {

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto"
 import { parseArgs } from "node:util"
 import { Redis } from "ioredis"
 import { UsageError } from "./args.ts"
-import { freePort, type LocalCluster, startLocalCluster } from "./localCluster.ts"
+import { type LocalCluster, portAllocator, startLocalCluster } from "./localCluster.ts"
 import { type RedisServer, startRedisServer } from "./localRedis.ts"
 import { type LongHaul, startLongHaul } from "./longHaul.ts"
 
@@ -60,6 +60,8 @@ export interface LocalIdcsOptions {
   readonly latencyMs?: number
   readonly lossRate?: number
   readonly gateways?: number
+  /** More flags for every runner (e.g. `--password-hash ...`). */
+  readonly runnerArgs?: ReadonlyArray<string>
 }
 
 const withRedis = async <A>(url: string, use: (redis: Redis) => Promise<A>): Promise<A> => {
@@ -93,6 +95,8 @@ export const startLocalIdcs = async (options: LocalIdcsOptions = {}): Promise<Lo
     "--idc-link-port", String(linkPort), "--idc-link-advertise", `${host}:${advertise}`,
     "--idc-replicas", String(replicas)
   ]
+  // The IDCs start side by side, so no port may be handed out twice across them.
+  const newPort = portAllocator()
   // A batch from another IDC is acknowledged once the replica in the backup IDC has it — but for
   // an IDC failed over onto its promoted replica, which has no replica of its own.
   const startCluster = async (name: string, link: LongHaul, linkPort: number, redisUrl?: string) =>
@@ -101,7 +105,8 @@ export const startLocalIdcs = async (options: LocalIdcsOptions = {}): Promise<Lo
       gateways: options.gateways ?? 1,
       redisUrl,
       env: { WEFT_IDC_SECRET: secret },
-      runnerArgs: runnerArgs(name, linkPort, link.port, redisUrl === undefined ? 1 : 0)
+      runnerArgs: [...runnerArgs(name, linkPort, link.port, redisUrl === undefined ? 1 : 0), ...(options.runnerArgs ?? [])],
+      newPort
     })
   const longHaul = async (target: () => number) => {
     const link = await startLongHaul({ target, latencyMs: options.latencyMs ?? 0, lossRate: options.lossRate ?? 0 })
@@ -110,27 +115,27 @@ export const startLocalIdcs = async (options: LocalIdcsOptions = {}): Promise<Lo
   }
   // Each IDC's runner link port, behind its long haul (a failover moves it).
   const linkPorts = new Map<string, number>()
+  const startIdc = async (name: string, index: number): Promise<LocalIdc> => {
+    const linkPort = await newPort()
+    linkPorts.set(name, linkPort)
+    const link = await longHaul(() => linkPorts.get(name)!)
+    const cluster = await startCluster(name, link, linkPort)
+    const primary = cluster.redis!
+    // The replica's first full sync starts at once: by default Redis waits 5 s for more
+    // replicas to share a diskless transfer, and this one has none to wait for.
+    await withRedis(primary.url, (redis) => redis.config("SET", "repl-diskless-sync-delay", "0"))
+    const replication = await longHaul(() => primary.port)
+    const replica = await startRedisServer({ persistent: true, args: ["--replicaof", host, String(replication.port)] })
+    replicas.push(replica)
+    return { name, cluster, link, backup: names[(index + 1) % names.length]!, replica, replication, failedOver: false }
+  }
   try {
-    for (const [index, name] of names.entries()) {
-      const linkPort = await freePort()
-      linkPorts.set(name, linkPort)
-      const link = await longHaul(() => linkPorts.get(name)!)
-      const cluster = await startCluster(name, link, linkPort)
-      const primary = cluster.redis!
-      const replication = await longHaul(() => primary.port)
-      const replica = await startRedisServer({ persistent: true, args: ["--replicaof", host, String(replication.port)] })
-      replicas.push(replica)
-      const idc: LocalIdc = {
-        name,
-        cluster,
-        link,
-        backup: names[(index + 1) % names.length]!,
-        replica,
-        replication,
-        failedOver: false
-      }
-      idcs.push(idc)
-    }
+    // Side by side: a start is seconds of loading, most of it on one core. Every start settles
+    // before a failure is thrown, so stop() ends all that started.
+    const started = await Promise.allSettled(names.map(startIdc))
+    for (const each of started) if (each.status === "fulfilled") idcs.push(each.value)
+    const failed = started.find((each) => each.status === "rejected")
+    if (failed !== undefined) throw failed.reason
     // Ready once every replica follows its primary (the first full sync is done) ...
     for (const { name, replica } of idcs) {
       await withRedis(replica.url, async (redis) => {
@@ -178,7 +183,7 @@ export const startLocalIdcs = async (options: LocalIdcsOptions = {}): Promise<Lo
       for (const member of [...lost.cluster.runners, ...lost.cluster.gateways]) member.crash()
       await lost.cluster.stop()
       await withRedis(lost.replica.url, (redis) => redis.replicaof("NO", "ONE"))
-      const linkPort = await freePort()
+      const linkPort = await newPort()
       linkPorts.set(name, linkPort)
       lost.cluster = await startCluster(name, lost.link, linkPort, lost.replica.url)
       lost.failedOver = true

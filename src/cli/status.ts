@@ -1,6 +1,6 @@
 /** `weft status`: the cluster as Redis sees it — runners and their shards, gateways and their connections. */
 import { Effect } from "effect"
-import { defaultClusterSettings } from "../cluster/Clustered.ts"
+import { defaultClusterSettings } from "../cluster/ClusterSettings.ts"
 import * as Placement from "../cluster/Placement.ts"
 import { layer as redisClientLayer, RedisClient } from "../cluster/RedisClient.ts"
 import { count, onOff, readSettings, redisUrl } from "./config.ts"

@@ -22,6 +22,7 @@ export const commandUsage: Readonly<Record<string, string>> = {
               [--admin-port N] [--shard-lock-expiration-ms N] [--presence-ttl-ms N] [--config FILE]
               [--admin-host H] [--admin-token T] [--registrations-per-address N]
               [--failed-logins-per-user-address N] [--failed-logins-per-address N] [--notify-config FILE]
+              [--password-hash N=16384,r=8,p=5]
               [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
               [--call-timeout-ms N] [--read-diffusion-threshold N] [--log-max-entries N]
               [--idc NAME --idc-directory URL [--idc-link-host H] [--idc-link-port N] [--idc-link-advertise HOST:PORT] [--idc-replicas N]]
@@ -31,6 +32,8 @@ export const commandUsage: Readonly<Record<string, string>> = {
       Runners and gateways need the cluster secret (WEFT_CLUSTER_SECRET, the same on all).
       --idc: this cluster is one data centre of several (docs/multi-idc.md): accounts in the
       directory Redis, messages to users homed elsewhere over the IDC link (WEFT_IDC_SECRET).
+      --password-hash: scrypt parameters of new password hashes (docs/security.md; weft's own
+      by default, about 0.4 s of a core each).
       Every flag can also come from WEFT_<FLAG> (e.g. WEFT_REDIS) or the --config JSON file.`,
   gateway: `  weft gateway [--redis URL[,URL...]] [--port N,N] [--http-port N,N] [--push-port N] [--admin-port N] [--config FILE]
                [--advertise tcp://IP:PORT,ws://IP:PORT?weight=N,...] [--web-chat on|off]

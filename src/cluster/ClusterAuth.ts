@@ -29,8 +29,7 @@ const NONCE_BYTES = 32
 const MAC_BYTES = 32
 const HANDSHAKE_TIMEOUT_MS = 5_000
 
-/** The shortest secret accepted: 16 characters (`openssl rand -hex 32` gives 64). */
-export const MIN_SECRET_LENGTH = 16
+export { MIN_SECRET_LENGTH } from "./limits.ts"
 
 /** Connections refused on a cluster-internal port, by port kind ("runner", "push"). */
 export const clusterAuthRefused = labelled((attributes) =>

@@ -40,47 +40,9 @@ import { layer as redisClientLayer, RedisClient, type RedisEndpoint, storageOpti
 import * as RedisRunnerStorage from "./RedisRunnerStorage.ts"
 import * as RunnerSockets from "./RunnerSockets.ts"
 import { WeftConfig, type WeftSettings } from "./Settings.ts"
+import type { ClusterSettings } from "./ClusterSettings.ts"
 
-export interface ClusterSettings {
-  /** One `redis://` URL, or the comma-separated seed nodes of a Redis Cluster. */
-  readonly redisUrl: string
-  /**
-   * The secret every runner and gateway of the cluster shares: the runner and push ports admit
-   * only peers that prove they hold it (ClusterAuth.ts). At least 16 characters.
-   */
-  readonly secret: string
-  /** A Redis Cluster even when `redisUrl` names one seed node. */
-  readonly redisCluster: boolean
-  /** Start on a Redis without append-only persistence (the operator accepts losing everything). */
-  readonly allowVolatileRedis: boolean
-  /** Where this runner listens for the other members of the cluster (runners and gateways). */
-  readonly runnerHost: string
-  readonly runnerPort: number
-  /** Where this gateway listens for pushes from runners. */
-  readonly pushHost: string
-  readonly pushPort: number
-  readonly shardsPerGroup: number
-  /** A runner refreshes its shard locks this often; a dead runner's locks expire after the expiration. */
-  readonly shardLockRefreshMs: number
-  readonly shardLockExpirationMs: number
-  readonly presenceTtlMs: number
-  /** Several data centres (docs/multi-idc.md): this runner's IDC, the directory and the link. */
-  readonly idc?: Idc.IdcSettings | undefined
-}
-
-export const defaultClusterSettings: Omit<ClusterSettings, "secret"> = {
-  redisUrl: "redis://127.0.0.1:6379",
-  redisCluster: false,
-  allowVolatileRedis: false,
-  runnerHost: "127.0.0.1",
-  runnerPort: 9400,
-  pushHost: "127.0.0.1",
-  pushPort: 9410,
-  shardsPerGroup: 300,
-  shardLockRefreshMs: 1_000,
-  shardLockExpirationMs: 5_000,
-  presenceTtlMs: 30_000
-}
+export { type ClusterSettings, defaultClusterSettings } from "./ClusterSettings.ts"
 
 /**
  * Membership of the cluster: a runner (hosting shards) or a client-only gateway. A runner's port

@@ -16,6 +16,7 @@ import { badRequest, unavailable, type WeftError, wrongIdc } from "../protocol/W
 import { makeRedis } from "../storage/redis.ts"
 import { decodeJson, encodeJson, Storage } from "../storage/Storage.ts"
 import { Drainers } from "./IdcDrainer.ts"
+import { IDC_NAME_PATTERN } from "./limits.ts"
 import * as Placement from "./Placement.ts"
 import { create as createRedis, RedisClient, type RedisConnection, storageOptions } from "./RedisClient.ts"
 
@@ -39,7 +40,7 @@ export interface IdcSettings {
   readonly replicasToConfirm: number
 }
 
-export const IDC_NAME_PATTERN = /^[a-z0-9-]{1,32}$/
+export { IDC_NAME_PATTERN }
 
 /** An IDC as the directory shows it while it is alive. */
 export interface IdcRecord {

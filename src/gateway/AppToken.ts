@@ -17,6 +17,7 @@ import {
   type JWTVerifyGetKey
 } from "jose"
 import { isValidUserId } from "../actors/Session.ts"
+import { MIN_SECRET_BYTES } from "../cluster/limits.ts"
 import type { JwtSettings } from "../cluster/Settings.ts"
 import { type WeftError, wrongCredentials } from "../protocol/WeftError.ts"
 
@@ -28,8 +29,6 @@ export interface AppIdentity {
 
 export type AppTokenVerifier = (token: string) => Effect.Effect<AppIdentity, WeftError>
 
-/** An HS256 secret shorter than this is refused at start-up (RFC 7518 §3.2: at least the hash size). */
-export const MIN_SECRET_BYTES = 32
 
 /** The longest token looked at: a JWT is a few hundred bytes; this bounds the work of a bad one. */
 const MAX_TOKEN_LENGTH = 8192

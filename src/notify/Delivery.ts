@@ -24,23 +24,24 @@ import { Liveness } from "./Liveness.ts"
 import { Notifier, type Trigger } from "./Notifier.ts"
 import type { NotifySettings } from "./NotifySettings.ts"
 import { notificationKey, Outbox, type PendingNotification } from "./Outbox.ts"
-import * as Apns from "./providers/apns.ts"
 import * as Fcm from "./providers/fcm.ts"
 import type { Outcome, PushProvider } from "./providers/Provider.ts"
-import * as WebPush from "./providers/webpush.ts"
 import * as Webhook from "./providers/webhook.ts"
 import { load, PushDevices } from "./PushDevices.ts"
 import type { PushRegistration } from "./Registrations.ts"
 
-/** The configured providers, by platform name; closed with the scope. */
+/**
+ * The configured providers, by platform name; closed with the scope. APNs and Web Push are
+ * imported only when configured: their libraries (node-apn, web-push) cost every process start.
+ */
 const makeProviders = (settings: NotifySettings) =>
   Effect.acquireRelease(
-    Effect.sync(() => {
+    Effect.promise(async () => {
       const providers = new Map<string, PushProvider>()
       const timeout = settings.requestTimeoutMs
-      if (settings.apns) providers.set("apns", Apns.make(settings.apns, timeout))
+      if (settings.apns) providers.set("apns", (await import("./providers/apns.ts")).make(settings.apns, timeout))
       if (settings.fcm) providers.set("fcm", Fcm.make(settings.fcm, timeout))
-      if (settings.webPush) providers.set("webpush", WebPush.make(settings.webPush, timeout))
+      if (settings.webPush) providers.set("webpush", (await import("./providers/webpush.ts")).make(settings.webPush, timeout))
       if (settings.webhook) providers.set("webhook", Webhook.make(settings.webhook, timeout))
       return providers
     }),

@@ -20,13 +20,14 @@ import * as DirectCalls from "../../src/cluster/DirectCalls.ts"
 import * as PushRpc from "../../src/cluster/PushRpc.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { Codecs, type Change, type Kicked } from "../../src/protocol/Proto.ts"
+import { runnerFlags } from "../support/clusterFlags.ts"
 import { uniqueUser, waitFor } from "../support/wait.ts"
 
 const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
 
 let cluster: LocalCluster
 beforeAll(async () => {
-  cluster = await startLocalCluster({ runners: 1, gateways: 1 })
+  cluster = await startLocalCluster({ runners: 1, gateways: 1, runnerArgs: runnerFlags })
 }, 90_000)
 afterAll(() => cluster?.stop())
 

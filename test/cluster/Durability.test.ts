@@ -103,5 +103,8 @@ describe("Redis durability at start-up", () => {
     const badVolatile = await weft("runner", "--allow-volatile-redis", "yes")
     expect(badVolatile.code).toBe(2)
     expect(badVolatile.stderr).toContain('--allow-volatile-redis must be on or off, got "yes"')
+    const weakHash = await weft("runner", "--password-hash", "N=1024,r=8,p=1")
+    expect(weakHash.code).toBe(2)
+    expect(weakHash.stderr).toContain('--password-hash must be scrypt parameters like N=16384,r=8,p=5 (N a power of two from 16384')
   })
 })

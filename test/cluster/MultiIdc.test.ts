@@ -19,6 +19,7 @@ import { WeftRequestError } from "../../src/client/errors.ts"
 import { IdcCodecs } from "../../src/protocol/idc.ts"
 import type { Change, Message } from "../../src/protocol/Proto.ts"
 import { Status } from "../../src/protocol/Status.ts"
+import { runnerFlags } from "../support/clusterFlags.ts"
 import { sleep, uniqueUser, waitFor } from "../support/wait.ts"
 
 const LATENCY_MS = 20
@@ -26,7 +27,7 @@ const PASSWORD = "password-1"
 
 let world: LocalIdcs
 beforeAll(async () => {
-  world = await startLocalIdcs({ latencyMs: LATENCY_MS })
+  world = await startLocalIdcs({ latencyMs: LATENCY_MS, runnerArgs: runnerFlags })
 }, 60_000)
 afterAll(() => world?.stop(), 30_000)
 

@@ -9,13 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type LocalCluster, startLocalCluster } from "../../src/cli/localCluster.ts"
 import type { Placement } from "../../src/cluster/Placement.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
+import { runnerFlags } from "../support/clusterFlags.ts"
 import { sleep, uniqueUser } from "../support/wait.ts"
 
 const bin = fileURLToPath(new URL("../../bin/weft.js", import.meta.url))
 
 let cluster: LocalCluster
 beforeAll(async () => {
-  cluster = await startLocalCluster({ runners: 0, gateways: 1 })
+  cluster = await startLocalCluster({ runners: 0, gateways: 1, runnerArgs: runnerFlags })
 }, 60_000)
 afterAll(() => cluster?.stop())
 

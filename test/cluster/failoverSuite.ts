@@ -15,13 +15,14 @@ import { createGroup, sendToGroup } from "../../src/client/groups.ts"
 import { Command } from "../../src/protocol/Command.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
 import { Status } from "../../src/protocol/Status.ts"
+import { PASSWORD_HASH, runnerFlags } from "../support/clusterFlags.ts"
 import { startTcpProxy } from "../support/TcpProxy.ts"
 import { sleep, uniqueUser, waitFor } from "../support/wait.ts"
 
 export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
   let cluster: LocalCluster
   beforeAll(async () => {
-    cluster = await startLocalCluster({ runners: 2, gateways: 2, redisCluster: options.redisCluster })
+    cluster = await startLocalCluster({ runners: 2, gateways: 2, redisCluster: options.redisCluster, runnerArgs: runnerFlags })
   }, 90_000)
   afterAll(() => cluster?.stop())
 
@@ -45,7 +46,7 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
 
   const newUsers = async (count: number) => {
     const users = Array.from({ length: count }, () => uniqueUser("c"))
-    for (const user of users) await register(gatewayAt(0), user, "password")
+    await Promise.all(users.map((user) => register(gatewayAt(0), user, "password")))
     return users
   }
 
@@ -91,11 +92,12 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
   const longestGap = (acked: ReadonlyArray<{ at: number }>) =>
     acked.reduce((gap, { at }, i) => i === 0 ? 0 : Math.max(gap, at - acked[i - 1]!.at), 0)
 
+  const redisNodes = () => cluster.redisCluster?.nodes ?? [{ host: "127.0.0.1", port: cluster.redis!.port }]
+
   /** The Redis nodes' users: which masters hold keys of these users. */
   const mastersHolding = async (users: ReadonlyArray<string>) => {
-    const nodes = cluster.redisCluster?.nodes ?? [{ host: "127.0.0.1", port: cluster.redis!.port }]
     let holding = 0
-    for (const node of nodes) {
+    for (const node of redisNodes()) {
       const client = new Redis(node)
       const keys = await client.keys("{c-*")
       client.disconnect()
@@ -104,10 +106,23 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
     return holding
   }
 
+  /** A user's account record as the runners stored it (on whichever master holds the user). */
+  const accountOf = async (user: string) => {
+    for (const node of redisNodes()) {
+      const client = new Redis(node)
+      const value = await client.get(`{${user}}:account`).catch(() => null)
+      client.disconnect()
+      if (value !== null) return JSON.parse(value) as { password: { params: unknown } }
+    }
+    return undefined
+  }
+
   describe(options.redisCluster ? "clustered mode on a three-master Redis Cluster" : "clustered mode on one Redis", () => {
     it("users on different runners chat through different gateways, with pushes; /cluster shows who holds what", async () => {
       const users = await newUsers(8)
       if (options.redisCluster) expect(await mastersHolding(users), "the users' keys are spread over the masters").toBeGreaterThan(1)
+      // The runners hash new passwords with the parameters they were given (--password-hash).
+      expect((await accountOf(users[0]!))?.password.params).toEqual(PASSWORD_HASH)
       const view = await placement()
       expect(view.runners.map((runner) => [runner.alive, runner.shards.length > 0]), "both runners alive and holding shards")
         .toEqual([[true, true], [true, true]])
@@ -151,11 +166,19 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
       expect(relay.connections()[0]!.toClient.filter((frame) => frame.at >= from && frame.command === Command.PUSH)).toEqual([])
       expect(desks.map((desk) => desk.cursor)).toEqual([phone.cursor, phone.cursor])
       await relay.close()
-      // The route list names every live gateway, so clients need no list of their own.
-      const routes = await (await online(users[0]!, 0)).routes()
+      // The route list names every live gateway, so clients need no list of their own. A gateway
+      // re-reads the others from Redis every 2 s (Clustered.ts): one started beside it a moment
+      // ago may take that long to show.
+      const asking = await online(users[0]!, 0)
+      const listed = async () => (await asking.routes()).map((e) => `${e.transport}://${e.host}:${e.port}`)
+      const everyGateway = (routes: ReadonlyArray<string>) => cluster.gateways.every((gateway) => routes.includes(`tcp://127.0.0.1:${gateway.port}`))
+      let routes = await listed()
+      for (let i = 0; i < 25 && !everyGateway(routes); i++) {
+        await sleep(200)
+        routes = await listed()
+      }
       for (const gateway of cluster.gateways) {
-        expect(routes.map((e) => `${e.transport}://${e.host}:${e.port}`), "the route list names every gateway")
-          .toContain(`tcp://127.0.0.1:${gateway.port}`)
+        expect(routes, "the route list names every gateway").toContain(`tcp://127.0.0.1:${gateway.port}`)
       }
     }, 60_000)
 

@@ -72,8 +72,9 @@ const describeBlock = (page: string, block: ShellBlock) => `${page}:${block.line
 
 describe("the documentation runs as written", () => {
   // Before the pages, not beside them: in a fresh clone `npx weft` runs the package's prepare
-  // script (tsc), which rewrites dist/ while the pages' commands load it from there (a page
-  // then failed with "devices.commands is not iterable", a module read half-written).
+  // script (tsc), which may rewrite dist/ while the pages' commands load it from there (a page
+  // then failed with "devices.commands is not iterable", a module read half-written). The build
+  // is incremental, so a dist/ as new as the sources is left alone (and this takes 2 s, not 10).
   it("`npx weft` in the repository is this repository's weft command", async () => {
     const result = await run("npx", ["--no-install", "weft", "help"], { cwd: root, timeout: 60_000 })
     expect(result.code, result.stderr).toBe(0)

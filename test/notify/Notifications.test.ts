@@ -22,6 +22,7 @@ import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { harness } from "../support/Harness.ts"
 import { launchBrowser } from "../support/browser.ts"
 import { startApns, startFcm, startWebhook, startWebPushService, testCertificate } from "../support/PushServices.ts"
+import { runnerFlags } from "../support/clusterFlags.ts"
 import { uniqueUser, waitFor } from "../support/wait.ts"
 
 const tls = testCertificate()
@@ -273,7 +274,7 @@ describe("offline notifications in clustered mode (a runner and a gateway as pro
     const config = join(mkdtempSync(join(tmpdir(), "weft-notify-")), "notify.json")
     writeFileSync(config, JSON.stringify({ webhook: { url: hook.url, secret }, collapseMs: 100, minIntervalMs: 3_600_000, retryMs: 50 }))
     const flags = ["--notify-config", config]
-    cluster = await startLocalCluster({ runners: 1, gateways: 1, memberArgs: flags })
+    cluster = await startLocalCluster({ runners: 1, gateways: 1, memberArgs: flags, runnerArgs: runnerFlags })
   }, 90_000)
   afterAll(async () => {
     clustered.forEach((client) => client.close())
