@@ -67,7 +67,6 @@ export const withSequence = (seq: number, atMs: number, body: Uint8Array): Uint8
   return out
 }
 
-
 /** A page of a log: the stored changes after a cursor (also of a group's log, GroupLog.ts). */
 export const LogPage = Schema.Struct({
   entries: Schema.Array(Schema.Uint8Array),

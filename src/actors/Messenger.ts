@@ -79,8 +79,6 @@ export const Messenger = actorEntity(Entity.make("Messenger", [Send]))
 
 type SendRequest = typeof Send.payloadSchema.Type
 
-/** Recipients a sender's actor remembers as existing users. */
-
 const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
 /** A client message id names one message: reusing it for another conversation is refused. */

@@ -88,6 +88,7 @@ export const accountHomes = (storage: Storage["Service"], idc: Idc["Service"] | 
       })
   }
 }
+
 const sessionKey = (userId: string, token: string) => userKey(userId, "session", token)
 /** The user's sessions (SessionRecord[]): what the login policy and the device list read. */
 const sessionIndexKey = (userId: string) => userKey(userId, "sessions")

@@ -17,20 +17,9 @@ const tag = (field: number) => (field << 3) | LEN
  * live connections of a user on every change (from Node's buffer pool, like every frame: Frame.ts).
  */
 export const encodePushFrame = (change: Uint8Array): Uint8Array => {
-  let lengthBytes = 1
-  for (let rest = change.length; rest >= 0x80; rest = Math.floor(rest / 0x80)) lengthBytes++
-  const bodyLength = 1 + lengthBytes + change.length
-  const out = allocateFrame(Command.PUSH, 0, bodyLength)
-  let at = HEADER_SIZE
-  out[at++] = tag(1)
-  for (let rest = change.length; ; rest = Math.floor(rest / 0x80)) {
-    if (rest < 0x80) {
-      out[at++] = rest
-      break
-    }
-    out[at++] = (rest % 0x80) | 0x80
-  }
-  out.set(change, at)
+  const out = allocateFrame(Command.PUSH, 0, 1 + varintLength(change.length) + change.length)
+  out[HEADER_SIZE] = tag(1)
+  out.set(change, writeVarint(out, HEADER_SIZE + 1, change.length))
   return out
 }
 
@@ -97,6 +86,12 @@ export const writeVarint = (out: Uint8Array, at: number, value: number): number 
   return at
 }
 
+/** Writes a varint field (its tag, then the value); returns the next offset. */
+const writeVarintField = (out: Uint8Array, at: number, field: number, value: number): number => {
+  out[at] = field << 3
+  return writeVarint(out, at + 1, value)
+}
+
 const utf8 = new TextEncoder()
 
 /** What a sendmessage acknowledges: the fields of weft.v1.SendMessageResponse after its (OK) base. */
@@ -133,8 +128,8 @@ export const encodeSendMessageResponse = (ack: SentAck): Uint8Array => {
   let at = writeVarint(out, 3, id.length)
   out.set(id, at)
   at += id.length
-  if (ack.seq > 0) at = writeVarint(out, (out[at] = 3 << 3, at + 1), ack.seq)
-  if (ack.sentAtMs > 0) at = writeVarint(out, (out[at] = 4 << 3, at + 1), ack.sentAtMs)
+  if (ack.seq > 0) at = writeVarintField(out, at, 3, ack.seq)
+  if (ack.sentAtMs > 0) at = writeVarintField(out, at, 4, ack.sentAtMs)
   if (ack.duplicate) {
     out[at++] = 5 << 3
     out[at++] = 1
@@ -145,6 +140,6 @@ export const encodeSendMessageResponse = (ack: SentAck): Uint8Array => {
     out.set(text, at)
     at += text.length
   }
-  if (groupSeq > 0) writeVarint(out, (out[at] = 7 << 3, at + 1), groupSeq)
+  if (groupSeq > 0) writeVarintField(out, at, 7, groupSeq)
   return out
 }
