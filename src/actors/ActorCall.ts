@@ -199,7 +199,7 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
         const callerAddress = Context.getOrUndefined(fiber.context, Entity.CurrentAddress)
         const headers = fiber.getRef(RpcClient.CurrentHeaders)
         const viaEngine = () => callActor(engine(id)[tag](payload, options), to)
-        const fast = callLocal(sharding, cells, id, tag, payload, headers, callerAddress, edgeOf(callerAddress?.entityType ?? "gateway").local, viaEngine)
+        const fast = callLocal(sharding, cells, id, tag, payload, headers, callerAddress, edgeOf(callerAddress?.entityType ?? "gateway").local, viaEngine, fiber)
         if (fast !== undefined) return fast
         if (remote === undefined || !directTags.has(tag)) return viaEngine()
         const entityId = id as EntityId.EntityId

@@ -15,7 +15,7 @@
  * they take the lock, so a shard that starts moving stops taking fast-path calls at once — but
  * for calls from a handler of the same shard still running, which the engine waits for anyway.
  */
-import { Cause, Context, Effect, Exit } from "effect"
+import { Cause, Context, Effect, Exit, type Fiber } from "effect"
 import { ClusterSchema, Entity, type EntityAddress, type ShardId, Sharding } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { isRecording } from "../metrics/Instruments.ts"
@@ -270,7 +270,8 @@ export const callLocal = <R = never>(
   headers: Record<string, string>,
   caller: EntityAddress.EntityAddress | undefined,
   done: (success: boolean, seconds: number) => void,
-  fallback?: () => Effect.Effect<unknown, unknown, R>
+  fallback?: () => Effect.Effect<unknown, unknown, R>,
+  fiber?: Fiber.Fiber<unknown, unknown>
 ): Effect.Effect<unknown, unknown, R> | undefined => {
   const cell = cells.get(entityId)
   // The call's clock readings: when it came (also for the keep-alive), when it took the lock
@@ -288,12 +289,11 @@ export const callLocal = <R = never>(
   const envelope: LocalEnvelope = { payload, headers }
   const result = local.handle(envelope) as any
   const wrapped = !Effect.isEffect(result)
-  let effect: Effect.Effect<unknown, unknown> = wrapped ? result.value : result
-  if (wrapped && result.uninterruptible) effect = Effect.uninterruptible(effect)
+  let handler: Effect.Effect<unknown, unknown> = wrapped ? result.value : result
+  if (wrapped && result.uninterruptible) handler = Effect.uninterruptible(handler)
   // The handler runs in the caller's fiber and context (its request id and log annotations), as
   // the actor: its handlers need no service at run time beyond what every process hosting
   // actors provides.
-  effect = Effect.updateContext(effect, cell.asActor)
   const timed = isRecording()
   let lockedAt = calledAt
   /**
@@ -306,10 +306,16 @@ export const callLocal = <R = never>(
     return local.finish(exit, (lockedAt - calledAt) / 1000, (endedAt - lockedAt) / 1000, envelope)
   }
   if (wrapped && result.fork) {
-    return Effect.onExitPrimitive(effect, (exit) => measure(exit, false))
+    return Effect.onExitPrimitive(Effect.updateContext(handler, cell.asActor), (exit) => measure(exit, false))
   }
+  /** The caller's context, when the call switched its fiber to the actor's in place (below). */
+  let callerContext: Context.Context<never> | undefined
   /** The handler's end, whatever it was (an interruption too): measured, the lock released. */
   const ended = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<unknown, unknown, R> => {
+    if (callerContext !== undefined) {
+      fiber!.setContext(callerContext)
+      callerContext = undefined
+    }
     const crashed = Exit.isFailure(exit) && Cause.hasDies(exit.cause)
     const logged = measure(exit, crashed)
     if (!crashed) {
@@ -329,10 +335,21 @@ export const callLocal = <R = never>(
   }
   // One step after the handler, for its success and its failure alike (nothing else runs
   // after it unless there is a failure to log or a crash to re-issue).
-  const run = Effect.matchCauseEffect(effect, {
-    onSuccess: (value) => ended(Exit.succeed(value)),
-    onFailure: (cause) => ended(Exit.failCause(cause))
-  })
+  const handlers = {
+    onSuccess: (value: unknown) => ended(Exit.succeed(value)),
+    onFailure: (cause: Cause.Cause<unknown>) => ended(Exit.failCause(cause))
+  }
+  if (!cell.busy && fiber !== undefined) {
+    // The commonest call: the actor is free and the caller's fiber is running this very call
+    // (actorClient evaluates it at once). The fiber takes the actor's context here and gets its
+    // own back in `ended`, which runs on every exit (an interruption too): no context step
+    // and no exit frame of its own.
+    cell.busy = true
+    callerContext = fiber.context
+    fiber.setContext(cell.asActor(callerContext))
+    return Effect.matchCauseEffect(handler, handlers)
+  }
+  const run = Effect.matchCauseEffect(Effect.updateContext(handler, cell.asActor), handlers)
   if (!cell.busy) {
     cell.busy = true
     return run
