@@ -24,7 +24,7 @@ import {
   countCommand,
   record
 } from "../metrics/Instruments.ts"
-import { newRequestId, withRequestId } from "../metrics/RequestId.ts"
+import { newRequestId, requestContext } from "../metrics/RequestId.ts"
 import { anonymousCaller, type Caller, encodeResponse, failureResponse } from "./CommandTable.ts"
 import { Presence } from "../cluster/Presence.ts"
 import { sessionIdOf } from "../actors/Session.ts"
@@ -231,10 +231,8 @@ export class LongConnection implements PushTarget {
         this.close("framing error")
         return
       }
-      const effect = this.dispatch(next)
-      if (effect === undefined) continue
-      const fiber = this.connections.fork(effect)
-      if (fiber.pollUnsafe() !== undefined) continue
+      const fiber = this.dispatch(next)
+      if (fiber === undefined || fiber.pollUnsafe() !== undefined) continue
       this.running = fiber
       fiber.addObserver(this.answered)
     }
@@ -260,10 +258,8 @@ export class LongConnection implements PushTarget {
       if ("framingError" in frame) return
       if (!ANSWERED_BESIDE.has(frame.command)) continue
       inbox.splice(i--, 1)
-      const effect = this.dispatch(frame)
-      if (effect === undefined) continue
-      const fiber = this.connections.fork(effect)
-      if (fiber.pollUnsafe() !== undefined) continue
+      const fiber = this.dispatch(frame)
+      if (fiber === undefined || fiber.pollUnsafe() !== undefined) continue
       const beside = this.beside ??= new Set()
       beside.add(fiber)
       fiber.addObserver(() => beside.delete(fiber))
@@ -363,8 +359,11 @@ export class LongConnection implements PushTarget {
     })
   }
 
-  /** The effect answering one frame, or undefined when it was answered at once. */
-  private dispatch(frame: Frame): Effect.Effect<void> | undefined {
+  /**
+   * Starts answering one frame: the fiber answering it (already done if nothing in it had to
+   * wait), or undefined when it was answered at once.
+   */
+  private dispatch(frame: Frame): Fiber.Fiber<void> | undefined {
     const { commands, transport } = this.connections
     const entry = frame.command === Command.REGISTER || frame.command === Command.AUTH
       ? undefined
@@ -397,7 +396,7 @@ export class LongConnection implements PushTarget {
         : Effect.fail(notLoggedIn(`${spec.name} needs a login first (send AUTH)`))
       : entry!.handle(caller, request)
     const startedAt = performance.now()
-    return run.pipe(
+    const answer = run.pipe(
       Effect.matchEffect({
         onFailure: (error) => {
           this.respond(spec, frame, spec.response.encode(failureResponse(spec, error)))
@@ -409,9 +408,11 @@ export class LongConnection implements PushTarget {
           countCommand(spec.name, transport, 0, startedAt)
           return Effect.void
         }
-      }),
-      withRequestId(newRequestId(), { command: spec.name, transport, userId: caller?.userId ?? "" })
+      })
     )
+    // The command's fiber starts in its request's context (its logs and actor calls carry the id).
+    const context = requestContext(this.connections.context, newRequestId(), { command: spec.name, transport, userId: caller?.userId ?? "" })
+    return Effect.runForkWith(context)(answer)
   }
 }
 

@@ -25,12 +25,18 @@ export const newRequestId = (): string => `${processPrefix}${(nextRequest++).toS
 export const withRequestId = (requestId: string, annotations: Record<string, unknown> = {}) =>
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   // One context change for both (headers and log annotations): this runs for every command.
-  Effect.updateContext(effect, (context: Context.Context<R>): Context.Context<R> =>
-    Context.add(
-      Context.add(context, RpcClient.CurrentHeaders, Headers.fromRecordUnsafe({ [REQUEST_ID_HEADER]: requestId })),
-      References.CurrentLogAnnotations,
-      { ...Context.get(context, References.CurrentLogAnnotations), requestId, ...annotations }
-    ))
+  Effect.updateContext(effect, (context: Context.Context<R>): Context.Context<R> => requestContext(context, requestId, annotations))
+
+/**
+ * `context` as part of request `requestId` (what withRequestId gives its effect), for a fiber
+ * started with it: a command forked by the gateway starts in it, without a context step.
+ */
+export const requestContext = <R>(context: Context.Context<R>, requestId: string, annotations: Record<string, unknown>): Context.Context<R> =>
+  Context.add(
+    Context.add(context, RpcClient.CurrentHeaders, Headers.fromRecordUnsafe({ [REQUEST_ID_HEADER]: requestId })),
+    References.CurrentLogAnnotations,
+    { ...Context.get(context, References.CurrentLogAnnotations), requestId, ...annotations }
+  )
 
 /** The request id an actor message arrived with, from its envelope's headers. */
 export const requestIdOf = (envelope: unknown): string | undefined => {
