@@ -39,7 +39,7 @@ import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { environment, printTables, stamp } from "./lib/entry.js"
 import { progress } from "./lib/servers.js"
-import { jsonReplacer } from "./lib/stats.js"
+import { jsonReplacer, quantile } from "./lib/stats.js"
 import { chart } from "./lib/svg.js"
 import { formatTable } from "./lib/table.js"
 
@@ -186,7 +186,11 @@ const targets = () => {
   const weft = peakOf("weft")
   const relay = peakOf("net relay")
   const sio = peakOf("socket.io relay")
-  const half = rowsOf("one-to-one").find((r) => r.system === "weft" && r.phase === "open loop" && r.share === 0.5)
+  // The open loop at 50% runs a few times (bench/scenarios/one-to-one.js): the target reads their median.
+  const halves = rowsOf("one-to-one").filter((r) => r.system === "weft" && r.phase === "open loop" && r.share === 0.5)
+  const p99Of = (row) => (row.p99Ms === "Infinity" ? Infinity : row.p99Ms)
+  const halfP99 = halves.length === 0 ? undefined : quantile(halves.map(p99Of), 0.5)
+  const ms = (value) => (value === Infinity ? "inf" : String(value))
   const wire = rowsOf("wire-cost")
   const logins = wire.filter((r) => r.what.startsWith("login"))
   const send = wire.find((r) => r.what.startsWith("hello: send"))
@@ -200,7 +204,12 @@ const targets = () => {
   add("1:1 throughput >= 0.5x raw net relay", r1 && `${r1.toFixed(3)}x (${weft} vs ${relay} delivered/s${cpu("weft")} vs ${cpuPerMessage("net relay")})`, r1 >= 0.5)
   const r2 = ratio(weft, sio)
   add("1:1 throughput >= 3x socket.io relay", r2 && `${r2.toFixed(3)}x (${weft} vs ${sio} delivered/s; socket.io CPU ${cpuPerMessage("socket.io relay")} µs/msg)`, r2 >= 3)
-  add("1:1 p99 <= 10 ms at 50% of peak", half && `${half.p99Ms === Infinity || half.p99Ms === "Infinity" ? "inf" : half.p99Ms} ms at ${half.offeredPerSecond} msg/s`, typeof half?.p99Ms === "number" && half.p99Ms <= 10)
+  add(
+    "1:1 p99 <= 10 ms at 50% of peak",
+    halfP99 !== undefined &&
+      `${ms(halfP99)} ms at ${halves[0].offeredPerSecond} msg/s${halves.length > 1 ? ` (median of ${halves.length} runs: ${halves.map((row) => ms(p99Of(row))).join(", ")} ms)` : ""}`,
+    halfP99 <= 10
+  )
   const trips = logins.length === 0 ? undefined : Math.max(...logins.map((r) => r.roundTrips))
   add("login <= 1 round trip", trips !== undefined ? `${trips} (password and resume token)` : undefined, trips <= 1)
   const down = push === undefined || send === undefined ? undefined : Math.max(send.bytesDown, push.bytesDown)

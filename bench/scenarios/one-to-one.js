@@ -161,7 +161,9 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
  * of the reference peak), referencePeak (default: the first system's peak), ownLoads (shares of
  * each system's own peak), referenceName (how the reference peak is called in the rows), openPairs,
  * warmupSeconds, peakSeconds, openSeconds, drainMs, openLoopFor (names of the systems that get
- * the open loop; default all).
+ * the open loop; default all), repeatShares and repeats (the open loop at these shares runs
+ * `repeats` times, each run a row with its round: one run's p99 on a shared 2-core machine can
+ * be one stall of the machine; the summary takes their median and shows every run).
  */
 export const run = async (options = {}) => {
   const {
@@ -176,7 +178,9 @@ export const run = async (options = {}) => {
     drainMs = 5000,
     scenario = "1:1",
     referenceName = "weft dev peak",
-    openLoopFor
+    openLoopFor,
+    repeatShares = [0.5],
+    repeats = 3
   } = options
   let referencePeak = options.referencePeak
   const rows = []
@@ -215,12 +219,15 @@ export const run = async (options = {}) => {
       rates.sort((a, b) => a.rate - b.rate)
       for (const { load, share, rate } of rates) {
         if (rate < 1) continue
-        progress(`${scenario}: ${name}: open loop at ${Math.round(rate)} msg/s (${load}), ${openSeconds} s`)
-        const { result, serverCpuPct, loadgenCpuPct } = await withCpu(server.pids, () =>
-          openLoop(pairs.slice(0, openPairs), rate, { warmupSeconds, seconds: openSeconds, drainMs })
-        )
-        rows.push({ scenario, system: name, phase: "open loop", load, share, senders: openPairs, ...result, serverCpuPct, loadgenCpuPct })
-        progress(`${scenario}: ${name}: offered ${result.offeredPerSecond}/s, delivered ${result.deliveredPerSecond}/s, p50 ${result.p50Ms} p99 ${result.p99Ms} p999 ${result.p999Ms} ms`)
+        const rounds = repeatShares.includes(share) ? repeats : 1
+        for (let round = 1; round <= rounds; round++) {
+          progress(`${scenario}: ${name}: open loop at ${Math.round(rate)} msg/s (${load}), ${openSeconds} s${rounds > 1 ? `, run ${round} of ${rounds}` : ""}`)
+          const { result, serverCpuPct, loadgenCpuPct } = await withCpu(server.pids, () =>
+            openLoop(pairs.slice(0, openPairs), rate, { warmupSeconds, seconds: openSeconds, drainMs })
+          )
+          rows.push({ scenario, system: name, phase: "open loop", load, share, senders: openPairs, ...(rounds > 1 ? { round } : {}), ...result, serverCpuPct, loadgenCpuPct })
+          progress(`${scenario}: ${name}: offered ${result.offeredPerSecond}/s, delivered ${result.deliveredPerSecond}/s, p50 ${result.p50Ms} p99 ${result.p99Ms} p999 ${result.p999Ms} ms`)
+        }
       }
       for (const pair of pairs) {
         pair.sender.close()
