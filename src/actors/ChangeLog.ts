@@ -6,7 +6,8 @@
 import { Effect, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
-import { varintLength, writeVarint } from "../protocol/prebuilt.ts"
+import { encodeMessageChange, varintLength, writeVarint } from "../protocol/prebuilt.ts"
+import type { MessageRecord as StoredMessage } from "../protocol/messages.ts"
 import { type Change, Codecs } from "../protocol/Proto.ts"
 import { internal, unavailable, WeftError } from "../protocol/WeftError.ts"
 import { type LogHead, Storage, type StorageError } from "../storage/Storage.ts"
@@ -48,6 +49,12 @@ export const Append = Rpc.make("Append", {
 /** Encodes the body of a change to append: `encodeChangeBody({ contact: {...} })`. */
 export const encodeChangeBody = (body: Omit<Change, "seq" | "atMs">): Uint8Array =>
   Codecs.Change.encode(body as Change)
+
+/** `encodeChangeBody({ message })`, written by hand for a message without media, mentions or a reply. */
+export const encodeMessageBody = (message: StoredMessage): Uint8Array =>
+  message.media === null && message.mentions === undefined && message.replyTo === undefined
+    ? encodeMessageChange(message)
+    : encodeChangeBody({ message })
 
 /**
  * seq (field 1) and at_ms (field 2) written after an encoded body: a protobuf reader takes the

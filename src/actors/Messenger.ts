@@ -37,7 +37,7 @@ import { actorClient, DirectCall } from "./ActorCall.ts"
 import { Hooks, type MessageDraft, rejection } from "../server/Hooks.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
 import { actorEntity } from "./LocalActors.ts"
-import { ChangeLog, encodeChangeBody } from "./ChangeLog.ts"
+import { ChangeLog, encodeChangeBody, encodeMessageBody } from "./ChangeLog.ts"
 import { SENT_RECORD_TTL_MS, type SentRecord, sentDirectly, sentRecordKey } from "./Conversations.ts"
 import { Group, MediaRecord } from "./Groups.ts"
 import { accountHomes, isValidUserId } from "./Session.ts"
@@ -199,7 +199,7 @@ export const layer = Messenger.toLayer(
       // The sender's own log first: its dedupe key answers what a read of the sent record would
       // (a resend keeps the first content; an id used for another conversation is refused), so
       // nothing is read before the writes — each storage round trip waits for Redis's fsync.
-      const ownBody = encodeChangeBody({ message })
+      const ownBody = encodeMessageBody(message)
       return Effect.flatMap(changeLogs(from).Append({ body: ownBody, dedupeKey, origin }), (own) => {
         const decoded = own.duplicate ? Codecs.Change.decode(own.data).message : undefined
         const stored = decoded ? messageRecord(decoded) : message
@@ -209,7 +209,7 @@ export const layer = Messenger.toLayer(
         // (Conversations.ts): no record of its own is written for a 1:1 message.
         if (message.to === from) return Effect.succeed(sent)
         // The recipient's entry has the same body (encoded once), or a resend's first content.
-        const body = decoded ? encodeChangeBody({ message: stored }) : ownBody
+        const body = decoded ? encodeMessageBody(stored) : ownBody
         return Effect.as(
           away !== undefined && idc !== undefined
             ? idc.enqueue(away, { to: message.to, dedupeKey, change: body })

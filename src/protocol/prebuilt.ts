@@ -92,7 +92,30 @@ const writeVarintField = (out: Uint8Array, at: number, field: number, value: num
   return writeVarint(out, at + 1, value)
 }
 
-const utf8 = new TextEncoder()
+/**
+ * The UTF-8 length of a string, as Buffer and TextEncoder write it (a lone surrogate as U+FFFD):
+ * an ASCII string — most ids and many texts — is its length, counted without leaving JavaScript.
+ */
+export const utf8Length = (text: string): number => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return Buffer.byteLength(text, "utf8")
+  return text.length
+}
+
+/** Writes `text` (of utf8Length `length`) as UTF-8 at `at`; returns the next offset. */
+const writeUtf8 = (out: Buffer, at: number, text: string, length: number): number => {
+  if (length !== text.length) return at + out.write(text, at, length, "utf8")
+  for (let i = 0; i < length; i++) out[at + i] = text.charCodeAt(i)
+  return at + length
+}
+
+/** A string field's bytes (tag, length, text) of a string of utf8Length `length`. */
+const stringFieldLength = (length: number): number => 1 + varintLength(length) + length
+
+/** Writes a string field (its tag, its length, the text); returns the next offset. */
+const writeStringField = (out: Buffer, at: number, field: number, text: string, length: number): number => {
+  out[at] = tag(field)
+  return writeUtf8(out, writeVarint(out, at + 1, length), text, length)
+}
 
 /** What a sendmessage acknowledges: the fields of weft.v1.SendMessageResponse after its (OK) base. */
 export interface SentAck {
@@ -111,35 +134,77 @@ export interface SentAck {
  * round trip through protobufjs is checked in test/protocol/Frame.test.ts.
  */
 export const encodeSendMessageResponse = (ack: SentAck): Uint8Array => {
-  const id = utf8.encode(ack.messageId)
-  const text = ack.text === undefined ? undefined : utf8.encode(ack.text)
+  const idLength = utf8Length(ack.messageId)
+  const textLength = ack.text === undefined ? 0 : utf8Length(ack.text)
   const groupSeq = ack.groupSeq ?? 0
   const length = 2 +
-    1 + varintLength(id.length) + id.length +
+    stringFieldLength(idLength) +
     (ack.seq > 0 ? 1 + varintLength(ack.seq) : 0) +
     (ack.sentAtMs > 0 ? 1 + varintLength(ack.sentAtMs) : 0) +
     (ack.duplicate ? 2 : 0) +
-    (text === undefined ? 0 : 1 + varintLength(text.length) + text.length) +
+    (ack.text === undefined ? 0 : stringFieldLength(textLength)) +
     (groupSeq > 0 ? 1 + varintLength(groupSeq) : 0)
-  const out = new Uint8Array(length)
+  // From Node's buffer pool, like the frame it is copied into.
+  const out = Buffer.allocUnsafe(length)
   out[0] = tag(1) // base: an empty BaseResponse is code OK
   out[1] = 0
-  out[2] = tag(2)
-  let at = writeVarint(out, 3, id.length)
-  out.set(id, at)
-  at += id.length
+  let at = writeStringField(out, 2, 2, ack.messageId, idLength)
   if (ack.seq > 0) at = writeVarintField(out, at, 3, ack.seq)
   if (ack.sentAtMs > 0) at = writeVarintField(out, at, 4, ack.sentAtMs)
   if (ack.duplicate) {
     out[at++] = 5 << 3
     out[at++] = 1
   }
-  if (text !== undefined) {
-    out[at++] = tag(6)
-    at = writeVarint(out, at, text.length)
-    out.set(text, at)
-    at += text.length
-  }
+  if (ack.text !== undefined) at = writeStringField(out, at, 6, ack.text, textLength)
   if (groupSeq > 0) writeVarintField(out, at, 7, groupSeq)
+  return out
+}
+
+/** The message fields `encodeMessageChange` writes itself: a message with media, mentions or a reply goes through protobufjs. */
+export interface PlainMessage {
+  readonly messageId: string
+  readonly from: string
+  readonly to: string
+  readonly type: number
+  readonly text: string
+  readonly clientMsgId: string
+  readonly sentAtMs: number
+  readonly groupId: string
+}
+
+/**
+ * weft.v1.Change { message = 10 } of a message without media, mentions or a reply — the body
+ * of both log entries of every plain 1:1 message — written by hand: Message { message_id = 1;
+ * from = 2; to = 3; type = 4; text = 5; client_msg_id = 6; sent_at_ms = 7; group_id = 8 }, each
+ * left out when empty or zero as protobufjs does (proto3). protobufjs's fromObject + writer
+ * allocate a message object and a list of operations first. The bytes are checked against
+ * protobufjs's in test/protocol/Frame.test.ts.
+ */
+export const encodeMessageChange = (message: PlainMessage): Uint8Array => {
+  const id = utf8Length(message.messageId)
+  const from = utf8Length(message.from)
+  const to = utf8Length(message.to)
+  const text = utf8Length(message.text)
+  const clientMsgId = utf8Length(message.clientMsgId)
+  const groupId = utf8Length(message.groupId)
+  const inner = (id > 0 ? stringFieldLength(id) : 0) +
+    (from > 0 ? stringFieldLength(from) : 0) +
+    (to > 0 ? stringFieldLength(to) : 0) +
+    (message.type > 0 ? 1 + varintLength(message.type) : 0) +
+    (text > 0 ? stringFieldLength(text) : 0) +
+    (clientMsgId > 0 ? stringFieldLength(clientMsgId) : 0) +
+    (message.sentAtMs > 0 ? 1 + varintLength(message.sentAtMs) : 0) +
+    (groupId > 0 ? stringFieldLength(groupId) : 0)
+  const out = Buffer.allocUnsafe(1 + varintLength(inner) + inner)
+  out[0] = tag(10)
+  let at = writeVarint(out, 1, inner)
+  if (id > 0) at = writeStringField(out, at, 1, message.messageId, id)
+  if (from > 0) at = writeStringField(out, at, 2, message.from, from)
+  if (to > 0) at = writeStringField(out, at, 3, message.to, to)
+  if (message.type > 0) at = writeVarintField(out, at, 4, message.type)
+  if (text > 0) at = writeStringField(out, at, 5, message.text, text)
+  if (clientMsgId > 0) at = writeStringField(out, at, 6, message.clientMsgId, clientMsgId)
+  if (message.sentAtMs > 0) at = writeVarintField(out, at, 7, message.sentAtMs)
+  if (groupId > 0) writeStringField(out, at, 8, message.groupId, groupId)
   return out
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { Command } from "../../src/protocol/Command.ts"
 import { encodeFrame, FrameDecoder, HEADER_SIZE } from "../../src/protocol/Frame.ts"
-import { encodePushFrame, encodeSendMessageResponse } from "../../src/protocol/prebuilt.ts"
+import { encodeMessageChange, encodePushFrame, encodeSendMessageResponse } from "../../src/protocol/prebuilt.ts"
 import { Codecs } from "../../src/protocol/Proto.ts"
 
 describe("frame codec", () => {
@@ -78,6 +78,23 @@ describe("frame codec", () => {
       expect(actual.messageId).toBe(ack.messageId)
       expect(actual.seq).toBe(ack.seq)
       expect(actual.text).toBe(ack.text)
+    }
+  })
+
+  it("a message's change body written by hand is byte for byte protobufjs's encoding, for ASCII and other text", () => {
+    const base = { messageId: "alice/m1", from: "alice", to: "bob", groupId: "", type: 0, text: "hello", clientMsgId: "m1", sentAtMs: 1_764_000_000_000 }
+    const messages = [
+      base,
+      { ...base, text: "你好，世界 — ünïcødé 💬", from: "ällé", messageId: "ällé/m1" },
+      { ...base, type: 3, groupId: "g-1", to: "", sentAtMs: 127 },
+      { ...base, text: "x".repeat(300), clientMsgId: "c".repeat(128), sentAtMs: 2 ** 53 - 1 },
+      { ...base, messageId: "", from: "", to: "", text: "", clientMsgId: "", sentAtMs: 0 }
+    ]
+    for (const message of messages) {
+      const expected = Codecs.Change.encode({ message: { ...message, media: null } })
+      const actual = encodeMessageChange(message)
+      expect(Buffer.from(actual).toString("hex")).toBe(Buffer.from(expected).toString("hex"))
+      expect(Codecs.Change.decode(actual).message?.text).toBe(message.text)
     }
   })
 })
