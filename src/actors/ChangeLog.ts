@@ -185,10 +185,13 @@ export const layer = (options: ChangeLogOptions) =>
         )
 
       return ChangeLog.of({
+        // Built when it runs, not when it is called: a call queued behind a busy log then takes
+        // the sequence number after the appends before it, instead of one the store refuses as
+        // stale (and a head to re-read: two more round trips with Redis).
         Append: ({ payload }) =>
           payload.follow === undefined
-            ? append(payload.body, payload.dedupeKey, payload.origin)
-            : Effect.tap(append(payload.body, payload.dedupeKey, payload.origin), () => Effect.mapError(news.follow(payload.follow!), storageFailed)),
+            ? Effect.suspend(() => append(payload.body, payload.dedupeKey, payload.origin))
+            : Effect.tap(Effect.suspend(() => append(payload.body, payload.dedupeKey, payload.origin)), () => Effect.mapError(news.follow(payload.follow!), storageFailed)),
         // A user in read-diffusion groups gets their news appended first (in turn with appends).
         Sync: ({ payload }) =>
           news.following()
