@@ -24,7 +24,8 @@ const BEFORE = "weft cluster (before)"
 export const run = async (options = {}) => {
   const { devPeak, levels = [16, 64], compareWith, ...rest } = options
   if (compareWith !== undefined) return alternating({ levels, compareWith, ...rest })
-  const common = { scenario: "1:1 cluster", levels, loads: [0.5], ownLoads: [0.5], openPairs: 32, ...rest }
+  // One open-loop run per rate here (repeatShares: []): a "round" marks the alternating rows below.
+  const common = { scenario: "1:1 cluster", levels, loads: [0.5], ownLoads: [0.5], openPairs: 32, repeatShares: [], ...rest }
   if (devPeak !== undefined) return oneToOne({ ...common, systems: ["weft cluster"], referencePeak: devPeak })
   return oneToOne({ ...common, systems: ["weft", "weft cluster"], openLoopFor: ["weft cluster"] })
 }
