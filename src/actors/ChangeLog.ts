@@ -3,18 +3,18 @@
  * next sequence number, stores the change, then pushes it to the user's live connections.
  * Every other actor that changes a user's data does it by appending here.
  */
-import { Effect, Schema } from "effect"
+import { Cause, Effect, Exit, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { encodeMessageChange, varintLength, writeVarint } from "../protocol/prebuilt.ts"
 import type { MessageRecord as StoredMessage } from "../protocol/messages.ts"
 import { type Change, Codecs } from "../protocol/Proto.ts"
 import { internal, unavailable, WeftError } from "../protocol/WeftError.ts"
-import { type LogHead, Storage, type StorageError } from "../storage/Storage.ts"
+import { type LogHead, plainOf, type SequenceConflict, Storage, type StorageError } from "../storage/Storage.ts"
 import * as GroupNews from "./GroupNews.ts"
 import { Pusher } from "./Pusher.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
-import { actorEntity } from "./LocalActors.ts"
+import { actorEntity, answersNow } from "./LocalActors.ts"
 import { DirectCall } from "./ActorCall.ts"
 
 export const MessageRecord = Schema.Struct({
@@ -174,6 +174,32 @@ export const layer = (options: ChangeLogOptions) =>
         })
       }
 
+      // The store's append as a plain call, when it has one (the memory store's, measured or not).
+      const appendNow = plainOf(storage.logAppend)
+      /**
+       * `append` within the call (answersNow), when nothing has to wait: the store answers at
+       * once and no trim is due after it. A store's refusal as stale (a second writer) changes
+       * nothing and is left to `append`, which re-reads the head.
+       */
+      const appendedNow = (body: Uint8Array, dedupeKey: string | undefined, origin: string | undefined) => {
+        if (appendNow === undefined) return undefined
+        const seq = head.seq + 1
+        const next: LogHead = { seq, epoch: head.epoch, first: head.first }
+        if (kept.due(next)) return undefined
+        const exit = appendNow(userId, { seq, data: withSequence(seq, Date.now(), body), dedupeKey, dedupeTtlMs: options.dedupeTtlMs })
+        if (Exit.isFailure(exit)) {
+          if (Cause.hasDies(exit.cause)) return exit
+          const error = Cause.squash(exit.cause) as StorageError | SequenceConflict
+          return error._tag === "StorageError" ? Exit.fail(storageFailed(error)) : undefined
+        }
+        const result = exit.value
+        if (result._tag === "Appended") {
+          head = next
+          pusher.push(userId, result.entry, head.epoch, origin)
+        }
+        return Exit.succeed({ seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" })
+      }
+
       const read = (cursor: number, limit: number) =>
         storage.logRead(userId, cursor, Math.min(Math.max(1, limit), options.maxSyncPage)).pipe(
           Effect.map(({ entries, head }) => {
@@ -188,10 +214,13 @@ export const layer = (options: ChangeLogOptions) =>
         // Built when it runs, not when it is called: a call queued behind a busy log then takes
         // the sequence number after the appends before it, instead of one the store refuses as
         // stale (and a head to re-read: two more round trips with Redis).
-        Append: ({ payload }) =>
-          payload.follow === undefined
-            ? Effect.suspend(() => append(payload.body, payload.dedupeKey, payload.origin))
-            : Effect.tap(Effect.suspend(() => append(payload.body, payload.dedupeKey, payload.origin)), () => Effect.mapError(news.follow(payload.follow!), storageFailed)),
+        Append: answersNow(
+          ({ payload }) =>
+            payload.follow === undefined
+              ? Effect.suspend(() => append(payload.body, payload.dedupeKey, payload.origin))
+              : Effect.tap(Effect.suspend(() => append(payload.body, payload.dedupeKey, payload.origin)), () => Effect.mapError(news.follow(payload.follow!), storageFailed)),
+          ({ payload }) => payload.follow === undefined ? appendedNow(payload.body, payload.dedupeKey, payload.origin) : undefined
+        ),
         // A user in read-diffusion groups gets their news appended first (in turn with appends).
         Sync: ({ payload }) =>
           news.following()

@@ -59,6 +59,8 @@ type Handler = (envelope: any) => unknown
  */
 export interface LocalHandler {
   readonly handle: Handler
+  /** The handler's plain form, when it has one (`answersNow`). */
+  readonly now?: AnswerNow | undefined
   /**
    * The call ended, after `queueSeconds` waiting for the actor's lock and `handleSeconds` holding
    * it (0 and 0 when metrics are off); an effect to run if it has something to log.
@@ -70,6 +72,24 @@ export interface LocalHandler {
     envelope: LocalEnvelope
   ) => Effect.Effect<void> | undefined
 }
+
+/**
+ * A handler's plain form: the answer when it can give it within this call — nothing to wait for,
+ * here (the memory store's append, say) — or undefined, having done nothing, to take the effect.
+ */
+export type AnswerNow = (envelope: any) => Exit.Exit<unknown, unknown> | undefined
+
+const NOW = Symbol.for("weft/actors/answersNow")
+
+/**
+ * Marks an actor's handler with its plain form: a fast-path call to the actor while it is free
+ * tries it first, under the actor's lock, and skips the effect's steps when it answers. The mark
+ * is on the function, so a wrapper that replaces the handler drops it.
+ */
+export const answersNow = <H extends Handler>(handler: H, now: AnswerNow): H => Object.assign(handler, { [NOW]: now })
+
+/** The plain form `answersNow` gave a handler, if any. */
+export const answerNowOf = (handler: Handler): AnswerNow | undefined => (handler as { [NOW]?: AnswerNow })[NOW]
 
 interface Waiter {
   readonly run: () => void
@@ -291,13 +311,6 @@ export const callLocal = <R = never>(
   }
   const local = cell.local[tag]!
   const envelope: LocalEnvelope = { payload, headers }
-  const result = local.handle(envelope) as any
-  const wrapped = !Effect.isEffect(result)
-  let handler: Effect.Effect<unknown, unknown> = wrapped ? result.value : result
-  if (wrapped && result.uninterruptible) handler = Effect.uninterruptible(handler)
-  // The handler runs in the caller's fiber and context (its request id and log annotations), as
-  // the actor: its handlers need no service at run time beyond what every process hosting
-  // actors provides.
   const timed = isRecording()
   let lockedAt = calledAt
   /**
@@ -308,9 +321,6 @@ export const callLocal = <R = never>(
     const endedAt = timed ? performance.now() : calledAt
     if (!crashed) done(Exit.isSuccess(exit), (endedAt - calledAt) / 1000)
     return local.finish(exit, (lockedAt - calledAt) / 1000, (endedAt - lockedAt) / 1000, envelope)
-  }
-  if (wrapped && result.fork) {
-    return Effect.onExitPrimitive(Effect.updateContext(handler, cell.asActor), (exit) => measure(exit, false))
   }
   /** The caller's context, when the call switched its fiber to the actor's in place (below). */
   let callerContext: Context.Context<never> | undefined
@@ -336,6 +346,30 @@ export const callLocal = <R = never>(
     release(cell)
     const reissued = fallback === undefined ? Effect.fail(moved) : fallback()
     return logged === undefined ? reissued : Effect.andThen(logged, reissued)
+  }
+  if (!cell.busy && local.now !== undefined) {
+    // The actor is free and its handler has a plain form: tried first, holding the lock. An
+    // answer ends the call here — measured, the lock released, a crash handled as below — with
+    // no step of its own; undefined (nothing done) goes on to the handler's effect.
+    cell.busy = true
+    let answered: Exit.Exit<unknown, unknown> | undefined
+    try {
+      answered = local.now(envelope)
+    } catch (defect) {
+      answered = Exit.die(defect)
+    }
+    if (answered !== undefined) return ended(answered)
+    cell.busy = false
+  }
+  const result = local.handle(envelope) as any
+  const wrapped = !Effect.isEffect(result)
+  let handler: Effect.Effect<unknown, unknown> = wrapped ? result.value : result
+  if (wrapped && result.uninterruptible) handler = Effect.uninterruptible(handler)
+  // The handler runs in the caller's fiber and context (its request id and log annotations), as
+  // the actor: its handlers need no service at run time beyond what every process hosting
+  // actors provides.
+  if (wrapped && result.fork) {
+    return Effect.onExitPrimitive(Effect.updateContext(handler, cell.asActor), (exit) => measure(exit, false))
   }
   // One step after the handler, for its success and its failure alike (nothing else runs
   // after it unless there is a failure to log or a crash to re-issue).

@@ -9,7 +9,7 @@ import { Cause, Effect, Exit, Metric, Schedule, type Scope } from "effect"
 import type { Entity, Sharding } from "effect/cluster"
 import * as Snowflake from "effect/cluster/Snowflake"
 import { Rpc } from "effect/rpc"
-import { activate, type LocalHandler } from "./LocalActors.ts"
+import { activate, answerNowOf, type LocalHandler } from "./LocalActors.ts"
 import { requestIdOf, withRequestId } from "../metrics/RequestId.ts"
 import { isRecording, labelled, modify, record, update } from "../metrics/Instruments.ts"
 
@@ -165,6 +165,7 @@ export const supervised = <Handlers extends Record<string, (...args: Array<any>)
           Effect.isEffect(result) ? measured(type, name, series, args[0], result) : result)
       local[name] = {
         handle,
+        now: answerNowOf(handle),
         finish: (exit, queueSeconds, handleSeconds, envelope) =>
           finished(type, name, series, exit, queueSeconds, handleSeconds, envelope)
       }

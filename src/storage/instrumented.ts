@@ -3,7 +3,7 @@
  * implementation underneath. `instrumented(layerMemory)` or `instrumented(layerRedis(...))`.
  */
 import { Effect, Exit, Layer, Metric } from "effect"
-import { plainOf, Storage } from "./Storage.ts"
+import { completesNow, plainOf, Storage } from "./Storage.ts"
 import { isRecording, labelled, record } from "../metrics/Instruments.ts"
 
 export const storageOperations = labelled((attributes) =>
@@ -72,16 +72,18 @@ const measurer = (operation: string, writes = false) => {
       })
     })
   }
+  /** An operation the store completes at once, run and measured as a plain call. */
+  const plain = <A, E>(run: () => Exit.Exit<A, E>, value?: Uint8Array, stored: (result: A) => boolean = always): Exit.Exit<A, E> => {
+    if (!isRecording()) return run()
+    const started = performance.now()
+    const exit = run()
+    recorded(exit, started, value, stored)
+    return exit
+  }
   /** An operation the store completes in the calling step: run and measured in one step. */
   const now = <A, E>(run: () => Exit.Exit<A, E>, value?: Uint8Array, stored: (result: A) => boolean = always): Effect.Effect<A, E> =>
-    Effect.suspend(() => {
-      if (!isRecording()) return run()
-      const started = performance.now()
-      const exit = run()
-      recorded(exit, started, value, stored)
-      return exit
-    })
-  return Object.assign(measure, { now })
+    Effect.suspend(() => plain(run, value, stored))
+  return Object.assign(measure, { now, plain })
 }
 
 const wroteIt = (stored: boolean) => stored
@@ -115,7 +117,10 @@ export const instrumented = <E, R>(inner: Layer.Layer<Storage, E, R>): Layer.Lay
         logHead: (userId) => measure.logHead(storage.logHead(userId)),
         logAppend: appendNow === undefined
           ? (userId, request) => measure.logAppend(storage.logAppend(userId, request), request.data, appended)
-          : (userId, request) => measure.logAppend.now(() => appendNow(userId, request), request.data, appended),
+          : completesNow(
+            (userId, request) => measure.logAppend.now(() => appendNow(userId, request), request.data, appended),
+            (userId, request) => measure.logAppend.plain(() => appendNow(userId, request), request.data, appended)
+          ),
         logRead: (userId, afterSeq, limit) => measure.logRead(storage.logRead(userId, afterSeq, limit)),
         logDeduped: (userId, dedupeKey) => measure.logDeduped(storage.logDeduped(userId, dedupeKey)),
         logTrim: (userId, beforeSeq, maxEntries) => measure.logTrim(storage.logTrim(userId, beforeSeq, maxEntries)),
