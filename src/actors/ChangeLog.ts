@@ -10,7 +10,7 @@ import { encodeMessageChange, varintLength, writeVarint } from "../protocol/preb
 import type { MessageRecord as StoredMessage } from "../protocol/messages.ts"
 import { type Change, Codecs } from "../protocol/Proto.ts"
 import { internal, unavailable, WeftError } from "../protocol/WeftError.ts"
-import { type LogHead, plainOf, type SequenceConflict, Storage, type StorageError } from "../storage/Storage.ts"
+import { type AppendResult, type LogHead, plainOf, type SequenceConflict, Storage, type StorageError } from "../storage/Storage.ts"
 import * as GroupNews from "./GroupNews.ts"
 import { Pusher } from "./Pusher.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
@@ -141,6 +141,18 @@ export const layer = (options: ChangeLogOptions) =>
       const kept = retention(storage, userId, options.maxEntries)
       const trim = () => Effect.map(kept.trim(head), (trimmed) => void (head = trimmed))
 
+      /**
+       * What the store's answer to the append of `seq` means: a new head and the change pushed
+       * (a duplicate changes neither), and what the caller gets.
+       */
+      const took = (result: AppendResult, seq: number, origin: string | undefined) => {
+        if (result._tag === "Appended") {
+          head = { seq, epoch: head.epoch, first: head.first }
+          pusher.push(userId, result.entry, head.epoch, origin)
+        }
+        return { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }
+      }
+
       // A conflict means another writer appended (a rebalance in flight): re-read the head
       // and try again; the dedupe key keeps a retried change from being stored twice.
       const append = (body: Uint8Array, dedupeKey: string | undefined, origin: string | undefined, conflicts = 0): Effect.Effect<
@@ -152,11 +164,8 @@ export const layer = (options: ChangeLogOptions) =>
         // One step after the store's answer, for its success and its failure.
         return Effect.matchEffect(storage.logAppend(userId, { seq, data, dedupeKey, dedupeTtlMs: options.dedupeTtlMs }), {
           onSuccess: (result) => {
-            const appended = { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }
-            if (result._tag !== "Appended") return Effect.succeed(appended)
-            head = { seq, epoch: head.epoch, first: head.first }
-            pusher.push(userId, result.entry, head.epoch, origin)
-            return kept.due(head) ? Effect.as(trim(), appended) : Effect.succeed(appended)
+            const appended = took(result, seq, origin)
+            return result._tag === "Appended" && kept.due(head) ? Effect.as(trim(), appended) : Effect.succeed(appended)
           },
           onFailure: (error) => {
             if (error._tag === "StorageError") return Effect.fail(storageFailed(error))
@@ -184,20 +193,12 @@ export const layer = (options: ChangeLogOptions) =>
       const appendedNow = (body: Uint8Array, dedupeKey: string | undefined, origin: string | undefined) => {
         if (appendNow === undefined) return undefined
         const seq = head.seq + 1
-        const next: LogHead = { seq, epoch: head.epoch, first: head.first }
-        if (kept.due(next)) return undefined
+        if (kept.due({ seq, epoch: head.epoch, first: head.first })) return undefined
         const exit = appendNow(userId, { seq, data: withSequence(seq, Date.now(), body), dedupeKey, dedupeTtlMs: options.dedupeTtlMs })
-        if (Exit.isFailure(exit)) {
-          if (Cause.hasDies(exit.cause)) return exit
-          const error = Cause.squash(exit.cause) as StorageError | SequenceConflict
-          return error._tag === "StorageError" ? Exit.fail(storageFailed(error)) : undefined
-        }
-        const result = exit.value
-        if (result._tag === "Appended") {
-          head = next
-          pusher.push(userId, result.entry, head.epoch, origin)
-        }
-        return Exit.succeed({ seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" })
+        if (Exit.isSuccess(exit)) return Exit.succeed(took(exit.value, seq, origin))
+        if (Cause.hasDies(exit.cause)) return exit
+        const error = Cause.squash(exit.cause) as StorageError | SequenceConflict
+        return error._tag === "StorageError" ? Exit.fail(storageFailed(error)) : undefined
       }
 
       const read = (cursor: number, limit: number) =>
