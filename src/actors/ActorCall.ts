@@ -9,7 +9,7 @@
  * "gateway") → callee (`to`, the called actor's type), counted with its latency and outcome.
  */
 import { Cause, Context, Duration, Effect, Exit, type Fiber, Metric, Option } from "effect"
-import { Entity, type EntityId, type ShardId, Sharding } from "effect/cluster"
+import { Entity, type EntityAddress, type EntityId, type ShardId, Sharding } from "effect/cluster"
 import { type Rpc, RpcClient } from "effect/rpc"
 import { REQUEST_ID_HEADER } from "../metrics/RequestId.ts"
 import { CallTimeout, callLocal, registryOf } from "./LocalActors.ts"
@@ -155,12 +155,30 @@ export const describe = (error: unknown): string =>
   typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : String(error)
 
 /**
+ * A call made by an actor's plain form (answersNow, LocalActors.ts), as `caller`: the answer
+ * within the call (an Exit) when the called actor is free here and its handler's plain form
+ * gives one; an effect when the call started and has the rest to run; undefined, nothing done.
+ */
+export type ActorNow = (
+  id: string,
+  tag: string,
+  payload: unknown,
+  caller: EntityAddress.EntityAddress,
+  headers: Record<string, string>
+) => Effect.Effect<unknown, WeftError> | undefined
+
+/** An actor type's client (`client(id).Rpc(payload)`), and `now` for calls from plain forms. */
+export type ActorClient<Rpcs extends Rpc.Any> = ((id: string) => RpcClient.RpcClient.From<Rpcs, WeftError>) & {
+  readonly now: ActorNow
+}
+
+/**
  * A client for an actor type, shaped like the engine's (`client(id).Rpc(payload)`), whose calls
  * take the fast path to an actor active on this process and the engine's path otherwise.
  */
 export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
   entity: Entity.Entity<Type, Rpcs>
-): Effect.Effect<(id: string) => RpcClient.RpcClient.From<Rpcs, WeftError>, never, Sharding.Sharding> =>
+): Effect.Effect<ActorClient<Rpcs>, never, Sharding.Sharding> =>
   Effect.gen(function*() {
     const sharding = yield* Sharding.Sharding
     const engine: (id: string) => any = yield* entity.client
@@ -221,9 +239,18 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
         return call(this.id, tag, payload, options)
       }
     }
-    return (id: string): RpcClient.RpcClient.From<Rpcs, WeftError> => {
+    const clientOf = (id: string): RpcClient.RpcClient.From<Rpcs, WeftError> => {
       const client = Object.create(methods)
       client.id = id
       return client
     }
+    /**
+     * A call from an actor's plain form (answersNow, LocalActors.ts) by `caller`: answered within
+     * the call when the called actor is free here and its handler's plain form answers (an Exit),
+     * or started (an effect to run), or undefined having done nothing.
+     */
+    const now: ActorNow = (id, tag, payload, caller, headers) =>
+      callLocal(sharding, cells, id, tag, payload, headers, caller, edgeOf(caller.entityType).local, () =>
+        callActor(engine(id)[tag](payload), to), undefined, true) as Effect.Effect<unknown, WeftError> | undefined
+    return Object.assign(clientOf, { now })
   })

@@ -75,9 +75,11 @@ export interface LocalHandler {
 
 /**
  * A handler's plain form: the answer when it can give it within this call — nothing to wait for,
- * here (the memory store's append, say) — or undefined, having done nothing, to take the effect.
+ * here (the memory store's append, say) — or undefined, having done nothing, to take the effect;
+ * or, having done part of the work, an effect doing the rest (it runs holding the actor, as the
+ * handler's effect would).
  */
-export type AnswerNow = (envelope: any) => Exit.Exit<unknown, unknown> | undefined
+export type AnswerNow = (envelope: any) => Effect.Effect<unknown, unknown> | undefined
 
 const NOW = Symbol.for("weft/actors/answersNow")
 
@@ -295,7 +297,9 @@ export const callLocal = <R = never>(
   caller: EntityAddress.EntityAddress | undefined,
   done: (success: boolean, seconds: number) => void,
   fallback?: () => Effect.Effect<unknown, unknown, R>,
-  fiber?: Fiber.Fiber<unknown, unknown>
+  fiber?: Fiber.Fiber<unknown, unknown>,
+  /** Only an answer within the call (the actor free, its handler's plain form answering): else undefined. */
+  plainOnly = false
 ): Effect.Effect<unknown, unknown, R> | undefined => {
   const cell = cells.get(entityId)
   // The call's clock readings: when it came (also for the keep-alive), when it took the lock
@@ -347,20 +351,42 @@ export const callLocal = <R = never>(
     const reissued = fallback === undefined ? Effect.fail(moved) : fallback()
     return logged === undefined ? reissued : Effect.andThen(logged, reissued)
   }
+  /** The rest of the work a plain form left as an effect (it holds the lock already). */
+  let continued: Effect.Effect<unknown, unknown> | undefined
   if (!cell.busy && local.now !== undefined) {
     // The actor is free and its handler has a plain form: tried first, holding the lock. An
     // answer ends the call here — measured, the lock released, a crash handled as below — with
-    // no step of its own; undefined (nothing done) goes on to the handler's effect.
+    // no step of its own; an effect (the rest of the work) runs holding the lock; undefined
+    // (nothing done) goes on to the handler's effect.
     cell.busy = true
-    let answered: Exit.Exit<unknown, unknown> | undefined
+    let answered: Effect.Effect<unknown, unknown> | undefined
     try {
       answered = local.now(envelope)
     } catch (defect) {
       answered = Exit.die(defect)
     }
-    if (answered !== undefined) return ended(answered)
-    cell.busy = false
+    if (answered !== undefined && Exit.isExit(answered)) return ended(answered)
+    if (answered === undefined) release(cell)
+    continued = answered
   }
+  if (continued === undefined && plainOnly) return undefined
+  // One step after the handler, for its success and its failure alike (nothing else runs
+  // after it unless there is a failure to log or a crash to re-issue).
+  const handlers = {
+    onSuccess: (value: unknown) => ended(Exit.succeed(value)),
+    onFailure: (cause: Cause.Cause<unknown>) => ended(Exit.failCause(cause))
+  }
+  /** Runs `handler` holding the lock (taken): as the actor, then `ended`. */
+  const holding = (handler: Effect.Effect<unknown, unknown>): Effect.Effect<unknown, unknown, R> => {
+    if (fiber === undefined) return Effect.matchCauseEffect(Effect.updateContext(handler, cell.asActor), handlers)
+    // The caller's fiber is running this very call (actorClient evaluates it at once): it takes
+    // the actor's context here and gets its own back in `ended`, which runs on every exit (an
+    // interruption too): no context step and no exit frame of its own.
+    callerContext = fiber.context
+    fiber.setContext(cell.asActor(callerContext))
+    return Effect.matchCauseEffect(handler, handlers)
+  }
+  if (continued !== undefined) return holding(continued)
   const result = local.handle(envelope) as any
   const wrapped = !Effect.isEffect(result)
   let handler: Effect.Effect<unknown, unknown> = wrapped ? result.value : result
@@ -371,21 +397,10 @@ export const callLocal = <R = never>(
   if (wrapped && result.fork) {
     return Effect.onExitPrimitive(Effect.updateContext(handler, cell.asActor), (exit) => measure(exit, false))
   }
-  // One step after the handler, for its success and its failure alike (nothing else runs
-  // after it unless there is a failure to log or a crash to re-issue).
-  const handlers = {
-    onSuccess: (value: unknown) => ended(Exit.succeed(value)),
-    onFailure: (cause: Cause.Cause<unknown>) => ended(Exit.failCause(cause))
-  }
   if (!cell.busy && fiber !== undefined) {
-    // The commonest call: the actor is free and the caller's fiber is running this very call
-    // (actorClient evaluates it at once). The fiber takes the actor's context here and gets its
-    // own back in `ended`, which runs on every exit (an interruption too): no context step
-    // and no exit frame of its own.
+    // The commonest call: the actor is free.
     cell.busy = true
-    callerContext = fiber.context
-    fiber.setContext(cell.asActor(callerContext))
-    return Effect.matchCauseEffect(handler, handlers)
+    return holding(handler)
   }
   const run = Effect.matchCauseEffect(Effect.updateContext(handler, cell.asActor), handlers)
   if (!cell.busy) {

@@ -13,7 +13,7 @@
  * through this IDC's queue for that IDC instead (cluster/Idc.ts): the message is acknowledged
  * once the queue holds it, and the other IDC appends it under the same dedupe key.
  */
-import { Effect, Option, Schema } from "effect"
+import { Effect, Exit, Option, Schema } from "effect"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { isGroupId } from "../protocol/groups.ts"
@@ -36,8 +36,8 @@ import { decodeJson, encodeJson, Storage, type StorageError } from "../storage/S
 import { actorClient, DirectCall } from "./ActorCall.ts"
 import { Hooks, type MessageDraft, rejection } from "../server/Hooks.ts"
 import { restartPolicy, supervised } from "./Supervision.ts"
-import { actorEntity } from "./LocalActors.ts"
-import { ChangeLog, encodeMessageBody } from "./ChangeLog.ts"
+import { actorEntity, answersNow, type LocalEnvelope } from "./LocalActors.ts"
+import { Append, ChangeLog, encodeMessageBody } from "./ChangeLog.ts"
 import { SENT_RECORD_TTL_MS, type SentRecord, sentDirectly, sentRecordKey } from "./Conversations.ts"
 import { Group, MediaRecord } from "./Groups.ts"
 import { accountHomes, isValidUserId } from "./Session.ts"
@@ -78,6 +78,9 @@ export const Send = Rpc.make("Send", {
 export const Messenger = actorEntity(Entity.make("Messenger", [Send]))
 
 type SendRequest = typeof Send.payloadSchema.Type
+
+/** What a change log answers an Append (ChangeLog.ts). */
+type OwnEntry = typeof Append.successSchema.Type
 
 const storageFailed = (error: StorageError) => unavailable(`storage ${error.operation} failed`)
 
@@ -163,7 +166,8 @@ export const layer = Messenger.toLayer(
     const storage = yield* Storage
     const changeLogs = yield* actorClient(ChangeLog)
     const groups = yield* actorClient(Group)
-    const from = (yield* Entity.CurrentAddress).entityId
+    const self = yield* Entity.CurrentAddress
+    const from = self.entityId
     const uploads = yield* actorClient(Uploads)
     const hooks = yield* Hooks
     const idc = Option.getOrUndefined(yield* Effect.serviceOption(Idc))
@@ -192,31 +196,45 @@ export const layer = Messenger.toLayer(
         onlyIfAbsent: true
       }).pipe(Effect.mapError(storageFailed))
 
+    /**
+     * After the sender's own log took a 1:1 message (or had it: a resend): the ack, and the body of
+     * the recipient's entry (none for a message to oneself) — or the refusal of an id already
+     * used for another conversation. The sender's own log comes first: its dedupe key answers
+     * what a read of the sent record would (a resend keeps the first content), so nothing is read
+     * before the writes — each storage round trip waits for Redis's fsync.
+     */
+    const afterOwn = (message: MessageRecord, ownBody: Uint8Array, own: OwnEntry) => {
+      const decoded = own.duplicate ? Codecs.Change.decode(own.data).message : undefined
+      const stored = decoded ? messageRecord(decoded) : message
+      if (stored.to !== message.to || stored.groupId !== "") return reused(message)
+      const sent = { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
+      // What a recall needs later is the sender's log entry, found by its dedupe key
+      // (Conversations.ts): no record of its own is written for a 1:1 message.
+      if (message.to === from) return { sent, body: undefined }
+      // The recipient's entry has the same body (encoded once), or a resend's first content.
+      return { sent, body: decoded ? encodeMessageBody(stored) : ownBody }
+    }
+
+    /** The recipient's entry: appended to their log, or queued for their home IDC. */
+    const deliverTheirs = (to: string, body: Uint8Array, dedupeKey: string) => {
+      const away = recipients.homeOf(to)
+      return away !== undefined && idc !== undefined
+        ? idc.enqueue(away, { to, dedupeKey, change: body })
+        : changeLogs(to).Append({ body, dedupeKey })
+    }
+
+    /** The rest of a 1:1 message once the sender's log answered. */
+    const onOwn = (message: MessageRecord, ownBody: Uint8Array, dedupeKey: string, own: OwnEntry) => {
+      const next = afterOwn(message, ownBody, own)
+      if (next instanceof WeftError) return Effect.fail(next)
+      return next.body === undefined ? Effect.succeed(next.sent) : Effect.as(deliverTheirs(message.to, next.body, dedupeKey), next.sent)
+    }
+
     // A 1:1 message: two appends in a row, written as one chain of steps (it runs for every message).
     const deliverDirect = (message: MessageRecord, origin: string | undefined) => {
-      const away = recipients.homeOf(message.to)
       const dedupeKey = `msg:${message.messageId}`
-      // The sender's own log first: its dedupe key answers what a read of the sent record would
-      // (a resend keeps the first content; an id used for another conversation is refused), so
-      // nothing is read before the writes — each storage round trip waits for Redis's fsync.
       const ownBody = encodeMessageBody(message)
-      return Effect.flatMap(changeLogs(from).Append({ body: ownBody, dedupeKey, origin }), (own) => {
-        const decoded = own.duplicate ? Codecs.Change.decode(own.data).message : undefined
-        const stored = decoded ? messageRecord(decoded) : message
-        if (stored.to !== message.to || stored.groupId !== "") return Effect.fail(reused(message))
-        const sent = { messageId: message.messageId, seq: own.seq, sentAtMs: stored.sentAtMs, duplicate: own.duplicate }
-        // What a recall needs later is the sender's log entry, found by its dedupe key
-        // (Conversations.ts): no record of its own is written for a 1:1 message.
-        if (message.to === from) return Effect.succeed(sent)
-        // The recipient's entry has the same body (encoded once), or a resend's first content.
-        const body = decoded ? encodeMessageBody(stored) : ownBody
-        return Effect.as(
-          away !== undefined && idc !== undefined
-            ? idc.enqueue(away, { to: message.to, dedupeKey, change: body })
-            : changeLogs(message.to).Append({ body, dedupeKey }),
-          sent
-        )
-      })
+      return Effect.flatMap(changeLogs(from).Append({ body: ownBody, dedupeKey, origin }), (own) => onOwn(message, ownBody, dedupeKey, own))
     }
 
     const sendDirect = (message: MessageRecord, origin: string | undefined) => {
@@ -296,17 +314,47 @@ export const layer = Messenger.toLayer(
       return request.text === original.text ? sent : { ...sent, text: request.text }
     })
 
+    /** The commonest message — 1:1, no media, no hooks: what every chat sends most. */
+    const commonest = (request: SendRequest) =>
+      request.groupId === "" && request.media === null && hooks.beforeMessage === undefined && hooks.afterMessage === undefined
+
     const send = (request: SendRequest) => {
       const error = invalid(request)
       if (error !== undefined) return Effect.fail(error)
-      // The commonest message — 1:1, no media, no hooks — as a plain chain of steps (no generator):
-      // it is what every chat sends most.
-      return request.groupId === "" && request.media === null && hooks.beforeMessage === undefined && hooks.afterMessage === undefined
-        ? sendDirect(messageOf(request), request.origin)
-        : sendInFull(request)
+      // The commonest message as a plain chain of steps (no generator).
+      return commonest(request) ? sendDirect(messageOf(request), request.origin) : sendInFull(request)
     }
 
-    return Messenger.of({ Send: ({ payload }) => send(payload) })
+    /**
+     * Send's plain form (answersNow, LocalActors.ts): the commonest message to a recipient known
+     * here, answered within the call when both logs answer within theirs (their actors free here,
+     * the store answering at once); once the sender's log took it, what is left runs as an
+     * effect; undefined, nothing done, when it cannot start so.
+     */
+    const sendNow = ({ payload: request, headers }: LocalEnvelope): Effect.Effect<unknown, WeftError> | undefined => {
+      const payload = request as SendRequest
+      if (!commonest(payload) || invalid(payload) !== undefined || !isValidUserId(payload.to) || !recipients.known(payload.to)) {
+        return undefined
+      }
+      const message = messageOf(payload)
+      const dedupeKey = `msg:${message.messageId}`
+      const ownBody = encodeMessageBody(message)
+      const own = changeLogs.now(from, "Append", { body: ownBody, dedupeKey, origin: payload.origin }, self, headers)
+      if (own === undefined) return undefined
+      if (!Exit.isExit(own)) return Effect.flatMap(own, (entry) => onOwn(message, ownBody, dedupeKey, entry as OwnEntry))
+      if (Exit.isFailure(own)) return own
+      const next = afterOwn(message, ownBody, own.value as OwnEntry)
+      if (next instanceof WeftError) return Exit.fail(next)
+      if (next.body === undefined) return Exit.succeed(next.sent)
+      const theirs = idc === undefined || recipients.homeOf(message.to) === undefined
+        ? changeLogs.now(message.to, "Append", { body: next.body, dedupeKey }, self, headers)
+        : undefined
+      if (theirs === undefined) return Effect.as(deliverTheirs(message.to, next.body, dedupeKey), next.sent)
+      if (!Exit.isExit(theirs)) return Effect.as(theirs, next.sent)
+      return Exit.isFailure(theirs) ? theirs : Exit.succeed(next.sent)
+    }
+
+    return Messenger.of({ Send: answersNow(({ payload }) => send(payload), sendNow) })
   })),
   { maxIdleTime: "1 minute", defectRetryPolicy: restartPolicy }
 )
