@@ -83,6 +83,30 @@ const countsOf = (response: { conversations: ReadonlyArray<{ conversation: strin
 
 const photo = { mediaId: "m-123", mimeType: "image/jpeg", size: 48_000, thumbnailMediaId: "m-123-thumb" }
 
+describe("1:1 resends and reused ids, once the sender has written to both recipients", () => {
+  // Both recipients are known to the sender's actor, so these sends are answered within the
+  // actor calls (the plain forms, actors/LocalActors.ts) rather than through their effects.
+  it("a resend answers the first acknowledgement and stores nothing; an id reused for another user is refused and that user gets nothing", async () => {
+    const [a, b, c] = [await newUser("ria"), await newUser("sol"), await newUser("tam")]
+    const alice = await device(a)
+    const bob = await device(b)
+    const carol = await device(c)
+    await alice.client.send(b, "warm up bob", "w-1")
+    await alice.client.send(c, "warm up carol", "w-2")
+    const first = await alice.client.send(b, "hello bob", "same-1")
+    expect(first).toMatchObject({ messageId: `${a}/same-1`, duplicate: false })
+    const again = await alice.client.send(b, "hello bob", "same-1")
+    expect(again).toMatchObject({ messageId: `${a}/same-1`, seq: first.seq, sentAtMs: first.sentAtMs, duplicate: true })
+    expect(await failure(alice.client.send(c, "hello carol", "same-1"))).toBe(Status.CONFLICT)
+    const self = await alice.client.send(a, "a note to myself", "note-1")
+    expect(self).toMatchObject({ duplicate: false, seq: first.seq + 1 })
+    await waitFor("bob's messages", () => bob.messages.length === 2)
+    await sleep(100)
+    expect(bob.messages.map((m) => m.text)).toEqual(["warm up bob", "hello bob"])
+    expect(carol.messages.map((m) => m.text)).toEqual(["warm up carol"])
+  })
+})
+
 describe("media messages", () => {
   it("an image sent with the SDK reaches the recipient with its media reference and caption", async () => {
     const [a, b] = [await newUser("amy"), await newUser("ben")]
