@@ -283,9 +283,12 @@ const restarting = () => unavailable("the actor is moving or restarting; retry")
  * `fallback()` when given, else it fails with `Moved`. `done` sees every other outcome (for the
  * call's metrics).
  *
- * The handler is called here, before the call may have the actor to itself (it learns whether the
- * handler forks, which takes no lock); its effect runs once it has. So a handler reads the actor's
- * state in its effect, not while building it (ChangeLog's Append: test/actors/AppendOrder.test.ts).
+ * An actor that is free and whose handler has a plain form (`answersNow`) gets that first, under
+ * its lock: an answer ends the call within it; `plainOnly` calls (actorClient's `now`) stop there.
+ * Otherwise the handler is called here, before the call may have the actor to itself (it learns
+ * whether the handler forks, which takes no lock); its effect runs once it has. So a handler reads
+ * the actor's state in its effect, not while building it (ChangeLog's Append:
+ * test/actors/AppendOrder.test.ts).
  */
 export const callLocal = <R = never>(
   sharding: Sharding.Sharding["Service"],
