@@ -249,8 +249,10 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
      * the call when the called actor is free here and its handler's plain form answers (an Exit),
      * or started (an effect to run), or undefined having done nothing.
      */
+    const reissue = (id: string, tag: string, payload: unknown) => callActor(engine(id)[tag](payload), to)
     const now: ActorNow = (id, tag, payload, caller, headers) =>
-      callLocal(sharding, cells, id, tag, payload, headers, caller, edgeOf(caller.entityType).local, () =>
-        callActor(engine(id)[tag](payload), to), undefined, true) as Effect.Effect<unknown, WeftError> | undefined
+      callLocal(sharding, cells, id, tag, payload, headers, caller, edgeOf(caller.entityType).local, reissue, undefined, true) as
+        | Effect.Effect<unknown, WeftError>
+        | undefined
     return Object.assign(clientOf, { now })
   })

@@ -299,15 +299,14 @@ export const callLocal = <R = never>(
   headers: Record<string, string>,
   caller: EntityAddress.EntityAddress | undefined,
   done: (success: boolean, seconds: number) => void,
-  fallback?: () => Effect.Effect<unknown, unknown, R>,
+  /** Re-issues the call through the engine (made once per client: no closure per call). */
+  fallback?: (entityId: string, tag: string, payload: unknown) => Effect.Effect<unknown, unknown, R>,
   fiber?: Fiber.Fiber<unknown, unknown>,
   /** Only an answer within the call (the actor free, its handler's plain form answering): else undefined. */
   plainOnly = false
 ): Effect.Effect<unknown, unknown, R> | undefined => {
   const cell = cells.get(entityId)
-  // The call's clock readings: when it came (also for the keep-alive), when it took the lock
-  // (the same moment unless it waited), when it ended. The actor's metrics and the call's edge
-  // share them.
+  // When the call came (also for the keep-alive).
   const calledAt = performance.now()
   if (cell === undefined || cell.closed || calledAt - cell.lastSlowAt > KEEP_ALIVE_MS) return undefined
   // A shard on its way out takes no new local calls, except from an actor of the same shard
@@ -317,43 +316,7 @@ export const callLocal = <R = never>(
     return undefined
   }
   const local = cell.local[tag]!
-  const envelope: LocalEnvelope = { payload, headers }
-  const timed = isRecording()
-  let lockedAt = calledAt
-  /**
-   * Records the call as the actor's message and, unless it crashed the actor (then the engine
-   * answers it), as the call's edge; returns the effect logging its failure, if any.
-   */
-  const measure = (exit: Exit.Exit<unknown, unknown>, crashed: boolean) => {
-    const endedAt = timed ? performance.now() : calledAt
-    if (!crashed) done(Exit.isSuccess(exit), (endedAt - calledAt) / 1000)
-    return local.finish(exit, (lockedAt - calledAt) / 1000, (endedAt - lockedAt) / 1000, envelope)
-  }
-  /** The caller's context, when the call switched its fiber to the actor's in place (below). */
-  let callerContext: Context.Context<never> | undefined
-  /** The handler's end, whatever it was (an interruption too): measured, the lock released. */
-  const ended = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<unknown, unknown, R> => {
-    if (callerContext !== undefined) {
-      fiber!.setContext(callerContext)
-      callerContext = undefined
-    }
-    const crashed = Exit.isFailure(exit) && Cause.hasDies(exit.cause)
-    const logged = measure(exit, crashed)
-    if (!crashed) {
-      release(cell)
-      return logged === undefined ? exit : Effect.andThen(logged, exit)
-    }
-    // Supervision: the actor's state may be broken. The call is re-issued through the engine,
-    // which reaches this activation, sees the crash, restarts the actor (rebuilt from storage)
-    // and replays the call, as for a crash under the engine; callers queued here are sent there
-    // too (released after the cell is closed).
-    if (cell.crashed === undefined) cell.crashed = Cause.squash(exit.cause)
-    cell.closed = true
-    if (cells.get(entityId) === cell) cells.delete(entityId)
-    release(cell)
-    const reissued = fallback === undefined ? Effect.fail(moved) : fallback()
-    return logged === undefined ? reissued : Effect.andThen(logged, reissued)
-  }
+  const call = new LocalCall<R>(cells, cell, entityId, tag, { payload, headers }, local, done, fallback, fiber, calledAt)
   /** The rest of the work a plain form left as an effect (it holds the lock already). */
   let continued: Effect.Effect<unknown, unknown> | undefined
   if (!cell.busy && local.now !== undefined) {
@@ -364,33 +327,17 @@ export const callLocal = <R = never>(
     cell.busy = true
     let answered: Effect.Effect<unknown, unknown> | undefined
     try {
-      answered = local.now(envelope)
+      answered = local.now(call.envelope)
     } catch (defect) {
       answered = Exit.die(defect)
     }
-    if (answered !== undefined && Exit.isExit(answered)) return ended(answered)
+    if (answered !== undefined && Exit.isExit(answered)) return call.ended(answered)
     if (answered === undefined) release(cell)
     continued = answered
   }
   if (continued === undefined && plainOnly) return undefined
-  // One step after the handler, for its success and its failure alike (nothing else runs
-  // after it unless there is a failure to log or a crash to re-issue).
-  const handlers = {
-    onSuccess: (value: unknown) => ended(Exit.succeed(value)),
-    onFailure: (cause: Cause.Cause<unknown>) => ended(Exit.failCause(cause))
-  }
-  /** Runs `handler` holding the lock (taken): as the actor, then `ended`. */
-  const holding = (handler: Effect.Effect<unknown, unknown>): Effect.Effect<unknown, unknown, R> => {
-    if (fiber === undefined) return Effect.matchCauseEffect(Effect.updateContext(handler, cell.asActor), handlers)
-    // The caller's fiber is running this very call (actorClient evaluates it at once): it takes
-    // the actor's context here and gets its own back in `ended`, which runs on every exit (an
-    // interruption too): no context step and no exit frame of its own.
-    callerContext = fiber.context
-    fiber.setContext(cell.asActor(callerContext))
-    return Effect.matchCauseEffect(handler, handlers)
-  }
-  if (continued !== undefined) return holding(continued)
-  const result = local.handle(envelope) as any
+  if (continued !== undefined) return call.holding(continued)
+  const result = local.handle(call.envelope) as any
   const wrapped = !Effect.isEffect(result)
   let handler: Effect.Effect<unknown, unknown> = wrapped ? result.value : result
   if (wrapped && result.uninterruptible) handler = Effect.uninterruptible(handler)
@@ -398,22 +345,108 @@ export const callLocal = <R = never>(
   // the actor: its handlers need no service at run time beyond what every process hosting
   // actors provides.
   if (wrapped && result.fork) {
-    return Effect.onExitPrimitive(Effect.updateContext(handler, cell.asActor), (exit) => measure(exit, false))
+    return Effect.onExitPrimitive(Effect.updateContext(handler, cell.asActor), (exit) => call.measure(exit, false))
   }
   if (!cell.busy && fiber !== undefined) {
     // The commonest call: the actor is free.
     cell.busy = true
-    return holding(handler)
+    return call.holding(handler)
   }
-  const run = Effect.matchCauseEffect(Effect.updateContext(handler, cell.asActor), handlers)
+  const run = call.matched(Effect.updateContext(handler, cell.asActor))
   if (!cell.busy) {
     cell.busy = true
     return run
   }
-  const waited = Effect.flatten(wait(cell, run, () => moved, () => {
-    if (timed) lockedAt = performance.now()
-  }))
-  return fallback === undefined ? waited : Effect.catchIf(waited, isMoved, fallback)
+  const waited = Effect.flatten(wait(cell, run, () => moved, call.timed ? () => call.lockTaken() : undefined))
+  return fallback === undefined ? waited : Effect.catchIf(waited, isMoved, () => fallback(entityId, tag, payload))
+}
+
+/**
+ * One fast-path call under way: its clock readings (when it came, when it took the lock — the
+ * same moment unless it waited — and when it ended; the actor's metrics and the call's edge share
+ * them), the caller's context while its fiber is the actor's, and its end. One object with
+ * methods rather than closures per call: a call answered within itself allocates it and its
+ * envelope only.
+ */
+class LocalCall<R> {
+  readonly timed = isRecording()
+  lockedAt: number
+  /** The caller's context, when the call switched its fiber to the actor's in place (`holding`). */
+  callerContext: Context.Context<never> | undefined = undefined
+
+  constructor(
+    readonly cells: Map<string, Cell>,
+    readonly cell: Cell,
+    readonly entityId: string,
+    readonly tag: string,
+    readonly envelope: LocalEnvelope,
+    readonly local: LocalHandler,
+    readonly done: (success: boolean, seconds: number) => void,
+    readonly fallback: ((entityId: string, tag: string, payload: unknown) => Effect.Effect<unknown, unknown, R>) | undefined,
+    readonly fiber: Fiber.Fiber<unknown, unknown> | undefined,
+    readonly calledAt: number
+  ) {
+    this.lockedAt = calledAt
+  }
+
+  lockTaken() {
+    this.lockedAt = performance.now()
+  }
+
+  /**
+   * Records the call as the actor's message and, unless it crashed the actor (then the engine
+   * answers it), as the call's edge; returns the effect logging its failure, if any.
+   */
+  measure(exit: Exit.Exit<unknown, unknown>, crashed: boolean) {
+    const endedAt = this.timed ? performance.now() : this.calledAt
+    if (!crashed) this.done(Exit.isSuccess(exit), (endedAt - this.calledAt) / 1000)
+    return this.local.finish(exit, (this.lockedAt - this.calledAt) / 1000, (endedAt - this.lockedAt) / 1000, this.envelope)
+  }
+
+  /** The handler's end, whatever it was (an interruption too): measured, the lock released. */
+  ended(exit: Exit.Exit<unknown, unknown>): Effect.Effect<unknown, unknown, R> {
+    const cell = this.cell
+    if (this.callerContext !== undefined) {
+      this.fiber!.setContext(this.callerContext)
+      this.callerContext = undefined
+    }
+    const crashed = Exit.isFailure(exit) && Cause.hasDies(exit.cause)
+    const logged = this.measure(exit, crashed)
+    if (!crashed) {
+      release(cell)
+      return logged === undefined ? exit : Effect.andThen(logged, exit)
+    }
+    // Supervision: the actor's state may be broken. The call is re-issued through the engine,
+    // which reaches this activation, sees the crash, restarts the actor (rebuilt from storage)
+    // and replays the call, as for a crash under the engine; callers queued here are sent there
+    // too (released after the cell is closed).
+    if (cell.crashed === undefined) cell.crashed = Cause.squash(exit.cause)
+    cell.closed = true
+    if (this.cells.get(this.entityId) === cell) this.cells.delete(this.entityId)
+    release(cell)
+    const reissued = this.fallback === undefined ? Effect.fail(moved) : this.fallback(this.entityId, this.tag, this.envelope.payload)
+    return logged === undefined ? reissued : Effect.andThen(logged, reissued)
+  }
+
+  /** `handler` then `ended`: one step after it, for its success and its failure alike. */
+  matched(handler: Effect.Effect<unknown, unknown>): Effect.Effect<unknown, unknown, R> {
+    return Effect.matchCauseEffect(handler, {
+      onSuccess: (value: unknown) => this.ended(Exit.succeed(value)),
+      onFailure: (cause: Cause.Cause<unknown>) => this.ended(Exit.failCause(cause))
+    })
+  }
+
+  /** Runs `handler` holding the lock (taken): as the actor, then `ended`. */
+  holding(handler: Effect.Effect<unknown, unknown>): Effect.Effect<unknown, unknown, R> {
+    const fiber = this.fiber
+    if (fiber === undefined) return this.matched(Effect.updateContext(handler, this.cell.asActor))
+    // The caller's fiber is running this very call (actorClient evaluates it at once): it takes
+    // the actor's context here and gets its own back in `ended`, which runs on every exit (an
+    // interruption too): no context step and no exit frame of its own.
+    this.callerContext = fiber.context
+    fiber.setContext(this.cell.asActor(this.callerContext))
+    return this.matched(handler)
+  }
 }
 
 const sameShard = (a: ShardId.ShardId, b: ShardId.ShardId) => a === b || (a.id === b.id && a.group === b.group)

@@ -141,12 +141,21 @@ export class Connections {
     this.flushing.push(connection)
     if (this.flushScheduled) return
     this.flushScheduled = true
-    setImmediate(() => {
-      this.flushScheduled = false
-      const flushing = this.flushing
-      this.flushing = []
+    setImmediate(this.flushAll)
+  }
+
+  /** The turn's flush: the two lists take turns, so none is allocated per turn. */
+  private spare: Array<LongConnection> = []
+  private readonly flushAll = () => {
+    this.flushScheduled = false
+    const flushing = this.flushing
+    this.flushing = this.spare
+    this.spare = flushing
+    try {
       for (const each of flushing) each.flush()
-    })
+    } finally {
+      flushing.length = 0
+    }
   }
 
   /** Stops the sweep and closes every connection (the listener is going away). */
