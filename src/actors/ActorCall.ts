@@ -155,15 +155,17 @@ export const describe = (error: unknown): string =>
   typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : String(error)
 
 /**
- * A call made by an actor's plain form (answersNow, LocalActors.ts), as `caller`: the answer
- * within the call (an Exit) when the called actor is free here and its handler's plain form
- * gives one; an effect when the call started and has the rest to run; undefined, nothing done.
+ * A call made by an actor's plain form (answersNow, LocalActors.ts), as `caller`, or by a
+ * command's plain form (CommandTable.ts, no caller): the answer within the call (an Exit) when
+ * the called actor is free here and its handler's plain form gives one; an effect when the call
+ * started and has the rest to run; undefined, nothing done.
  */
 export type ActorNow = (
   id: string,
   tag: string,
   payload: unknown,
-  caller: EntityAddress.EntityAddress,
+  /** The calling actor, or undefined for a call from the gateway (a command's plain form). */
+  caller: EntityAddress.EntityAddress | undefined,
   headers: Record<string, string>
 ) => Effect.Effect<unknown, WeftError> | undefined
 
@@ -245,13 +247,13 @@ export const actorClient = <Type extends string, Rpcs extends Rpc.Any>(
       return client
     }
     /**
-     * A call from an actor's plain form (answersNow, LocalActors.ts) by `caller`: answered within
+     * A call from a plain form (an actor's, or a command's) by `caller`: answered within
      * the call when the called actor is free here and its handler's plain form answers (an Exit),
      * or started (an effect to run), or undefined having done nothing.
      */
     const reissue = (id: string, tag: string, payload: unknown) => callActor(engine(id)[tag](payload), to)
     const now: ActorNow = (id, tag, payload, caller, headers) =>
-      callLocal(sharding, cells, id, tag, payload, headers, caller, edgeOf(caller.entityType).local, reissue, undefined, true) as
+      callLocal(sharding, cells, id, tag, payload, headers, caller, edgeOf(caller?.entityType ?? "gateway").local, reissue, undefined, true) as
         | Effect.Effect<unknown, WeftError>
         | undefined
     return Object.assign(clientOf, { now })

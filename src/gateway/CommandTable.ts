@@ -22,10 +22,25 @@ export interface Caller {
   readonly origin?: string | undefined
 }
 
+/**
+ * A command's plain form, which a long connection tries before it starts the command's fiber:
+ * the answer within the call (an Exit) when nothing it needs has to wait — the actors it calls
+ * free on this process and answering within their calls (`answersNow`, LocalActors.ts); an
+ * effect doing the rest, once part of the work is done; or undefined, having done nothing, for
+ * `handle`. `headers` are the request's (its request id), for the actor calls it makes.
+ */
+export type CommandNow<Req = any, Res = any> = (
+  caller: Caller,
+  request: Req,
+  headers: Record<string, string>
+) => Effect.Effect<Res | Uint8Array, WeftError> | undefined
+
 export interface CommandHandler<Req = any, Res = any> {
   readonly spec: CommandSpec<Req, Res>
   /** The response message, or the response already encoded (for bodies built from stored bytes). */
   readonly handle: (caller: Caller, request: Req) => Effect.Effect<Res | Uint8Array, WeftError>
+  /** The command's plain form, if it has one (for a logged-in caller of a long connection). */
+  readonly now?: CommandNow<Req, Res> | undefined
   /** Allowed before a login (the route list): the caller is then `anonymousCaller`. */
   readonly beforeLogin?: boolean | undefined
 }
@@ -38,8 +53,9 @@ export const anonymousCaller = (transport: string): Caller => ({ userId: "", dev
 
 export const handler = <Req, Res>(
   spec: CommandSpec<Req, Res>,
-  handle: (caller: Caller, request: Req) => Effect.Effect<Res | Uint8Array, WeftError>
-): CommandHandler<Req, Res> => ({ spec, handle })
+  handle: (caller: Caller, request: Req) => Effect.Effect<Res | Uint8Array, WeftError>,
+  now?: CommandNow<Req, Res>
+): CommandHandler<Req, Res> => now === undefined ? { spec, handle } : { spec, handle, now }
 
 export const encodeResponse = (spec: CommandSpec, value: unknown): Uint8Array =>
   value instanceof Uint8Array ? value : spec.response.encode(value)

@@ -8,7 +8,7 @@
  * and syncs by cursor.
  */
 import { randomBytes } from "node:crypto"
-import { Effect, type Fiber } from "effect"
+import { Effect, Exit, type Fiber } from "effect"
 import type { Context } from "effect"
 import { Command, type CommandSpec } from "../protocol/Command.ts"
 import { encodeFrame, type Frame, FrameDecoder, type FramingError } from "../protocol/Frame.ts"
@@ -24,7 +24,7 @@ import {
   countCommand,
   record
 } from "../metrics/Instruments.ts"
-import { newRequestId, requestContext } from "../metrics/RequestId.ts"
+import { newRequestId, REQUEST_ID_HEADER, requestContext } from "../metrics/RequestId.ts"
 import { anonymousCaller, type Caller, encodeResponse, failureResponse } from "./CommandTable.ts"
 import { Presence } from "../cluster/Presence.ts"
 import { sessionIdOf } from "../actors/Session.ts"
@@ -395,7 +395,25 @@ export class LongConnection implements PushTarget {
       return undefined
     }
     const caller = this.caller
-    const run: Effect.Effect<unknown, WeftError> = spec.id === Command.REGISTER
+    const startedAt = performance.now()
+    const requestId = newRequestId()
+    let run: Effect.Effect<unknown, WeftError> | undefined
+    if (caller !== undefined && entry?.now !== undefined) {
+      // The command's plain form first: answered within this call, with no fiber, when
+      // everything it calls answers within its call; else what is left runs as below.
+      try {
+        run = entry.now(caller, request, { [REQUEST_ID_HEADER]: requestId })
+      } catch (defect) {
+        run = Effect.die(defect)
+      }
+      if (run !== undefined && Exit.isExit(run) && Exit.isSuccess(run)) {
+        this.respond(spec, frame, encodeResponse(spec, run.value))
+        countCommand(spec.name, transport, 0, startedAt)
+        return undefined
+      }
+      // A failure (an Exit too) is answered, counted and logged as the handler's would be.
+    }
+    run ??= spec.id === Command.REGISTER
       ? commands.register(request, this.remoteAddress)
       : spec.id === Command.AUTH
       ? this.login(request)
@@ -404,7 +422,6 @@ export class LongConnection implements PushTarget {
         ? entry!.handle(anonymousCaller(transport), request)
         : Effect.fail(notLoggedIn(`${spec.name} needs a login first (send AUTH)`))
       : entry!.handle(caller, request)
-    const startedAt = performance.now()
     const answer = run.pipe(
       Effect.matchEffect({
         onFailure: (error) => {
@@ -420,7 +437,7 @@ export class LongConnection implements PushTarget {
       })
     )
     // The command's fiber starts in its request's context (its logs and actor calls carry the id).
-    const context = requestContext(this.connections.context, newRequestId(), { command: spec.name, transport, userId: caller?.userId ?? "" })
+    const context = requestContext(this.connections.context, requestId, { command: spec.name, transport, userId: caller?.userId ?? "" })
     return Effect.runForkWith(context)(answer)
   }
 }
