@@ -131,6 +131,8 @@ export interface LocalClusterOptions {
   readonly redisCluster?: boolean | undefined
   /** Extra flags for every runner (e.g. `--allow-volatile-redis on`). */
   readonly runnerArgs?: ReadonlyArray<string> | undefined
+  /** Extra flags for every gateway (e.g. `--web-chat on`). */
+  readonly gatewayArgs?: ReadonlyArray<string> | undefined
   /** Extra flags for every runner and gateway (e.g. `--feature my-feature.js`). */
   readonly memberArgs?: ReadonlyArray<string> | undefined
   /** More environment for every member (secrets that must not show in argv). */
@@ -185,7 +187,7 @@ export const startLocalCluster = async (options: LocalClusterOptions = {}): Prom
       ? ["--redis", redisUrl!, "--runner-port", String(clusterPort), "--registrations-per-address", "1000000", ...admin, ...(options.runnerArgs ?? []), ...(options.memberArgs ?? [])]
       : [...admin,
         "--redis", redisUrl!, "--port", String(port), "--http-port", String(httpPort),
-        "--push-port", String(pushPort), "--runner-port", String(clusterPort), ...(options.memberArgs ?? [])
+        "--push-port", String(pushPort), "--runner-port", String(clusterPort), ...(options.gatewayArgs ?? []), ...(options.memberArgs ?? [])
       ]
     const name = `${role} ${index + 1}`
     const starter = await startMember(role, name, args, role === "runner" ? /weft runner: cluster member/ : /weft gateway: pushes/, secret, options.env)

@@ -62,6 +62,8 @@ export interface LocalIdcsOptions {
   readonly gateways?: number
   /** More flags for every runner (e.g. `--password-hash ...`). */
   readonly runnerArgs?: ReadonlyArray<string>
+  /** More flags for every gateway (e.g. `--web-chat on`). */
+  readonly gatewayArgs?: ReadonlyArray<string>
 }
 
 const withRedis = async <A>(url: string, use: (redis: Redis) => Promise<A>): Promise<A> => {
@@ -106,6 +108,7 @@ export const startLocalIdcs = async (options: LocalIdcsOptions = {}): Promise<Lo
       redisUrl,
       env: { WEFT_IDC_SECRET: secret },
       runnerArgs: [...runnerArgs(name, linkPort, link.port, redisUrl === undefined ? 1 : 0), ...(options.runnerArgs ?? [])],
+      gatewayArgs: options.gatewayArgs,
       newPort
     })
   const longHaul = async (target: () => number) => {
@@ -212,12 +215,13 @@ export const runLocalIdc = async (argv: ReadonlyArray<string>) => {
   const lossRate = Number(values.loss ?? "0")
   if (!Number.isFinite(latencyMs) || latencyMs < 0 || latencyMs > 5_000) throw new UsageError("--latency-ms must be 0..5000")
   if (!Number.isFinite(lossRate) || lossRate < 0 || lossRate >= 1) throw new UsageError("--loss must be 0..1 (a share of chunks)")
-  const world = await startLocalIdcs({ latencyMs, lossRate })
+  // The gateways serve the web chat page: a page of either IDC signs in any user (it is sent home).
+  const world = await startLocalIdcs({ latencyMs, lossRate, gatewayArgs: ["--web-chat", "on"] })
   console.log(`directory (accounts of every IDC): ${world.directory.url}`)
   for (const idc of world.idcs) {
     const gateway = idc.cluster.gateways[0]!
     console.log(`IDC ${idc.name}: Redis ${idc.cluster.redisUrl} (replica in IDC ${idc.backup}: ${idc.replica.url}), ` +
-      `gateway ${host}:${gateway.port} (http ${gateway.httpPort}), link via ${host}:${idc.link.port}`)
+      `gateway ${host}:${gateway.port} (http ${gateway.httpPort}, web chat http://${host}:${gateway.httpPort}/chat), link via ${host}:${idc.link.port}`)
   }
   console.log(`long haul between IDCs: ${latencyMs} ms each way, loss ${lossRate}`)
   const [a, b] = world.idcs

@@ -54,7 +54,8 @@ export const commandUsage: Readonly<Record<string, string>> = {
   "local-idc": `  weft local-idc [--latency-ms N] [--loss RATE]
       Two data centres on loopback until Ctrl-C (docs/multi-idc.md): each its own Redis, runner
       and gateway, a directory Redis for the accounts, and a long-haul link between them
-      (30 ms each way by default) carrying the IDC link and each Redis's replication.`,
+      (30 ms each way by default) carrying the IDC link and each Redis's replication. Each
+      gateway serves the web chat page.`,
   "local-redis-cluster": `  weft local-redis-cluster
       A three-master Redis Cluster (append-only persistence) on loopback, until Ctrl-C.`,
   client: `  weft client --server [tls://]HOST:PORT --user U (--password P | --app-token JWT) [--device D]

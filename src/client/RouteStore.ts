@@ -1,8 +1,9 @@
 /**
  * What the SDK remembers between runs about reaching the server: the endpoint that last worked
  * (tried first next time), the route list the server handed out, and the heartbeat learned per
- * network. The store is pluggable (an app keeps it wherever it keeps settings); a JSON file
- * suits the CLI (FileRouteStore.ts).
+ * network, and the gateways of the user's home data centre. The store is pluggable (an app keeps
+ * it wherever it keeps settings); a JSON file suits the CLI (FileRouteStore.ts), Web Storage a
+ * page (web/sdk/WebStorageRouteStore.ts). Node-free: the browser SDK keeps its home here too.
  */
 import type { TransportName } from "../protocol/routes.ts"
 import type { LearnedHeartbeat } from "./Heartbeat.ts"
@@ -40,6 +41,18 @@ export interface RouteStore {
 }
 
 export const endpointKey = (endpoint: Endpoint): string => `${endpoint.transport}://${endpoint.host}:${endpoint.port}`
+
+/**
+ * A login was refused WRONG_IDC, naming the gateways of the user's home data centre (those a
+ * client can use): the state that makes them the ways in from now on, with the route list and
+ * the endpoint that worked forgotten (they lead to another IDC). Undefined when they already
+ * were, or none was named: following again would go round in circles.
+ */
+export const sentHome = (state: RouteState, home: ReadonlyArray<Endpoint>): RouteState | undefined => {
+  const key = (endpoints: ReadonlyArray<Endpoint>) => endpoints.map(endpointKey).join(",")
+  if (home.length === 0 || key(home) === key(state.home ?? [])) return undefined
+  return { ...state, home, routes: [], routeListVersion: 0, lastGood: undefined }
+}
 
 /** Kept for the life of the process (several clients may share one). */
 export const memoryRouteStore = (initial?: RouteState): RouteStore => {

@@ -8,7 +8,7 @@ import { MAX_CONNECT_MS, MAX_REPORTED_TIMES, TransportId, type TransportName, tr
 import type { ClientOptions } from "./ClientOptions.ts"
 import { isSilence } from "./errors.ts"
 import type { LearnedHeartbeat } from "./Heartbeat.ts"
-import { type Endpoint, endpointKey, memoryRouteStore, type RouteState, type RouteStore } from "./RouteStore.ts"
+import { type Endpoint, memoryRouteStore, type RouteState, type RouteStore, sentHome } from "./RouteStore.ts"
 import { type Measurement, planWaves, raceEndpoints } from "./Routing.ts"
 
 type RouterOptions = Pick<ClientOptions, "host" | "port" | "httpPort" | "fallbacks" | "endpoints" | "routeStore" | "raceStaggerMs">
@@ -98,16 +98,11 @@ export class Router {
     return routes
   }
 
-  /**
-   * A login was refused WRONG_IDC, naming the gateways of the user's home data centre: they are
-   * the ways in from now on (the configured endpoints lead to another IDC). False when they
-   * already were, or none was named: following again would go round in circles.
-   */
+  /** A login was refused WRONG_IDC: the home's gateways are the ways in from now on (RouteStore's sentHome); false if not followed. */
   relocate(home: ReadonlyArray<Endpoint>): boolean {
-    const key = (endpoints: ReadonlyArray<Endpoint>) => endpoints.map(endpointKey).join(",")
-    if (home.length === 0 || key(home) === key(this.state.home ?? [])) return false
-    this.save({ home, routes: [], routeListVersion: 0, lastGood: undefined })
-    return true
+    const next = sentHome(this.state, home)
+    if (next !== undefined) this.save(next)
+    return next !== undefined
   }
 
   /** The endpoint a login went through: tried first next time. */

@@ -33,11 +33,30 @@ const JSON_TYPE = "application/json"
 
 type Format = "protobuf" | "json"
 
+/**
+ * Short connections answer pages of any origin, without credentials: nothing ambient
+ * authorizes a request (no cookie; the session token travels in the body), so a page elsewhere
+ * gets no further than through a WebSocket, which browsers open to any origin anyway. Pages
+ * need it: a browser client is sent to the gateway of its user's home IDC, another origin
+ * (docs/multi-idc.md), and an app's own pages talk to the gateway's.
+ */
+const ANY_ORIGIN = { "access-control-allow-origin": "*" }
+/** The answer to a browser's preflight of a protobuf POST from another origin (cached 10 minutes). */
+const preflight = HttpServerResponse.empty({
+  status: 204,
+  headers: {
+    ...ANY_ORIGIN,
+    "access-control-allow-methods": "POST",
+    "access-control-allow-headers": "content-type",
+    "access-control-max-age": "600"
+  }
+})
+
 const reply = (format: Format, spec: CommandSpec | undefined, value: unknown, status = 200) => {
   const codec: Codec<any> = spec?.response ?? Codecs.ErrorFrame
   return format === "json"
-    ? HttpServerResponse.text(JSON.stringify(codec.toJson(value)), { status, contentType: JSON_TYPE })
-    : HttpServerResponse.uint8Array(codec.encode(value), { status, contentType: PROTOBUF })
+    ? HttpServerResponse.text(JSON.stringify(codec.toJson(value)), { status, contentType: JSON_TYPE, headers: ANY_ORIGIN })
+    : HttpServerResponse.uint8Array(codec.encode(value), { status, contentType: PROTOBUF, headers: ANY_ORIGIN })
 }
 
 /** A protocol-level failure: the HTTP status says it, the body is an ErrorFrame. */
@@ -49,6 +68,7 @@ export const handleShortRequest = Effect.gen(function*() {
   if (isWebSocketRequest(request)) return yield* serveWebSocket(request)
   const route = extraRoutes.find((candidate) => candidate.matches(request))
   if (route !== undefined) return yield* route.handle(request)
+  if (request.method === "OPTIONS" && request.url.startsWith("/cgi-bin/")) return preflight
   const config = yield* GatewayConfig
   const commandHandlers = yield* Commands
   const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()

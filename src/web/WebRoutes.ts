@@ -23,7 +23,7 @@ const protobufBrowserBuild = createRequire(import.meta.url).resolve("protobufjs/
  * The only compiled files a browser may fetch: the browser SDK, the page, and what they import —
  * the client core (client/core/) and the Node-free helpers of client/ it shares with the Node SDK.
  */
-const BROWSER_SCRIPT = /^(web\/(sdk|chat)\/[A-Za-z]+\.js|protocol\/(Frame|Command|Status|groupEvents)\.js|client\/(errors|Backoff|SendOrder|LogCursor|RttEstimator|GroupCursors|Heartbeat)\.js|client\/core\/[A-Za-z]+\.js)$/
+const BROWSER_SCRIPT = /^(web\/(sdk|chat)\/[A-Za-z]+\.js|protocol\/(Frame|Command|Status|groupEvents)\.js|client\/(errors|Backoff|SendOrder|LogCursor|RttEstimator|GroupCursors|Heartbeat|RouteStore)\.js|client\/core\/[A-Za-z]+\.js)$/
 
 const JAVASCRIPT = "text/javascript; charset=utf-8"
 // The SDK, protobufjs and the schema are public and the same for everyone: an app's own pages, on

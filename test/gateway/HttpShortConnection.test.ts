@@ -177,6 +177,21 @@ describe("the short connection (HTTP POST /cgi-bin/<command>)", () => {
     expect(get.status).toBe(405)
   })
 
+  it("answers pages of other origins, without credentials: a browser's preflight and every answer allow any origin", async () => {
+    const preflight = await fetch(`http://127.0.0.1:${server.httpPort}/cgi-bin/auth`, {
+      method: "OPTIONS",
+      headers: { origin: "http://elsewhere.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" }
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*")
+    expect(preflight.headers.get("access-control-allow-methods")).toBe("POST")
+    expect(preflight.headers.get("access-control-allow-headers")).toBe("content-type")
+    expect(preflight.headers.get("access-control-allow-credentials")).toBeNull()
+    for (const answer of [await post("auth", { userId: "nobody-here", password: "wrong-password" }), await post("nosuchcommand", {})]) {
+      expect(answer.headers.get("access-control-allow-origin")).toBe("*")
+    }
+  })
+
   it("a JSON body with unknown fields or wrong types gets a clear 400 naming the field, not a 500", async () => {
     const message = async (response: Response) => {
       expect(response.status).toBe(400)

@@ -1,10 +1,11 @@
 /**
  * A real browser for tests: Debian's chromium, headless, driven by playwright-core (never a
- * downloaded browser). Screenshots go to test-artifacts/.
+ * downloaded browser), and what the tests of the web chat page wait for on it. Screenshots go
+ * to test-artifacts/.
  */
 import { mkdirSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { type Browser, chromium } from "playwright-core"
+import { type Browser, chromium, type Page } from "playwright-core"
 
 export const artifactsDir = fileURLToPath(new URL("../../test-artifacts/", import.meta.url))
 
@@ -24,3 +25,16 @@ export const launchBrowser = (): Promise<Browser> => {
     ]
   })
 }
+
+/** Waits until the chat page shows the chat (logged in and synced); says what the page says if not. */
+export const signedIn = async (page: Page) => {
+  try {
+    await page.waitForSelector("#chat:not([hidden])", { timeout: 15_000 })
+  } catch (error) {
+    const said = await page.evaluate(() => [document.getElementById("login-error")?.textContent, document.getElementById("chat-error")?.textContent])
+    throw new Error(`the page did not sign in: ${JSON.stringify(said)} (${String(error)})`)
+  }
+}
+
+/** Waits until the open conversation shows `text` as a stored message. */
+export const shows = (page: Page, text: string) => page.locator("#messages .msg.stored", { hasText: text }).waitFor()

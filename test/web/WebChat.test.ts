@@ -12,7 +12,7 @@ import { createGroup, renameGroup, sendToGroup } from "../../src/client/groups.t
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { Command } from "../../src/protocol/Command.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
-import { artifactsDir, launchBrowser } from "../support/browser.ts"
+import { artifactsDir, launchBrowser, shows, signedIn } from "../support/browser.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { uniqueUser, waitFor } from "../support/wait.ts"
 
@@ -44,16 +44,6 @@ const signUp = async (userId: string, query = "", setup?: (page: Page) => Promis
   return page
 }
 
-/** Waits until the page shows the chat (logged in and synced); says what the page says if not. */
-const signedIn = async (page: Page) => {
-  try {
-    await page.waitForSelector("#chat:not([hidden])", { timeout: 15_000 })
-  } catch (error) {
-    const said = await page.evaluate(() => [document.getElementById("login-error")?.textContent, document.getElementById("chat-error")?.textContent])
-    throw new Error(`the page did not sign in: ${JSON.stringify(said)} (${String(error)})`)
-  }
-}
-
 const openChat = async (page: Page, peer: string) => {
   await page.fill("#peer", peer)
   await page.press("#peer", "Enter")
@@ -63,9 +53,6 @@ const say = async (page: Page, text: string) => {
   await page.fill("#text", text)
   await page.press("#text", "Enter")
 }
-
-/** Waits until the open conversation shows `text` as a stored message. */
-const shows = (page: Page, text: string) => page.locator("#messages .msg.stored", { hasText: text }).waitFor()
 
 /** Logs out through the page: the session token stops working (and a waiting long poll ends). */
 const logOut = async (page: Page) => {
@@ -688,10 +675,11 @@ describe("what the gateway serves for the page", () => {
     expect((await get("/web/js/client/SendOrder.js")).status).toBe(200)
     expect((await get("/web/js/client/LogCursor.js")).status).toBe(200)
     expect((await get("/web/js/client/RttEstimator.js")).status).toBe(200)
+    expect((await get("/web/js/client/RouteStore.js")).status).toBe(200)
     // The client core both SDKs run (session, outbox, frame channel).
     expect((await get("/web/js/client/core/ClientSession.js")).status).toBe(200)
     expect((await get("/web/js/client/core/FrameChannel.js")).status).toBe(200)
-    const nodeOnly = ["/web/js/client/FrameConnection.js", "/web/js/client/WeftClient.js", "/web/js/client/HttpLink.js"]
+    const nodeOnly = ["/web/js/client/FrameConnection.js", "/web/js/client/WeftClient.js", "/web/js/client/HttpLink.js", "/web/js/client/Router.js"]
     for (const path of ["/web/js/protocol/Proto.js", "/web/js/web/WebRoutes.js", "/web/js/cli/main.js", "/web/js/web/sdk/../../cli/main.js", ...nodeOnly]) {
       expect((await get(path)).status, path).toBe(404)
     }

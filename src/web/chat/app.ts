@@ -1,18 +1,22 @@
 /**
  * The web chat page's behaviour (markup in ../ChatPage.ts): sign in or register, conversations
  * from the user's log, a conversation view, send, live updates — all through the browser SDK.
- * `?transport=http` (or `ws`) forces a transport; the session survives a reload of the tab.
+ * `?transport=http` (or `ws`) forces a transport; the session survives a reload of the tab. With
+ * several data centres, a user homed in another IDC is sent to its gateway, remembered per user.
  */
 import { randomId, register, type TransportKind, WeftBrowserClient } from "../sdk/WeftBrowserClient.ts"
 import { sendFriendRequest } from "../sdk/contacts.ts"
 import { markRead, unreadCounts } from "../sdk/messages.ts"
 import { enableWebPush, serverPushKey, webPushSupported } from "../sdk/notifications.ts"
+import { webStorageRouteStore } from "../sdk/WebStorageRouteStore.ts"
 import { type ContactListView, refreshContacts } from "./ContactList.ts"
 import { Conversations, type Entry, isGroup } from "./Conversations.ts"
 
 const SESSION_KEY = "weft.session"
 /** The transport that worked last, tried first next time (the page moves to the WebSocket when it can). */
 const TRANSPORT_KEY = "weft.transport"
+/** The gateways of the user's home data centre, once a login was sent there (docs/multi-idc.md). */
+const routesKey = (userId: string) => `weft.routes.${userId}`
 
 interface SavedSession {
   readonly userId: string
@@ -35,8 +39,11 @@ let live = false
 const setStatus = (state: string) => {
   const status = element("status")
   status.dataset["state"] = state
-  status.textContent = state === "online" ? `online · ${client?.transport === "http" ? "HTTP" : "WebSocket"}` : state
+  // The gateway, when the user's home data centre is not the one that served the page.
+  const elsewhere = client !== undefined && client.server !== location.origin ? ` · ${new URL(client.server).host}` : ""
+  status.textContent = state === "online" ? `online · ${client?.transport === "http" ? "HTTP" : "WebSocket"}${elsewhere}` : state
   status.dataset["transport"] = state === "online" ? client?.transport ?? "" : ""
+  status.dataset["server"] = state === "online" ? client?.server ?? "" : ""
 }
 
 const showError = (id: string, error: unknown) => {
@@ -128,7 +135,8 @@ const openConversation = (id: string) => {
 
 const start = async (userId: string, credentials: { password?: string; resumeToken?: string; deviceId?: string }) => {
   const preferTransport = (localStorage.getItem(TRANSPORT_KEY) ?? undefined) as TransportKind | undefined
-  const next = new WeftBrowserClient({ userId, transport, preferTransport, deviceName: navigator.userAgent.slice(0, 64), ...credentials })
+  const routeStore = webStorageRouteStore(localStorage, routesKey(userId))
+  const next = new WeftBrowserClient({ userId, transport, preferTransport, routeStore, deviceName: navigator.userAgent.slice(0, 64), ...credentials })
   conversations = new Conversations(userId)
   open = undefined
   live = false
@@ -165,10 +173,18 @@ const start = async (userId: string, credentials: { password?: string; resumeTok
   live = true
 }
 
+/**
+ * Forgets where the user's home gateways were: the next sign-in starts at this page's gateway,
+ * which names them again (after a failover they are other gateways).
+ */
+const forgetHome = (userId: string) => localStorage.removeItem(routesKey(userId))
+
 const signOut = (why = "") => {
   // Log out revokes the session token; a failed call still leaves this tab signed out.
   client?.logout().catch(() => {})
   client = undefined
+  const saved = sessionStorage.getItem(SESSION_KEY)
+  if (saved !== null) forgetHome((JSON.parse(saved) as SavedSession).userId)
   sessionStorage.removeItem(SESSION_KEY)
   element("login").hidden = false
   element("chat").hidden = true
@@ -188,6 +204,7 @@ const signIn = async (registerFirst: boolean) => {
     await start(userId, { password })
   } catch (error) {
     client?.close()
+    forgetHome(userId)
     showError("login-error", error)
   }
 }

@@ -5,12 +5,14 @@
  * round trip (a resume token first) that also brings the first page of what was missed, applies
  * changes once in sequence order, syncs by cursor on a gap, resends its outbox with the same
  * client message ids (in order per conversation on HTTP) and reconnects with backoff and jitter
- * — at once when the browser says it is back online. This file adds the browser's transports,
+ * — at once when the browser says it is back online — and, with several data centres, follows a
+ * WRONG_IDC refusal to the user's home. This file adds the browser's transports, where they go,
  * its schema (protobufjs reading the server's proto/ as JSON) and its own calls. No Node modules.
  */
 import { ClientSession, type Opened, randomId, type SessionCodecs } from "../../client/core/ClientSession.ts"
 import type { ClientState, OutgoingMessage, SessionEvents, SessionOptions } from "../../client/core/SessionOptions.ts"
-import { Connector } from "./Connector.ts"
+import { type Endpoint, memoryRouteStore, type RouteState, type RouteStore, sentHome } from "../../client/RouteStore.ts"
+import { Connector, gatewayAt, gatewayIn } from "./Connector.ts"
 import { HttpTransport } from "./HttpTransport.ts"
 import { Schema } from "./Schema.ts"
 import {
@@ -24,8 +26,8 @@ import {
   WeftRequestError
 } from "./Transport.ts"
 
-export { Commands, DisconnectedError, randomId, Schema, WeftRequestError }
-export type { ClientState, CommandSpec, OutgoingMessage, TransportKind }
+export { Commands, DisconnectedError, memoryRouteStore, randomId, Schema, WeftRequestError }
+export type { ClientState, CommandSpec, Endpoint, OutgoingMessage, RouteStore, TransportKind }
 
 /** The client core's options (client/core/SessionOptions.ts) and the browser's own. */
 export interface BrowserClientOptions extends SessionOptions {
@@ -42,6 +44,13 @@ export interface BrowserClientOptions extends SessionOptions {
   /** In "auto" mode, the transport to try first: the one that worked last time (keep `transport`). */
   readonly preferTransport?: TransportKind | undefined
   readonly connectTimeoutMs?: number | undefined
+  /**
+   * Where the gateways of the user's home data centre are kept once a login was sent there
+   * (WRONG_IDC; docs/multi-idc.md): the next connects go there first. Default: in memory, for
+   * the client's life; `webStorageRouteStore(localStorage, key)` (WebStorageRouteStore.ts)
+   * keeps them across reloads.
+   */
+  readonly routeStore?: RouteStore | undefined
 }
 
 /** Everything the client core tells, and the transport it went online over. */
@@ -65,18 +74,23 @@ const SESSION_TYPES = [
 
 export class WeftBrowserClient extends ClientSession<Transport, Opened<Transport>, ClientEvents> {
   private readonly onOnline = () => this.networkChanged()
-  private readonly server: string
+  /** The gateway the client was given (where the schema comes from). */
+  private readonly given: string
   private schema: Schema | undefined
   private sessionCodecs: SessionCodecs | undefined
   private readonly connector: Connector
+  private readonly routeStore: RouteStore
+  private routes: RouteState
 
   constructor(private readonly options: BrowserClientOptions) {
     super(options, options.deviceId ?? `web-${randomId()}`, { platform: 3, name: options.deviceName ?? "browser" })
-    this.server = options.server ?? globalThis.location.origin
+    this.given = options.server ?? globalThis.location.origin
     this.schema = options.schema
+    this.routeStore = options.routeStore ?? memoryRouteStore()
+    this.routes = this.routeStore.load() ?? {}
     this.connector = new Connector({
       rtt: this.rtt,
-      server: this.server,
+      gateway: gatewayIn(this.routes.home ?? [], this.given) ?? gatewayAt(this.given),
       mode: options.transport ?? "auto",
       preferred: options.preferTransport,
       connectTimeoutMs: options.connectTimeoutMs ?? 5000,
@@ -84,6 +98,11 @@ export class WeftBrowserClient extends ClientSession<Transport, Opened<Transport
       onPush: (transport, frame) => this.pushed(transport, frame),
       onClose: (transport) => this.lost(transport)
     })
+  }
+
+  /** The HTTP origin of the gateway the client connects to: the one given, or its home IDC's once sent there. */
+  get server(): string {
+    return this.connector.gateway.http
   }
 
   /** The transport in use while online: "ws" or "http". */
@@ -124,7 +143,7 @@ export class WeftBrowserClient extends ClientSession<Transport, Opened<Transport
   }
 
   protected async open(): Promise<Opened<Transport>> {
-    this.schema ??= await Schema.load(this.server)
+    this.schema ??= await Schema.load(this.given)
     const link = await this.connector.open(this.schema)
     this.opening(link)
     return { link }
@@ -143,6 +162,22 @@ export class WeftBrowserClient extends ClientSession<Transport, Opened<Transport
   /** Tries the WebSocket again after 1 s, then less and less often (at most every minute). */
   protected get upgradeDelays() {
     return { firstMs: 1000, maxMs: 60_000 }
+  }
+
+  /**
+   * A login refused WRONG_IDC: the client goes to the home IDC's WebSocket (or HTTP) endpoint at
+   * once, and keeps it in the route store. Only the endpoints of the refusal are followed — the
+   * answer to this client's own login, its credentials checked — never anything a page supplies.
+   */
+  protected override relocate(home: ReadonlyArray<Endpoint>): boolean {
+    const reachable = home.filter((endpoint) => endpoint.transport !== "tcp")
+    const gateway = gatewayIn(reachable, this.given)
+    const next = gateway === undefined ? undefined : sentHome(this.routes, reachable)
+    if (gateway === undefined || next === undefined) return false
+    this.routes = next
+    this.routeStore.save(next)
+    this.connector.moveTo(gateway)
+    return true
   }
 
   protected wentOnline(link: Transport): void {
