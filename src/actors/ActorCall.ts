@@ -14,11 +14,11 @@ import { type Rpc, RpcClient } from "effect/rpc"
 import { REQUEST_ID_HEADER } from "../metrics/RequestId.ts"
 import { CallTimeout, callLocal, registryOf } from "./LocalActors.ts"
 import { unavailable, WeftError } from "../protocol/WeftError.ts"
-import { labelled, record } from "../metrics/Instruments.ts"
+import { counter, histogram, labelled, record } from "../metrics/Instruments.ts"
 
 
 export const callsTotal = labelled((attributes) =>
-  Metric.counter("weft_calls_total", {
+  counter("weft_calls_total", {
     description: "Calls between components (the call topology), by caller, callee and outcome",
     incremental: true,
     attributes
@@ -26,7 +26,7 @@ export const callsTotal = labelled((attributes) =>
 )
 
 export const callDuration = labelled((attributes) =>
-  Metric.histogram("weft_call_seconds", {
+  histogram("weft_call_seconds", {
     description: "Latency of calls between components, by caller and callee",
     boundaries: Metric.exponentialBoundaries({ start: 0.0001, factor: 2, count: 18 }),
     attributes
@@ -34,7 +34,7 @@ export const callDuration = labelled((attributes) =>
 )
 
 export const localCallsTotal = labelled((attributes) =>
-  Metric.counter("weft_actor_local_calls_total", {
+  counter("weft_actor_local_calls_total", {
     description: "Actor calls answered on the fast path (the actor active on this process), by callee",
     incremental: true,
     attributes
@@ -42,7 +42,7 @@ export const localCallsTotal = labelled((attributes) =>
 )
 
 export const directCallsTotal = labelled((attributes) =>
-  Metric.counter("weft_actor_direct_calls_total", {
+  counter("weft_actor_direct_calls_total", {
     description: "Actor calls sent straight to the runner holding the actor's shard (clustered mode), by callee",
     incremental: true,
     attributes

@@ -8,8 +8,8 @@
  * Registrations are counted per address. The counts live in storage, shared by all runners.
  */
 import { isIPv6 } from "node:net"
-import { Effect, Metric } from "effect"
-import { labelled, record } from "../metrics/Instruments.ts"
+import { Effect } from "effect"
+import { counter, labelled, record } from "../metrics/Instruments.ts"
 import { rateLimited, type WeftError } from "../protocol/WeftError.ts"
 import { decodeJson, encodeJson, type Storage, type StorageError, userKey } from "../storage/Storage.ts"
 
@@ -42,7 +42,7 @@ export const defaultThrottleOptions: ThrottleOptions = {
 
 /** Attempts refused by frequency control, by kind (login-user-address, login-address, register-address). */
 export const throttledTotal = labelled((attributes) =>
-  Metric.counter("weft_throttled_total", {
+  counter("weft_throttled_total", {
     description: "Logins and registrations refused by frequency control, by kind",
     incremental: true,
     attributes
@@ -50,7 +50,7 @@ export const throttledTotal = labelled((attributes) =>
 )
 
 /** Wrong passwords and unknown resume tokens. */
-export const failedLoginsTotal = Metric.counter("weft_failed_logins_total", {
+export const failedLoginsTotal = counter("weft_failed_logins_total", {
   description: "Logins refused for a wrong password or an unknown resume token",
   incremental: true
 })

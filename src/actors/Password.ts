@@ -8,8 +8,8 @@
  * (SessionOptions.passwordHash chooses other parameters, e.g. for tests).
  */
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto"
-import { Effect, Metric } from "effect"
-import { record } from "../metrics/Instruments.ts"
+import { Effect } from "effect"
+import { counter, record } from "../metrics/Instruments.ts"
 
 export interface ScryptParams {
   readonly N: number
@@ -30,7 +30,7 @@ const LEGACY_PARAMS: ScryptParams = { N: 16384, r: 8, p: 1 }
 const KEY_LENGTH = 32
 
 /** Every scrypt derivation (hash, verify, or the dummy one for unknown users). */
-export const passwordHashesTotal = Metric.counter("weft_password_hashes_total", {
+export const passwordHashesTotal = counter("weft_password_hashes_total", {
   description: "scrypt derivations (registrations, password logins, rehashes)",
   incremental: true
 })

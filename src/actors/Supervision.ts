@@ -11,13 +11,13 @@ import * as Snowflake from "effect/cluster/Snowflake"
 import { Rpc } from "effect/rpc"
 import { activate, answerNowOf, type LocalHandler } from "./LocalActors.ts"
 import { requestIdOf, withRequestId } from "../metrics/RequestId.ts"
-import { isRecording, labelled, modify, record, update } from "../metrics/Instruments.ts"
+import { counter, histogram, isRecording, labelled, modify, record, update } from "../metrics/Instruments.ts"
 
 /** Backoff between restarts of a crashed actor: 100 ms doubling, at most 5 s apart. */
 export const restartPolicy = Schedule.min([Schedule.exponential("100 millis"), Schedule.spaced("5 seconds")])
 
 export const actorActivations = labelled((attributes) =>
-  Metric.counter("weft_actor_activations_total", {
+  counter("weft_actor_activations_total", {
     description: "Actors started (first activation or restart after a crash), by actor type",
     incremental: true,
     attributes
@@ -25,7 +25,7 @@ export const actorActivations = labelled((attributes) =>
 )
 
 export const actorPassivations = labelled((attributes) =>
-  Metric.counter("weft_actor_passivations_total", {
+  counter("weft_actor_passivations_total", {
     description: "Actors stopped (idle passivation, shard handed to another runner, crash or shutdown), by actor type",
     incremental: true,
     attributes
@@ -40,7 +40,7 @@ export const actorsLive = labelled((attributes) =>
 )
 
 export const actorRestarts = labelled((attributes) =>
-  Metric.counter("weft_actor_restarts_total", {
+  counter("weft_actor_restarts_total", {
     description: "Actor crashes that led to a supervised restart, by actor type",
     incremental: true,
     attributes
@@ -48,7 +48,7 @@ export const actorRestarts = labelled((attributes) =>
 )
 
 export const actorMessages = labelled((attributes) =>
-  Metric.counter("weft_actor_messages_total", {
+  counter("weft_actor_messages_total", {
     description: "Messages handled by actors, by actor type, message (rpc) and outcome (ok, error, defect)",
     incremental: true,
     attributes
@@ -58,7 +58,7 @@ export const actorMessages = labelled((attributes) =>
 const secondsBuckets = Metric.exponentialBoundaries({ start: 0.0001, factor: 2, count: 18 })
 
 export const actorQueueTime = labelled((attributes) =>
-  Metric.histogram("weft_actor_queue_seconds", {
+  histogram("weft_actor_queue_seconds", {
     description: "Mailbox time of an actor message: from its send to its handler starting",
     boundaries: secondsBuckets,
     attributes
@@ -66,7 +66,7 @@ export const actorQueueTime = labelled((attributes) =>
 )
 
 export const actorHandleTime = labelled((attributes) =>
-  Metric.histogram("weft_actor_handle_seconds", {
+  histogram("weft_actor_handle_seconds", {
     description: "Time an actor spends handling one message, by actor type and message",
     boundaries: secondsBuckets,
     attributes

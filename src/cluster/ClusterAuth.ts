@@ -16,11 +16,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto"
 import * as Net from "node:net"
 import * as NodeSocket from "@effect/platform-node/NodeSocket"
-import { Context, Effect, Exit, Fiber, Metric, Scope } from "effect"
+import { Context, Effect, Exit, Fiber, Scope } from "effect"
 import * as NetAddress from "effect/net/NetAddress"
 import * as Socket from "effect/socket/Socket"
 import * as SocketServer from "effect/socket/SocketServer"
-import { labelled, record } from "../metrics/Instruments.ts"
+import { counter, labelled, record } from "../metrics/Instruments.ts"
 
 // The handshake's version: 2 since it names a channel. Members of other versions refuse each
 // other (every member of a cluster runs the same weft).
@@ -33,7 +33,7 @@ export { MIN_SECRET_LENGTH } from "./limits.ts"
 
 /** Connections refused on a cluster-internal port, by port kind ("runner", "push"). */
 export const clusterAuthRefused = labelled((attributes) =>
-  Metric.counter("weft_cluster_auth_refused_total", {
+  counter("weft_cluster_auth_refused_total", {
     description: "Connections to a cluster-internal port refused for lack of the cluster secret",
     incremental: true,
     attributes

@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto"
 import type * as Net from "node:net"
 import { Metric } from "effect"
-import { labelled, record as recordMetric } from "../metrics/Instruments.ts"
+import { counter, labelled, record as recordMetric } from "../metrics/Instruments.ts"
 import { type IdcBatch, IdcCodecs, type IdcEntry } from "../protocol/idc.ts"
 import { Status } from "../protocol/Status.ts"
 import * as ClusterAuth from "./ClusterAuth.ts"
@@ -39,14 +39,14 @@ export const idcQueueEntries = labelled((attributes) =>
 
 /** Entries another IDC confirmed, and batches sent again after a failure. */
 export const idcEntriesDelivered = labelled((attributes) =>
-  Metric.counter("weft_idc_delivered_total", {
+  counter("weft_idc_delivered_total", {
     description: "Queue entries another IDC confirmed (stored there)",
     incremental: true,
     attributes
   })
 )
 export const idcLinkFailures = labelled((attributes) =>
-  Metric.counter("weft_idc_link_failures_total", {
+  counter("weft_idc_link_failures_total", {
     description: "Failures of the link to another IDC (unanswered, refused, cut); what was in flight is sent again",
     incremental: true,
     attributes

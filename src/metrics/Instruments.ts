@@ -39,20 +39,19 @@ export const isRecording = (): boolean => recording
 
 // weft never provides a MetricRegistry of its own: every series lives in the default registry,
 // which an empty context resolves to (the one /metrics reads). Recording then needs no effect:
-// hot paths record synchronously, one map lookup per series.
+// hot paths record synchronously.
 const defaultRegistry = Context.empty()
 
-// A series' hooks (its state in the default registry), found once: the registry keeps them for
-// the life of the process (weft never removes a series), so an update skips the key and lookups.
 interface Hooks {
   readonly update: (input: any, context: Context.Context<never>) => void
 }
-// Kept on the metric object itself: a property read per update instead of a WeakMap lookup.
+// Kept on the metric object itself: a property read per update instead of a lookup.
 const HOOKS = Symbol("weft/metrics/hooks")
 const hooksOf = (metric: Metric.Metric<any, any>): Hooks => {
   let found = (metric as unknown as { [HOOKS]?: Hooks })[HOOKS]
   if (found === undefined) {
-    // `hook` is effect 4.1's (not in its typings): without it, every update takes the public path.
+    // A gauge, or a metric weft did not make: effect's hooks, found once (`hook` is effect
+    // 4.1's, not in its typings; without it every update takes the public path).
     const hook = (metric as unknown as { hook?: (context: Context.Context<never>) => Hooks }).hook
     found = typeof hook === "function"
       ? hook.call(metric, defaultRegistry)
@@ -61,6 +60,101 @@ const hooksOf = (metric: Metric.Metric<any, any>): Hooks => {
   }
   return found
 }
+
+/**
+ * weft's counters and histograms are effect metrics — /metrics, the dashboard and Metric.value
+ * read them like any other — whose series keep their state in weft's own numbers, registered in
+ * the default registry (`Metric.registerUnsafe`): an observation is a few array writes. effect's
+ * own histogram keeps its sum and bounds in closure variables (a heap number allocated per update)
+ * and costs ~3x as much (bench/README.md, eighth session), and a message makes a dozen
+ * observations and as many counts. Such a series is updated through `record`/`update` only
+ * (effect's `Metric.update` would not reach it). One state per series: two metric objects with
+ * the same name and labels share it.
+ */
+const series = new Map<string, Metric.Metric.Hooks<number, any>>()
+const seriesKey = (name: string, attributes: Readonly<Record<string, string>> | undefined) =>
+  attributes === undefined ? name : `${name}${JSON.stringify(Object.entries(attributes).sort())}`
+
+/**
+ * The series' numbers, side by side in a few large arrays, in the order the series are made: the
+ * series one actor message updates together (made together) share cache lines, where an array
+ * each would touch a line per series and per array header — on a path a message takes with ~30
+ * updates, that is most of their cost once other work has evicted them.
+ */
+const ARENA_SIZE = 8192
+let arena = new Float64Array(ARENA_SIZE)
+let arenaUsed = 0
+const claim = (length: number): { readonly array: Float64Array; readonly at: number } => {
+  if (arenaUsed + length > arena.length) {
+    arena = new Float64Array(Math.max(ARENA_SIZE, length))
+    arenaUsed = 0
+  }
+  const at = arenaUsed
+  arenaUsed += length
+  return { array: arena, at }
+}
+
+const registered = <M extends Metric.Metric<number, any>>(
+  metric: M,
+  key: string,
+  make: () => Metric.Metric.Hooks<number, any>
+): M => {
+  let hooks = series.get(key)
+  if (hooks === undefined) {
+    hooks = make()
+    series.set(key, hooks)
+    Metric.registerUnsafe(metric, defaultRegistry, hooks)
+  }
+  ;(metric as unknown as { [HOOKS]?: Hooks })[HOOKS] = hooks
+  return metric
+}
+
+/** A counter (numbers): effect's, with its series' state kept by weft (see above). */
+export const counter = (
+  name: string,
+  options: { readonly description: string; readonly incremental?: boolean; readonly attributes?: Readonly<Record<string, string>> }
+): Metric.Counter<number> =>
+  registered(Metric.counter(name, options), seriesKey(name, options.attributes), () => {
+    const { array, at } = claim(1)
+    const incremental = options.incremental === true
+    const add = (input: number) => {
+      if (!incremental || input >= 0) array[at] = array[at]! + input
+    }
+    return { get: () => ({ count: array[at]!, incremental }), update: add, modify: add }
+  })
+
+/** A histogram: effect's, with its series' state kept by weft (see above). */
+export const histogram = (
+  name: string,
+  options: { readonly description: string; readonly boundaries: ReadonlyArray<number>; readonly attributes?: Readonly<Record<string, string>> }
+): Metric.Histogram<number> =>
+  registered(Metric.histogram(name, options), seriesKey(name, options.attributes), () => {
+    const bounds = Float64Array.from(options.boundaries).sort()
+    const size = bounds.length
+    // count, sum, min, max, then the buckets (not cumulated; the last one past every bound):
+    // the first buckets, where most observations fall, on the same cache line as the count.
+    const { array, at } = claim(4 + size + 1)
+    array[at + 2] = Number.MAX_VALUE
+    array[at + 3] = -Number.MAX_VALUE
+    const first = at + 4
+    const observe = (value: number) => {
+      // A scan from the bottom: it ends soonest for the commonest values.
+      let i = 0
+      while (i < size && value > bounds[i]!) i++
+      array[first + i] = array[first + i]! + 1
+      array[at] = array[at]! + 1
+      array[at + 1] = array[at + 1]! + value
+      if (value < array[at + 2]!) array[at + 2] = value
+      if (value > array[at + 3]!) array[at + 3] = value
+    }
+    const get = (): Metric.HistogramState => {
+      const cumulated: Array<[number, number]> = []
+      let below = 0
+      for (let i = 0; i < size; i++) cumulated.push([bounds[i]!, below += array[first + i]!])
+      return { buckets: cumulated, count: array[at]!, sum: array[at + 1]!, min: array[at + 2]!, max: array[at + 3]! }
+    }
+    return { get, update: observe, modify: observe }
+  })
 
 /** Records `input` into `metric` now (a counter's increment, a histogram's observation). */
 export const record = <Input, State>(metric: Metric.Metric<Input, State>, input: Input): void => {
@@ -82,7 +176,7 @@ export const modify = <Input, State>(metric: Metric.Metric<Input, State>, input:
 
 /** Calls of each protocol command, by command, transport and status. */
 export const commandsTotal = labelled((attributes) =>
-  Metric.counter("weft_commands_total", {
+  counter("weft_commands_total", {
     description: "Protocol commands handled, by command, transport and status code name",
     incremental: true,
     attributes
@@ -91,7 +185,7 @@ export const commandsTotal = labelled((attributes) =>
 
 /** Latency of each protocol command, in seconds. */
 export const commandDuration = labelled((attributes) =>
-  Metric.histogram("weft_command_duration_seconds", {
+  histogram("weft_command_duration_seconds", {
     description: "Time from a command's arrival to its response being queued",
     boundaries: Metric.exponentialBoundaries({ start: 0.0005, factor: 2, count: 16 }),
     attributes
@@ -108,7 +202,7 @@ export const connectionsOpen = labelled((attributes) =>
 
 /** Connections closed, by reason (peer closed, idle timeout, framing error, slow consumer). */
 export const connectionsClosed = labelled((attributes) =>
-  Metric.counter("weft_connections_closed_total", {
+  counter("weft_connections_closed_total", {
     description: "Client connections closed, by reason",
     incremental: true,
     attributes
@@ -117,7 +211,7 @@ export const connectionsClosed = labelled((attributes) =>
 
 /** Bytes read from and written to client connections, by transport and direction (in, out). */
 export const bytesTotal = labelled((attributes) =>
-  Metric.counter("weft_bytes_total", {
+  counter("weft_bytes_total", {
     description: "Bytes on client connections, by transport and direction",
     incremental: true,
     attributes
@@ -125,7 +219,7 @@ export const bytesTotal = labelled((attributes) =>
 )
 
 /** Changes pushed to live connections. */
-export const pushesTotal = Metric.counter("weft_pushes_total", {
+export const pushesTotal = counter("weft_pushes_total", {
   description: "Changes pushed to live connections",
   incremental: true
 })
@@ -175,7 +269,7 @@ export const recordCommand = (command: string, transport: string, code: number, 
  * conversation was read before it was sent).
  */
 export const notificationsTotal = labelled((attributes) =>
-  Metric.counter("weft_notifications_total", {
+  counter("weft_notifications_total", {
     description: "Offline notifications handled, by provider and outcome",
     incremental: true,
     attributes

@@ -10,7 +10,7 @@
  * Every call is measured: `weft_hook_seconds{hook}` and `weft_hook_calls_total{hook,outcome}`.
  */
 import { Cause, Context, Effect, Metric } from "effect"
-import { labelled, record } from "../metrics/Instruments.ts"
+import { counter, histogram, labelled, record } from "../metrics/Instruments.ts"
 import { Status } from "../protocol/Status.ts"
 import { WeftError } from "../protocol/WeftError.ts"
 
@@ -85,7 +85,7 @@ export interface HookSet {
 }
 
 export const hookSeconds = labelled((attributes) =>
-  Metric.histogram("weft_hook_seconds", {
+  histogram("weft_hook_seconds", {
     description: "Time the application's hooks take, by hook",
     boundaries: Metric.exponentialBoundaries({ start: 0.0001, factor: 2, count: 18 }),
     attributes
@@ -93,7 +93,7 @@ export const hookSeconds = labelled((attributes) =>
 )
 
 export const hookCalls = labelled((attributes) =>
-  Metric.counter("weft_hook_calls_total", {
+  counter("weft_hook_calls_total", {
     description: "Calls of the application's hooks, by hook and outcome (allow, reject, rewrite, ok, failed)",
     incremental: true,
     attributes

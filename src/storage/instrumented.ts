@@ -4,10 +4,10 @@
  */
 import { Effect, Exit, Layer, Metric } from "effect"
 import { completesNow, plainOf, Storage } from "./Storage.ts"
-import { isRecording, labelled, record } from "../metrics/Instruments.ts"
+import { counter, histogram, isRecording, labelled, record } from "../metrics/Instruments.ts"
 
 export const storageOperations = labelled((attributes) =>
-  Metric.counter("weft_storage_operations_total", {
+  counter("weft_storage_operations_total", {
     description: "Storage operations, by operation and outcome (ok, error)",
     incremental: true,
     attributes
@@ -15,7 +15,7 @@ export const storageOperations = labelled((attributes) =>
 )
 
 export const storageLatency = labelled((attributes) =>
-  Metric.histogram("weft_storage_operation_seconds", {
+  histogram("weft_storage_operation_seconds", {
     description: "Latency of storage operations, by operation",
     boundaries: Metric.exponentialBoundaries({ start: 0.00005, factor: 2, count: 18 }),
     attributes
@@ -23,7 +23,7 @@ export const storageLatency = labelled((attributes) =>
 )
 
 export const storageWrittenBytes = labelled((attributes) =>
-  Metric.counter("weft_storage_written_bytes_total", {
+  counter("weft_storage_written_bytes_total", {
     description: "Bytes of values and log entries written to storage, by operation (keys and dedupe keys not counted)",
     incremental: true,
     attributes
