@@ -25,7 +25,7 @@ import type { ConnectionRegistry } from "./ConnectionRegistry.ts"
 import { GatewayConfig, type GatewaySettings } from "./GatewayConfig.ts"
 import { routes as extraRoutes } from "./HttpRoutes.ts"
 import { announce } from "./Routes.ts"
-import { isWebSocketRequest, serveWebSocket, WebSocketConnections } from "./WebSocket.ts"
+import { webSocketListener } from "./WebSocket.ts"
 import type { Listening } from "./TcpServer.ts"
 
 const PROTOBUF = "application/x-protobuf"
@@ -65,7 +65,6 @@ const refuse = (format: Format, status: number, code: number, message: string, c
 
 export const handleShortRequest = Effect.gen(function*() {
   const request = yield* HttpServerRequest.HttpServerRequest
-  if (isWebSocketRequest(request)) return yield* serveWebSocket(request)
   const route = extraRoutes.find((candidate) => candidate.matches(request))
   if (route !== undefined) return yield* route.handle(request)
   if (request.method === "OPTIONS" && request.url.startsWith("/cgi-bin/")) return preflight
@@ -141,8 +140,8 @@ export const handleShortRequest = Effect.gen(function*() {
   )
   // The command runs among the listener's long-lived work, so stopping the gateway cuts a
   // waiting long poll at once instead of waiting for its timeout (the client polls again).
-  const connections = yield* WebSocketConnections
-  return yield* Fiber.join(yield* FiberSet.run(connections.fibers, handled))
+  const { fibers } = yield* ListenerFibers
+  return yield* Fiber.join(yield* FiberSet.run(fibers, handled))
 })
 
 /**
@@ -156,6 +155,15 @@ const httpTimeouts = (config: GatewaySettings): Http.ServerOptions => ({
   keepAliveTimeout: 5_000,
   connectionsCheckingInterval: Math.max(100, Math.min(1_000, config.loginTimeoutMs / 4))
 })
+
+/**
+ * The running commands of one HTTP listener (long polls among them). They belong to the
+ * listener, not to the request that started them: stopping the listener interrupts them first,
+ * so a gateway restart does not wait for long polls to time out.
+ */
+export class ListenerFibers extends Context.Service<ListenerFibers, {
+  readonly fibers: FiberSet.FiberSet<unknown, unknown>
+}>()("weft/gateway/ListenerFibers") {}
 
 export class HttpShortServer extends Context.Service<HttpShortServer, {
   readonly listening: ReadonlyArray<Listening>
@@ -173,31 +181,36 @@ export const layer: Layer.Layer<
     for (const port of config.httpPorts) {
       // Long-lived requests (WebSockets, long polls) are cut at shutdown: their clients reconnect.
       // HTTPS (and WSS) when configured; Node's https.Server serves the same events as http.Server.
+      // WebSocket upgrades are served by the connections of this listener (WebSocket.ts); a
+      // message longer than a frame is refused while it arrives, never buffered whole.
+      const webSockets = webSocketListener(HEADER_SIZE + config.maxFrameBytes)
       const create = () =>
-        config.tls === undefined
-          ? Http.createServer(httpTimeouts(config))
-          : Https.createServer({
-            ...httpTimeouts(config),
-            cert: config.tls.cert,
-            key: config.tls.key,
-            handshakeTimeout: config.loginTimeoutMs
-          }) as unknown as Http.Server
+        webSockets.intercept(
+          config.tls === undefined
+            ? Http.createServer(httpTimeouts(config))
+            : Https.createServer({
+              ...httpTimeouts(config),
+              cert: config.tls.cert,
+              key: config.tls.key,
+              handshakeTimeout: config.loginTimeoutMs
+            }) as unknown as Http.Server
+        )
       const server = yield* NodeHttpServer.make(create, {
         host: config.host,
         port,
-        gracefulShutdownTimeout: "500 millis",
-        // The ws server must not wait for its clients when it closes: ours are interrupted below.
-        // A message longer than a frame is refused while it arrives, never buffered whole.
-        websocket: { clientTracking: false, maxPayload: HEADER_SIZE + config.maxFrameBytes }
+        gracefulShutdownTimeout: "500 millis"
       })
       const address = server.address
       const bound = address._tag === "UnixPathAddress" ? port : address.port
-      const webSockets = yield* FiberSet.make()
+      const fibers = yield* FiberSet.make()
       const connections = yield* makeConnections("ws", bound)
-      yield* server.serve(Effect.provideService(handleShortRequest, WebSocketConnections, { fibers: webSockets, connections }))
-      // Registered last, so it runs first at shutdown: the server waits for open requests,
-      // and a WebSocket is one until it is interrupted.
-      yield* Effect.addFinalizer(() => FiberSet.clear(webSockets))
+      webSockets.attach(connections)
+      // Runs before the connections' own shutdown and the server's: open WebSockets are closed
+      // (or cut after a grace), so the server does not wait for their clients to hang up.
+      yield* Effect.addFinalizer(() => Effect.promise(() => webSockets.close()))
+      yield* server.serve(Effect.provideService(handleShortRequest, ListenerFibers, { fibers }))
+      // Registered last, so it runs first at shutdown: the server waits for open requests.
+      yield* Effect.addFinalizer(() => FiberSet.clear(fibers))
       listening.push({ host: config.host, port: bound })
     }
     yield* announce(["ws", "http"], listening)
