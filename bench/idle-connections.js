@@ -10,9 +10,10 @@
  *   --concurrency C         logins in flight at once (200)
  *   --users U               accounts the connections are spread over (100)
  *   --warmup W              logins made and closed before the "before" reading (500)
- *   --only weft|raw         run one kind of server only
+ *   --only weft|weft-ws|raw run one kind of server only
  *
- * For each server kind (`raw`: bench/baseline-net-server.js, `weft`: `weft dev`), in one server:
+ * For each server kind (`raw`: bench/baseline-net-server.js, `weft`: `weft dev` over TCP,
+ * `weft-ws`: `weft dev` over WebSocket, ws://<http port>/ws, one frame per message), in one server:
  *  1. start the server as a child process (node --expose-gc, with bench/mem-probe.js preloaded);
  *  2. warm up: for weft, register U users (idle-0 .. idle-<U-1>) and log each in once with its
  *     password (scrypt, ~50-100 ms each) to get a session token; then, for both kinds, log in
@@ -38,6 +39,7 @@
 import { spawn, spawnSync } from "node:child_process"
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs"
 import * as Net from "node:net"
+import { WebSocket } from "ws"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { createInterface } from "node:readline"
@@ -101,11 +103,13 @@ const timeoutSeconds = positiveInt("--timeout-seconds", options["timeout-seconds
 const concurrency = positiveInt("--concurrency", options.concurrency, 2000)
 const users = positiveInt("--users", options.users, 10_000)
 const warmup = positiveInt("--warmup", options.warmup, 100_000)
-if (options.only !== undefined && options.only !== "weft" && options.only !== "raw") {
-  console.error(`idle-connections: --only must be weft or raw`)
+if (options.only !== undefined && !["weft", "weft-ws", "raw"].includes(options.only)) {
+  console.error(`idle-connections: --only must be weft, weft-ws or raw`)
   process.exit(64)
 }
-const kinds = options.only === undefined ? ["raw", "weft"] : [options.only]
+const kinds = options.only === undefined ? ["raw", "weft", "weft-ws"] : [options.only]
+/** `weft dev`, over TCP or over WebSocket. */
+const isWeft = (kind) => kind !== "raw"
 
 // ---------------------------------------------------------------------------------------------
 // Open-files limit: re-run under a raised `ulimit -n` when the largest N needs it.
@@ -273,7 +277,7 @@ const countFds = (pid) => {
 
 const startServer = (kind) =>
   new Promise((resolve, reject) => {
-    const script = kind === "weft"
+    const script = isWeft(kind)
       ? ["bin/weft.js", "dev", "--port", "0", "--http-port", "0", "--admin-port", "0"]
       : ["bench/baseline-net-server.js", "--port", "0"]
     const child = spawn(process.execPath, ["--expose-gc", "--import", PROBE_URL, ...script], {
@@ -301,7 +305,8 @@ const startServer = (kind) =>
     const timer = setTimeout(() => {
       reject(new Error(`${kind} server printed no listening line within ${STARTUP_TIMEOUT_MS} ms`))
     }, STARTUP_TIMEOUT_MS)
-    const ready = () => server.port !== undefined && (kind !== "weft" || server.adminPort !== undefined)
+    const ready = () =>
+      server.port !== undefined && (!isWeft(kind) || (server.adminPort !== undefined && server.httpPort !== undefined))
     const onLine = (stream) => (line) => {
       if (line.startsWith("MEMPROBE ")) {
         const waiter = server.probes.shift()
@@ -311,8 +316,10 @@ const startServer = (kind) =>
       if (server.output.length < 500) server.output.push(`${stream}: ${line}`)
       const tcp = /long connections \(TCP\) on ([\d.]+):(\d+)/.exec(line)
       const admin = /admin .* on ([\d.]+):(\d+)/.exec(line)
+      const http = /short connections \(HTTP[^)]*\) on ([\d.]+):(\d+)/.exec(line)
       if (tcp) server.port = Number(tcp[2])
       else if (admin) server.adminPort = Number(admin[2])
+      else if (http) server.httpPort = Number(http[2])
       else if (stream === "stderr" || /error|fail|warn|exception|defect|interrupt/i.test(line)) {
         if (server.suspicious.length < 50) server.suspicious.push(line)
         if (server.suspicious.length <= 10) log(`  ${kind} server ${stream}: ${line}`)
@@ -406,8 +413,9 @@ const authFrame = (userId, credential, deviceId) =>
  * with { socket } on success or { error }; a success keeps the socket open and `onClose` learns
  * of a later close.
  */
-const connectAndLogin = (port, frame, kind, onClose, localAddress) =>
-  new Promise((resolve) => {
+const connectAndLogin = (server, frame, kind, onClose, localAddress) =>
+  kind === "weft-ws" ? connectAndLoginWs(server, frame, onClose, localAddress) : new Promise((resolve) => {
+    const port = server.port
     const started = performance.now()
     let sentAt = 0
     let settled = false
@@ -433,7 +441,7 @@ const connectAndLogin = (port, frame, kind, onClose, localAddress) =>
       const { frames, error } = decoder.push(chunk)
       for (const f of frames) {
         if (f.command === Command.AUTH) {
-          const code = kind === "weft" ? Codecs.AuthResponse.decode(f.body).base?.code ?? 0 : 0
+          const code = isWeft(kind) ? Codecs.AuthResponse.decode(f.body).base?.code ?? 0 : 0
           if (code !== 0) return finish({ error: `AUTH answered ${statusName(code)}` })
           const now = performance.now()
           return finish({ socket, connectMs: sentAt - started, authMs: now - sentAt, totalMs: now - started })
@@ -447,6 +455,49 @@ const connectAndLogin = (port, frame, kind, onClose, localAddress) =>
     })
     socket.on("error", (error) => {
       if (!settled) finish({ error: error.code === undefined ? error.message : `${error.code}${error.syscall ? ` (${error.syscall})` : ""}` })
+    })
+    socket.on("close", () => {
+      if (!settled) finish({ error: "closed before the AUTH answer" })
+      else onClose(socket)
+    })
+  })
+
+/** `connectAndLogin` over a WebSocket to the server's HTTP port (the `ws` package's client). */
+const connectAndLoginWs = (server, frame, onClose, localAddress) =>
+  new Promise((resolve) => {
+    const started = performance.now()
+    let sentAt = 0
+    let settled = false
+    const decoder = new FrameDecoder(1024 * 1024)
+    const socket = new WebSocket(`ws://${HOST}:${server.httpPort}/ws`, { localAddress, perMessageDeflate: false })
+    const finish = (result) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      if (result.error !== undefined) socket.terminate()
+      resolve(result)
+    }
+    const timer = setTimeout(() => finish({ error: "login timeout" }), LOGIN_TIMEOUT_MS)
+    socket.once("open", () => {
+      sentAt = performance.now()
+      socket.send(frame)
+    })
+    socket.on("message", (data) => {
+      if (settled) {
+        onClose.unexpectedBytes += data.length
+        return
+      }
+      for (const f of decoder.push(data).frames) {
+        if (f.command === Command.AUTH) {
+          const code = Codecs.AuthResponse.decode(f.body).base?.code ?? 0
+          if (code !== 0) return finish({ error: `AUTH answered ${statusName(code)}` })
+          const now = performance.now()
+          return finish({ socket, connectMs: sentAt - started, authMs: now - sentAt, totalMs: now - started })
+        }
+      }
+    })
+    socket.on("error", (error) => {
+      if (!settled) finish({ error: error.message })
     })
     socket.on("close", () => {
       if (!settled) finish({ error: "closed before the AUTH answer" })
@@ -519,9 +570,13 @@ const summarize = (values) => {
   }
 }
 
+/** A TCP socket or a WebSocket (weft-ws), cut at once. */
+const isOpen = (s) => (s instanceof WebSocket ? s.readyState !== WebSocket.CLOSED : !s.destroyed)
+const cut = (s) => (s instanceof WebSocket ? s.terminate() : s.destroy())
+
 const destroyAll = async (sockets) => {
-  const closed = sockets.filter((s) => !s.destroyed).map((s) => new Promise((resolve) => s.once("close", resolve)))
-  for (const s of sockets) s.destroy()
+  const closed = sockets.filter(isOpen).map((s) => new Promise((resolve) => s.once("close", resolve)))
+  for (const s of sockets) cut(s)
   await Promise.race([Promise.all(closed), sleepUnref(10_000)])
 }
 
@@ -552,7 +607,7 @@ const runScenario = async (kind, steps) => {
   try {
     // Warm-up
     let credentialOf
-    if (kind === "weft") {
+    if (isWeft(kind)) {
       log(`${kind} N=${n}: registering ${users} users and logging each in with its password`)
       const setup = await setupUsers(server.port)
       result.setup = { users, registerAndLoginMs: setup.registerAndLoginMs }
@@ -567,7 +622,7 @@ const runScenario = async (kind, steps) => {
     const warm = []
     let warmFailed = 0
     await pool(warmCount, concurrency, async (i) => {
-      const r = await connectAndLogin(server.port, frameOf(i), kind, () => {})
+      const r = await connectAndLogin(server, frameOf(i), kind, () => {})
       if (r.socket) warm.push(r.socket)
       else warmFailed++
     })
@@ -598,7 +653,7 @@ const runScenario = async (kind, steps) => {
       let lastProgress = Date.now()
       const attempted = await pool(add, concurrency, async (k) => {
         const i = already + k
-        const r = await connectAndLogin(server.port, frameOf(i), kind, onClose, sourceAddress(i, n))
+        const r = await connectAndLogin(server, frameOf(i), kind, onClose, sourceAddress(i, n))
         if (r.socket) {
           sockets.push(r.socket)
           timings.connect.push(r.connectMs)
@@ -644,7 +699,7 @@ const runScenario = async (kind, steps) => {
       log(`${kind} N=${n}: idle for ${idleSeconds} s`)
       await sleep(idleSeconds * 1000)
       result.after = await measure(server)
-      result.openAfterIdle = sockets.filter((s) => !s.destroyed && s.readyState === "open").length
+      result.openAfterIdle = sockets.filter((s) => s instanceof WebSocket ? s.readyState === WebSocket.OPEN : !s.destroyed && s.readyState === "open").length
       result.closedWhileIdle = onClose.closedAfterLogin
       result.unexpectedBytes = onClose.unexpectedBytes
       result.metrics = await fetchMetrics(server)

@@ -17,7 +17,7 @@
  *   login-storm       10k resume-token logins and 200 password logins from 2 client processes
  *   media-upload      8 MB in acknowledged 8 KB chunks: long connection vs short connection
  *   cluster           1:1 on the local cluster (Redis, 2 runners, 2 gateways)
- *   idle-connections  memory per idle connection at 1k / 3k / 10k (bench/idle-connections.js)
+ *   idle-connections  memory per idle connection at 1k / 3k / 10k, over TCP and WebSocket (bench/idle-connections.js)
  *   weak-network      the SDK behind a relay shaped like a 2G link: login and reconnect round trips,
  *                     delivery after a drop and an outage, bytes per message per transport
  *   multi-idc         two data centres on loopback with a 30 ms long haul: cross-IDC vs same-IDC
@@ -230,7 +230,7 @@ const oneToOneMissed = (list) => list.slice(0, 3).some((t) => t.met === "no")
 // ---------------------------------------------------------------------------------------------
 // The chart
 
-const colors = { weft: "#1f5fbf", "net relay": "#666666", "socket.io relay": "#e07b00", "weft cluster": "#c0392b" }
+const colors = { weft: "#1f5fbf", "weft-ws": "#6fa0e6", "net relay": "#666666", "socket.io relay": "#e07b00", "weft cluster": "#c0392b" }
 
 const svgChart = () => {
   const open = [...rowsOf("one-to-one"), ...rowsOf("cluster")].filter((r) => r.phase === "open loop")
@@ -259,7 +259,7 @@ const svgChart = () => {
     logX: true,
     series: [...new Set(idle.map((r) => r.server))].map((server) => ({
       name: server === "raw" ? "raw node:net" : server,
-      color: server === "weft" ? colors.weft : colors["net relay"],
+      color: colors[server] ?? colors["net relay"],
       points: idle.filter((r) => r.server === server).map((r) => [r.connections, r.kbPerConnection])
     }))
   }
