@@ -38,6 +38,7 @@ const rows: ReadonlyArray<readonly [string, string, unknown, unknown]> = [
   ["docs/security.md", "`loginTimeoutMs` (10 s)", s.gateway.loginTimeoutMs, 10_000],
   ["docs/security.md", "`preLoginBytes` (16 KiB)", s.gateway.preLoginBytes, 16 * 1024],
   ["docs/security.md", "`maxFrameBytes` (64 KiB)", s.gateway.maxFrameBytes, 64 * 1024],
+  ["docs/security.md", "`outboundQueueFrames` KiB (1024, so 1 MiB", s.gateway.outboundQueueFrames, 1024],
   ["docs/security.md", "`maxLogReportsPerUser` (20)", s.features.maxLogReportsPerUser, 20],
   ["docs/security.md", "`maxLogReportsListed` (1000)", s.features.maxLogReportsListed, 1000],
   ["docs/security.md", "`logReportRetentionMs` (30 days)", s.features.logReportRetentionMs, 30 * DAY],
