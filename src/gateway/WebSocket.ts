@@ -44,6 +44,7 @@ export const webSocketListener = (maxPayload: number) => {
       resume: () => ws.resume(),
       // What was written leaves before the close frame; a peer that does not answer it is cut.
       end: () => {
+        if (ws.readyState === ws.CLOSED) return
         ws.close(1000)
         cut ??= setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
       }
