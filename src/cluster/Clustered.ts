@@ -161,9 +161,9 @@ const peerEndpoints = (cluster: ClusterSettings) =>
       const redis = yield* RedisClient
       const self = pushAddress(cluster)
       let current: ReadonlyArray<AdvertisedEndpoint> = []
-      const refresh = Placement.read(redis, cluster.shardsPerGroup).pipe(
-        Effect.map((view) => {
-          current = view.gateways.filter((gateway) => gateway.address !== self).flatMap((gateway) => gateway.routes ?? [])
+      const refresh = Placement.readGateways(redis).pipe(
+        Effect.map((gateways) => {
+          current = gateways.filter((gateway) => gateway.address !== self).flatMap((gateway) => gateway.routes ?? [])
         }),
         Effect.ignore
       )
