@@ -106,7 +106,15 @@ interface Log {
   readonly dedupe: Map<string, number>
 }
 
-export const newEpoch = (): string => randomBytes(8).toString("hex")
+// Epochs name a log's life: unique, not secret. A random prefix per process and a counter (16 hex
+// digits, as 8 random bytes were): no system call per call — the Redis store passes a new one
+// with every append, for the case the log does not exist yet.
+const epochPrefix = randomBytes(4).toString("hex")
+let epochs = Math.floor(Math.random() * 0x1_0000_0000)
+export const newEpoch = (): string => {
+  epochs = (epochs + 1) % 0x1_0000_0000
+  return epochPrefix + epochs.toString(16).padStart(8, "0")
+}
 
 export const makeMemory = Effect.gen(function*() {
   const kv = new Map<string, Slot>()
