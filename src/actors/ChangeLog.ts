@@ -110,6 +110,18 @@ export interface ChangeLogOptions {
 const TRIM_STEP_MAX = 10_000
 
 /**
+ * Where a page read after `cursor` leaves its reader: at its last entry, or — when nothing after
+ * the cursor is kept any more (retention dropped it) — past what was dropped, never beyond the
+ * head nor `until` (a reader's range in a group log).
+ */
+export const pageEnd = (
+  entries: ReadonlyArray<{ readonly seq: number }>,
+  cursor: number,
+  head: { readonly seq: number; readonly first: number },
+  until = Number.POSITIVE_INFINITY
+): number => entries.length > 0 ? entries[entries.length - 1]!.seq : Math.max(cursor, Math.min(until, head.seq, head.first - 1))
+
+/**
  * Retention of one log (a user's, or a read-diffusion group's): `due` after an append when the
  * log holds a step (an eighth) more than it keeps; `trim` drops the oldest, and answers the head
  * with its new `first` — or the same head if storage failed (the append stands; the next one
@@ -204,8 +216,7 @@ export const layer = (options: ChangeLogOptions) =>
       const read = (cursor: number, limit: number) =>
         storage.logRead(userId, cursor, Math.min(Math.max(1, limit), options.maxSyncPage)).pipe(
           Effect.map(({ entries, head }) => {
-            // Nothing after the cursor is kept any more (retention): the cursor moves past what was dropped.
-            const last = entries.length > 0 ? entries[entries.length - 1]!.seq : Math.max(cursor, Math.min(head.seq, head.first - 1))
+            const last = pageEnd(entries, cursor, head)
             return { entries: news.coalesce(entries.map((entry) => entry.data)), cursor: last, more: last < head.seq, epoch: head.epoch }
           }),
           Effect.mapError(storageFailed)

@@ -19,7 +19,7 @@ import {
   Storage,
   userKey
 } from "../storage/Storage.ts"
-import { retention, withSequence } from "./ChangeLog.ts"
+import { pageEnd, retention, withSequence } from "./ChangeLog.ts"
 import { Pusher } from "./Pusher.ts"
 
 /** What a former member may still read: (fromSeq, untilSeq]. */
@@ -92,7 +92,7 @@ export const make = Effect.fnUntraced(function*(groupId: string, options: {
         // Retention may have dropped the start of the range: a page then starts at the oldest
         // entry kept, and still ends where the reader's range does.
         const visible = page.entries.filter((entry) => entry.seq <= range.untilSeq)
-        const last = visible.at(-1)?.seq ?? Math.max(after, Math.min(range.untilSeq, page.head.seq, page.head.first - 1))
+        const last = pageEnd(visible, after, page.head, range.untilSeq)
         return {
           entries: visible.map((entry: LogEntry) => entry.data),
           cursor: last,
