@@ -8,7 +8,6 @@
  * delays are measured by a clock the test steps, so no outcome depends on how fast this
  * machine is.
  */
-import * as Http from "node:http"
 import { scryptSync } from "node:crypto"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -19,6 +18,7 @@ import { prometheusText } from "../../src/metrics/Prometheus.ts"
 import { Status } from "../../src/protocol/Status.ts"
 import { decodeJson, encodeJson } from "../../src/storage/Storage.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
+import { postJsonFrom } from "../support/shortConnection.ts"
 import { uniqueUser, waitFor } from "../support/wait.ts"
 
 const DELAY_MS = 2_000
@@ -61,30 +61,12 @@ interface Answer {
 }
 
 /** A short-connection command as JSON, sent from the loopback address `from`. */
-const post = (from: string, command: string, body: object): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body)
-    const request = Http.request({
-      host: "127.0.0.1",
-      port: server.httpPort,
-      localAddress: from,
-      method: "POST",
-      path: `/cgi-bin/${command}`,
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
-      agent: false
-    }, (response) => {
-      let text = ""
-      response.on("data", (chunk) => (text += chunk))
-      response.on("end", () => {
-        const json = JSON.parse(text)
-        // proto3 JSON names the status (enum), e.g. "RATE_LIMITED".
-        const code = json.base?.code ?? 0
-        resolve({ code: typeof code === "string" ? (Status as Record<string, number>)[code]! : code, message: json.base?.message ?? "", sessionToken: json.sessionToken })
-      })
-    })
-    request.on("error", reject)
-    request.end(payload)
-  })
+const post = async (from: string, command: string, body: object): Promise<Answer> => {
+  const json = await postJsonFrom(server.httpPort, from, command, body)
+  // proto3 JSON names the status (enum), e.g. "RATE_LIMITED".
+  const code = json.base?.code ?? 0
+  return { code: typeof code === "string" ? (Status as Record<string, number>)[code]! : code, message: json.base?.message ?? "", sessionToken: json.sessionToken }
+}
 
 const auth = (from: string, userId: string, credentials: { password?: string; resumeToken?: string }) =>
   post(from, "auth", { userId, ...credentials })

@@ -6,11 +6,11 @@
  * count by their /64. Each client has its own loopback address (127.0.0.x); the delays are
  * measured by a clock the test steps.
  */
-import * as Http from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { register } from "../../src/client/WeftClient.ts"
 import { defaultThrottleOptions, sourceOf } from "../../src/actors/LoginThrottle.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
+import { postJsonFrom } from "../support/shortConnection.ts"
 import { sleep, uniqueUser } from "../support/wait.ts"
 
 let clockMs = Date.now()
@@ -43,28 +43,10 @@ interface Answer {
 }
 
 /** A short-connection command as JSON from the loopback address `from`; `code` is the status name ("" for OK). */
-const post = (on: DevServer, from: string, command: string, body: object): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body)
-    const request = Http.request({
-      host: "127.0.0.1",
-      port: on.httpPort,
-      localAddress: from,
-      method: "POST",
-      path: `/cgi-bin/${command}`,
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
-      agent: false
-    }, (response) => {
-      let text = ""
-      response.on("data", (chunk) => (text += chunk))
-      response.on("end", () => {
-        const json = JSON.parse(text)
-        resolve({ code: json.base?.code ?? "", message: json.base?.message ?? "", sessionToken: json.sessionToken })
-      })
-    })
-    request.on("error", reject)
-    request.end(payload)
-  })
+const post = async (on: DevServer, from: string, command: string, body: object): Promise<Answer> => {
+  const json = await postJsonFrom(on.httpPort, from, command, body)
+  return { code: json.base?.code ?? "", message: json.base?.message ?? "", sessionToken: json.sessionToken }
+}
 
 const password = (on: DevServer, from: string, userId: string, secret: string) => post(on, from, "auth", { userId, password: secret })
 const retryAfter = (answer: Answer) => Number(/retry after (\d+) ms/.exec(answer.message)?.[1] ?? NaN)
