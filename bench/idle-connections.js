@@ -409,31 +409,34 @@ const authFrame = (userId, credential, deviceId) =>
   )
 
 /**
- * One connection: connect, send `frame` (an AUTH), wait for its answer. Resolves, never rejects,
- * with { socket } on success or { error }; a success keeps the socket open and `onClose` learns
- * of a later close.
+ * One connection — TCP, or a WebSocket to the HTTP port for weft-ws (the `ws` package's client):
+ * connect, send `frame` (an AUTH), wait for its answer. Resolves, never rejects, with { socket }
+ * on success or { error }; a success keeps the socket open and `onClose` learns of a later close.
  */
 const connectAndLogin = (server, frame, kind, onClose, localAddress) =>
-  kind === "weft-ws" ? connectAndLoginWs(server, frame, onClose, localAddress) : new Promise((resolve) => {
-    const port = server.port
+  new Promise((resolve) => {
+    const overWebSocket = kind === "weft-ws"
     const started = performance.now()
     let sentAt = 0
     let settled = false
     const decoder = new FrameDecoder(1024 * 1024)
-    const socket = Net.connect({ host: HOST, port, noDelay: true, localAddress })
+    const socket = overWebSocket
+      ? new WebSocket(`ws://${HOST}:${server.httpPort}/ws`, { localAddress, perMessageDeflate: false })
+      : Net.connect({ host: HOST, port: server.port, noDelay: true, localAddress })
     const finish = (result) => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      if (result.error !== undefined) socket.destroy()
+      if (result.error !== undefined) cut(socket)
       resolve(result)
     }
     const timer = setTimeout(() => finish({ error: "login timeout" }), LOGIN_TIMEOUT_MS)
-    socket.once("connect", () => {
+    socket.once(overWebSocket ? "open" : "connect", () => {
       sentAt = performance.now()
-      socket.write(frame)
+      if (overWebSocket) socket.send(frame)
+      else socket.write(frame)
     })
-    socket.on("data", (chunk) => {
+    socket.on(overWebSocket ? "message" : "data", (chunk) => {
       if (settled) {
         onClose.unexpectedBytes += chunk.length
         return
@@ -455,49 +458,6 @@ const connectAndLogin = (server, frame, kind, onClose, localAddress) =>
     })
     socket.on("error", (error) => {
       if (!settled) finish({ error: error.code === undefined ? error.message : `${error.code}${error.syscall ? ` (${error.syscall})` : ""}` })
-    })
-    socket.on("close", () => {
-      if (!settled) finish({ error: "closed before the AUTH answer" })
-      else onClose(socket)
-    })
-  })
-
-/** `connectAndLogin` over a WebSocket to the server's HTTP port (the `ws` package's client). */
-const connectAndLoginWs = (server, frame, onClose, localAddress) =>
-  new Promise((resolve) => {
-    const started = performance.now()
-    let sentAt = 0
-    let settled = false
-    const decoder = new FrameDecoder(1024 * 1024)
-    const socket = new WebSocket(`ws://${HOST}:${server.httpPort}/ws`, { localAddress, perMessageDeflate: false })
-    const finish = (result) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      if (result.error !== undefined) socket.terminate()
-      resolve(result)
-    }
-    const timer = setTimeout(() => finish({ error: "login timeout" }), LOGIN_TIMEOUT_MS)
-    socket.once("open", () => {
-      sentAt = performance.now()
-      socket.send(frame)
-    })
-    socket.on("message", (data) => {
-      if (settled) {
-        onClose.unexpectedBytes += data.length
-        return
-      }
-      for (const f of decoder.push(data).frames) {
-        if (f.command === Command.AUTH) {
-          const code = Codecs.AuthResponse.decode(f.body).base?.code ?? 0
-          if (code !== 0) return finish({ error: `AUTH answered ${statusName(code)}` })
-          const now = performance.now()
-          return finish({ socket, connectMs: sentAt - started, authMs: now - sentAt, totalMs: now - started })
-        }
-      }
-    })
-    socket.on("error", (error) => {
-      if (!settled) finish({ error: error.message })
     })
     socket.on("close", () => {
       if (!settled) finish({ error: "closed before the AUTH answer" })
