@@ -264,11 +264,19 @@ export const failoverSuite = (options: { readonly redisCluster: boolean }) => {
       const users = await newUsers(4)
       const senders = [await online(users[0]!, 0), await online(users[2]!, 1)]
       const pairs: Array<readonly [WeftClient, string]> = [[senders[0]!, users[1]!], [senders[1]!, users[3]!]]
-      // Every runner alive and holding shards again (the restarted runner of an earlier test).
+      // Every runner alive and holding shards again (the restarted runner of an earlier test), and
+      // the rebalancing towards it over: the same placement for 2 s (a shard still on its way
+      // when "before" was read once moved during the outage, and read as moved by it).
+      const whole = (view: Placement) =>
+        view.runners.filter((r) => r.alive && r.shards.length > 0).length === 2 && view.unheldShards === 0
+      const held = (view: Placement) => JSON.stringify(view.runners.map((runner) => [runner.address, runner.shards]))
       let before = await placement()
-      for (let i = 0; i < 100 && !(before.runners.filter((r) => r.alive && r.shards.length > 0).length === 2 && before.unheldShards === 0); i++) {
+      let sameSince = Date.now()
+      for (let i = 0; i < 200 && !(whole(before) && Date.now() - sameSince >= 2_000); i++) {
         await sleep(200)
-        before = await placement()
+        const next = await placement()
+        if (held(next) !== held(before)) sameSince = Date.now()
+        before = next
       }
       expect(before.unheldShards, "every shard held before the outage").toBe(0)
 
