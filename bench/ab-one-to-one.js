@@ -4,9 +4,13 @@
  * Before/after for a change on the message path: the 1:1 closed loop of weft dev from another
  * checkout (built: its dist/) and from this one, with the net relay beside them, in alternating
  * rounds of one run (so a noisy machine skews each pair alike). Ratios are per round.
+ *
+ * With "openShare" (0.5, say) each round also runs the open loop for both, at that share of the
+ * first round's peak of this checkout (the same offered rate for both in every round), and
+ * compares the p99 of scheduled send -> push (`openRuns` runs each per round, alternating).
  */
 import { runEntry } from "./lib/entry.js"
-import { round } from "./lib/stats.js"
+import { median, round } from "./lib/stats.js"
 import { weftDevAt } from "./lib/systems.js"
 import { run as oneToOne } from "./scenarios/one-to-one.js"
 
@@ -14,12 +18,13 @@ import { run as oneToOne } from "./scenarios/one-to-one.js"
 const cpuPerMessage = (row) => round((row.serverCpuPct * 10_000) / row.deliveredPerSecond, 1)
 
 const run = async (options = {}) => {
-  const { checkout, rounds = 3, senders = 16, peakSeconds = 3 } = options
+  const { checkout, rounds = 3, senders = 16, peakSeconds = 3, openShare, openRuns = 2, openSeconds = 5 } = options
   if (checkout === undefined) throw new Error("--options needs the other checkout: {\"checkout\":\"/path\"}")
   const rows = []
+  let rate
   for (let r = 1; r <= rounds; r++) {
     const measured = await oneToOne({
-      systems: ["before", "weft", "net relay"],
+      systems: r % 2 === 1 ? ["before", "weft", "net relay"] : ["weft", "before", "net relay"],
       extraSystems: { before: weftDevAt(checkout, "before") },
       levels: [senders],
       loads: [],
@@ -30,7 +35,7 @@ const run = async (options = {}) => {
     const before = peak("before")
     const after = peak("weft")
     const relay = peak("net relay")
-    rows.push({
+    const row = {
       round: r,
       before: before.deliveredPerSecond,
       after: after.deliveredPerSecond,
@@ -40,7 +45,30 @@ const run = async (options = {}) => {
       afterVsRelay: round(after.deliveredPerSecond / relay.deliveredPerSecond),
       beforeCpuUs: cpuPerMessage(before),
       afterCpuUs: cpuPerMessage(after)
-    })
+    }
+    if (openShare !== undefined) {
+      rate ??= Math.round(openShare * after.deliveredPerSecond)
+      const p99 = { before: [], weft: [] }
+      for (let k = 0; k < openRuns; k++) {
+        const order = (r + k) % 2 === 1 ? ["before", "weft"] : ["weft", "before"]
+        for (const name of order) {
+          const [open] = (await oneToOne({
+            systems: [name],
+            extraSystems: { before: weftDevAt(checkout, "before") },
+            levels: [senders],
+            peakSeconds: 1,
+            loads: [1],
+            referencePeak: rate,
+            referenceName: "the rate",
+            openSeconds
+          }).then((measuredRows) => measuredRows.filter((each) => each.phase === "open loop")))
+            ?? [undefined]
+          if (open !== undefined) p99[name].push(open.p99Ms)
+        }
+      }
+      Object.assign(row, { openRate: rate, beforeP99: p99.before.join(" / "), afterP99: p99.weft.join(" / "), beforeP99Median: median(p99.before), afterP99Median: median(p99.weft) })
+    }
+    rows.push(row)
   }
   return rows
 }
@@ -59,6 +87,19 @@ const tables = (rows) => [{
     { key: "afterCpuUs", title: "after µs CPU/msg" }
   ],
   rows
-}]
+}, ...(rows.some((row) => row.openRate !== undefined)
+  ? [{
+    title: "1:1 open loop at one offered rate, before vs after (p99 ms, scheduled send -> push at the recipient; runs alternate)",
+    columns: [
+      { key: "round", title: "round" },
+      { key: "openRate", title: "offered/s" },
+      { key: "beforeP99", title: "before p99 ms (runs)" },
+      { key: "afterP99", title: "after p99 ms (runs)" },
+      { key: "beforeP99Median", title: "before median" },
+      { key: "afterP99Median", title: "after median" }
+    ],
+    rows
+  }]
+  : [])]
 
-await runEntry({ name: "ab-one-to-one", run, tables, hardLimitMs: 600_000 })
+await runEntry({ name: "ab-one-to-one", run, tables, hardLimitMs: 1_200_000 })

@@ -66,6 +66,16 @@ const framingErrorFrame = (error: FramingError) =>
 /** Frames waiting behind the one being answered before the connection stops reading. */
 const MAX_INBOX = 64
 
+/**
+ * Frames answered in one event-loop turn before what they wrote leaves early, mid-turn. Writes
+ * wait for the end of the turn so that an ack and the pushes made beside it leave in one write;
+ * but after a stall (of the peers or of this process) one turn can hold hundreds of frames, and
+ * every answer in it would wait for the last one — then the peers get it all at once, stall in
+ * turn, and the next burst is as big. 32 answers are ~1 ms of work; a connection written to in
+ * both parts of a turn pays one more write.
+ */
+const FLUSH_EVERY_FRAMES = 32
+
 type Inbound = Frame | { readonly framingError: FramingError }
 
 /** Commands that only read: answered even while another command of the connection runs. */
@@ -87,6 +97,8 @@ export class Connections {
   readonly maxBufferedBytes: number
   private flushing: Array<LongConnection> = []
   private flushScheduled = false
+  /** Frames answered since the last flush (see FLUSH_EVERY_FRAMES). */
+  private answeredSinceFlush = 0
   private readonly sweeper: ReturnType<typeof setInterval>
 
   constructor(
@@ -144,10 +156,21 @@ export class Connections {
     setImmediate(this.flushAll)
   }
 
-  /** The turn's flush: the two lists take turns, so none is allocated per turn. */
-  private spare: Array<LongConnection> = []
+  /** Counts a frame being answered; past FLUSH_EVERY_FRAMES in one turn, writes what is queued now. */
+  countAnswer(): void {
+    if (++this.answeredSinceFlush >= FLUSH_EVERY_FRAMES && this.flushing.length > 0) this.flushQueued()
+  }
+
+  /** The turn's flush. */
   private readonly flushAll = () => {
     this.flushScheduled = false
+    this.flushQueued()
+  }
+
+  /** The two lists take turns, so none is allocated per flush. */
+  private spare: Array<LongConnection> = []
+  private flushQueued() {
+    this.answeredSinceFlush = 0
     const flushing = this.flushing
     this.flushing = this.spare
     this.spare = flushing
@@ -235,6 +258,7 @@ export class LongConnection implements PushTarget {
         return
       }
       const next = inbox.shift()!
+      this.connections.countAnswer()
       if ("framingError" in next) {
         this.send(framingErrorFrame(next.framingError))
         this.close("framing error")

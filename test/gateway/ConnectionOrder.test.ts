@@ -3,8 +3,11 @@
  * actor is on a shard between runners) does not hold up the reads queued behind it: pings and
  * syncs are answered beside it, and the sends behind it keep their order. A real TCP listener
  * (TcpServer.ts) with a command table whose send waits until the test lets it go.
+ *
+ * And answers leave in one write per turn, but not after a whole burst: a read of hundreds of
+ * frames has its first answers written while the last are still being answered.
  */
-import { Deferred, Effect, Exit, Layer, Scope } from "effect"
+import { Deferred, Effect, Exit, Layer, Metric, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { FrameConnection } from "../../src/client/FrameConnection.ts"
 import { Presence } from "../../src/cluster/Presence.ts"
@@ -12,6 +15,7 @@ import { handler } from "../../src/gateway/CommandTable.ts"
 import { Commands } from "../../src/gateway/Commands.ts"
 import * as ConnectionRegistry from "../../src/gateway/ConnectionRegistry.ts"
 import { GatewayConfig } from "../../src/gateway/GatewayConfig.ts"
+import { bytesTotal } from "../../src/metrics/Instruments.ts"
 import * as TcpServer from "../../src/gateway/TcpServer.ts"
 import { Command } from "../../src/protocol/Command.ts"
 import { Codecs } from "../../src/protocol/Proto.ts"
@@ -30,9 +34,12 @@ const send = handler(
       return { base: ok, messageId: request.clientMsgId, seq: 1, sentAtMs: 0, duplicate: false }
     })
 )
+/** Bytes the listener had written to its connections when each ping was answered. */
+const writtenAtPing: Array<number> = []
+const bytesOut = () => Effect.runSync(Metric.value(bytesTotal({ transport: "tcp", direction: "out" }))).count
 const ping = handler(
   { id: Command.PING, name: "ping", request: Codecs.PingRequest, response: Codecs.PongResponse },
-  () => Effect.sync(() => (handled.push("ping"), { base: ok, serverTimeMs: Date.now() }))
+  () => Effect.sync(() => (handled.push("ping"), writtenAtPing.push(bytesOut()), { base: ok, serverTimeMs: Date.now() }))
 )
 const table = [send, ping]
 
@@ -88,6 +95,26 @@ describe("one long connection", () => {
     expect((await first).messageId).toBe("first")
     expect((await second).messageId).toBe("second")
     expect(handled).toEqual(["send first started", "ping", "send first done", "send second started", "send second done"])
+    connection.close()
+  })
+})
+
+describe("a burst of frames in one read", () => {
+  it("writes the first answers while the rest are being answered, all of them in order", async () => {
+    const connection = await FrameConnection.open({ host: "127.0.0.1", port, onPush: () => {}, onClose: () => {} })
+    await connection.request(Command.AUTH, Codecs.AuthRequest, Codecs.AuthResponse, { userId: "burst", password: "p" })
+    writtenAtPing.length = 0
+    // 300 pings written in one go: they reach the server as one read (~3 KB on loopback) and
+    // are all answered in one event-loop turn.
+    const pongs = Array.from({ length: 300 }, () => connection.request(Command.PING, Codecs.PingRequest, Codecs.PongResponse, {}))
+    const answered = await Promise.all(pongs)
+    expect(answered.every((pong) => pong.base.code === 0)).toBe(true)
+    expect(writtenAtPing).toHaveLength(300)
+    // Before the turn ended, the listener wrote several times: every ~32 answers, not once
+    // after the 300th (then the count would change at most once or twice over the pings).
+    let writes = 0
+    for (let i = 1; i < writtenAtPing.length; i++) if (writtenAtPing[i]! > writtenAtPing[i - 1]!) writes++
+    expect(writes).toBeGreaterThanOrEqual(5)
     connection.close()
   })
 })
