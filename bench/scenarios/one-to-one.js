@@ -122,7 +122,7 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
       while (next < total && start + next * interval <= now) {
         const i = next++
         const scheduled = start + i * interval
-        lagMax = Math.max(lagMax, now - scheduled)
+        if (i >= firstMeasured) lagMax = Math.max(lagMax, now - scheduled)
         const pair = pairs[i % pairs.length]
         pair.sender.send(pair.to, TEXT, `${tag}${i}`, (error) => {
           if (error) errors++
@@ -272,7 +272,10 @@ export const tables = (rows) => [
       { key: "undelivered", title: "undelivered" },
       { key: "errors", title: "errors" },
       { key: "serverCpuPct", title: "server CPU %" },
-      { key: "loadgenCpuPct", title: "load gen CPU %" }
+      { key: "loadgenCpuPct", title: "load gen CPU %" },
+      // How late the load generator itself sent its latest message: its own stalls count as
+      // latency (scheduled send -> push), whatever the server did.
+      { key: "sendLagMaxMs", title: "load gen late max ms" }
     ],
     rows: rows.filter((row) => row.phase === "open loop")
   }
