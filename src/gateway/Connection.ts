@@ -235,13 +235,11 @@ export class LongConnection implements PushTarget {
       this.close("pre-login budget")
       return
     }
-    const { frames, error } = this.decoder.push(chunk)
-    if (frames.length > 0 || error !== undefined) {
-      const inbox = this.inbox ??= []
-      for (const frame of frames) inbox.push(frame)
-      if (error !== undefined) inbox.push({ framingError: error })
-      this.drain()
-    }
+    const inbox = this.inbox ??= []
+    const queued = inbox.length
+    const error = this.decoder.decodeInto(chunk, inbox)
+    if (error !== undefined) inbox.push({ framingError: error })
+    if (inbox.length > queued) this.drain()
   }
 
   get answering(): boolean {

@@ -67,32 +67,39 @@ export class FrameDecoder {
    * that ends it (frames before the error are still returned, to be answered first).
    */
   push(chunk: Uint8Array): { readonly frames: Array<Frame>; readonly error?: FramingError } {
+    const frames: Array<Frame> = []
+    const error = this.decodeInto(chunk, frames)
+    return error === undefined ? { frames } : { frames, error }
+  }
+
+  /**
+   * `push` that appends the frames completed by this chunk to `out` (a server's inbox: no array
+   * per chunk) and returns the framing error that ends the stream, if it broke.
+   */
+  decodeInto(chunk: Uint8Array, out: { push(frame: Frame): unknown }): FramingError | undefined {
     let buf = chunk
     if (this.buffer.length > 0) {
       buf = new Uint8Array(this.buffer.length + chunk.length)
       buf.set(this.buffer, 0)
       buf.set(chunk, this.buffer.length)
     }
-    const frames: Array<Frame> = []
     let offset = 0
     // The header read byte by byte: no DataView per frame (this runs for every frame).
     while (buf.length - offset >= HEADER_SIZE) {
       const length = readU32(buf, offset)
       const version = buf[offset + 4]!
       const command = (buf[offset + 5]! << 8) | buf[offset + 6]!
-      if (version !== PROTOCOL_VERSION) return { frames, error: { _tag: "UnsupportedVersion", version, command } }
-      if (length > this.maxBodySize) {
-        return { frames, error: { _tag: "FrameTooLarge", size: length, max: this.maxBodySize, command } }
-      }
+      if (version !== PROTOCOL_VERSION) return { _tag: "UnsupportedVersion", version, command }
+      if (length > this.maxBodySize) return { _tag: "FrameTooLarge", size: length, max: this.maxBodySize, command }
       if (buf.length - offset < HEADER_SIZE + length) break
       const requestId = readU32(buf, offset + 7)
       const start = offset + HEADER_SIZE
-      frames.push({ version, command, requestId, body: buf.subarray(start, start + length) })
+      out.push({ version, command, requestId, body: buf.subarray(start, start + length) })
       offset = start + length
     }
     // Keep only the unconsumed tail; copy so the retained bytes don't pin a large chunk.
     this.buffer = offset === buf.length ? EMPTY : buf.slice(offset)
-    return { frames }
+    return undefined
   }
 
   /** Bytes received but not yet part of a whole frame. */
