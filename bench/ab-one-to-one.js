@@ -49,6 +49,7 @@ const run = async (options = {}) => {
     if (openShare !== undefined) {
       rate ??= Math.round(openShare * after.deliveredPerSecond)
       const p99 = { before: [], weft: [] }
+      const cpu = { before: [], weft: [] }
       for (let k = 0; k < openRuns; k++) {
         const order = (r + k) % 2 === 1 ? ["before", "weft"] : ["weft", "before"]
         for (const name of order) {
@@ -63,10 +64,13 @@ const run = async (options = {}) => {
             openSeconds
           }).then((measuredRows) => measuredRows.filter((each) => each.phase === "open loop")))
             ?? [undefined]
-          if (open !== undefined) p99[name].push(open.p99Ms)
+          if (open !== undefined) {
+            p99[name].push(open.p99Ms)
+            cpu[name].push(cpuPerMessage(open))
+          }
         }
       }
-      Object.assign(row, { openRate: rate, beforeP99: p99.before.join(" / "), afterP99: p99.weft.join(" / "), beforeP99Median: median(p99.before), afterP99Median: median(p99.weft) })
+      Object.assign(row, { openRate: rate, beforeP99: p99.before.join(" / "), afterP99: p99.weft.join(" / "), beforeP99Median: median(p99.before), afterP99Median: median(p99.weft), beforeOpenCpuUs: median(cpu.before), afterOpenCpuUs: median(cpu.weft) })
     }
     rows.push(row)
   }
@@ -96,7 +100,9 @@ const tables = (rows) => [{
       { key: "beforeP99", title: "before p99 ms (runs)" },
       { key: "afterP99", title: "after p99 ms (runs)" },
       { key: "beforeP99Median", title: "before median" },
-      { key: "afterP99Median", title: "after median" }
+      { key: "afterP99Median", title: "after median" },
+      { key: "beforeOpenCpuUs", title: "before µs CPU/msg" },
+      { key: "afterOpenCpuUs", title: "after µs CPU/msg" }
     ],
     rows
   }]
