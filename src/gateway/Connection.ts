@@ -84,7 +84,7 @@ const ANSWERED_BESIDE: ReadonlySet<number> = new Set([Command.PING, Command.SYNC
 /**
  * The connections of one listener (a TCP port, or an HTTP port's WebSocket path): what they
  * share, their idle sweep (one timer for all of them) and their write flush (one per event-loop
- * turn for all of them).
+ * turn for all of them, and one more every FLUSH_EVERY_FRAMES answers in a long turn).
  */
 export class Connections {
   readonly live = new Set<LongConnection>()
