@@ -105,6 +105,17 @@ export class Router {
     return next !== undefined
   }
 
+  /**
+   * The home's gateways stopped answering: forget them, with the route list and the endpoint that
+   * worked (they were the home's), so the next race starts at the configured endpoints; false if
+   * no home was remembered.
+   */
+  forgetHome(): boolean {
+    if (this.state.home === undefined || this.state.home.length === 0) return false
+    this.save({ home: undefined, routes: [], routeListVersion: 0, lastGood: undefined })
+    return true
+  }
+
   /** The endpoint a login went through: tried first next time. */
   worked({ host, port, transport }: Endpoint): void {
     this.save({ lastGood: { host, port, transport } })

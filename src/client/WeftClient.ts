@@ -187,6 +187,10 @@ export class WeftClient extends ClientSession<Link, Attempt, ClientEvents> {
     return this.router.relocate(home)
   }
 
+  protected override forgetHome(): boolean {
+    return this.router.forgetHome()
+  }
+
   protected wentOnline(link: Link, attempt: Attempt, auth: AuthResponse): void {
     this.endpointInUse = attempt.endpoint
     this.router.worked(attempt.endpoint)

@@ -7,6 +7,7 @@
  */
 import * as Net from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { freePort } from "../../src/cli/localCluster.ts"
 import { type LocalIdcs, startLocalIdcs } from "../../src/cli/localIdc.ts"
 import { joinMember, Channel } from "../../src/cluster/ClusterAuth.ts"
 import { frameRecord } from "../../src/cluster/IdcLink.ts"
@@ -14,6 +15,7 @@ import { sendFriendRequest } from "../../src/client/contacts.ts"
 import { changePassword } from "../../src/client/devices.ts"
 import { createGroup } from "../../src/client/groups.ts"
 import { markRead, recallMessage } from "../../src/client/messages.ts"
+import { memoryRouteStore } from "../../src/client/RouteStore.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { WeftRequestError } from "../../src/client/errors.ts"
 import { IdcCodecs } from "../../src/protocol/idc.ts"
@@ -159,6 +161,18 @@ describe("several data centres", () => {
     again.close()
   }, 30_000)
 
+  it("a client whose remembered home answers no more connects through the gateway it was given, which sends it home again", async () => {
+    const gus = await newUser("gus", "b")
+    const dead = await freePort() // nothing listens there: a gateway that is gone
+    // An app restarted after a failover: its route store names the home's gateway of before.
+    const store = memoryRouteStore({ home: [{ host: "127.0.0.1", port: dead, transport: "tcp" }] })
+    const client = new WeftClient({ ...gatewayOf("a"), userId: gus, password: PASSWORD, routeStore: store, maxBackoffMs: 500 })
+    clients.push(client)
+    await client.connect()
+    expect(client.state).toBe("online")
+    expect(store.load()?.home).toContainEqual({ host: "127.0.0.1", port: world.idc("b").cluster.gateways[0]!.port, transport: "tcp" })
+  })
+
   it("the IDC link takes only peers holding the link secret, and refuses a malformed batch with the reason", async () => {
     const address = world.idc("b").link.port
     const dial = () =>
@@ -279,6 +293,10 @@ describe("several data centres", () => {
     const lagMs = Math.max(...lags)
     const aliceOnline = await online(alice, "a")
     const bobOnline = await online(bob, "b")
+    // Another device of bob's, given IDC a's gateway: sent home to b, it remembers b's gateways.
+    const roaming = await online(bob, "a")
+    const roamingStates: Array<string> = []
+    roaming.on("state", (state) => roamingStates.push(state))
     const sentByBob: Array<{ id: string; at: number }> = []
     const sentByAlice: Array<string> = []
     let running = true
@@ -336,5 +354,13 @@ describe("several data centres", () => {
     const lost = sentByBob.length - ownSurvivors.length
     console.log(`IDC b lost: replication lag ${lags.map((lag) => lag.toFixed(1)).join("/")} ms; ` +
       `bob's acknowledged messages ${sentByBob.length}, in the backup ${ownSurvivors.length}, lost ${lost}`)
-  }, 60_000)
+
+    // The roaming device lost b with it and finds b's new gateway by itself: the gateways it
+    // remembered stopped answering, so it asked the one it was given (a), which sent it to b's
+    // new one. A message alice sends now reaches it there.
+    expect(roamingStates).toContain("offline")
+    await waitFor("the roaming device online again", () => roaming.state === "online", 30_000)
+    const after = await aliceOnline.send(bob, "after the failover", "after-failover")
+    await waitFor("the message after the failover on the roaming device", () => roaming.messages.some((m) => m.messageId === after.messageId), 15_000)
+  }, 110_000)
 })

@@ -4,10 +4,12 @@
  * gateways serving the web chat page. A user homed in IDC b who signs in on IDC a's page is sent
  * to b's gateway by the refusal (WRONG_IDC), chats there with a user of a, and a reload goes
  * straight to b; over HTTP too (another origin: the short connections answer it); an SDK client
- * with `followHome: false` gets the refusal and its endpoints instead.
+ * with `followHome: false` gets the refusal and its endpoints instead; one whose remembered home
+ * answers no more (a failover moved it) asks the gateway it was given again.
  */
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { freePort } from "../../src/cli/localCluster.ts"
 import { type LocalIdcs, startLocalIdcs } from "../../src/cli/localIdc.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
@@ -146,6 +148,34 @@ describe("the browser client with several data centres", () => {
     await waitFor("carol gets dan's answer", () => carol.received.some((m) => m.text === "got it, carol"))
     expect(posts).toContain(`${originOf("b")}/cgi-bin/poll`)
     expect(posts.filter((post) => post.startsWith(originOf("a")))).toEqual([`${originOf("a")}/cgi-bin/auth`])
+    await page.close()
+  })
+
+  it("a client whose remembered home answers no more goes back to the gateway it was given, which sends it to the home's gateway now", async () => {
+    const fay = await newUser("fay", "b")
+    const dead = await freePort() // nothing listens there: a gateway that is gone
+    const { page, webSockets } = await newTab()
+    await page.goto(`${originOf("a")}/chat`)
+    await page.addScriptTag({ type: "module", content: `import * as sdk from "/web/js/web/sdk/WeftBrowserClient.js"; window.sdk = sdk` })
+    await page.waitForFunction(() => "sdk" in window)
+    const result = await page.evaluate(async ({ fay, password, dead }) => {
+      const { WeftBrowserClient } = (window as any).sdk
+      // What a page restarted after a failover remembers: the home's gateway of before.
+      let kept: any = { home: [{ host: "127.0.0.1", port: dead, transport: "ws" }, { host: "127.0.0.1", port: dead, transport: "http" }] }
+      const routeStore = { load: () => kept, save: (state: any) => void (kept = state) }
+      const client = new WeftBrowserClient({ userId: fay, password, routeStore })
+      await client.connect()
+      const out = { state: client.state, server: client.server, home: kept.home }
+      client.close()
+      return out
+    }, { fay, password: PASSWORD, dead })
+    expect(result.state).toBe("online")
+    expect(result.server).toBe(originOf("b"))
+    expect(result.home).toContainEqual({ host: "127.0.0.1", port: gateway("b").httpPort, transport: "ws" })
+    // The dead home first, then the given gateway (refused: WRONG_IDC), then b's.
+    const wsOf = (idc: string) => `${originOf(idc).replace("http:", "ws:")}/ws`
+    expect(webSockets[0]).toBe(`ws://127.0.0.1:${dead}/ws`)
+    expect(webSockets.slice(-2)).toEqual([wsOf("a"), wsOf("b")])
     await page.close()
   })
 

@@ -70,6 +70,10 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
   protected readonly login: Login<L>
   protected stateValue: ClientState = "offline"
   protected attempt = 0
+  /** Connects in a row that reached no gateway (see forgetHome). */
+  private unreached = 0
+  /** Whether the first connect already went back from a remembered home to the given gateways. */
+  private firstForgot = false
   protected pacer: AdaptiveHeartbeat | undefined
   private readonly listeners = new Map<keyof Events, Set<Listener>>()
   private syncing: Promise<void> | undefined
@@ -143,6 +147,14 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
    * client now goes there (its next connect races them). None does by default.
    */
   protected relocate(_home: ReadonlyArray<Endpoint>): boolean {
+    return false
+  }
+  /**
+   * The home's gateways did not answer (see HOME_MISSES): forget them, so that the next connect
+   * goes to the gateways this client was given, which send it home again — to new gateways if a
+   * failover moved the home. False when no home was remembered.
+   */
+  protected forgetHome(): boolean {
     return false
   }
   /** Everything is caught up after a login. */
@@ -379,10 +391,31 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
       // Sent home (another data centre serves this user): connect there at once.
       const sentHome = failure instanceof WeftRequestError && failure.code === Status.WRONG_IDC && this.settings.followHome !== false
       if (sentHome && this.relocate(failure.endpoints)) {
+        this.unreached = 0
         if (link !== undefined && link === this.link) this.link = undefined
         link?.destroy()
         if (generation === this.establishing) void this.establish()
         return
+      }
+      // No gateway answered (not a refusal: a server's answer is a WeftRequestError). With a home
+      // remembered, that may be a home a failover moved: after HOME_MISSES such connects in a
+      // row — at once for the first connect, which would otherwise fail — the next goes to the
+      // given gateways, which send the client home again, wherever that is now.
+      if (!(failure instanceof WeftRequestError)) {
+        const first = this.firstLogin !== undefined
+        if ((first ? !this.firstForgot : ++this.unreached >= HOME_MISSES) && this.forgetHome()) {
+          this.unreached = 0
+          if (first) {
+            this.firstForgot = true
+            if (link !== undefined && link === this.link) this.link = undefined
+            link?.destroy()
+            // A link that closed as it failed scheduled a reconnect (`lost`), which would race
+            // this connect from where it is now.
+            this.stopTimers()
+            if (generation === this.establishing) void this.establish()
+            return
+          }
+        }
       }
       // A server that says "try again" (UNAVAILABLE: the user's actors are between runners) is
       // tried again, the first login too; anything else fails the first connect().
@@ -411,6 +444,7 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
    */
   private async startSession(link: L, opened: O, auth: AuthResponse, switched: boolean): Promise<void> {
     this.attempt = 0
+    this.unreached = 0
     if (link.transport !== "http") this.login.lastConnectionId = auth.connectionId ?? 0
     if (link.transport === "http") {
       void this.pollLoop(link)
@@ -581,6 +615,9 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
     )
   }
 }
+
+/** Connects in a row that reach no gateway of a remembered home before the client asks the given ones (forgetHome). */
+const HOME_MISSES = 3
 
 /** Failures that reconnecting cannot fix: the credentials are wrong. */
 const isFatal = (error: Error) =>

@@ -180,6 +180,15 @@ export class WeftBrowserClient extends ClientSession<Transport, Opened<Transport
     return true
   }
 
+  /** The home's gateway stopped answering: back to the given gateway, which sends the client home again. */
+  protected override forgetHome(): boolean {
+    if (this.routes.home === undefined || this.routes.home.length === 0) return false
+    this.routes = { ...this.routes, home: undefined, routes: [], routeListVersion: 0, lastGood: undefined }
+    this.routeStore.save(this.routes)
+    this.connector.moveTo(gatewayAt(this.given))
+    return true
+  }
+
   protected wentOnline(link: Transport): void {
     this.connector.worked(link.transport)
     this.emit("transport", link.transport)
