@@ -62,8 +62,7 @@ const run = async (options = {}) => {
             referencePeak: rate,
             referenceName: "the rate",
             openSeconds
-          }).then((measuredRows) => measuredRows.filter((each) => each.phase === "open loop")))
-            ?? [undefined]
+          })).filter((each) => each.phase === "open loop")
           if (open !== undefined) {
             p99[name].push(open.p99Ms)
             cpu[name].push(cpuPerMessage(open))

@@ -255,8 +255,11 @@ export class LongConnection implements PushTarget {
         this.close("login timeout")
         return
       }
-      const next = inbox.shift()!
+      // Past FLUSH_EVERY_FRAMES answers in this turn what is queued leaves now — which may cut
+      // this connection as a slow consumer: then the frame stays unanswered, like the rest.
       this.connections.countAnswer()
+      if (this.closedBecause !== undefined) return
+      const next = inbox.shift()!
       if ("framingError" in next) {
         this.send(framingErrorFrame(next.framingError))
         this.close("framing error")
