@@ -54,6 +54,16 @@ export const sentHome = (state: RouteState, home: ReadonlyArray<Endpoint>): Rout
   return { ...state, home, routes: [], routeListVersion: 0, lastGood: undefined }
 }
 
+/**
+ * The home's gateways stopped answering (a failover may have moved them): the state without them,
+ * nor the route list and endpoint that worked (they were the home's), so the next connect goes to
+ * the configured gateways, which send the client home again. Undefined when no home was kept.
+ */
+export const homeForgotten = (state: RouteState): RouteState | undefined =>
+  state.home === undefined || state.home.length === 0
+    ? undefined
+    : { ...state, home: undefined, routes: [], routeListVersion: 0, lastGood: undefined }
+
 /** Kept for the life of the process (several clients may share one). */
 export const memoryRouteStore = (initial?: RouteState): RouteStore => {
   let state = initial

@@ -8,7 +8,7 @@ import { MAX_CONNECT_MS, MAX_REPORTED_TIMES, TransportId, type TransportName, tr
 import type { ClientOptions } from "./ClientOptions.ts"
 import { isSilence } from "./errors.ts"
 import type { LearnedHeartbeat } from "./Heartbeat.ts"
-import { type Endpoint, memoryRouteStore, type RouteState, type RouteStore, sentHome } from "./RouteStore.ts"
+import { type Endpoint, homeForgotten, memoryRouteStore, type RouteState, type RouteStore, sentHome } from "./RouteStore.ts"
 import { type Measurement, planWaves, raceEndpoints } from "./Routing.ts"
 
 type RouterOptions = Pick<ClientOptions, "host" | "port" | "httpPort" | "fallbacks" | "endpoints" | "routeStore" | "raceStaggerMs">
@@ -105,15 +105,11 @@ export class Router {
     return next !== undefined
   }
 
-  /**
-   * The home's gateways stopped answering: forget them, with the route list and the endpoint that
-   * worked (they were the home's), so the next race starts at the configured endpoints; false if
-   * no home was remembered.
-   */
+  /** The home's gateways stopped answering: the next race starts at the configured endpoints (RouteStore's homeForgotten); false if no home was kept. */
   forgetHome(): boolean {
-    if (this.state.home === undefined || this.state.home.length === 0) return false
-    this.save({ home: undefined, routes: [], routeListVersion: 0, lastGood: undefined })
-    return true
+    const next = homeForgotten(this.state)
+    if (next !== undefined) this.save(next)
+    return next !== undefined
   }
 
   /** The endpoint a login went through: tried first next time. */

@@ -392,9 +392,7 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
       const sentHome = failure instanceof WeftRequestError && failure.code === Status.WRONG_IDC && this.settings.followHome !== false
       if (sentHome && this.relocate(failure.endpoints)) {
         this.unreached = 0
-        if (link !== undefined && link === this.link) this.link = undefined
-        link?.destroy()
-        if (generation === this.establishing) void this.establish()
+        this.connectAgain(link, generation)
         return
       }
       // No gateway answered (not a refusal: a server's answer is a WeftRequestError). With a home
@@ -407,12 +405,10 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
           this.unreached = 0
           if (first) {
             this.firstForgot = true
-            if (link !== undefined && link === this.link) this.link = undefined
-            link?.destroy()
             // A link that closed as it failed scheduled a reconnect (`lost`), which would race
             // this connect from where it is now.
             this.stopTimers()
-            if (generation === this.establishing) void this.establish()
+            this.connectAgain(link, generation)
             return
           }
         }
@@ -435,6 +431,13 @@ export abstract class ClientSession<L extends SessionLink, O extends Opened<L>, 
       link?.destroy()
       if (generation === this.establishing) this.scheduleReconnect(isSilence(failure))
     }
+  }
+
+  /** Drops the link a connect failed on and connects again at once (unless a newer connect runs). */
+  private connectAgain(link: L | undefined, generation: number): void {
+    if (link !== undefined && link === this.link) this.link = undefined
+    link?.destroy()
+    if (generation === this.establishing) void this.establish()
   }
 
   /**

@@ -11,7 +11,7 @@
  */
 import { ClientSession, type Opened, randomId, type SessionCodecs } from "../../client/core/ClientSession.ts"
 import type { ClientState, OutgoingMessage, SessionEvents, SessionOptions } from "../../client/core/SessionOptions.ts"
-import { type Endpoint, memoryRouteStore, type RouteState, type RouteStore, sentHome } from "../../client/RouteStore.ts"
+import { type Endpoint, homeForgotten, memoryRouteStore, type RouteState, type RouteStore, sentHome } from "../../client/RouteStore.ts"
 import { Connector, gatewayAt, gatewayIn } from "./Connector.ts"
 import { HttpTransport } from "./HttpTransport.ts"
 import { Schema } from "./Schema.ts"
@@ -182,9 +182,10 @@ export class WeftBrowserClient extends ClientSession<Transport, Opened<Transport
 
   /** The home's gateway stopped answering: back to the given gateway, which sends the client home again. */
   protected override forgetHome(): boolean {
-    if (this.routes.home === undefined || this.routes.home.length === 0) return false
-    this.routes = { ...this.routes, home: undefined, routes: [], routeListVersion: 0, lastGood: undefined }
-    this.routeStore.save(this.routes)
+    const next = homeForgotten(this.routes)
+    if (next === undefined) return false
+    this.routes = next
+    this.routeStore.save(next)
     this.connector.moveTo(gatewayAt(this.given))
     return true
   }
