@@ -374,6 +374,7 @@ const measure = async (server) => {
     external: heap.external,
     arrayBuffers: heap.arrayBuffers,
     gc: heap.gc,
+    spaces: heap.spaces,
     fds: countFds(server.pid)
   }
 }

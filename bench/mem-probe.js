@@ -9,7 +9,7 @@
  * - it exits the server if the bench that started it goes away (WEFT_BENCH_PARENT_PID), so a
  *   bench killed with SIGKILL leaves no server behind.
  */
-import { getHeapStatistics, writeHeapSnapshot } from "node:v8"
+import { getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from "node:v8"
 
 // With WEFT_MEMPROBE_SNAPSHOTS=<dir>, every probe also writes a heap snapshot there (heap-1, -2,
 // ...), to see what each connection holds: bench/heap-diff.js compares two of them.
@@ -38,6 +38,10 @@ process.on("SIGUSR2", () => {
       error: String(error?.code ?? error)
     }
   }
+  // Where the committed heap is (new space, old space, large objects): KB committed and used.
+  usage.spaces = Object.fromEntries(
+    getHeapSpaceStatistics().map((space) => [space.space_name, [space.space_size >> 10, space.space_used_size >> 10]])
+  )
   if (snapshotDir !== undefined) writeHeapSnapshot(`${snapshotDir}/heap-${++snapshots}.heapsnapshot`)
   try {
     process.stderr.write(`MEMPROBE ${JSON.stringify({ gc: collected, ...usage })}\n`)

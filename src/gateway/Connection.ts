@@ -268,9 +268,12 @@ export class LongConnection implements PushTarget {
       const fiber = this.dispatch(next)
       if (fiber === undefined || fiber.pollUnsafe() !== undefined) continue
       this.running = fiber
-      fiber.addObserver(this.answered)
+      // A closure per command that waits, none per idle connection.
+      fiber.addObserver(() => this.answered())
     }
     if (this.running !== undefined && this.caller !== undefined && inbox !== undefined) this.answerBeside(inbox)
+    // An idle connection keeps no inbox (an array that has held frames keeps their room).
+    if (this.running === undefined && inbox !== undefined && inbox.length === 0) this.inbox = undefined
     if (inbox !== undefined && inbox.length > MAX_INBOX && !this.paused) {
       this.paused = true
       this.wire.pause()
@@ -300,7 +303,7 @@ export class LongConnection implements PushTarget {
     }
   }
 
-  private readonly answered = () => {
+  private answered() {
     this.running = undefined
     // A login just made switches to the idle timeout from now.
     this.lastHeardAt = Date.now()

@@ -10,7 +10,7 @@
 import type * as Http from "node:http"
 import type { Duplex } from "node:stream"
 import { type WebSocket, WebSocketServer } from "ws"
-import type { Connections, Wire } from "./Connection.ts"
+import type { Connections, LongConnection, Wire } from "./Connection.ts"
 
 export const WEBSOCKET_PATH = "/ws"
 
@@ -19,6 +19,45 @@ const isWebSocketUpgrade = (request: Http.IncomingMessage): boolean =>
 
 /** How long a closing WebSocket may take for its close handshake before its socket is cut. */
 const CLOSE_GRACE_MS = 1_000
+
+/**
+ * A WebSocket as a connection's wire; its methods live on the prototype, not in closures per
+ * socket (an idle connection costs its objects, no more).
+ */
+class WebSocketWire implements Wire {
+  connection: LongConnection | undefined = undefined
+  /** Cuts a peer that does not answer our close frame within CLOSE_GRACE_MS. */
+  cut: ReturnType<typeof setTimeout> | undefined = undefined
+  constructor(private readonly ws: WebSocket) {}
+  write(frames: ReadonlyArray<Uint8Array>) {
+    for (const frame of frames) this.ws.send(frame)
+  }
+  buffered() {
+    return this.ws.bufferedAmount
+  }
+  pause() {
+    this.ws.pause()
+  }
+  resume() {
+    this.ws.resume()
+  }
+  // What was written leaves before the close frame; a peer that does not answer it is cut.
+  end() {
+    const ws = this.ws
+    if (ws.readyState === ws.CLOSED) return
+    ws.close(1000)
+    this.cut ??= setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
+  }
+}
+
+// Each socket finds its wire (and so its connection) in a property.
+const WIRE = Symbol("weft/wire")
+type Served = WebSocket & { [WIRE]: WebSocketWire }
+function onMessage(this: WebSocket, data: Buffer | ArrayBuffer | Array<Buffer>) {
+  ;(this as Served)[WIRE].connection!.received(Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data)
+}
+// A reset, a refused frame (longer than maxPayload), a peer's close: "close" follows each.
+const onError = () => {}
 
 /**
  * The WebSocket upgrades of one HTTP listener: `intercept` takes them off its server (other
@@ -31,35 +70,24 @@ export const webSocketListener = (maxPayload: number) => {
   let connections: Connections | undefined
   let closed = false
 
-  const accept = (ws: WebSocket, request: Http.IncomingMessage) => {
+  // Shared by every WebSocket of this listener (`ws` calls them with the socket as `this`).
+  function onClose(this: WebSocket) {
+    open.delete(this)
+    const wire = (this as Served)[WIRE]
+    if (wire.cut !== undefined) clearTimeout(wire.cut)
+    wire.connection!.close("peer closed")
+  }
+
+  const accept = (ws: WebSocket, remoteAddress: string | undefined) => {
     if (connections === undefined || closed) return ws.terminate()
     open.add(ws)
-    let cut: ReturnType<typeof setTimeout> | undefined
-    const wire: Wire = {
-      write: (frames) => {
-        for (const frame of frames) ws.send(frame)
-      },
-      buffered: () => ws.bufferedAmount,
-      pause: () => ws.pause(),
-      resume: () => ws.resume(),
-      // What was written leaves before the close frame; a peer that does not answer it is cut.
-      end: () => {
-        if (ws.readyState === ws.CLOSED) return
-        ws.close(1000)
-        cut ??= setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
-      }
-    }
-    const connection = connections.accept(wire, request.socket.remoteAddress)
-    ws.on("message", (data: Buffer | ArrayBuffer | Array<Buffer>) => {
-      connection.received(Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data)
-    })
-    // A reset, a refused frame (longer than maxPayload), a peer's close: "close" follows each.
-    ws.on("error", () => {})
-    ws.once("close", () => {
-      open.delete(ws)
-      if (cut !== undefined) clearTimeout(cut)
-      connection.close("peer closed")
-    })
+    const wire = new WebSocketWire(ws)
+    ;(ws as Served)[WIRE] = wire
+    wire.connection = connections.accept(wire, remoteAddress)
+    ws.on("message", onMessage)
+    ws.on("error", onError)
+    // "close" comes once; `on` spares the wrapper `once` would make per socket.
+    ws.on("close", onClose)
   }
 
   return {
@@ -72,7 +100,8 @@ export const webSocketListener = (maxPayload: number) => {
           if (connections === undefined || closed) {
             socket.destroy()
           } else {
-            server.handleUpgrade(request, socket, head, (ws) => accept(ws, request))
+            const remoteAddress = request.socket.remoteAddress
+            server.handleUpgrade(request, socket, head, (ws) => accept(ws, remoteAddress))
           }
           return true
         }
