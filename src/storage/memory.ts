@@ -19,16 +19,56 @@ interface Slot {
 const CHUNK_FIRST = 512
 const CHUNK_MAX = 64 * 1024
 
-const NO_NUMBERS = new Float64Array(0)
+/**
+ * Entries per page of numbers: a log's first page starts at PAGE_FIRST entries and doubles up
+ * to PAGE; further pages are PAGE entries each and are never copied. Doubling one array for a
+ * whole log made its growth a copy of every entry's numbers into fresh memory, and logs that grow
+ * at one pace (a room's members, a load test's pairs) doubled in the same event-loop turn:
+ * tens of milliseconds of stall once the logs held tens of thousands of entries.
+ */
+const PAGE_BITS = 10
+const PAGE = 1 << PAGE_BITS
+const PAGE_FIRST = 16
+
 const NO_OFFSETS = new Uint32Array(0)
+
+/** The numbers of up to `size` consecutive entries, and their dedupe keys. */
+class Page {
+  readonly chunkOf: Float64Array
+  readonly offsetOf: Uint32Array
+  readonly lengthOf: Uint32Array
+  /** When each entry's dedupe key stops counting (Infinity: never). */
+  readonly expires: Float64Array
+  /** Each entry's dedupe key (undefined: none, or a later entry took it over) and its hash. */
+  readonly keys: Array<string | undefined>
+  readonly hashes: Uint32Array
+
+  constructor(readonly size: number, from?: Page) {
+    // One block for the five arrays, not zeroed: every number is written before it is read.
+    // (Logs that grow at one pace open their pages in the same turn; zeroing is work for nothing.)
+    const block = Buffer.allocUnsafeSlow(size * 28).buffer
+    this.chunkOf = new Float64Array(block, 0, size)
+    this.expires = new Float64Array(block, size * 8, size)
+    this.offsetOf = new Uint32Array(block, size * 16, size)
+    this.lengthOf = new Uint32Array(block, size * 20, size)
+    this.hashes = new Uint32Array(block, size * 24, size)
+    this.keys = from === undefined ? [] : from.keys
+    if (from === undefined) return
+    this.chunkOf.set(from.chunkOf)
+    this.offsetOf.set(from.offsetOf)
+    this.lengthOf.set(from.lengthOf)
+    this.expires.set(from.expires)
+    this.hashes.set(from.hashes)
+  }
+}
 
 /**
  * The entries of one log as bytes, not objects: each entry is copied into the log's current
- * chunk, and three numbers per entry (its chunk, offset and length, in typed arrays) find it
- * again. A long dev-mode run keeps every change in memory, and the garbage collector traces and
- * copies what is kept: an object per entry (a Buffer each) made every scavenge copy and every
- * full collection trace each stored message. Entry i (from 0) of the kept ones is the log's
- * seq dropped + i + 1.
+ * chunk, and numbers per entry (its chunk, offset and length, in typed arrays) find it again.
+ * A long dev-mode run keeps every change in memory, and the garbage collector traces and copies
+ * what is kept: an object per entry (a Buffer each) made every scavenge copy and every full
+ * collection trace each stored message. Kept entry i (from 0) is the log's seq dropped + i + 1;
+ * it sits at position skip + i of the pages.
  */
 class Entries {
   /** Chunk number firstChunk + i is chunks[i]; `used` bytes of the last one are taken. */
@@ -38,72 +78,256 @@ class Entries {
   private chunkSize = 0
   // Empty until the first entry: a log that holds nothing (a user who only logged in) costs
   // no arrays of its own.
-  private chunkOf = NO_NUMBERS
-  private offsetOf = NO_OFFSETS
-  private lengthOf = NO_OFFSETS
-  /** When each entry's dedupe key stops counting (Infinity: never). */
-  expires = NO_NUMBERS
+  private pages: Array<Page> = []
+  /** Positions of the first page whose entries were dropped. */
+  private skip = 0
   count = 0
 
-  push(data: Uint8Array, expiresAt: number): void {
+  push(data: Uint8Array, expiresAt: number, key: string | undefined, hash: number): void {
     if (this.chunks.length === 0 || this.used + data.length > this.chunkSize) {
       this.chunkSize = Math.min(CHUNK_MAX, Math.max(CHUNK_FIRST, this.chunkSize * 2))
-      this.chunks.push(new Uint8Array(Math.max(this.chunkSize, data.length)))
+      // Not zeroed (only written bytes are read back): its pages are touched as entries fill it,
+      // not all at once — logs that grow at one pace open their chunks in the same turn.
+      this.chunks.push(Buffer.allocUnsafeSlow(Math.max(this.chunkSize, data.length)))
       this.used = 0
     }
-    const at = this.count
-    if (at === this.expires.length) this.grow(Math.max(16, at * 2))
+    const position = this.skip + this.count
+    const pages = this.pages
+    const last = pages.length - 1
+    if (last < 0) {
+      pages.push(new Page(PAGE_FIRST))
+    } else if (position - (last << PAGE_BITS) >= pages[last]!.size) {
+      // Only a log's first page is ever smaller than PAGE, and it grows before a second is made.
+      if (pages[last]!.size < PAGE) pages[last] = new Page(pages[last]!.size * 2, pages[last])
+      else pages.push(new Page(PAGE))
+    }
+    const page = pages[position >> PAGE_BITS]!
+    const at = position & (PAGE - 1)
     this.chunks[this.chunks.length - 1]!.set(data, this.used)
-    this.chunkOf[at] = this.firstChunk + this.chunks.length - 1
-    this.offsetOf[at] = this.used
-    this.lengthOf[at] = data.length
-    this.expires[at] = expiresAt
+    page.chunkOf[at] = this.firstChunk + this.chunks.length - 1
+    page.offsetOf[at] = this.used
+    page.lengthOf[at] = data.length
+    page.expires[at] = expiresAt
+    page.keys[at] = key
+    page.hashes[at] = hash
     this.used += data.length
-    this.count = at + 1
+    this.count++
   }
 
   /** The bytes of kept entry `i`: a view of its chunk. */
   at(i: number): Uint8Array {
-    const chunk = this.chunks[this.chunkOf[i]! - this.firstChunk]!
-    const offset = this.offsetOf[i]!
-    return chunk.subarray(offset, offset + this.lengthOf[i]!)
+    const position = this.skip + i
+    const page = this.pages[position >> PAGE_BITS]!
+    const at = position & (PAGE - 1)
+    const chunk = this.chunks[page.chunkOf[at]! - this.firstChunk]!
+    const offset = page.offsetOf[at]!
+    return chunk.subarray(offset, offset + page.lengthOf[at]!)
   }
 
-  /** Forgets the oldest `n` entries, and the chunks only they used. */
+  expiresAt(i: number): number {
+    const position = this.skip + i
+    return this.pages[position >> PAGE_BITS]!.expires[position & (PAGE - 1)]!
+  }
+
+  keyOf(i: number): string | undefined {
+    const position = this.skip + i
+    return this.pages[position >> PAGE_BITS]!.keys[position & (PAGE - 1)]
+  }
+
+  hashOf(i: number): number {
+    const position = this.skip + i
+    return this.pages[position >> PAGE_BITS]!.hashes[position & (PAGE - 1)]!
+  }
+
+  /** Kept entry `i` no longer names its key (a later entry took it over). */
+  forgetKey(i: number): void {
+    const position = this.skip + i
+    this.pages[position >> PAGE_BITS]!.keys[position & (PAGE - 1)] = undefined
+  }
+
+  /** Forgets the oldest `n` entries, the pages and the chunks only they used. */
   dropFront(n: number): void {
-    const rest = this.count - n
-    this.chunkOf.copyWithin(0, n, this.count)
-    this.offsetOf.copyWithin(0, n, this.count)
-    this.lengthOf.copyWithin(0, n, this.count)
-    this.expires.copyWithin(0, n, this.count)
-    this.count = rest
-    const keepFrom = rest > 0 ? this.chunkOf[0]! : this.firstChunk + this.chunks.length - 1
+    this.count -= n
+    this.skip += n
+    if (this.count === 0) {
+      // Nothing kept: the log starts again with a small page (its chunk stays, half used).
+      this.pages = []
+      this.skip = 0
+    } else if (this.skip >= PAGE) {
+      this.pages.splice(0, this.skip >> PAGE_BITS)
+      this.skip &= PAGE - 1
+    }
+    const keepFrom = this.count > 0 ? this.chunkOf(0) : this.firstChunk + this.chunks.length - 1
     if (keepFrom > this.firstChunk) {
       this.chunks.splice(0, keepFrom - this.firstChunk)
       this.firstChunk = keepFrom
     }
   }
 
-  private grow(size: number) {
-    const grown = <T extends Float64Array | Uint32Array>(array: T, make: (n: number) => T): T => {
-      const next = make(size)
-      next.set(array)
-      return next
-    }
-    this.chunkOf = grown(this.chunkOf, (n) => new Float64Array(n))
-    this.offsetOf = grown(this.offsetOf, (n) => new Uint32Array(n))
-    this.lengthOf = grown(this.lengthOf, (n) => new Uint32Array(n))
-    this.expires = grown(this.expires, (n) => new Float64Array(n))
+  private chunkOf(i: number): number {
+    const position = this.skip + i
+    return this.pages[position >> PAGE_BITS]!.chunkOf[position & (PAGE - 1)]!
   }
 }
 
-/** A user's log: its entries, how many were dropped from its front, and each dedupe key's seq. */
+/** A KeyIndex slot never used; one whose key was removed or moved (probes go on past it). */
+const EMPTY = 0
+const GONE = 0xffff_ffff
+/** Slots of the table being retired that each insert moves to the new one. */
+const MOVES_PER_INSERT = 8
+
+/** FNV-1a over the key's UTF-16 units, then murmur3's finalizer: where a key's probe starts. */
+const hashKey = (key: string): number => {
+  let h = 0x811c_9dc5
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x0100_0193)
+  h = Math.imul(h ^ (h >>> 16), 0x85eb_ca6b)
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2_ae35)
+  return (h ^ (h >>> 16)) >>> 0
+}
+
+/**
+ * A log's dedupe keys, each naming the seq of the entry it appended. Not a Map: a Map that
+ * grows rehashes every key at once (~200 ns a key here: 12 ms at 65,000 keys, and a log keeps
+ * up to ~112,000 at the default retention), and logs written at one pace double together,
+ * in one event-loop turn. Here the keys and their hashes sit beside the entries (Entries), and
+ * an open-addressing table of seqs (linear probing, at most 65% full) finds them. A full table
+ * is retired a little at a time: a new one twice the keys' room takes the inserts, each insert
+ * moves MOVES_PER_INSERT slots of the old one over (by their stored hashes, comparing no
+ * strings), and lookups try the new table, then the old. Each key is in one table once: an
+ * entry that takes over a key (it had expired) clears it from the older entry.
+ */
+class KeyIndex {
+  private slots: Uint32Array = NO_OFFSETS
+  /** Slots of `slots` not EMPTY (keys and GONE marks), and how many it may have. */
+  private used = 0
+  private limit = 0
+  /** The table being retired, and the next of its slots to move. */
+  private old: Uint32Array = NO_OFFSETS
+  private moved = 0
+  /** Keys in both tables. */
+  private live = 0
+
+  constructor(private readonly entries: Entries) {}
+
+  /** The seq of the entry `key` appended, if the log keeps one. */
+  find(key: string, hash: number, dropped: number): number | undefined {
+    if (this.live === 0) return undefined
+    let at = this.slotOf(this.slots, key, hash, dropped)
+    if (at >= 0) return this.slots[at]!
+    if (this.old.length === 0) return undefined
+    at = this.slotOf(this.old, key, hash, dropped)
+    return at < 0 ? undefined : this.old[at]!
+  }
+
+  /** The entry just appended, `seq`, holds `key` (pushed to Entries already): it names it now. */
+  add(seq: number, key: string, hash: number, dropped: number): void {
+    if (this.old.length > 0) this.move(MOVES_PER_INSERT, dropped)
+    if (this.live > 0 && (this.takeOver(this.slots, seq, key, hash, dropped) || this.takeOver(this.old, seq, key, hash, dropped))) return
+    if (this.used >= this.limit) this.retire(dropped)
+    this.place(seq, hash)
+    this.live++
+  }
+
+  /** Forgets the keys of the oldest `n` kept entries (before Entries drops them). */
+  dropFront(n: number, dropped: number): void {
+    for (let i = 0; i < n; i++) {
+      if (this.entries.keyOf(i) === undefined) continue
+      const seq = dropped + i + 1
+      const hash = this.entries.hashOf(i)
+      if (!this.clear(this.slots, seq, hash)) this.clear(this.old, seq, hash)
+      this.live--
+    }
+    if (this.live === 0) {
+      this.slots = NO_OFFSETS
+      this.old = NO_OFFSETS
+      this.used = 0
+      this.limit = 0
+    }
+  }
+
+  /** If `table` holds `key` (its entry expired: append looked), the new entry takes it over. */
+  private takeOver(table: Uint32Array, seq: number, key: string, hash: number, dropped: number): boolean {
+    if (table.length === 0) return false
+    const held = this.slotOf(table, key, hash, dropped)
+    if (held < 0) return false
+    this.entries.forgetKey(table[held]! - dropped - 1)
+    table[held] = seq
+    return true
+  }
+
+  private slotOf(table: Uint32Array, key: string, hash: number, dropped: number): number {
+    const mask = table.length - 1
+    for (let at = hash & mask;; at = (at + 1) & mask) {
+      const seq = table[at]!
+      if (seq === EMPTY) return -1
+      if (seq === GONE) continue
+      const i = seq - dropped - 1
+      if (this.entries.hashOf(i) === hash && this.entries.keyOf(i) === key) return at
+    }
+  }
+
+  /** Puts a key not in either table into the new one. */
+  private place(seq: number, hash: number) {
+    const slots = this.slots
+    const mask = slots.length - 1
+    let at = hash & mask
+    while (slots[at] !== EMPTY && slots[at] !== GONE) at = (at + 1) & mask
+    if (slots[at] === EMPTY) this.used++
+    slots[at] = seq
+  }
+
+  private clear(table: Uint32Array, seq: number, hash: number): boolean {
+    if (table.length === 0) return false
+    const mask = table.length - 1
+    for (let at = hash & mask;; at = (at + 1) & mask) {
+      if (table[at] === EMPTY) return false
+      if (table[at] === seq) {
+        table[at] = GONE
+        return true
+      }
+    }
+  }
+
+  /**
+   * A new table of at least three slots a key; the full one is retired. A table is full at a
+   * load between 0.5 and 0.65, drawn for each: logs that grow at one pace then make their new
+   * tables in different turns, not all in one (fresh memory costs its page faults).
+   */
+  private retire(dropped: number) {
+    // Never two retiring at once (at MOVES_PER_INSERT a retiring table is gone long before the
+    // new one fills, but a table full of GONE marks can be retired sooner).
+    if (this.old.length > 0) this.move(this.old.length, dropped)
+    let size = 16
+    while (size < (this.live + 1) * 3) size *= 2
+    this.old = this.live > 0 ? this.slots : NO_OFFSETS
+    this.moved = 0
+    this.slots = new Uint32Array(size)
+    this.used = 0
+    this.limit = Math.floor(size * (0.5 + 0.15 * Math.random()))
+  }
+
+  /** Moves up to `count` slots of the retiring table into the new one. */
+  private move(count: number, dropped: number) {
+    const old = this.old
+    const end = Math.min(old.length, this.moved + count)
+    for (let at = this.moved; at < end; at++) {
+      const seq = old[at]!
+      if (seq === EMPTY || seq === GONE) continue
+      old[at] = GONE
+      this.place(seq, this.entries.hashOf(seq - dropped - 1))
+    }
+    this.moved = end
+    if (end === old.length) this.old = NO_OFFSETS
+  }
+}
+
+/** A user's log: its entries, how many were dropped from its front, and its dedupe keys. */
 interface Log {
   readonly epoch: string
   /** Entries dropped from the front by logTrim: kept entry i holds seq dropped + i + 1. */
   dropped: number
   readonly entries: Entries
-  readonly dedupe: Map<string, number>
+  readonly dedupe: KeyIndex
 }
 
 // Epochs name a log's life: unique, not secret. A random prefix per process and a counter (16 hex
@@ -136,7 +360,8 @@ export const makeMemory = Effect.gen(function*() {
   const logOf = (userId: string): Log => {
     let log = logs.get(userId)
     if (log === undefined) {
-      log = { epoch: newEpoch(), dropped: 0, entries: new Entries(), dedupe: new Map() }
+      const entries = new Entries()
+      log = { epoch: newEpoch(), dropped: 0, entries, dedupe: new KeyIndex(entries) }
       logs.set(userId, log)
     }
     return log
@@ -145,34 +370,27 @@ export const makeMemory = Effect.gen(function*() {
   const headOf = (log: Log) => ({ seq: log.dropped + log.entries.count, epoch: log.epoch, first: log.dropped + 1 })
 
   /** The entry a dedupe key names, while the key lives. */
-  const deduped = (log: Log, dedupeKey: string, seq = log.dedupe.get(dedupeKey)): LogEntry | undefined => {
+  const deduped = (log: Log, dedupeKey: string, hash = hashKey(dedupeKey), seq = log.dedupe.find(dedupeKey, hash, log.dropped)): LogEntry | undefined => {
     const at = seq === undefined ? -1 : seq - log.dropped - 1
-    return at < 0 || log.entries.expires[at]! <= now() ? undefined : { seq: seq!, data: log.entries.at(at) }
+    return at < 0 || log.entries.expiresAt(at) <= now() ? undefined : { seq: seq!, data: log.entries.at(at) }
   }
 
   const append = (userId: string, request: AppendRequest): Exit.Exit<AppendResult, SequenceConflict> => {
     const log = logOf(userId)
-    // Whether the key names an entry no longer live (expired, or dropped by a trim).
-    let stale = false
-    if (request.dedupeKey !== undefined) {
-      const seq = log.dedupe.get(request.dedupeKey)
-      if (seq !== undefined) {
-        const seen = deduped(log, request.dedupeKey, seq)
-        if (seen !== undefined) return Exit.succeed({ _tag: "Duplicate" as const, entry: seen })
-        stale = true
-      }
+    const key = request.dedupeKey
+    const hash = key === undefined ? 0 : hashKey(key)
+    if (key !== undefined) {
+      // A key whose entry expired names the new one (KeyIndex.add).
+      const seen = deduped(log, key, hash)
+      if (seen !== undefined) return Exit.succeed({ _tag: "Duplicate" as const, entry: seen })
     }
     const head = log.dropped + log.entries.count
     if (request.seq !== head + 1) {
       return Exit.fail(new SequenceConflict({ userId, seq: request.seq, head }))
     }
-    log.entries.push(request.data, request.dedupeKey === undefined || request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs)
-    if (request.dedupeKey !== undefined) {
-      // A key that named an expired or dropped entry moves to the end: the keys stay in the
-      // order of their seqs, which a trim relies on.
-      if (stale) log.dedupe.delete(request.dedupeKey)
-      log.dedupe.set(request.dedupeKey, request.seq)
-    }
+    const expiresAt = key === undefined || request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs
+    log.entries.push(request.data, expiresAt, key, hash)
+    if (key !== undefined) log.dedupe.add(request.seq, key, hash, log.dropped)
     return Exit.succeed({ _tag: "Appended" as const, entry: { seq: request.seq, data: request.data } })
   }
 
@@ -216,15 +434,10 @@ export const makeMemory = Effect.gen(function*() {
         const log = logOf(userId)
         const count = Math.min(Math.max(0, beforeSeq - log.dropped - 1), log.entries.count, Math.max(0, maxEntries))
         if (count > 0) {
+          // Dedupe keys of dropped entries go with them.
+          log.dedupe.dropFront(count, log.dropped)
           log.entries.dropFront(count)
           log.dropped += count
-          // Dedupe keys of dropped entries go with them. The keys are in the order of their seqs
-          // (append keeps them so), so the dropped ones are the first: the walk stops at the
-          // first kept one instead of visiting every key of the log at every trim.
-          for (const [key, seq] of log.dedupe) {
-            if (seq > log.dropped) break
-            log.dedupe.delete(key)
-          }
         }
         return log.dropped + 1
       }),

@@ -1,5 +1,5 @@
 import { assert, it } from "@effect/vitest"
-import { Effect, Layer, Metric } from "effect"
+import { Clock, Effect, Layer, Metric } from "effect"
 import { instrumented, storageOperations } from "../../src/storage/instrumented.ts"
 import { layerMemory, makeMemory } from "../../src/storage/memory.ts"
 import { Storage } from "../../src/storage/Storage.ts"
@@ -70,4 +70,75 @@ it.effect("thousands of dedupe keys, non-ASCII ones too, through growth and a tr
     }
     assert.strictEqual((yield* storage.logDeduped(user, keyOf(14)))?.seq, total + 2)
     assert.strictEqual(yield* storage.logDeduped(user, "never used"), undefined)
+  }))
+
+// The store's dedupe index against a plain model, through everything that moves keys around:
+// its table growing and being retired a few slots per insert, keys resent while live
+// (duplicates) and after they expired (the new entry takes the key over), trims of every size,
+// a log trimmed to nothing and written again. Several logs at once, written in turn.
+it.effect("dedupe keys match a model through 60,000 appends: growth, expiry takeovers, trims", () =>
+  Effect.gen(function*() {
+    let time = 1_000
+    const clock: Clock.Clock = Object.create(yield* Clock.Clock)
+    clock.currentTimeMillisUnsafe = () => time
+    const storage = yield* Effect.provideService(makeMemory, Clock.Clock, clock)
+    let seed = 7
+    const random = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32
+    const users = ["m-a", "m-b", "m-c"]
+    const model = new Map(users.map((user) => [user, { head: 0, first: 1, keys: new Map<string, { seq: number; expiresAt: number }>() }]))
+    const liveSeq = (log: { first: number; keys: Map<string, { seq: number; expiresAt: number }> }, key: string) => {
+      const known = log.keys.get(key)
+      return known !== undefined && known.seq >= log.first && known.expiresAt > time ? known.seq : undefined
+    }
+    let duplicates = 0
+    let takeovers = 0
+    for (let step = 0; step < 60_000; step++) {
+      const user = users[step % users.length]!
+      const log = model.get(user)!
+      const r = random()
+      if (r < 0.002) {
+        // A trim: up to everything kept.
+        const beforeSeq = log.first + Math.floor(random() * (log.head - log.first + 2))
+        const first = yield* storage.logTrim(user, beforeSeq, 1_000_000)
+        log.first = Math.min(Math.max(log.first, beforeSeq), log.head + 1)
+        assert.strictEqual(first, log.first)
+        continue
+      }
+      if (r < 0.01) time += Math.floor(random() * 200)
+      // Mostly new keys; some resent from a small pool (live ones are duplicates, expired ones
+      // are taken over by the new entry).
+      const key = random() < 0.8 ? `new-${step}` : `pool-${Math.floor(random() * 300)}`
+      const ttl = 50 + Math.floor(random() * 2_000)
+      const expected = liveSeq(log, key)
+      const result = yield* storage.logAppend(user, { seq: log.head + 1, data: new TextEncoder().encode(`${user} ${step}`), dedupeKey: key, dedupeTtlMs: ttl })
+      if (expected !== undefined) {
+        assert.strictEqual(result._tag, "Duplicate")
+        assert.strictEqual(result.entry.seq, expected)
+        duplicates++
+      } else {
+        assert.strictEqual(result._tag, "Appended")
+        if (log.keys.has(key)) takeovers++
+        log.head++
+        log.keys.set(key, { seq: log.head, expiresAt: time + ttl })
+      }
+      if (step % 97 === 0) {
+        // Lookups without writing: pool keys, a recent key, a key never used.
+        for (const probe of [`pool-${Math.floor(random() * 300)}`, `new-${step - 3}`, `never-${step}`]) {
+          assert.strictEqual((yield* storage.logDeduped(user, probe))?.seq, liveSeq(log, probe), probe)
+        }
+      }
+    }
+    // Every key the model still holds answers with its entry, bytes and all.
+    for (const user of users) {
+      const log = model.get(user)!
+      for (const [key, { seq }] of log.keys) {
+        const found = yield* storage.logDeduped(user, key)
+        assert.strictEqual(found?.seq, liveSeq(log, key), key)
+        if (found !== undefined) assert.strictEqual(new TextDecoder().decode(found.data).split(" ")[0], user)
+        if (found !== undefined) assert.strictEqual(found.seq, seq)
+      }
+    }
+    // The run went through what it is for.
+    assert.isAbove(duplicates, 1_000)
+    assert.isAbove(takeovers, 500)
   }))
