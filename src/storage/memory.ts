@@ -191,7 +191,7 @@ const hashKey = (key: string): number => {
  * up to ~112,000 at the default retention), and logs written at one pace double together,
  * in one event-loop turn. Here the keys and their hashes sit beside the entries (Entries), and
  * an open-addressing table of seqs (linear probing, at most 65% full) finds them. A full table
- * is retired a little at a time: a new one twice the keys' room takes the inserts, each insert
+ * is retired a little at a time: a new one with three slots a key takes the inserts, each insert
  * moves MOVES_PER_INSERT slots of the old one over (by their stored hashes, comparing no
  * strings), and lookups try the new table, then the old. Each key is in one table once: an
  * entry that takes over a key (it had expired) clears it from the older entry.
