@@ -28,43 +28,41 @@ const CHUNK_MAX = 64 * 1024
  */
 const PAGE_BITS = 10
 const PAGE = 1 << PAGE_BITS
-const PAGE_FIRST = 16
+const PAGE_FIRST = 4
 
 const NO_OFFSETS = new Uint32Array(0)
 
-/** The numbers of up to `size` consecutive entries, and their dedupe keys. */
+/** Each entry's numbers in a page, FIELDS apart: its chunk, offset and length, when its dedupe key
+ * stops counting (Infinity: never), and the key's hash. */
+const FIELDS = 5
+const CHUNK = 0
+const OFFSET = 1
+const LENGTH = 2
+const EXPIRES = 3
+const HASH = 4
+
+/**
+ * The numbers of up to `size` consecutive entries, in one array (a typed array costs its object on
+ * the heap, and most logs hold a few entries), and their dedupe keys (undefined: none, or a later
+ * entry took it over).
+ */
 class Page {
-  readonly chunkOf: Float64Array
-  readonly offsetOf: Uint32Array
-  readonly lengthOf: Uint32Array
-  /** When each entry's dedupe key stops counting (Infinity: never). */
-  readonly expires: Float64Array
-  /** Each entry's dedupe key (undefined: none, or a later entry took it over) and its hash. */
+  readonly numbers: Float64Array
   readonly keys: Array<string | undefined>
-  readonly hashes: Uint32Array
 
   constructor(readonly size: number, from?: Page) {
-    // One block for the five arrays, not zeroed: every number is written before it is read.
-    // (Logs that grow at one pace open their pages in the same turn; zeroing is work for nothing.)
-    const block = Buffer.allocUnsafeSlow(size * 28).buffer
-    this.chunkOf = new Float64Array(block, 0, size)
-    this.expires = new Float64Array(block, size * 8, size)
-    this.offsetOf = new Uint32Array(block, size * 16, size)
-    this.lengthOf = new Uint32Array(block, size * 20, size)
-    this.hashes = new Uint32Array(block, size * 24, size)
+    // Not zeroed: every number is written before it is read. (Logs that grow at one pace open
+    // their pages in the same turn; zeroing is work for nothing.)
+    const block = Buffer.allocUnsafeSlow(size * FIELDS * 8)
+    this.numbers = new Float64Array(block.buffer, block.byteOffset, size * FIELDS)
     this.keys = from === undefined ? [] : from.keys
-    if (from === undefined) return
-    this.chunkOf.set(from.chunkOf)
-    this.offsetOf.set(from.offsetOf)
-    this.lengthOf.set(from.lengthOf)
-    this.expires.set(from.expires)
-    this.hashes.set(from.hashes)
+    if (from !== undefined) this.numbers.set(from.numbers)
   }
 }
 
 /**
  * The entries of one log as bytes, not objects: each entry is copied into the log's current
- * chunk, and numbers per entry (its chunk, offset and length, in typed arrays) find it again.
+ * chunk, and numbers per entry (its chunk, offset and length, in a typed array) find it again.
  * A long dev-mode run keeps every change in memory, and the garbage collector traces and copies
  * what is kept: an object per entry (a Buffer each) made every scavenge copy and every full
  * collection trace each stored message. Kept entry i (from 0) is the log's seq dropped + i + 1;
@@ -104,12 +102,14 @@ class Entries {
     const page = pages[position >> PAGE_BITS]!
     const at = position & (PAGE - 1)
     this.chunks[this.chunks.length - 1]!.set(data, this.used)
-    page.chunkOf[at] = this.firstChunk + this.chunks.length - 1
-    page.offsetOf[at] = this.used
-    page.lengthOf[at] = data.length
-    page.expires[at] = expiresAt
+    const numbers = page.numbers
+    const base = at * FIELDS
+    numbers[base + CHUNK] = this.firstChunk + this.chunks.length - 1
+    numbers[base + OFFSET] = this.used
+    numbers[base + LENGTH] = data.length
+    numbers[base + EXPIRES] = expiresAt
+    numbers[base + HASH] = hash
     page.keys[at] = key
-    page.hashes[at] = hash
     this.used += data.length
     this.count++
   }
@@ -119,14 +119,15 @@ class Entries {
     const position = this.skip + i
     const page = this.pages[position >> PAGE_BITS]!
     const at = position & (PAGE - 1)
-    const chunk = this.chunks[page.chunkOf[at]! - this.firstChunk]!
-    const offset = page.offsetOf[at]!
-    return chunk.subarray(offset, offset + page.lengthOf[at]!)
+    const base = at * FIELDS
+    const chunk = this.chunks[page.numbers[base + CHUNK]! - this.firstChunk]!
+    const offset = page.numbers[base + OFFSET]!
+    return chunk.subarray(offset, offset + page.numbers[base + LENGTH]!)
   }
 
   expiresAt(i: number): number {
     const position = this.skip + i
-    return this.pages[position >> PAGE_BITS]!.expires[position & (PAGE - 1)]!
+    return this.pages[position >> PAGE_BITS]!.numbers[(position & (PAGE - 1)) * FIELDS + EXPIRES]!
   }
 
   keyOf(i: number): string | undefined {
@@ -136,7 +137,7 @@ class Entries {
 
   hashOf(i: number): number {
     const position = this.skip + i
-    return this.pages[position >> PAGE_BITS]!.hashes[position & (PAGE - 1)]!
+    return this.pages[position >> PAGE_BITS]!.numbers[(position & (PAGE - 1)) * FIELDS + HASH]!
   }
 
   /** Kept entry `i` no longer names its key (a later entry took it over). */
@@ -166,7 +167,7 @@ class Entries {
 
   private chunkOf(i: number): number {
     const position = this.skip + i
-    return this.pages[position >> PAGE_BITS]!.chunkOf[position & (PAGE - 1)]!
+    return this.pages[position >> PAGE_BITS]!.numbers[(position & (PAGE - 1)) * FIELDS + CHUNK]!
   }
 }
 
