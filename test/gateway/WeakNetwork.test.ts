@@ -214,7 +214,18 @@ describe("a long outage", () => {
     const bob = client(b, { ...server })
     const got: Array<string> = []
     alice.on("message", (message) => message.from === b && got.push(message.text))
-    await alice.connect()
+    // Her first login is a password check (scrypt) on a server other test files load too: it may
+    // outlast the 0.6 s ceiling, which is meant for the outage below. A first connect that heard
+    // nothing leaves her offline; she tries again (what is tested starts with the silence).
+    const { isSilence } = await import("../../src/client/errors.ts")
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await alice.connect()
+        break
+      } catch (error) {
+        if (attempt >= 5 || !isSilence(error)) throw error
+      }
+    }
     await bob.connect()
 
     relay.silence(true)
