@@ -19,7 +19,7 @@ import { PerformanceObserver } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
 import { runEntry } from "./lib/entry.js"
 import { progress } from "./lib/servers.js"
-import { round } from "./lib/stats.js"
+import { quantile, round } from "./lib/stats.js"
 
 const here = resolve(fileURLToPath(new URL("..", import.meta.url)))
 const PLAIN = Symbol.for("weft/storage/completesNow")
@@ -33,8 +33,6 @@ const storeOf = async (root) => {
   if (append === undefined) throw new Error(`${root}: the memory store's append has no plain form`)
   return append
 }
-
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 
 const run = async (options = {}) => {
   const { checkout, logs = 64, entries = 20_000 } = options

@@ -116,18 +116,13 @@ class Entries {
 
   /** The bytes of kept entry `i`: a view of its chunk. */
   at(i: number): Uint8Array {
-    const position = this.skip + i
-    const page = this.pages[position >> PAGE_BITS]!
-    const at = position & (PAGE - 1)
-    const base = at * FIELDS
-    const chunk = this.chunks[page.numbers[base + CHUNK]! - this.firstChunk]!
-    const offset = page.numbers[base + OFFSET]!
-    return chunk.subarray(offset, offset + page.numbers[base + LENGTH]!)
+    const chunk = this.chunks[this.numberOf(i, CHUNK) - this.firstChunk]!
+    const offset = this.numberOf(i, OFFSET)
+    return chunk.subarray(offset, offset + this.numberOf(i, LENGTH))
   }
 
   expiresAt(i: number): number {
-    const position = this.skip + i
-    return this.pages[position >> PAGE_BITS]!.numbers[(position & (PAGE - 1)) * FIELDS + EXPIRES]!
+    return this.numberOf(i, EXPIRES)
   }
 
   keyOf(i: number): string | undefined {
@@ -136,8 +131,7 @@ class Entries {
   }
 
   hashOf(i: number): number {
-    const position = this.skip + i
-    return this.pages[position >> PAGE_BITS]!.numbers[(position & (PAGE - 1)) * FIELDS + HASH]!
+    return this.numberOf(i, HASH)
   }
 
   /** Kept entry `i` no longer names its key (a later entry took it over). */
@@ -158,16 +152,17 @@ class Entries {
       this.pages.splice(0, this.skip >> PAGE_BITS)
       this.skip &= PAGE - 1
     }
-    const keepFrom = this.count > 0 ? this.chunkOf(0) : this.firstChunk + this.chunks.length - 1
+    const keepFrom = this.count > 0 ? this.numberOf(0, CHUNK) : this.firstChunk + this.chunks.length - 1
     if (keepFrom > this.firstChunk) {
       this.chunks.splice(0, keepFrom - this.firstChunk)
       this.firstChunk = keepFrom
     }
   }
 
-  private chunkOf(i: number): number {
+  /** Number `field` (CHUNK, OFFSET, ...) of kept entry `i`. */
+  private numberOf(i: number, field: number): number {
     const position = this.skip + i
-    return this.pages[position >> PAGE_BITS]!.numbers[(position & (PAGE - 1)) * FIELDS + CHUNK]!
+    return this.pages[position >> PAGE_BITS]!.numbers[(position & (PAGE - 1)) * FIELDS + field]!
   }
 }
 
@@ -220,10 +215,18 @@ class KeyIndex {
     return at < 0 ? undefined : this.old[at]!
   }
 
-  /** The entry just appended, `seq`, holds `key` (pushed to Entries already): it names it now. */
-  add(seq: number, key: string, hash: number, dropped: number): void {
+  /**
+   * The entry just appended, `seq`, holds a key with this hash (pushed to Entries already): the
+   * key names it now. `previous` is the entry the key named (`find`), if any — its entry expired,
+   * or append would not have appended: the new entry takes its slot, and the older one lets go.
+   */
+  add(seq: number, hash: number, dropped: number, previous: number | undefined): void {
     if (this.old.length > 0) this.move(MOVES_PER_INSERT, dropped)
-    if (this.live > 0 && (this.takeOver(this.slots, seq, key, hash, dropped) || this.takeOver(this.old, seq, key, hash, dropped))) return
+    if (previous !== undefined) {
+      this.entries.forgetKey(previous - dropped - 1)
+      this.replace(previous, hash, seq)
+      return
+    }
     if (this.used >= this.limit) this.retire(dropped)
     this.place(seq, hash)
     this.live++
@@ -233,9 +236,7 @@ class KeyIndex {
   dropFront(n: number, dropped: number): void {
     for (let i = 0; i < n; i++) {
       if (this.entries.keyOf(i) === undefined) continue
-      const seq = dropped + i + 1
-      const hash = this.entries.hashOf(i)
-      if (!this.clear(this.slots, seq, hash)) this.clear(this.old, seq, hash)
+      this.replace(dropped + i + 1, this.entries.hashOf(i), GONE)
       this.live--
     }
     if (this.live === 0) {
@@ -244,16 +245,6 @@ class KeyIndex {
       this.used = 0
       this.limit = 0
     }
-  }
-
-  /** If `table` holds `key` (its entry expired: append looked), the new entry takes it over. */
-  private takeOver(table: Uint32Array, seq: number, key: string, hash: number, dropped: number): boolean {
-    if (table.length === 0) return false
-    const held = this.slotOf(table, key, hash, dropped)
-    if (held < 0) return false
-    this.entries.forgetKey(table[held]! - dropped - 1)
-    table[held] = seq
-    return true
   }
 
   private slotOf(table: Uint32Array, key: string, hash: number, dropped: number): number {
@@ -277,13 +268,18 @@ class KeyIndex {
     slots[at] = seq
   }
 
-  private clear(table: Uint32Array, seq: number, hash: number): boolean {
+  /** The slot holding `seq` (a key's, with this hash), in whichever table has it, holds `by`. */
+  private replace(seq: number, hash: number, by: number) {
+    if (!this.replaceIn(this.slots, seq, hash, by)) this.replaceIn(this.old, seq, hash, by)
+  }
+
+  private replaceIn(table: Uint32Array, seq: number, hash: number, by: number): boolean {
     if (table.length === 0) return false
     const mask = table.length - 1
     for (let at = hash & mask;; at = (at + 1) & mask) {
       if (table[at] === EMPTY) return false
       if (table[at] === seq) {
-        table[at] = GONE
+        table[at] = by
         return true
       }
     }
@@ -370,8 +366,8 @@ export const makeMemory = Effect.gen(function*() {
 
   const headOf = (log: Log) => ({ seq: log.dropped + log.entries.count, epoch: log.epoch, first: log.dropped + 1 })
 
-  /** The entry a dedupe key names, while the key lives. */
-  const deduped = (log: Log, dedupeKey: string, hash = hashKey(dedupeKey), seq = log.dedupe.find(dedupeKey, hash, log.dropped)): LogEntry | undefined => {
+  /** The entry `seq` (the one a dedupe key names), while its key lives. */
+  const deduped = (log: Log, seq: number | undefined): LogEntry | undefined => {
     const at = seq === undefined ? -1 : seq - log.dropped - 1
     return at < 0 || log.entries.expiresAt(at) <= now() ? undefined : { seq: seq!, data: log.entries.at(at) }
   }
@@ -380,18 +376,17 @@ export const makeMemory = Effect.gen(function*() {
     const log = logOf(userId)
     const key = request.dedupeKey
     const hash = key === undefined ? 0 : hashKey(key)
-    if (key !== undefined) {
-      // A key whose entry expired names the new one (KeyIndex.add).
-      const seen = deduped(log, key, hash)
-      if (seen !== undefined) return Exit.succeed({ _tag: "Duplicate" as const, entry: seen })
-    }
+    // The entry the key names; if it expired, the key names the new one (KeyIndex.add).
+    const previous = key === undefined ? undefined : log.dedupe.find(key, hash, log.dropped)
+    const seen = deduped(log, previous)
+    if (seen !== undefined) return Exit.succeed({ _tag: "Duplicate" as const, entry: seen })
     const head = log.dropped + log.entries.count
     if (request.seq !== head + 1) {
       return Exit.fail(new SequenceConflict({ userId, seq: request.seq, head }))
     }
     const expiresAt = key === undefined || request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs
     log.entries.push(request.data, expiresAt, key, hash)
-    if (key !== undefined) log.dedupe.add(request.seq, key, hash, log.dropped)
+    if (key !== undefined) log.dedupe.add(request.seq, hash, log.dropped, previous)
     return Exit.succeed({ _tag: "Appended" as const, entry: { seq: request.seq, data: request.data } })
   }
 
@@ -419,7 +414,7 @@ export const makeMemory = Effect.gen(function*() {
     logDeduped: (userId, dedupeKey) =>
       Effect.sync(() => {
         const log = logs.get(userId)
-        return log === undefined ? undefined : deduped(log, dedupeKey)
+        return log === undefined ? undefined : deduped(log, log.dedupe.find(dedupeKey, hashKey(dedupeKey), log.dropped))
       }),
     logRead: (userId, afterSeq, limit) =>
       Effect.sync(() => {
