@@ -206,8 +206,13 @@ const targets = () => {
   const list = []
   const add = (target, measured, met) => list.push({ target, measured: measured ?? "not measured", met: measured === undefined ? "-" : met ? "yes" : "no" })
   const r1 = ratio(weft, relay)
-  const cpu = (system) => (cpuPerMessage(system) === undefined ? "" : `; server CPU ${cpuPerMessage(system)} µs/msg`)
-  add("1:1 throughput >= 0.5x raw net relay", r1 && `${r1.toFixed(3)}x (${weft} vs ${relay} delivered/s${cpu("weft")} vs ${cpuPerMessage("net relay")})`, r1 >= 0.5)
+  // The kernel's part of it (socket reads and writes) beside it, where the row has it.
+  const kernel = (system) => {
+    const us = peakRowOf(system)?.serverKernelUsPerMessage
+    return us === undefined ? "" : ` (kernel ${us})`
+  }
+  const cpu = (system) => (cpuPerMessage(system) === undefined ? "" : `; server CPU ${cpuPerMessage(system)} µs/msg${kernel(system)}`)
+  add("1:1 throughput >= 0.5x raw net relay", r1 && `${r1.toFixed(3)}x (${weft} vs ${relay} delivered/s${cpu("weft")} vs ${cpuPerMessage("net relay")}${kernel("net relay")})`, r1 >= 0.5)
   const r2 = ratio(weft, sio)
   add("1:1 throughput >= 3x socket.io relay", r2 && `${r2.toFixed(3)}x (${weft} vs ${sio} delivered/s; socket.io CPU ${cpuPerMessage("socket.io relay")} µs/msg)`, r2 >= 3)
   add(

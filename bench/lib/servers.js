@@ -24,6 +24,26 @@ export const cpuMs = (pid) => {
   }
 }
 
+/** CPU time (ms) a process has used so far in the kernel (system time), from /proc; undefined if unknown. */
+export const kernelCpuMs = (pid) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+    return (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[12]) * 1000) / 100
+  } catch {
+    return undefined
+  }
+}
+
+/** Read and write system calls (reads of sockets and files included) a process has made so far, from /proc; undefined if unknown. */
+export const syscallsOf = (pid) => {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, "utf8")
+    return Number(/syscr: (\d+)/.exec(io)[1]) + Number(/syscw: (\d+)/.exec(io)[1])
+  } catch {
+    return undefined
+  }
+}
+
 /** Resident memory (KB) of a process, from /proc. */
 export const rssKb = (pid) => {
   try {

@@ -13,26 +13,51 @@
  * Senders and receivers live in this process (the load generator); the server is a child process.
  */
 import { performance } from "node:perf_hooks"
-import { cpuMs, progress } from "../lib/servers.js"
+import { cpuMs, kernelCpuMs, progress, syscallsOf } from "../lib/servers.js"
 import { pool, round, sleep, summarize, until } from "../lib/stats.js"
 import { systems as known } from "../lib/systems.js"
 
 const TEXT = "hello"
 
 const cpuOf = (pids) => pids.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0)
+const kernelOf = (pids) => pids.reduce((sum, pid) => sum + (kernelCpuMs(pid) ?? 0), 0)
+const syscallsAll = (pids) => pids.reduce((sum, pid) => sum + (syscallsOf(pid) ?? 0), 0)
 const ownCpu = () => {
   const usage = process.cpuUsage()
   return (usage.user + usage.system) / 1000
 }
 
-/** Measures CPU (server processes and this one) across `work`, as % of one core. */
+/**
+ * Measures CPU (server processes and this one) across `work`, as % of one core; of the servers'
+ * CPU, the part spent in the kernel (socket reads and writes, wake-ups: on loopback a write also
+ * runs the receiving side's TCP), and their read and write system calls per second.
+ */
 export const withCpu = async (pids, work) => {
   const server0 = cpuOf(pids)
+  const kernel0 = kernelOf(pids)
+  const syscalls0 = syscallsAll(pids)
   const own0 = ownCpu()
   const t0 = performance.now()
   const result = await work()
   const elapsed = performance.now() - t0
-  return { result, serverCpuPct: Math.round(((cpuOf(pids) - server0) / elapsed) * 100), loadgenCpuPct: Math.round(((ownCpu() - own0) / elapsed) * 100) }
+  return {
+    result,
+    serverCpuPct: Math.round(((cpuOf(pids) - server0) / elapsed) * 100),
+    serverKernelPct: Math.round(((kernelOf(pids) - kernel0) / elapsed) * 100),
+    serverSyscallsPerSecond: Math.round(((syscallsAll(pids) - syscalls0) / elapsed) * 1000),
+    loadgenCpuPct: Math.round(((ownCpu() - own0) / elapsed) * 100)
+  }
+}
+
+/** A row's server CPU per delivered message (µs), all of it and the kernel's part, and its system calls per message. */
+const perMessage = (row) => {
+  const rate = row.deliveredPerSecond
+  if (!rate) return {}
+  return {
+    serverCpuUsPerMessage: Math.round((row.serverCpuPct * 10_000) / rate),
+    serverKernelUsPerMessage: Math.round((row.serverKernelPct * 10_000) / rate),
+    serverSyscallsPerMessage: Math.round((row.serverSyscallsPerSecond / rate) * 100) / 100
+  }
 }
 
 let runTag = 0
@@ -96,6 +121,8 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
   const firstMeasured = Math.ceil(rate * warmupSeconds)
   const interval = 1000 / rate
   const latency = new Float64Array(total).fill(NaN)
+  // When each message actually left: latency from there leaves out the load generator's own lateness.
+  const sentAt = new Float64Array(total)
   const ackLatency = []
   const tag = nextTag()
   let errors = 0
@@ -104,12 +131,14 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
   const start = performance.now() + 20
   const windowStart = start + warmupSeconds * 1000
   const windowEnd = windowStart + seconds * 1000
+  const fromSend = new Float64Array(total).fill(NaN)
   const onMessage = (id) => {
     if (!id.startsWith(tag)) return
     const i = Number(id.slice(tag.length))
     if (!(latency[i] !== latency[i])) return // already seen (NaN is the only value not equal to itself)
     const now = performance.now()
     latency[i] = now - (start + i * interval)
+    fromSend[i] = now - sentAt[i]
     if (i >= firstMeasured) deliveredMeasured++
     if (now >= windowStart && now < windowEnd) arrivalsInWindow++
   }
@@ -123,6 +152,7 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
         const i = next++
         const scheduled = start + i * interval
         if (i >= firstMeasured) lagMax = Math.max(lagMax, now - scheduled)
+        sentAt[i] = now
         const pair = pairs[i % pairs.length]
         pair.sender.send(pair.to, TEXT, `${tag}${i}`, (error) => {
           if (error) errors++
@@ -139,8 +169,13 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
     await until(() => deliveredMeasured >= measured, drainMs, "drain", 10)
   } catch {}
   const samples = []
-  for (let i = firstMeasured; i < total; i++) if (latency[i] === latency[i]) samples.push(latency[i])
+  const sendSamples = []
+  for (let i = firstMeasured; i < total; i++) {
+    if (latency[i] === latency[i]) samples.push(latency[i])
+    if (fromSend[i] === fromSend[i]) sendSamples.push(fromSend[i])
+  }
   const stats = summarize(samples, measured - samples.length)
+  const sendStats = summarize(sendSamples, measured - sendSamples.length)
   const ack = summarize(ackLatency, measured - ackLatency.length)
   return {
     offeredPerSecond: Math.round(rate),
@@ -149,6 +184,7 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
     p99Ms: stats.p99,
     p999Ms: stats.p999,
     maxMs: stats.max,
+    p99FromSendMs: sendStats.p99,
     ackP99Ms: ack.p99,
     undelivered: measured - samples.length,
     errors,
@@ -199,8 +235,10 @@ export const run = async (options = {}) => {
           await connectPairs(system, server, pairs, pairs.length, senders, prefix)
         }
         progress(`${scenario}: ${name}: closed loop, ${senders} senders, ${peakSeconds} s`)
-        const { result, serverCpuPct, loadgenCpuPct } = await withCpu(server.pids, () => closedLoop(pairs, senders, { warmupSeconds, seconds: peakSeconds }))
-        const row = { scenario, system: name, phase: "closed loop", senders, ...result, serverCpuPct, loadgenCpuPct }
+        const { result, ...cpu } = await withCpu(server.pids, () => closedLoop(pairs, senders, { warmupSeconds, seconds: peakSeconds }))
+        const { serverCpuPct } = cpu
+        const row = { scenario, system: name, phase: "closed loop", senders, ...result, ...cpu }
+        Object.assign(row, perMessage(row))
         rows.push(row)
         progress(`${scenario}: ${name}: ${senders} senders: ${result.deliveredPerSecond} delivered/s, ack p50 ${result.ackP50Ms} ms, server CPU ${serverCpuPct}%`)
         const improved = best === undefined || result.deliveredPerSecond > best.deliveredPerSecond * 1.1
@@ -222,10 +260,11 @@ export const run = async (options = {}) => {
         const rounds = repeatShares.includes(share) ? repeats : 1
         for (let round = 1; round <= rounds; round++) {
           progress(`${scenario}: ${name}: open loop at ${Math.round(rate)} msg/s (${load}), ${openSeconds} s${rounds > 1 ? `, run ${round} of ${rounds}` : ""}`)
-          const { result, serverCpuPct, loadgenCpuPct } = await withCpu(server.pids, () =>
+          const { result, ...cpu } = await withCpu(server.pids, () =>
             openLoop(pairs.slice(0, openPairs), rate, { warmupSeconds, seconds: openSeconds, drainMs })
           )
-          rows.push({ scenario, system: name, phase: "open loop", load, share, senders: openPairs, ...(rounds > 1 ? { round } : {}), ...result, serverCpuPct, loadgenCpuPct })
+          const row = { scenario, system: name, phase: "open loop", load, share, senders: openPairs, ...(rounds > 1 ? { round } : {}), ...result, ...cpu }
+          rows.push(Object.assign(row, perMessage(row)))
           progress(`${scenario}: ${name}: offered ${result.offeredPerSecond}/s, delivered ${result.deliveredPerSecond}/s, p50 ${result.p50Ms} p99 ${result.p99Ms} p999 ${result.p999Ms} ms`)
         }
       }
@@ -252,6 +291,9 @@ export const tables = (rows) => [
       { key: "ackP99Ms", title: "ack p99 ms" },
       { key: "errors", title: "errors" },
       { key: "serverCpuPct", title: "server CPU %" },
+      { key: "serverCpuUsPerMessage", title: "server µs/msg" },
+      { key: "serverKernelUsPerMessage", title: "of it kernel" },
+      { key: "serverSyscallsPerMessage", title: "syscalls/msg" },
       { key: "loadgenCpuPct", title: "load gen CPU %" },
       { title: "peak", value: (row) => (row.peak ? "<- peak" : "") }
     ],
@@ -269,9 +311,15 @@ export const tables = (rows) => [
       { key: "p99Ms", title: "p99 ms" },
       { key: "p999Ms", title: "p99.9 ms" },
       { key: "maxMs", title: "max ms" },
+      // The same p99 counted from when the load generator actually sent each message: the gap
+      // between the two is the load generator's own lateness (it shares the two cores).
+      { key: "p99FromSendMs", title: "p99 from send ms" },
       { key: "undelivered", title: "undelivered" },
       { key: "errors", title: "errors" },
       { key: "serverCpuPct", title: "server CPU %" },
+      { key: "serverCpuUsPerMessage", title: "server µs/msg" },
+      { key: "serverKernelUsPerMessage", title: "of it kernel" },
+      { key: "serverSyscallsPerMessage", title: "syscalls/msg" },
       { key: "loadgenCpuPct", title: "load gen CPU %" },
       // How late the load generator itself sent its latest message: its own stalls count as
       // latency (scheduled send -> push), whatever the server did.
