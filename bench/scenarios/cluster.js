@@ -17,7 +17,7 @@
 import { progress } from "../lib/servers.js"
 import { median } from "../lib/stats.js"
 import { weftCluster, weftClusterAt } from "../lib/systems.js"
-import { closedLoop, connectPairs, openLoop, run as oneToOne, tables as oneToOneTables, withCpu } from "./one-to-one.js"
+import { closedLoop, connectPairs, openLoop, perMessage, run as oneToOne, tables as oneToOneTables, withCpu } from "./one-to-one.js"
 
 const BEFORE = "weft cluster (before)"
 
@@ -46,8 +46,10 @@ const alternating = async ({ levels, compareWith, rounds = 3, warmupSeconds = 1,
     for (const senders of levels) {
       for (let round = 1; round <= rounds; round++) {
         for (const each of systems) {
-          const { result, serverCpuPct, loadgenCpuPct } = await withCpu(each.server.pids, () => closedLoop(each.pairs, senders, { warmupSeconds, seconds: peakSeconds }))
-          rows.push({ scenario, system: each.name, phase: "closed loop", senders, round, ...result, serverCpuPct, loadgenCpuPct })
+          const { result, ...cpu } = await withCpu(each.server.pids, () => closedLoop(each.pairs, senders, { warmupSeconds, seconds: peakSeconds }))
+          const { serverCpuPct } = cpu
+          const row = { scenario, system: each.name, phase: "closed loop", senders, round, ...result, ...cpu }
+          rows.push(Object.assign(row, perMessage(row)))
           progress(`${scenario}: ${each.name}: ${senders} senders, round ${round}: ${result.deliveredPerSecond} delivered/s, ack p50 ${result.ackP50Ms} ms, server CPU ${serverCpuPct}%`)
         }
       }
@@ -62,9 +64,10 @@ const alternating = async ({ levels, compareWith, rounds = 3, warmupSeconds = 1,
     for (let round = 1; round <= rounds; round++) {
       for (const each of systems) {
         if (rate < 1) continue
-        const { result, serverCpuPct, loadgenCpuPct } = await withCpu(each.server.pids, () =>
+        const { result, ...cpu } = await withCpu(each.server.pids, () =>
           openLoop(each.pairs.slice(0, openPairs), rate, { warmupSeconds, seconds: openSeconds, drainMs }))
-        rows.push({ scenario, system: each.name, phase: "open loop", load, round, senders: openPairs, ...result, serverCpuPct, loadgenCpuPct })
+        const row = { scenario, system: each.name, phase: "open loop", load, round, senders: openPairs, ...result, ...cpu }
+        rows.push(Object.assign(row, perMessage(row)))
         progress(`${scenario}: ${each.name}: open loop at ${Math.round(rate)}/s, round ${round}: p50 ${result.p50Ms} p99 ${result.p99Ms} ms`)
       }
     }

@@ -50,7 +50,7 @@ export const withCpu = async (pids, work) => {
 }
 
 /** A row's server CPU per delivered message (µs), all of it and the kernel's part, and its system calls per message. */
-const perMessage = (row) => {
+export const perMessage = (row) => {
   const rate = row.deliveredPerSecond
   if (!rate) return {}
   return {
