@@ -13,25 +13,22 @@ const baseline = (name) => fileURLToPath(new URL(`../baselines/${name}`, import.
 
 export const progress = (line) => process.stderr.write(`bench: ${line}\n`)
 
-/** CPU time (user + system, ms) a process has used so far, from /proc; undefined if unknown. */
-export const cpuMs = (pid) => {
+/** CPU time (ms) a process has used so far, from /proc: { user, kernel }; undefined if unknown. */
+export const cpuTimesMs = (pid) => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // clock ticks: 100 per second on Linux
+    // clock ticks: 100 per second on Linux
+    return { user: (Number(fields[11]) * 1000) / 100, kernel: (Number(fields[12]) * 1000) / 100 }
   } catch {
     return undefined
   }
 }
 
-/** CPU time (ms) a process has used so far in the kernel (system time), from /proc; undefined if unknown. */
-export const kernelCpuMs = (pid) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
-    return (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[12]) * 1000) / 100
-  } catch {
-    return undefined
-  }
+/** CPU time (user + system, ms) a process has used so far, from /proc; undefined if unknown. */
+export const cpuMs = (pid) => {
+  const times = cpuTimesMs(pid)
+  return times === undefined ? undefined : times.user + times.kernel
 }
 
 /** Read and write system calls (reads of sockets and files included) a process has made so far, from /proc; undefined if unknown. */

@@ -13,14 +13,24 @@
  * Senders and receivers live in this process (the load generator); the server is a child process.
  */
 import { performance } from "node:perf_hooks"
-import { cpuMs, kernelCpuMs, progress, syscallsOf } from "../lib/servers.js"
+import { cpuTimesMs, progress, syscallsOf } from "../lib/servers.js"
 import { pool, round, sleep, summarize, until } from "../lib/stats.js"
 import { systems as known } from "../lib/systems.js"
 
 const TEXT = "hello"
 
-const cpuOf = (pids) => pids.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0)
-const kernelOf = (pids) => pids.reduce((sum, pid) => sum + (kernelCpuMs(pid) ?? 0), 0)
+/** The server processes' CPU time (ms): all of it and the kernel's part, one read of /proc per process. */
+const cpuOf = (pids) => {
+  let all = 0
+  let kernel = 0
+  for (const pid of pids) {
+    const times = cpuTimesMs(pid)
+    if (times === undefined) continue
+    all += times.user + times.kernel
+    kernel += times.kernel
+  }
+  return { all, kernel }
+}
 const syscallsAll = (pids) => pids.reduce((sum, pid) => sum + (syscallsOf(pid) ?? 0), 0)
 const ownCpu = () => {
   const usage = process.cpuUsage()
@@ -34,16 +44,16 @@ const ownCpu = () => {
  */
 export const withCpu = async (pids, work) => {
   const server0 = cpuOf(pids)
-  const kernel0 = kernelOf(pids)
   const syscalls0 = syscallsAll(pids)
   const own0 = ownCpu()
   const t0 = performance.now()
   const result = await work()
   const elapsed = performance.now() - t0
+  const server1 = cpuOf(pids)
   return {
     result,
-    serverCpuPct: Math.round(((cpuOf(pids) - server0) / elapsed) * 100),
-    serverKernelPct: Math.round(((kernelOf(pids) - kernel0) / elapsed) * 100),
+    serverCpuPct: Math.round(((server1.all - server0.all) / elapsed) * 100),
+    serverKernelPct: Math.round(((server1.kernel - server0.kernel) / elapsed) * 100),
     serverSyscallsPerSecond: Math.round(((syscallsAll(pids) - syscalls0) / elapsed) * 1000),
     loadgenCpuPct: Math.round(((ownCpu() - own0) / elapsed) * 100)
   }
@@ -121,8 +131,9 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
   const firstMeasured = Math.ceil(rate * warmupSeconds)
   const interval = 1000 / rate
   const latency = new Float64Array(total).fill(NaN)
-  // When each message actually left: latency from there leaves out the load generator's own lateness.
-  const sentAt = new Float64Array(total)
+  // How late each message left (actual send - scheduled): latency minus it leaves out the load
+  // generator's own lateness.
+  const sentLate = new Float64Array(total)
   const ackLatency = []
   const tag = nextTag()
   let errors = 0
@@ -131,14 +142,12 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
   const start = performance.now() + 20
   const windowStart = start + warmupSeconds * 1000
   const windowEnd = windowStart + seconds * 1000
-  const fromSend = new Float64Array(total).fill(NaN)
   const onMessage = (id) => {
     if (!id.startsWith(tag)) return
     const i = Number(id.slice(tag.length))
     if (!(latency[i] !== latency[i])) return // already seen (NaN is the only value not equal to itself)
     const now = performance.now()
     latency[i] = now - (start + i * interval)
-    fromSend[i] = now - sentAt[i]
     if (i >= firstMeasured) deliveredMeasured++
     if (now >= windowStart && now < windowEnd) arrivalsInWindow++
   }
@@ -152,7 +161,7 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
         const i = next++
         const scheduled = start + i * interval
         if (i >= firstMeasured) lagMax = Math.max(lagMax, now - scheduled)
-        sentAt[i] = now
+        sentLate[i] = now - scheduled
         const pair = pairs[i % pairs.length]
         pair.sender.send(pair.to, TEXT, `${tag}${i}`, (error) => {
           if (error) errors++
@@ -171,8 +180,9 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
   const samples = []
   const sendSamples = []
   for (let i = firstMeasured; i < total; i++) {
-    if (latency[i] === latency[i]) samples.push(latency[i])
-    if (fromSend[i] === fromSend[i]) sendSamples.push(fromSend[i])
+    if (latency[i] !== latency[i]) continue // not delivered
+    samples.push(latency[i])
+    sendSamples.push(latency[i] - sentLate[i])
   }
   const stats = summarize(samples, measured - samples.length)
   const sendStats = summarize(sendSamples, measured - sendSamples.length)
