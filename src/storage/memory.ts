@@ -32,30 +32,32 @@ const PAGE_FIRST = 4
 
 const NO_OFFSETS = new Uint32Array(0)
 
-/** Each entry's numbers in a page, FIELDS apart: its chunk, offset and length, when its dedupe key
- * stops counting (Infinity: never), and the key's hash. */
-const FIELDS = 5
+/**
+ * Each entry's numbers in a page, FIELDS apart: its chunk, offset and length, when its dedupe key
+ * stops counting (Infinity: never), the key's hash, and the key's length in UTF-16 units (NO_KEY:
+ * none, or a later entry took it over). The key's units follow the entry's bytes in its chunk.
+ */
+const FIELDS = 6
 const CHUNK = 0
 const OFFSET = 1
 const LENGTH = 2
 const EXPIRES = 3
 const HASH = 4
+const KEY_UNITS = 5
+const NO_KEY = -1
 
 /**
- * The numbers of up to `size` consecutive entries, in one array (a typed array costs its object on
- * the heap, and most logs hold a few entries), and their dedupe keys (undefined: none, or a later
- * entry took it over).
+ * The numbers of up to `size` consecutive entries, in one array: a typed array costs its object on
+ * the heap, and most logs hold a few entries.
  */
 class Page {
   readonly numbers: Float64Array
-  readonly keys: Array<string | undefined>
 
   constructor(readonly size: number, from?: Page) {
     // Not zeroed: every number is written before it is read. (Logs that grow at one pace open
     // their pages in the same turn; zeroing is work for nothing.)
     const block = Buffer.allocUnsafeSlow(size * FIELDS * 8)
     this.numbers = new Float64Array(block.buffer, block.byteOffset, size * FIELDS)
-    this.keys = from === undefined ? [] : from.keys
     if (from !== undefined) this.numbers.set(from.numbers)
   }
 }
@@ -65,8 +67,10 @@ class Page {
  * chunk, and numbers per entry (its chunk, offset and length, in a typed array) find it again.
  * A long dev-mode run keeps every change in memory, and the garbage collector traces and copies
  * what is kept: an object per entry (a Buffer each) made every scavenge copy and every full
- * collection trace each stored message. Kept entry i (from 0) is the log's seq dropped + i + 1;
- * it sits at position skip + i of the pages.
+ * collection trace each stored message. The dedupe keys are bytes too, after their entries: a
+ * string kept per message was ~90 bytes of the heap that every scavenge copied twice (once
+ * surviving, once promoted), and the scavenge's pause grew with them (bench/README.md).
+ * Kept entry i (from 0) is the log's seq dropped + i + 1; it sits at position skip + i of the pages.
  */
 class Entries {
   /** Chunk number firstChunk + i is chunks[i]; `used` bytes of the last one are taken. */
@@ -82,11 +86,12 @@ class Entries {
   count = 0
 
   push(data: Uint8Array, expiresAt: number, key: string | undefined, hash: number): void {
-    if (this.chunks.length === 0 || this.used + data.length > this.chunkSize) {
+    const size = data.length + (key === undefined ? 0 : key.length * 2)
+    if (this.chunks.length === 0 || this.used + size > this.chunkSize) {
       this.chunkSize = Math.min(CHUNK_MAX, Math.max(CHUNK_FIRST, this.chunkSize * 2))
       // Not zeroed (only written bytes are read back): its pages are touched as entries fill it,
       // not all at once — logs that grow at one pace open their chunks in the same turn.
-      this.chunks.push(Buffer.allocUnsafeSlow(Math.max(this.chunkSize, data.length)))
+      this.chunks.push(Buffer.allocUnsafeSlow(Math.max(this.chunkSize, size)))
       this.used = 0
     }
     const position = this.skip + this.count
@@ -101,7 +106,8 @@ class Entries {
     }
     const page = pages[position >> PAGE_BITS]!
     const at = position & (PAGE - 1)
-    this.chunks[this.chunks.length - 1]!.set(data, this.used)
+    const chunk = this.chunks[this.chunks.length - 1]!
+    chunk.set(data, this.used)
     const numbers = page.numbers
     const base = at * FIELDS
     numbers[base + CHUNK] = this.firstChunk + this.chunks.length - 1
@@ -109,8 +115,18 @@ class Entries {
     numbers[base + LENGTH] = data.length
     numbers[base + EXPIRES] = expiresAt
     numbers[base + HASH] = hash
-    page.keys[at] = key
-    this.used += data.length
+    numbers[base + KEY_UNITS] = key === undefined ? NO_KEY : key.length
+    if (key !== undefined) {
+      // Its UTF-16 units, low byte first: any string comes back exactly (UTF-8 would turn lone
+      // surrogates into one replacement character, and two keys into one).
+      let to = this.used + data.length
+      for (let k = 0; k < key.length; k++) {
+        const unit = key.charCodeAt(k)
+        chunk[to++] = unit & 0xff
+        chunk[to++] = unit >>> 8
+      }
+    }
+    this.used += size
     this.count++
   }
 
@@ -125,9 +141,20 @@ class Entries {
     return this.numberOf(i, EXPIRES)
   }
 
-  keyOf(i: number): string | undefined {
-    const position = this.skip + i
-    return this.pages[position >> PAGE_BITS]!.keys[position & (PAGE - 1)]
+  /** Kept entry `i` names a dedupe key. */
+  hasKey(i: number): boolean {
+    return this.numberOf(i, KEY_UNITS) !== NO_KEY
+  }
+
+  /** Kept entry `i` names `key`. */
+  keyIs(i: number, key: string): boolean {
+    if (this.numberOf(i, KEY_UNITS) !== key.length) return false
+    const chunk = this.chunks[this.numberOf(i, CHUNK) - this.firstChunk]!
+    let from = this.numberOf(i, OFFSET) + this.numberOf(i, LENGTH)
+    for (let k = 0; k < key.length; k++, from += 2) {
+      if ((chunk[from]! | (chunk[from + 1]! << 8)) !== key.charCodeAt(k)) return false
+    }
+    return true
   }
 
   hashOf(i: number): number {
@@ -137,7 +164,7 @@ class Entries {
   /** Kept entry `i` no longer names its key (a later entry took it over). */
   forgetKey(i: number): void {
     const position = this.skip + i
-    this.pages[position >> PAGE_BITS]!.keys[position & (PAGE - 1)] = undefined
+    this.pages[position >> PAGE_BITS]!.numbers[(position & (PAGE - 1)) * FIELDS + KEY_UNITS] = NO_KEY
   }
 
   /** Forgets the oldest `n` entries, the pages and the chunks only they used. */
@@ -235,7 +262,7 @@ class KeyIndex {
   /** Forgets the keys of the oldest `n` kept entries (before Entries drops them). */
   dropFront(n: number, dropped: number): void {
     for (let i = 0; i < n; i++) {
-      if (this.entries.keyOf(i) === undefined) continue
+      if (!this.entries.hasKey(i)) continue
       this.replace(dropped + i + 1, this.entries.hashOf(i), GONE)
       this.live--
     }
@@ -254,7 +281,7 @@ class KeyIndex {
       if (seq === EMPTY) return -1
       if (seq === GONE) continue
       const i = seq - dropped - 1
-      if (this.entries.hashOf(i) === hash && this.entries.keyOf(i) === key) return at
+      if (this.entries.hashOf(i) === hash && this.entries.keyIs(i, key)) return at
     }
   }
 

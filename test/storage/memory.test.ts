@@ -72,6 +72,29 @@ it.effect("thousands of dedupe keys, non-ASCII ones too, through growth and a tr
     assert.strictEqual(yield* storage.logDeduped(user, "never used"), undefined)
   }))
 
+// The store keeps dedupe keys as UTF-16 units beside their entries: keys that differ only in a
+// lone surrogate (one and the same in UTF-8), the empty key, a key and its prefix stay apart, and
+// the entries around them read back byte for byte.
+it.effect("dedupe keys that UTF-8 would confuse, the empty key and prefixes stay distinct", () =>
+  Effect.gen(function*() {
+    const storage = yield* Effect.provide(Storage, layerMemory)
+    const user = "odd-keys"
+    const keys = ["\uD800x", "\uDBFFx", "\uDC00x", "", "ab", "abc", "a\u0000b", "a\u0100b", "😀"]
+    for (const [i, key] of keys.entries()) {
+      const appended = yield* storage.logAppend(user, { seq: i + 1, data: new TextEncoder().encode(`entry ${i}`), dedupeKey: key, dedupeTtlMs: 60_000 })
+      assert.strictEqual(appended._tag, "Appended", JSON.stringify(key))
+    }
+    for (const [i, key] of keys.entries()) {
+      const found = yield* storage.logDeduped(user, key)
+      assert.strictEqual(found?.seq, i + 1, JSON.stringify(key))
+      assert.strictEqual(new TextDecoder().decode(found!.data), `entry ${i}`)
+    }
+    assert.strictEqual(yield* storage.logDeduped(user, "\uD801x"), undefined)
+    assert.strictEqual(yield* storage.logDeduped(user, "a"), undefined)
+    const page = yield* storage.logRead(user, 0, 100)
+    assert.deepStrictEqual(page.entries.map((entry) => new TextDecoder().decode(entry.data)), keys.map((_, i) => `entry ${i}`))
+  }))
+
 // The store's dedupe index against a plain model, through everything that moves keys around:
 // its table growing and being retired a few slots per insert, keys resent while live
 // (duplicates) and after they expired (the new entry takes the key over), trims of every size,
