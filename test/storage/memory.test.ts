@@ -1,4 +1,6 @@
 import { assert, it } from "@effect/vitest"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { Clock, Effect, Layer, Metric } from "effect"
 import { instrumented, storageOperations } from "../../src/storage/instrumented.ts"
 import { layerMemory, makeMemory } from "../../src/storage/memory.ts"
@@ -93,6 +95,32 @@ it.effect("dedupe keys that UTF-8 would confuse, the empty key and prefixes stay
     assert.strictEqual(yield* storage.logDeduped(user, "a"), undefined)
     const page = yield* storage.logRead(user, 0, 100)
     assert.deepStrictEqual(page.entries.map((entry) => new TextDecoder().decode(entry.data)), keys.map((_, i) => `entry ${i}`))
+  }))
+
+// A long dev-mode run keeps every message in memory: the entries and their dedupe keys are bytes
+// off the collector's heap, so what the heap keeps per stored message stays a few bytes (a string
+// per dedupe key was ~90 bytes that every scavenge copied and every full collection traced).
+it.effect("stored entries and their dedupe keys keep almost nothing on the JavaScript heap", () =>
+  Effect.gen(function*() {
+    setFlagsFromString("--expose-gc")
+    const gc = runInNewContext("gc") as () => void
+    const storage = yield* Effect.provide(Storage, layerMemory)
+    const appendNow = (user: string, seq: number) =>
+      storage.logAppend(user, { seq, data: new TextEncoder().encode(`a stored change ${seq}`), dedupeKey: `msg:${user}.${seq}-${Math.random()}`, dedupeTtlMs: 60_000 })
+    const users = Array.from({ length: 8 }, (_, i) => `heap-${i}`)
+    // Every log exists and has grown a little before the baseline.
+    for (const user of users) yield* appendNow(user, 1)
+    gc()
+    const before = process.memoryUsage().heapUsed
+    const perLog = 25_000
+    for (let seq = 2; seq <= perLog + 1; seq++) for (const user of users) yield* appendNow(user, seq)
+    gc()
+    const perEntry = (process.memoryUsage().heapUsed - before) / (perLog * users.length)
+    assert.isBelow(perEntry, 16, `${perEntry.toFixed(1)} bytes of heap per stored entry`)
+    // And all of it is there: the last key of each log names its entry.
+    const page = yield* storage.logRead(users[0]!, perLog, 10)
+    assert.strictEqual(page.head.seq, perLog + 1)
+    assert.strictEqual(new TextDecoder().decode(page.entries[0]!.data), `a stored change ${perLog + 1}`)
   }))
 
 // The store's dedupe index against a plain model, through everything that moves keys around:
