@@ -34,8 +34,8 @@ const NO_OFFSETS = new Uint32Array(0)
 
 /**
  * Each entry's numbers in a page, FIELDS apart: its chunk, offset and length, when its dedupe key
- * stops counting (Infinity: never), the key's hash, and the key's length in UTF-16 units (NO_KEY:
- * none, or a later entry took it over). The key's units follow the entry's bytes in its chunk.
+ * stops counting (Infinity: never), the key's hash, and how its key is kept (`keyForm`: NO_KEY,
+ * none or a later entry took it over). The key's units follow the entry's bytes in its chunk.
  */
 const FIELDS = 6
 const CHUNK = 0
@@ -43,8 +43,20 @@ const OFFSET = 1
 const LENGTH = 2
 const EXPIRES = 3
 const HASH = 4
-const KEY_UNITS = 5
+const KEY_FORM = 5
 const NO_KEY = -1
+
+/**
+ * A key is kept as its UTF-16 units: one byte each when every unit is below 256 (ids are mostly
+ * ASCII), else two, low byte first, so any string comes back exactly (UTF-8 would turn two lone
+ * surrogates into one replacement character, and two keys into one). Its form, a number: 2 ×
+ * units, plus 1 for two bytes a unit.
+ */
+const keyForm = (key: string): number => {
+  for (let k = 0; k < key.length; k++) if (key.charCodeAt(k) > 0xff) return key.length * 2 + 1
+  return key.length * 2
+}
+const keyBytes = (form: number): number => (form & 1) === 1 ? form - 1 : form >>> 1
 
 /**
  * The numbers of up to `size` consecutive entries, in one array: a typed array costs its object on
@@ -86,7 +98,8 @@ class Entries {
   count = 0
 
   push(data: Uint8Array, expiresAt: number, key: string | undefined, hash: number): void {
-    const size = data.length + (key === undefined ? 0 : key.length * 2)
+    const form = key === undefined ? NO_KEY : keyForm(key)
+    const size = data.length + (key === undefined ? 0 : keyBytes(form))
     if (this.chunks.length === 0 || this.used + size > this.chunkSize) {
       this.chunkSize = Math.min(CHUNK_MAX, Math.max(CHUNK_FIRST, this.chunkSize * 2))
       // Not zeroed (only written bytes are read back): its pages are touched as entries fill it,
@@ -115,15 +128,17 @@ class Entries {
     numbers[base + LENGTH] = data.length
     numbers[base + EXPIRES] = expiresAt
     numbers[base + HASH] = hash
-    numbers[base + KEY_UNITS] = key === undefined ? NO_KEY : key.length
+    numbers[base + KEY_FORM] = form
     if (key !== undefined) {
-      // Its UTF-16 units, low byte first: any string comes back exactly (UTF-8 would turn lone
-      // surrogates into one replacement character, and two keys into one).
       let to = this.used + data.length
-      for (let k = 0; k < key.length; k++) {
-        const unit = key.charCodeAt(k)
-        chunk[to++] = unit & 0xff
-        chunk[to++] = unit >>> 8
+      if ((form & 1) === 0) {
+        for (let k = 0; k < key.length; k++) chunk[to++] = key.charCodeAt(k)
+      } else {
+        for (let k = 0; k < key.length; k++) {
+          const unit = key.charCodeAt(k)
+          chunk[to++] = unit & 0xff
+          chunk[to++] = unit >>> 8
+        }
       }
     }
     this.used += size
@@ -143,14 +158,19 @@ class Entries {
 
   /** Kept entry `i` names a dedupe key. */
   hasKey(i: number): boolean {
-    return this.numberOf(i, KEY_UNITS) !== NO_KEY
+    return this.numberOf(i, KEY_FORM) !== NO_KEY
   }
 
   /** Kept entry `i` names `key`. */
   keyIs(i: number, key: string): boolean {
-    if (this.numberOf(i, KEY_UNITS) !== key.length) return false
+    const form = this.numberOf(i, KEY_FORM)
+    if (form === NO_KEY || form >>> 1 !== key.length) return false
     const chunk = this.chunks[this.numberOf(i, CHUNK) - this.firstChunk]!
     let from = this.numberOf(i, OFFSET) + this.numberOf(i, LENGTH)
+    if ((form & 1) === 0) {
+      for (let k = 0; k < key.length; k++) if (chunk[from++] !== key.charCodeAt(k)) return false
+      return true
+    }
     for (let k = 0; k < key.length; k++, from += 2) {
       if ((chunk[from]! | (chunk[from + 1]! << 8)) !== key.charCodeAt(k)) return false
     }
@@ -164,7 +184,7 @@ class Entries {
   /** Kept entry `i` no longer names its key (a later entry took it over). */
   forgetKey(i: number): void {
     const position = this.skip + i
-    this.pages[position >> PAGE_BITS]!.numbers[(position & (PAGE - 1)) * FIELDS + KEY_UNITS] = NO_KEY
+    this.pages[position >> PAGE_BITS]!.numbers[(position & (PAGE - 1)) * FIELDS + KEY_FORM] = NO_KEY
   }
 
   /** Forgets the oldest `n` entries, the pages and the chunks only they used. */
