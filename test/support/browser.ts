@@ -26,12 +26,21 @@ export const launchBrowser = (): Promise<Browser> => {
   })
 }
 
-/** Waits until the chat page shows the chat (logged in and synced); says what the page says if not. */
+/**
+ * Waits until the chat page shows the chat (logged in and synced); says what the page says if not,
+ * its status line too (connecting, or online somewhere). Up to 30 s: the page's login request may
+ * wait out its own 15 s timeout and be tried again when the machine is loaded (a clustered test
+ * runs ten processes and the browser on two cores).
+ */
 export const signedIn = async (page: Page) => {
   try {
-    await page.waitForSelector("#chat:not([hidden])", { timeout: 15_000 })
+    await page.waitForSelector("#chat:not([hidden])", { timeout: 30_000 })
   } catch (error) {
-    const said = await page.evaluate(() => [document.getElementById("login-error")?.textContent, document.getElementById("chat-error")?.textContent])
+    const said = await page.evaluate(() => [
+      document.getElementById("login-error")?.textContent,
+      document.getElementById("chat-error")?.textContent,
+      document.getElementById("status")?.textContent
+    ])
     throw new Error(`the page did not sign in: ${JSON.stringify(said)} (${String(error)})`)
   }
 }

@@ -63,6 +63,9 @@ const nodeUser = async (name: string, idc: string) => {
 const newTab = async () => {
   const page = await browser.newPage()
   page.on("pageerror", (error) => console.error("page error:", error))
+  // What the page logged (a failed WebSocket, say): told when a wait fails, not printed.
+  const logged: Array<string> = []
+  page.on("console", (message) => logged.push(`${message.type()}: ${message.text()}`))
   const webSockets: Array<string> = []
   const posts: Array<string> = []
   page.on("websocket", (socket) => webSockets.push(socket.url()))
@@ -70,7 +73,7 @@ const newTab = async () => {
     const url = new URL(request.url())
     if (request.method() === "POST" && url.pathname.startsWith("/cgi-bin/")) posts.push(`${url.origin}${url.pathname}`)
   })
-  return { page, webSockets, posts }
+  return { page, webSockets, posts, logged }
 }
 
 /** Signs in through the page's form and waits until the chat shows; says what the page says if not. */
@@ -100,7 +103,7 @@ describe("the browser client with several data centres", () => {
   it("a user homed in IDC b signs in on IDC a's page, is sent to b's WebSocket at once, chats with a user of a, and a reload goes straight to b", async () => {
     const alice = await nodeUser("alice", "a")
     const bob = await newUser("bob", "b")
-    const { page, webSockets } = await newTab()
+    const { page, webSockets, logged } = await newTab()
     await page.goto(`${originOf("a")}/chat`)
     await signIn(page, bob)
 
@@ -120,7 +123,14 @@ describe("the browser client with several data centres", () => {
     // The home is remembered: a reload resumes with the session's token straight at b.
     webSockets.length = 0
     await page.reload()
-    await signedIn(page)
+    // Rare (2 of ~17 runs of test/web on 2026-12-02, not found why): the resume after the reload
+    // did not end within the wait. What the page opened says which gateway it was waiting on.
+    await signedIn(page).catch((error) => {
+      const tail = (text: string) => text.trim().split("\n").slice(-12).join("\n")
+      const b = world.idc("b").cluster
+      const servers = [...b.gateways, ...b.runners].map((member) => `--- ${member.name}:\n${tail(member.output())}`).join("\n")
+      throw new Error(`${error.message}; WebSockets opened since the reload: ${JSON.stringify(webSockets)}; the page logged: ${JSON.stringify(logged.slice(-10))}; IDC b's processes:\n${servers}`)
+    })
     expect(webSockets).toEqual([wsOf("b")])
     await page.click(`#conversations li[data-peer="${alice.userId}"]`)
     expect(await page.$$eval("#messages .msg .text", (nodes) => nodes.map((n) => n.textContent))).toEqual([
