@@ -74,9 +74,10 @@ it.effect("thousands of dedupe keys, non-ASCII ones too, through growth and a tr
     assert.strictEqual(yield* storage.logDeduped(user, "never used"), undefined)
   }))
 
-// The store keeps dedupe keys as UTF-16 units beside their entries: keys that differ only in a
-// lone surrogate (one and the same in UTF-8), the empty key, a key and its prefix stay apart, and
-// the entries around them read back byte for byte.
+// The store keeps dedupe keys as their UTF-16 units beside their entries (one byte a unit when all
+// fit in one, else two): keys that differ only in a lone surrogate (one and the same in UTF-8),
+// the empty key, a key and its prefix, a one-byte key against a two-byte one of the same length
+// stay apart, and the entries around them read back byte for byte.
 it.effect("dedupe keys that UTF-8 would confuse, the empty key and prefixes stay distinct", () =>
   Effect.gen(function*() {
     const storage = yield* Effect.provide(Storage, layerMemory)
