@@ -482,6 +482,14 @@ describe("the browser SDK used directly by a page script (as docs/web.md shows)"
 
     const requests: Array<string> = []
     page.on("request", (request) => request.url().includes("/cgi-bin/") && requests.push(request.url().split("/cgi-bin/")[1]!))
+    // The logout's answer is held back a second after the server sent it, so the long poll
+    // hears the session end first (the ended token answers it, the client closes): the logout
+    // still resolves, the session being over as it asked.
+    await page.route("**/cgi-bin/logout", async (route) => {
+      const answer = await route.fetch()
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      await route.fulfill({ response: answer }).catch(() => {})
+    })
     const resumed = await page.evaluate(async ({ sal, token, cursor }) => {
       const { WeftBrowserClient } = (window as any).sdk
       const client = new WeftBrowserClient({ userId: sal, resumeToken: token, cursor, transport: "http" })

@@ -156,7 +156,8 @@ const start = async (userId: string, credentials: { password?: string; resumeTok
     renderMessages()
     if (change.message && change.message.from !== userId) void readOpenConversation()
   })
-  next.on("kicked", (kicked) => signOut(`signed out: ${kicked.reason}`))
+  // A kick heard after this tab signed out (its own logout ending the session) changes nothing.
+  next.on("kicked", (kicked) => client === next && signOut(`signed out: ${kicked.reason}`))
   next.on("error", (error) => showError("chat-error", error))
   await next.connect()
   sessionStorage.setItem(SESSION_KEY, JSON.stringify({ userId, token: next.sessionToken ?? "", deviceId: next.deviceId } satisfies SavedSession))

@@ -130,9 +130,18 @@ export class WeftBrowserClient extends ClientSession<Transport, Opened<Transport
 
   /** Ends the session on the server (the token stops working on every device using it), then closes. */
   async logout(): Promise<void> {
+    // Over HTTP the long poll can hear the session end before the logout's own answer comes:
+    // the ended token answers it, the client closes, and that aborts the logout's request. The
+    // session is over as asked, so that is a logout done; a link lost with no word from the
+    // server is still an error (the session may live on).
+    let ended = false
+    const stopListening = this.on("kicked", () => ended = true)
     try {
       if (this.state === "online") await this.call(Commands.logout, {})
+    } catch (error) {
+      if (!(ended && error instanceof DisconnectedError)) throw error
     } finally {
+      stopListening()
       this.close()
     }
   }
