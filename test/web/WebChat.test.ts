@@ -12,6 +12,7 @@ import { createGroup, renameGroup, sendToGroup } from "../../src/client/groups.t
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { Command } from "../../src/protocol/Command.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
+import { Status } from "../../src/protocol/Status.ts"
 import { artifactsDir, launchBrowser, shows, signedIn } from "../support/browser.ts"
 import { type DevServer, startDevServer } from "../support/DevServer.ts"
 import { uniqueUser, waitFor } from "../support/wait.ts"
@@ -497,12 +498,21 @@ describe("the browser SDK used directly by a page script (as docs/web.md shows)"
       client.on("message", (message: { text: string }) => texts.push(message.text))
       await client.connect()
       const state = { token: client.sessionToken, transport: client.transport, texts: [...texts] }
+      const kicks: Array<number> = []
+      client.on("kicked", (kicked: { code: number }) => kicks.push(kicked.code))
       await client.logout()
-      return state
+      return { ...state, kicks, closed: client.state }
     }, { sal, token: first.token!, cursor: first.cursor })
+    // The long poll heard the end first (the ended token), and the logout resolved all the same.
+    expect(resumed.kicks).toEqual([Status.INVALID_TOKEN])
+    expect(resumed.closed).toBe("closed")
     // The same session (no password sent), and only the change after the cursor — brought by
     // the login itself: no SYNC request came before it (the long poll starts after).
-    expect(resumed).toEqual({ token: first.token, transport: "http", texts: ["news while sal was away"] })
+    expect({ token: resumed.token, transport: resumed.transport, texts: resumed.texts }).toEqual({
+      token: first.token,
+      transport: "http",
+      texts: ["news while sal was away"]
+    })
     expect(requests.filter((name) => name !== "poll" && name !== "logout")).toEqual(["auth"])
     terminal.client.close()
     await page.close()
