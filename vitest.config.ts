@@ -19,12 +19,12 @@ if (typeof (Map as { groupBy?: unknown }).groupBy !== "function") {
 }
 
 // Files that run servers as processes of their own (clustered mode: five or more processes;
-// every documentation page: a weft dev each; the browser: chromium) run one at a time after the
-// rest, so they never compete with other files for the two cores. The other files are servers
-// in the test's own process and sockets on loopback: three of them run at once, as they spend
-// most of their time waiting on timers, sockets and child processes (on 2 cores: 226 s with two
-// at once, 191 s with three, every test passing).
-const ownProcesses = ["test/cluster/**/*.test.ts", "test/docs/**/*.test.ts", "test/web/**/*.test.ts", "test/examples/**/*.test.ts"]
+// every documentation page: a weft dev each; the browser: chromium; the benchmarks: servers
+// under load) run one at a time after the rest, so they never compete with other files for the
+// two cores. The other files are servers in the test's own process and sockets on loopback:
+// three of them run at once, as they spend most of their time waiting on timers, sockets and
+// child processes (on 2 cores: 226 s with two at once, 191 s with three, every test passing).
+const ownProcesses = ["test/cluster/**/*.test.ts", "test/docs/**/*.test.ts", "test/web/**/*.test.ts", "test/examples/**/*.test.ts", "test/bench/**/*.test.ts"]
 
 const shared = {
   // The WebSocket client of Node 20 is behind a flag (on by default from Node 22).

@@ -1,0 +1,97 @@
+/**
+ * The benchmarks as the README runs them: `npm run bench` (bench/run.js) and one scenario's own
+ * command, each a real process with its servers in processes of their own on 127.0.0.1. Small
+ * settings keep it to seconds; what is checked is what a reader of the README's tables relies on
+ * (every row measured, nothing lost, the targets told), never how fast anything was.
+ */
+import { execFile } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, describe, expect, it } from "vitest"
+
+const root = fileURLToPath(new URL("../..", import.meta.url))
+const scratch = mkdtempSync(join(tmpdir(), "weft-bench-test-"))
+const written: Array<string> = []
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true })
+  for (const file of written) rmSync(file, { force: true })
+})
+
+/** Runs `node <script> args` in the checkout; resolves with its exit code and output. */
+const node = (args: ReadonlyArray<string>, timeoutMs: number) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, args, { cwd: root, timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
+      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }))
+  })
+
+interface Row {
+  readonly system: string
+  readonly phase: string
+  readonly [key: string]: unknown
+}
+
+describe("the benchmarks", () => {
+  it("the 1:1 scenario measures weft and the relay in one run: the peak, then the open loop at half of weft's peak for both, nothing lost", async () => {
+    const json = join(scratch, "one-to-one.json")
+    const options = {
+      systems: ["weft", "net relay"],
+      levels: [2],
+      warmupSeconds: 0.2,
+      peakSeconds: 0.5,
+      openSeconds: 0.5,
+      loads: [0.5],
+      repeatShares: [],
+      openPairs: 2
+    }
+    const { code, stdout, stderr } = await node(["bench/one-to-one.js", "--options", JSON.stringify(options), "--json", json], 60_000)
+    expect(code, stderr).toBe(0)
+    // The tables as the README shows them, with the columns it quotes.
+    expect(stdout).toContain("1:1 messages — peak search (closed loop: each sender waits for its acknowledgement)")
+    expect(stdout).toContain("1:1 messages — open loop at constant offered rates (latency: scheduled send -> push at the recipient)")
+    for (const column of ["delivered/s", "server µs/msg", "of it kernel", "syscalls/msg", "p99 from send ms", "undelivered", "load gen late max ms"]) {
+      expect(stdout).toContain(column)
+    }
+    const rows: ReadonlyArray<Row> = JSON.parse(readFileSync(json, "utf8")).rows
+    const closed = (system: string) => rows.find((row) => row.system === system && row.phase === "closed loop")!
+    const open = (system: string) => rows.find((row) => row.system === system && row.phase === "open loop")!
+    for (const system of options.systems) {
+      expect(closed(system)).toMatchObject({ senders: 2, errors: 0, peak: true })
+      expect(closed(system).deliveredPerSecond).toBeGreaterThan(0)
+      expect(closed(system).serverCpuUsPerMessage).toBeGreaterThan(0)
+      // Both systems get the same offered rate: half of weft's peak, the reference.
+      expect(open(system)).toMatchObject({
+        load: "50% of weft dev peak",
+        offeredPerSecond: Math.round(0.5 * (closed("weft").deliveredPerSecond as number)),
+        undelivered: 0,
+        errors: 0
+      })
+      const { p50Ms, p99Ms, p99FromSendMs } = open(system) as unknown as Record<string, number>
+      expect(p50Ms).toBeLessThanOrEqual(p99Ms!)
+      // Counted from the actual send, each message's latency is at most that from its schedule.
+      expect(p99FromSendMs).toBeLessThanOrEqual(p99Ms!)
+    }
+  }, 90_000)
+
+  it("npm run bench prints each scenario's tables and the targets, and writes the run as JSON and an SVG chart", async () => {
+    const { code, stdout, stderr } = await node(["bench/run.js", "--quick", "--only", "wire-cost"], 90_000)
+    expect(code, stderr).toBe(0)
+    const json = /^results: (.+\.json)$/m.exec(stdout)?.[1]
+    const svg = /^chart: +(.+\.svg)$/m.exec(stdout)?.[1]
+    written.push(...[json, svg].filter((file) => file !== undefined))
+    expect(stdout).toMatch(/^== wire-cost: ok \(\d+ s\)$/m)
+    expect(stdout).toContain("targets (reported against, not asserted)")
+    // A scenario not run is told as not measured, not left out.
+    expect(stdout).toMatch(/^1:1 p99 <= 10 ms at 50% of peak +not measured +-$/m)
+    const document = JSON.parse(readFileSync(json!, "utf8"))
+    expect(document.scenarios["wire-cost"].status).toBe("ok")
+    const target = (name: string) => document.targets.find((row: { target: string }) => row.target === name)
+    // The README's two protocol targets, measured on the socket.
+    expect(target("login <= 1 round trip")).toEqual({ target: "login <= 1 round trip", measured: "1 (password and resume token)", met: "yes" })
+    expect(target("\"hello\" <= 60 bytes per direction")).toMatchObject({ met: "yes" })
+    for (const row of document.targets) expect(stdout).toMatch(new RegExp(`^${row.target.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} +`, "m"))
+    expect(existsSync(svg!)).toBe(true)
+    expect(readFileSync(svg!, "utf8")).toMatch(/^<svg[\s>]/)
+  }, 120_000)
+})
