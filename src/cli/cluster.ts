@@ -9,10 +9,10 @@ import { IDC_NAME_PATTERN, MIN_SECRET_LENGTH } from "../cluster/limits.ts"
 import type { SettingsOverrides } from "../cluster/Settings.ts"
 import { UsageError } from "./args.ts"
 import { applicationFlags, loadApplication } from "./application.ts"
-import { advertisedEndpoints, authFlags, authSettings, checked, clusterSecret, count, given, logMaxEntries, loginPolicy, milliseconds, onOff, origin, passwordHash, port, ports, readSettings, redisUrl, type Source, text, tlsFiles } from "./config.ts"
+import { advertisedEndpoints, authFlags, authSettings, checked, clusterSecret, count, gcHeadroomMb, given, logMaxEntries, loginPolicy, milliseconds, onOff, origin, passwordHash, port, ports, readSettings, redisUrl, type Source, text, tlsFiles } from "./config.ts"
 import { loadNotifySettings } from "./notifyConfig.ts"
 
-const common = ["redis", "redis-cluster", "shard-lock-expiration-ms", "presence-ttl-ms", "cluster-secret", "host", "admin-port", "admin-host", "admin-token", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "media-dir", "media-url-secret", "media-origin", "notify-config",
+const common = ["redis", "redis-cluster", "shard-lock-expiration-ms", "presence-ttl-ms", "cluster-secret", "host", "admin-port", "admin-host", "admin-token", "runner-host", "runner-port", "shards", "dashboard-peers", "login-policy", "metrics", "gc-headroom-mb", "media-dir", "media-url-secret", "media-origin", "notify-config",
   "registrations-per-address", "failed-logins-per-user-address", "failed-logins-per-address", "call-timeout-ms", "read-diffusion-threshold", "log-max-entries", ...applicationFlags]
 
 type Get = (flag: string) => Source | undefined
@@ -20,6 +20,8 @@ type Get = (flag: string) => Source | undefined
 /** A role's checked settings: what was given, over the defaults when clusterServer.ts runs it. */
 export interface RoleSettings {
   readonly recording: boolean
+  /** server/GcHeadroom.ts: growth allowed between full collections (MB; 0: V8's own rule). */
+  readonly gcHeadroomMb: number
   readonly overrides: SettingsOverrides
   readonly cluster: Partial<ClusterSettings> & Pick<ClusterSettings, "secret">
   /** Frequency control given for a runner (over the default limits). */
@@ -121,6 +123,7 @@ export const runRunner = async (argv: ReadonlyArray<string>) => {
   const host = text(get("host"), "127.0.0.1")
   const role: RoleSettings = {
     recording,
+    gcHeadroomMb: gcHeadroomMb(get("gc-headroom-mb")),
     overrides: {
       actors: actorSettings(get),
       session: given({ passwordHash: passwordHash(get("password-hash")) }),
@@ -151,6 +154,7 @@ export const runGateway = async (argv: ReadonlyArray<string>) => {
   const host = text(get("host"), "127.0.0.1")
   const role: RoleSettings = {
     recording,
+    gcHeadroomMb: gcHeadroomMb(get("gc-headroom-mb")),
     overrides: {
       actors: actorSettings(get),
       gateway: {

@@ -8,6 +8,7 @@ import { TcpServer } from "../gateway/TcpServer.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { setRecording } from "../metrics/Instruments.ts"
 import { application, type WeftOptions } from "../server/Application.ts"
+import * as GcHeadroom from "../server/GcHeadroom.ts"
 import type { RoleSettings } from "./cluster.ts"
 import { launch } from "./launch.ts"
 
@@ -41,7 +42,7 @@ export const serveRunner = (role: RoleSettings, options: WeftOptions) => {
     console.log(`weft runner: cluster member on ${cluster.runnerHost}:${cluster.runnerPort}, ${describeRedis({ url: cluster.redisUrl, cluster: cluster.redisCluster })}`)
     return yield* Effect.never
   })
-  launch("runner", program.pipe(Effect.provide(Layer.fresh(admin(settings, cluster, "runner").pipe(Layer.provideMerge(runner(settings, cluster)), Layer.provide(application(options)))))))
+  launch("runner", program.pipe(Effect.provide(Layer.fresh(admin(settings, cluster, "runner").pipe(Layer.provideMerge(runner(settings, cluster)), Layer.provide(application(options)), Layer.merge(GcHeadroom.layer(role.gcHeadroomMb)))))))
 }
 
 export const serveGateway = (role: RoleSettings, options: WeftOptions) => {
@@ -56,5 +57,5 @@ export const serveGateway = (role: RoleSettings, options: WeftOptions) => {
     console.log(`weft gateway: pushes from runners on ${cluster.pushHost}:${cluster.pushPort}, ${describeRedis({ url: cluster.redisUrl, cluster: cluster.redisCluster })}`)
     return yield* Effect.never
   })
-  launch("gateway", program.pipe(Effect.provide(Layer.fresh(admin(settings, cluster, "gateway").pipe(Layer.provideMerge(gateway(settings, cluster)), Layer.provide(application(options)))))))
+  launch("gateway", program.pipe(Effect.provide(Layer.fresh(admin(settings, cluster, "gateway").pipe(Layer.provideMerge(gateway(settings, cluster)), Layer.provide(application(options)), Layer.merge(GcHeadroom.layer(role.gcHeadroomMb)))))))
 }

@@ -102,6 +102,21 @@ export const loginPolicy = (source: Source | undefined): "allow-many" | "one-per
   return value
 }
 
+/** The default of `--gc-headroom-mb`: garbage the heap may gather before a full collection. */
+export const DEFAULT_GC_HEADROOM_MB = 128
+
+/**
+ * `--gc-headroom-mb`: how far the JavaScript heap may grow between full collections while it is
+ * smaller than that (server/GcHeadroom.ts); 0 leaves V8's own rule.
+ */
+export const gcHeadroomMb = (source: Source | undefined, fallback = DEFAULT_GC_HEADROOM_MB): number => {
+  if (source === undefined) return fallback
+  if (!/^\d+$/.test(source.value) || Number(source.value) > 65_536) {
+    throw new UsageError(`${source.origin} must be a number of megabytes from 0 (V8's own rule) to 65536, got "${source.value}"`)
+  }
+  return Number(source.value)
+}
+
 /** `on` or `off`: whether the process records its metrics (off only to measure what they cost). */
 export const onOff = (source: Source | undefined, fallback: boolean): boolean => {
   if (source === undefined) return fallback

@@ -4,7 +4,7 @@ import type { SettingsOverrides } from "../cluster/Settings.ts"
 import { loadNotifySettings } from "./notifyConfig.ts"
 import { parsePort } from "./args.ts"
 import { applicationFlags, loadApplication } from "./application.ts"
-import { advertisedEndpoints, authFlags, authSettings, checked, count, given, logMaxEntries, loginPolicy, milliseconds, onOff, type Source, tlsFiles } from "./config.ts"
+import { advertisedEndpoints, authFlags, authSettings, checked, count, gcHeadroomMb, given, logMaxEntries, loginPolicy, milliseconds, onOff, type Source, tlsFiles } from "./config.ts"
 
 /** A flag's value, else its WEFT_ variable (WEFT_JWT_SECRET for --jwt-secret): secrets stay out of `ps`. */
 const flagOrEnv = (values: Record<string, unknown>) => (flag: string): Source | undefined => {
@@ -31,6 +31,7 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
       "read-diffusion-threshold": { type: "string" },
       "log-max-entries": { type: "string" },
       metrics: { type: "string" },
+      "gc-headroom-mb": { type: "string" },
       advertise: { type: "string" },
       "call-timeout-ms": { type: "string" },
       "notify-config": { type: "string" },
@@ -45,6 +46,7 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
     return value === undefined ? undefined : { value, origin: `--${name}` }
   }
   const recording = onOff(flag("metrics"), true)
+  const gcHeadroom = gcHeadroomMb(flagOrEnv(values)("gc-headroom-mb"))
   const overrides: SettingsOverrides = {
     actors: given({ callTimeoutMs: checked(flag("call-timeout-ms"), (source) => milliseconds(source, 0, 500, 120_000)) }),
     gateway: {
@@ -74,5 +76,5 @@ export const runDev = async (argv: ReadonlyArray<string>) => {
     changeLog: given({ maxEntries: checked(flag("log-max-entries"), (source) => logMaxEntries(source, 0)) })
   }
   const app = await loadApplication(flagOrEnv(values))
-  ;(await import("./devServer.ts")).serveDev(overrides, app, recording)
+  ;(await import("./devServer.ts")).serveDev(overrides, app, recording, gcHeadroom)
 }

@@ -8,9 +8,10 @@ import { TcpServer } from "../gateway/TcpServer.ts"
 import { AdminServer } from "../metrics/AdminServer.ts"
 import { setRecording } from "../metrics/Instruments.ts"
 import { application, type WeftOptions } from "../server/Application.ts"
+import * as GcHeadroom from "../server/GcHeadroom.ts"
 import { launch } from "./launch.ts"
 
-export const serveDev = (overrides: SettingsOverrides, app: WeftOptions, recording: boolean) => {
+export const serveDev = (overrides: SettingsOverrides, app: WeftOptions, recording: boolean, gcHeadroomMb: number) => {
   setRecording(recording)
   const settings = withOverrides({
     ...overrides,
@@ -50,5 +51,5 @@ export const serveDev = (overrides: SettingsOverrides, app: WeftOptions, recordi
     return yield* Effect.never
   })
 
-  launch("dev", program.pipe(Effect.provide(Layer.fresh(dev(settings).pipe(Layer.provide(application(app)))))))
+  launch("dev", program.pipe(Effect.provide(Layer.fresh(dev(settings).pipe(Layer.provide(application(app)), Layer.merge(GcHeadroom.layer(gcHeadroomMb)))))))
 }

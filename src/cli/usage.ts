@@ -3,7 +3,7 @@
 export const commandUsage: Readonly<Record<string, string>> = {
   dev: `  weft dev [--host H] [--port N] [--http-port N] [--admin-port N] [--login-policy allow-many|one-per-platform|kick-older]
            [--advertise tcp://IP:PORT,ws://IP:PORT,http://IP:PORT] [--admin-host H] [--admin-token T]
-           [--tls-cert FILE --tls-key FILE] [--metrics on|off] [--notify-config FILE] [--passwords on|off]
+           [--tls-cert FILE --tls-key FILE] [--metrics on|off] [--gc-headroom-mb N] [--notify-config FILE] [--passwords on|off]
            [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
            [--call-timeout-ms N] [--read-diffusion-threshold N] [--log-max-entries N]
            [--jwt-secret S | --jwt-public-key FILE | --jwt-jwks-url URL] [--jwt-issuer I] [--jwt-audience A]
@@ -17,9 +17,11 @@ export const commandUsage: Readonly<Record<string, string>> = {
       --read-diffusion-threshold: groups with more members keep their messages in their own log
       (docs/groups.md; 500 by default).
       --log-max-entries: a user's log keeps its newest N changes (100000 by default; 0 keeps all;
-      docs/operations.md).`,
+      docs/operations.md).
+      --gc-headroom-mb: garbage the heap may gather between full collections (128 by default; 0
+      leaves V8's rule; docs/operations.md).`,
   runner: `  weft runner [--redis URL[,URL...]] [--redis-cluster on] [--allow-volatile-redis on] [--runner-host H] [--runner-port N]
-              [--admin-port N] [--shard-lock-expiration-ms N] [--presence-ttl-ms N] [--config FILE]
+              [--admin-port N] [--shard-lock-expiration-ms N] [--presence-ttl-ms N] [--gc-headroom-mb N] [--config FILE]
               [--admin-host H] [--admin-token T] [--registrations-per-address N]
               [--failed-logins-per-user-address N] [--failed-logins-per-address N] [--notify-config FILE]
               [--password-hash N=16384,r=8,p=5]
@@ -39,7 +41,7 @@ export const commandUsage: Readonly<Record<string, string>> = {
                [--advertise tcp://IP:PORT,ws://IP:PORT?weight=N,...] [--web-chat on|off]
                [--tls-cert FILE --tls-key FILE] [--media-origin URL] [--admin-host H] [--admin-token T]
                [--feature MODULE[,MODULE...]] [--hook-url URL --hook-secret S] [--hook-fail-open on|off]
-               [--call-timeout-ms N] [--notify-config FILE]
+               [--call-timeout-ms N] [--notify-config FILE] [--gc-headroom-mb N]
                [--passwords on|off] [--jwt-secret S | --jwt-public-key FILE | --jwt-jwks-url URL] [--jwt-issuer I]
                [--jwt-audience A] [--jwt-user-claim C] [--jwt-algorithms A,B] [--jwt-clock-tolerance SECONDS]
       Clustered mode: a gateway holding connections and forwarding to the runners.

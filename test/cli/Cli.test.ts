@@ -155,6 +155,9 @@ describe("weft dev and weft client", () => {
     const wrong = await weft("dev", "--port", "0", "--metrics", "maybe")
     expect(wrong.code).not.toBe(0)
     expect(wrong.stderr).toContain("--metrics must be on or off")
+    const headroom = await weft("dev", "--port", "0", "--gc-headroom-mb", "lots")
+    expect(headroom.code).not.toBe(0)
+    expect(headroom.stderr).toContain('--gc-headroom-mb must be a number of megabytes from 0')
   })
 
   it("errors exit non-zero with a clear message", async () => {

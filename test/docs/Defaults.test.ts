@@ -13,6 +13,7 @@ import { MAX_SESSIONS_PER_USER } from "../../src/actors/Session.ts"
 import { CURRENT_PARAMS } from "../../src/actors/Password.ts"
 import { defaultClusterSettings } from "../../src/cluster/ClusterSettings.ts"
 import { defaultSettings } from "../../src/cluster/Settings.ts"
+import { DEFAULT_GC_HEADROOM_MB } from "../../src/cli/config.ts"
 import { defaultNotifySettings } from "../../src/notify/NotifySettings.ts"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
@@ -73,6 +74,7 @@ const rows: ReadonlyArray<readonly [string, string, unknown, unknown]> = [
   ["docs/operations.md", "| `--presence-ttl-ms` | 30000 |", defaultClusterSettings.presenceTtlMs, 30_000],
   ["docs/operations.md", "| `--shards` | 300 |", defaultClusterSettings.shardsPerGroup, 300],
   ["docs/operations.md", "| `--call-timeout-ms` | 5000 |", s.actors.callTimeoutMs, 5_000],
+  ["docs/operations.md", "| `--gc-headroom-mb` | 128 |", DEFAULT_GC_HEADROOM_MB, 128],
   // docs/notifications.md
   ["docs/notifications.md", "the first change waits `collapseMs` (1 s)", defaultNotifySettings.collapseMs, 1_000],
   ["docs/notifications.md", "per conversation every `minIntervalMs` (10 s)", defaultNotifySettings.minIntervalMs, 10_000],
