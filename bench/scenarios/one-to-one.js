@@ -13,7 +13,7 @@
  * Senders and receivers live in this process (the load generator); the server is a child process.
  */
 import { performance } from "node:perf_hooks"
-import { cpuTimesMs, progress, syscallsOf } from "../lib/servers.js"
+import { cpuTimesMs, machineTicks, progress, syscallsOf } from "../lib/servers.js"
 import { pool, round, sleep, summarize, until } from "../lib/stats.js"
 import { systems as known } from "../lib/systems.js"
 
@@ -40,22 +40,48 @@ const ownCpu = () => {
 /**
  * Measures CPU (server processes and this one) across `work`, as % of one core; of the servers'
  * CPU, the part spent in the kernel (socket reads and writes, wake-ups: on loopback a write also
- * runs the receiving side's TCP), and their read and write system calls per second.
+ * runs the receiving side's TCP), and their read and write system calls per second. And the
+ * machine's: the share of all its CPU time that was busy, and the share the hypervisor gave to
+ * something else (steal) — a row measured while the machine was taken from us says so.
  */
 export const withCpu = async (pids, work) => {
   const server0 = cpuOf(pids)
   const syscalls0 = syscallsAll(pids)
   const own0 = ownCpu()
+  const machine0 = machineTicks()
   const t0 = performance.now()
   const result = await work()
   const elapsed = performance.now() - t0
   const server1 = cpuOf(pids)
+  const machine1 = machineTicks()
+  const machineAll = machine0 === undefined || machine1 === undefined ? 0 : machine1.all - machine0.all
   return {
     result,
     serverCpuPct: Math.round(((server1.all - server0.all) / elapsed) * 100),
     serverKernelPct: Math.round(((server1.kernel - server0.kernel) / elapsed) * 100),
     serverSyscallsPerSecond: Math.round(((syscallsAll(pids) - syscalls0) / elapsed) * 1000),
-    loadgenCpuPct: Math.round(((ownCpu() - own0) / elapsed) * 100)
+    loadgenCpuPct: Math.round(((ownCpu() - own0) / elapsed) * 100),
+    ...(machineAll > 0
+      ? {
+        machineBusyPct: Math.round(((machine1.busy - machine0.busy) / machineAll) * 100),
+        machineStealPct: Math.round(((machine1.steal - machine0.steal) / machineAll) * 1000) / 10
+      }
+      : {})
+  }
+}
+
+/**
+ * Waits (5 s at most) until the servers are quiet — under 15% of a core over 100 ms — so that a
+ * server still working off an overloaded run's backlog does not take the CPU from the next
+ * system's run (the systems take turns).
+ */
+export const settle = async (pids) => {
+  const deadline = performance.now() + 5000
+  while (performance.now() < deadline) {
+    const before = cpuOf(pids).all
+    const t0 = performance.now()
+    await sleep(100)
+    if ((cpuOf(pids).all - before) / (performance.now() - t0) < 0.15) return
   }
 }
 
@@ -210,6 +236,12 @@ export const openLoop = async (pairs, rate, { warmupSeconds, seconds, drainMs })
  * the open loop; default all), repeatShares and repeats (the open loop at these shares runs
  * `repeats` times, each run a row with its round: one run's p99 on a shared 2-core machine can
  * be one stall of the machine; the summary takes their median and shows every run).
+ *
+ * Every system's server is up for the whole run and the systems take turns: at each sender count
+ * of the peak search, and at each offered rate and round of the open loop, every system runs
+ * once before any runs again, the order flipping each turn. So a comparison between systems is
+ * between runs seconds apart: a shared machine that slows down for a minute slows every system's
+ * rows of that minute, not one system's. Each row has `startedAt` (ms since the run began).
  */
 export const run = async (options = {}) => {
   const {
@@ -229,64 +261,87 @@ export const run = async (options = {}) => {
     repeats = 3
   } = options
   let referencePeak = options.referencePeak
-  const rows = []
-  for (const name of systems) {
+  const entries = systems.map((name) => {
     const system = known[name] ?? options.extraSystems?.[name]
     if (system === undefined) throw new Error(`unknown system ${name}`)
-    progress(`${scenario}: starting ${name}`)
-    const server = await system.start()
-    try {
-      const pairs = []
-      const prefix = `p${process.pid.toString(36)}${name.replace(/[^a-z]/g, "").slice(0, 6)}`
-      let best
-      for (const senders of levels) {
+    return { name, system, server: undefined, pairs: [], best: undefined, searching: true, prefix: `p${process.pid.toString(36)}${name.replace(/[^a-z]/g, "").slice(0, 6)}` }
+  })
+  const began = performance.now()
+  const rows = []
+  /** Turn `turn`'s order: as given, then reversed, and so on. */
+  const inTurn = (list, turn) => (turn % 2 === 0 ? list : [...list].reverse())
+  const allPids = () => entries.flatMap((each) => each.server?.pids ?? [])
+  const measure = async (each, work) => {
+    await settle(allPids())
+    const startedAt = Math.round(performance.now() - began)
+    const { result, ...cpu } = await withCpu(each.server.pids, work)
+    return { startedAt, ...result, ...cpu }
+  }
+  try {
+    for (const each of entries) {
+      progress(`${scenario}: starting ${each.name}`)
+      each.server = await each.system.start()
+    }
+    for (const [turn, senders] of levels.entries()) {
+      for (const each of inTurn(entries, turn)) {
+        if (!each.searching) continue
+        const { name, system, server, pairs, prefix } = each
         if (pairs.length < senders) {
           progress(`${scenario}: ${name}: connecting ${senders - pairs.length} more sender/receiver pairs`)
           await connectPairs(system, server, pairs, pairs.length, senders, prefix)
         }
         progress(`${scenario}: ${name}: closed loop, ${senders} senders, ${peakSeconds} s`)
-        const { result, ...cpu } = await withCpu(server.pids, () => closedLoop(pairs, senders, { warmupSeconds, seconds: peakSeconds }))
-        const { serverCpuPct } = cpu
-        const row = { scenario, system: name, phase: "closed loop", senders, ...result, ...cpu }
+        const measured = await measure(each, () => closedLoop(pairs, senders, { warmupSeconds, seconds: peakSeconds }))
+        const row = { scenario, system: name, phase: "closed loop", senders, ...measured }
         Object.assign(row, perMessage(row))
         rows.push(row)
-        progress(`${scenario}: ${name}: ${senders} senders: ${result.deliveredPerSecond} delivered/s, ack p50 ${result.ackP50Ms} ms, server CPU ${serverCpuPct}%`)
-        const improved = best === undefined || result.deliveredPerSecond > best.deliveredPerSecond * 1.1
-        if (best === undefined || result.deliveredPerSecond > best.deliveredPerSecond) best = row
-        if (!improved) break
+        progress(`${scenario}: ${name}: ${senders} senders: ${row.deliveredPerSecond} delivered/s, ack p50 ${row.ackP50Ms} ms, server CPU ${row.serverCpuPct}%`)
+        const improved = each.best === undefined || row.deliveredPerSecond > each.best.deliveredPerSecond * 1.1
+        if (each.best === undefined || row.deliveredPerSecond > each.best.deliveredPerSecond) each.best = row
+        if (!improved) each.searching = false
       }
-      best.peak = true
-      if (referencePeak === undefined) referencePeak = best.deliveredPerSecond
-      if (openLoopFor !== undefined && !openLoopFor.includes(name)) continue
-      if (pairs.length < openPairs) await connectPairs(system, server, pairs, pairs.length, openPairs, prefix)
-      const rates = [
-        ...loads.map((load) => ({ load: `${Math.round(load * 100)}% of ${referenceName}`, share: load, rate: load * referencePeak })),
-        ...ownLoads.map((load) => ({ load: `${Math.round(load * 100)}% of own peak`, share: load, rate: load * best.deliveredPerSecond }))
-      ]
+    }
+    for (const each of entries) if (each.best !== undefined) each.best.peak = true
+    if (referencePeak === undefined) referencePeak = entries[0]?.best?.deliveredPerSecond
+    const open = entries.filter((each) => openLoopFor === undefined || openLoopFor.includes(each.name))
+    for (const each of open) {
+      if (each.pairs.length < openPairs) await connectPairs(each.system, each.server, each.pairs, each.pairs.length, openPairs, each.prefix)
       // Lowest rate first: an overloaded phase leaves a backlog that would spoil the next one.
-      rates.sort((a, b) => a.rate - b.rate)
-      for (const { load, share, rate } of rates) {
-        if (rate < 1) continue
-        const rounds = repeatShares.includes(share) ? repeats : 1
-        for (let round = 1; round <= rounds; round++) {
-          progress(`${scenario}: ${name}: open loop at ${Math.round(rate)} msg/s (${load}), ${openSeconds} s${rounds > 1 ? `, run ${round} of ${rounds}` : ""}`)
-          const { result, ...cpu } = await withCpu(server.pids, () =>
-            openLoop(pairs.slice(0, openPairs), rate, { warmupSeconds, seconds: openSeconds, drainMs })
-          )
-          const row = { scenario, system: name, phase: "open loop", load, share, senders: openPairs, ...(rounds > 1 ? { round } : {}), ...result, ...cpu }
+      each.rates = [
+        ...loads.map((load) => ({ load: `${Math.round(load * 100)}% of ${referenceName}`, share: load, rate: load * referencePeak })),
+        ...ownLoads.map((load) => ({ load: `${Math.round(load * 100)}% of own peak`, share: load, rate: load * each.best.deliveredPerSecond }))
+      ].sort((a, b) => a.rate - b.rate)
+    }
+    let turn = 0
+    const steps = Math.max(0, ...open.map((each) => each.rates.length))
+    for (let step = 0; step < steps; step++) {
+      const roundsOf = (each) => (repeatShares.includes(each.rates[step]?.share) ? repeats : 1)
+      const rounds = Math.max(...open.map(roundsOf))
+      for (let round = 1; round <= rounds; round++, turn++) {
+        for (const each of inTurn(open, turn)) {
+          const at = each.rates[step]
+          if (at === undefined || at.rate < 1 || round > roundsOf(each)) continue
+          const { load, share, rate } = at
+          const repeated = roundsOf(each) > 1
+          progress(`${scenario}: ${each.name}: open loop at ${Math.round(rate)} msg/s (${load}), ${openSeconds} s${repeated ? `, run ${round} of ${roundsOf(each)}` : ""}`)
+          const measured = await measure(each, () => openLoop(each.pairs.slice(0, openPairs), rate, { warmupSeconds, seconds: openSeconds, drainMs }))
+          const row = { scenario, system: each.name, phase: "open loop", load, share, senders: openPairs, ...(repeated ? { round } : {}), ...measured }
           rows.push(Object.assign(row, perMessage(row)))
-          progress(`${scenario}: ${name}: offered ${result.offeredPerSecond}/s, delivered ${result.deliveredPerSecond}/s, p50 ${result.p50Ms} p99 ${result.p99Ms} p999 ${result.p999Ms} ms`)
+          progress(`${scenario}: ${each.name}: offered ${row.offeredPerSecond}/s, delivered ${row.deliveredPerSecond}/s, p50 ${row.p50Ms} p99 ${row.p99Ms} p999 ${row.p999Ms} ms`)
         }
       }
-      for (const pair of pairs) {
+    }
+  } finally {
+    for (const each of entries) {
+      for (const pair of each.pairs) {
         pair.sender.close()
         pair.receiver.close()
       }
-    } finally {
-      await server.stop()
     }
+    await Promise.all(entries.map((each) => each.server?.stop()))
   }
-  return rows
+  // The tables read best per system: the rows of one system together, in the order they ran.
+  return systems.flatMap((name) => rows.filter((row) => row.system === name))
 }
 
 export const tables = (rows) => [
@@ -305,6 +360,7 @@ export const tables = (rows) => [
       { key: "serverKernelUsPerMessage", title: "of it kernel" },
       { key: "serverSyscallsPerMessage", title: "syscalls/msg" },
       { key: "loadgenCpuPct", title: "load gen CPU %" },
+      { key: "machineStealPct", title: "steal %" },
       { title: "peak", value: (row) => (row.peak ? "<- peak" : "") }
     ],
     rows: rows.filter((row) => row.phase === "closed loop")
@@ -333,7 +389,9 @@ export const tables = (rows) => [
       { key: "loadgenCpuPct", title: "load gen CPU %" },
       // How late the load generator itself sent its latest message: its own stalls count as
       // latency (scheduled send -> push), whatever the server did.
-      { key: "sendLagMaxMs", title: "load gen late max ms" }
+      { key: "sendLagMaxMs", title: "load gen late max ms" },
+      // The machine's CPU time the hypervisor gave to others during the run (of both cores).
+      { key: "machineStealPct", title: "steal %" }
     ],
     rows: rows.filter((row) => row.phase === "open loop")
   }

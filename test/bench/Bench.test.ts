@@ -56,6 +56,15 @@ describe("the benchmarks", () => {
     const rows: ReadonlyArray<Row> = JSON.parse(readFileSync(json, "utf8")).rows
     const closed = (system: string) => rows.find((row) => row.system === system && row.phase === "closed loop")!
     const open = (system: string) => rows.find((row) => row.system === system && row.phase === "open loop")!
+    // The systems take turns: every system's peak search ran before any system's open loop (one
+    // system after the other, the relay's peak would have come after weft's open loop).
+    const startedAt = (row: Row) => row.startedAt as number
+    expect(Math.max(...options.systems.map((system) => startedAt(closed(system))))).toBeLessThan(
+      Math.min(...options.systems.map((system) => startedAt(open(system))))
+    )
+    // And the machine's steal is read for each row (Linux's /proc/stat).
+    expect(stdout).toContain("steal %")
+    for (const row of rows) expect(row.machineStealPct).toBeGreaterThanOrEqual(0)
     for (const system of options.systems) {
       expect(closed(system)).toMatchObject({ senders: 2, errors: 0, peak: true })
       expect(closed(system).deliveredPerSecond).toBeGreaterThan(0)
