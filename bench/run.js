@@ -194,12 +194,12 @@ const targets = () => {
   const sio = peakOf("socket.io relay")
   // The open loop at 50% runs a few times (bench/scenarios/one-to-one.js): the target reads their median.
   const halvesOf = (system) => rowsOf("one-to-one").filter((r) => r.system === system && r.phase === "open loop" && r.share === 0.5)
-  const halves = halvesOf("weft")
   const p99Of = (row) => (row.p99Ms === "Infinity" ? Infinity : row.p99Ms)
-  const halfP99 = halves.length === 0 ? undefined : quantile(halves.map(p99Of), 0.5)
+  const medianP99 = (rows) => (rows.length === 0 ? undefined : quantile(rows.map(p99Of), 0.5))
+  const halves = halvesOf("weft")
+  const halfP99 = medianP99(halves)
   // The net relay at the same offered rate, in turn with weft: what the machine itself allows then.
-  const relayHalves = halvesOf("net relay")
-  const relayHalfP99 = relayHalves.length === 0 ? undefined : quantile(relayHalves.map(p99Of), 0.5)
+  const relayHalfP99 = medianP99(halvesOf("net relay"))
   const ms = (value) => (value === Infinity ? "inf" : String(value))
   const wire = rowsOf("wire-cost")
   const logins = wire.filter((r) => r.what.startsWith("login"))

@@ -32,15 +32,15 @@ export const cpuMs = (pid) => {
 }
 
 /**
- * The whole machine's CPU time so far, from the first line of /proc/stat, in clock ticks: `busy`
- * (everything but idle and iowait), `steal` (time the hypervisor ran something else while this
- * machine's CPUs wanted to run) and `all`; undefined if unknown.
+ * The whole machine's CPU time so far, from the first line of /proc/stat, in clock ticks: `steal`
+ * (time the hypervisor ran something else while this machine's CPUs wanted to run) and `all`;
+ * undefined if unknown.
  */
 export const machineTicks = () => {
   try {
+    // user nice system idle iowait irq softirq steal
     const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0].trim().split(/\s+/).slice(1, 9).map(Number)
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields
-    return { busy: user + nice + system + irq + softirq + steal, steal, all: fields.reduce((a, b) => a + b, 0) }
+    return { steal: fields[7], all: fields.reduce((a, b) => a + b, 0) }
   } catch {
     return undefined
   }

@@ -41,8 +41,8 @@ const ownCpu = () => {
  * Measures CPU (server processes and this one) across `work`, as % of one core; of the servers'
  * CPU, the part spent in the kernel (socket reads and writes, wake-ups: on loopback a write also
  * runs the receiving side's TCP), and their read and write system calls per second. And the
- * machine's: the share of all its CPU time that was busy, and the share the hypervisor gave to
- * something else (steal) — a row measured while the machine was taken from us says so.
+ * share of all the machine's CPU time that the hypervisor gave to something else (steal): a row
+ * measured while the machine was taken from us says so.
  */
 export const withCpu = async (pids, work) => {
   const server0 = cpuOf(pids)
@@ -61,12 +61,7 @@ export const withCpu = async (pids, work) => {
     serverKernelPct: Math.round(((server1.kernel - server0.kernel) / elapsed) * 100),
     serverSyscallsPerSecond: Math.round(((syscallsAll(pids) - syscalls0) / elapsed) * 1000),
     loadgenCpuPct: Math.round(((ownCpu() - own0) / elapsed) * 100),
-    ...(machineAll > 0
-      ? {
-        machineBusyPct: Math.round(((machine1.busy - machine0.busy) / machineAll) * 100),
-        machineStealPct: Math.round(((machine1.steal - machine0.steal) / machineAll) * 1000) / 10
-      }
-      : {})
+    ...(machineAll > 0 ? { machineStealPct: Math.round(((machine1.steal - machine0.steal) / machineAll) * 1000) / 10 } : {})
   }
 }
 
