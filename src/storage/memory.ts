@@ -86,7 +86,7 @@ class Page {
  */
 class Entries {
   /** Chunk number firstChunk + i is chunks[i]; `used` bytes of the last one are taken. */
-  private chunks: Array<Uint8Array> = []
+  private chunks: Array<Buffer> = []
   private firstChunk = 0
   private used = 0
   private chunkSize = 0
@@ -129,18 +129,8 @@ class Entries {
     numbers[base + EXPIRES] = expiresAt
     numbers[base + HASH] = hash
     numbers[base + KEY_FORM] = form
-    if (key !== undefined) {
-      let to = this.used + data.length
-      if ((form & 1) === 0) {
-        for (let k = 0; k < key.length; k++) chunk[to++] = key.charCodeAt(k)
-      } else {
-        for (let k = 0; k < key.length; k++) {
-          const unit = key.charCodeAt(k)
-          chunk[to++] = unit & 0xff
-          chunk[to++] = unit >>> 8
-        }
-      }
-    }
+    // The key's units, one byte or two each (low byte first), copied by Node in one call.
+    if (key !== undefined) chunk.write(key, this.used + data.length, (form & 1) === 0 ? "latin1" : "utf16le")
     this.used += size
     this.count++
   }
@@ -232,14 +222,17 @@ const hashKey = (key: string): number => {
  * A log's dedupe keys, each naming the seq of the entry it appended. Not a Map: a Map that
  * grows rehashes every key at once (~200 ns a key here: 12 ms at 65,000 keys, and a log keeps
  * up to ~112,000 at the default retention), and logs written at one pace double together,
- * in one event-loop turn. Here the keys and their hashes sit beside the entries (Entries), and
- * an open-addressing table of seqs (linear probing, at most 65% full) finds them. A full table
- * is retired a little at a time: a new one with three slots a key takes the inserts, each insert
- * moves MOVES_PER_INSERT slots of the old one over (by their stored hashes, comparing no
- * strings), and lookups try the new table, then the old. Each key is in one table once: an
- * entry that takes over a key (it had expired) clears it from the older entry.
+ * in one event-loop turn. Here the keys sit beside the entries (Entries), and an open-addressing
+ * table (linear probing, at most 65% full) finds them: a slot is two numbers, the seq and the
+ * key's hash, so a probe that passes other keys reads one array, not each passed entry's
+ * numbers (a miss in the processor's cache each, in a big log). A full table is retired a little
+ * at a time: a new one with three slots a key takes the inserts, each insert moves
+ * MOVES_PER_INSERT slots of the old one over (by their stored hashes, comparing no strings), and
+ * lookups try the new table, then the old. Each key is in one table once: an entry that takes
+ * over a key (it had expired) clears it from the older entry.
  */
 class KeyIndex {
+  /** Slot i is slots[2i] (a seq, EMPTY or GONE) and slots[2i + 1] (its key's hash). */
   private slots: Uint32Array = NO_OFFSETS
   /** Slots of `slots` not EMPTY (keys and GONE marks), and how many it may have. */
   private used = 0
@@ -268,13 +261,13 @@ class KeyIndex {
    * or append would not have appended: the new entry takes its slot, and the older one lets go.
    */
   add(seq: number, hash: number, dropped: number, previous: number | undefined): void {
-    if (this.old.length > 0) this.move(MOVES_PER_INSERT, dropped)
+    if (this.old.length > 0) this.move(MOVES_PER_INSERT)
     if (previous !== undefined) {
       this.entries.forgetKey(previous - dropped - 1)
       this.replace(previous, hash, seq)
       return
     }
-    if (this.used >= this.limit) this.retire(dropped)
+    if (this.used >= this.limit) this.retire()
     this.place(seq, hash)
     this.live++
   }
@@ -294,25 +287,27 @@ class KeyIndex {
     }
   }
 
+  /** Where in `table` the seq of `key`'s slot is, or -1. */
   private slotOf(table: Uint32Array, key: string, hash: number, dropped: number): number {
-    const mask = table.length - 1
-    for (let at = hash & mask;; at = (at + 1) & mask) {
+    const mask = (table.length >>> 1) - 1
+    for (let slot = hash & mask;; slot = (slot + 1) & mask) {
+      const at = slot << 1
       const seq = table[at]!
       if (seq === EMPTY) return -1
-      if (seq === GONE) continue
-      const i = seq - dropped - 1
-      if (this.entries.hashOf(i) === hash && this.entries.keyIs(i, key)) return at
+      if (seq === GONE || table[at + 1] !== hash) continue
+      if (this.entries.keyIs(seq - dropped - 1, key)) return at
     }
   }
 
   /** Puts a key not in either table into the new one. */
   private place(seq: number, hash: number) {
     const slots = this.slots
-    const mask = slots.length - 1
-    let at = hash & mask
-    while (slots[at] !== EMPTY && slots[at] !== GONE) at = (at + 1) & mask
+    const mask = (slots.length >>> 1) - 1
+    let at = (hash & mask) << 1
+    while (slots[at] !== EMPTY && slots[at] !== GONE) at = (at + 2) & (slots.length - 1)
     if (slots[at] === EMPTY) this.used++
     slots[at] = seq
+    slots[at + 1] = hash
   }
 
   /** The slot holding `seq` (a key's, with this hash), in whichever table has it, holds `by`. */
@@ -322,8 +317,9 @@ class KeyIndex {
 
   private replaceIn(table: Uint32Array, seq: number, hash: number, by: number): boolean {
     if (table.length === 0) return false
-    const mask = table.length - 1
-    for (let at = hash & mask;; at = (at + 1) & mask) {
+    const mask = (table.length >>> 1) - 1
+    for (let slot = hash & mask;; slot = (slot + 1) & mask) {
+      const at = slot << 1
       if (table[at] === EMPTY) return false
       if (table[at] === seq) {
         table[at] = by
@@ -337,31 +333,32 @@ class KeyIndex {
    * load between 0.5 and 0.65, drawn for each: logs that grow at one pace then make their new
    * tables in different turns, not all in one (fresh memory costs its page faults).
    */
-  private retire(dropped: number) {
+  private retire() {
     // Never two retiring at once (at MOVES_PER_INSERT a retiring table is gone long before the
     // new one fills, but a table full of GONE marks can be retired sooner).
-    if (this.old.length > 0) this.move(this.old.length, dropped)
+    if (this.old.length > 0) this.move(this.old.length >>> 1)
     let size = 16
     while (size < (this.live + 1) * 3) size *= 2
     this.old = this.live > 0 ? this.slots : NO_OFFSETS
     this.moved = 0
-    this.slots = new Uint32Array(size)
+    this.slots = new Uint32Array(size * 2)
     this.used = 0
     this.limit = Math.floor(size * (0.5 + 0.15 * Math.random()))
   }
 
-  /** Moves up to `count` slots of the retiring table into the new one. */
-  private move(count: number, dropped: number) {
+  /** Moves up to `count` slots of the retiring table into the new one (by their stored hashes). */
+  private move(count: number) {
     const old = this.old
-    const end = Math.min(old.length, this.moved + count)
-    for (let at = this.moved; at < end; at++) {
+    const end = Math.min(old.length >>> 1, this.moved + count)
+    for (let slot = this.moved; slot < end; slot++) {
+      const at = slot << 1
       const seq = old[at]!
       if (seq === EMPTY || seq === GONE) continue
       old[at] = GONE
-      this.place(seq, this.entries.hashOf(seq - dropped - 1))
+      this.place(seq, old[at + 1]!)
     }
     this.moved = end
-    if (end === old.length) this.old = NO_OFFSETS
+    if (end === old.length >>> 1) this.old = NO_OFFSETS
   }
 }
 
