@@ -14,8 +14,12 @@ import { quantile, round } from "../lib/stats.js"
 
 const here = fileURLToPath(new URL("../..", import.meta.url))
 
-export const run = async (options = {}) => {
-  const { pairs = 16, batch = 5000, rounds = 12, root = here } = options
+/**
+ * `pairs` logged-in sender/receiver pairs of in-process connections of the `root` build.
+ * `measure(batch)` has every lane send until `batch` more messages are acknowledged and returns
+ * the CPU µs per acknowledged message; `dispose()` ends it. bench/allocation.js drives it too.
+ */
+export const harness = async ({ pairs = 16, root = here } = {}) => {
   const { Layer, ManagedRuntime, Scope } = await import(`${root}/node_modules/effect/dist/index.js`)
   const Instruments = await import(`${root}/dist/metrics/Instruments.js`)
   const Commands = await import(`${root}/dist/gateway/Commands.js`)
@@ -24,7 +28,7 @@ export const run = async (options = {}) => {
   const Presence = await import(`${root}/dist/cluster/Presence.js`)
   const { GatewayConfig, defaultGatewaySettings } = await import(`${root}/dist/gateway/GatewayConfig.js`)
   const { makeConnections } = await import(`${root}/dist/gateway/Connection.js`)
-  const { encodeFrame, FrameDecoder } = await import(`${root}/dist/protocol/Frame.js`)
+  const { encodeFrame } = await import(`${root}/dist/protocol/Frame.js`)
   const { Command } = await import(`${root}/dist/protocol/Command.js`)
   const { Codecs } = await import(`${root}/dist/protocol/Proto.js`)
 
@@ -36,12 +40,21 @@ export const run = async (options = {}) => {
   try {
     const connections = await runtime.runPromise(Scope.provide(makeConnections("tcp", 0), scope))
     const commands = await runtime.runPromise(Commands.Commands)
-    /** A connection whose wire decodes what the server writes and hands each frame to `onFrame`. */
-    const connect = (onFrame) => {
-      const decoder = new FrameDecoder(1 << 20)
+    /**
+     * A connection whose wire hands the command of each frame the server writes to `onCommand`:
+     * read from the frame's header, without decoding it (each buffer written is whole frames),
+     * so the harness allocates nothing of its own there.
+     */
+    const connect = (onCommand) => {
       const wire = {
         write: (frames) => {
-          for (const bytes of frames) for (const frame of decoder.push(bytes).frames) onFrame(frame)
+          for (const bytes of frames) {
+            for (let at = 0; at + 11 <= bytes.length;) {
+              const length = ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0
+              onCommand((bytes[at + 5] << 8) | bytes[at + 6])
+              at += 11 + length
+            }
+          }
         },
         buffered: () => 0,
         pause() {},
@@ -55,23 +68,35 @@ export const run = async (options = {}) => {
     let target = 0
     let batchDone = () => {}
     const lanes = []
+    const requestOf = (lane, sequence, requestId) => encodeFrame(Command.SEND_MESSAGE, requestId, Codecs.SendMessageRequest.encode({
+      to: lane.to,
+      type: 0,
+      text: "hello",
+      clientMsgId: `m${sequence}`
+    }))
+    // A request made ahead (`prepare`), else made now.
     const sendNext = (lane) => {
-      lane.sender.received(encodeFrame(Command.SEND_MESSAGE, requestId++, Codecs.SendMessageRequest.encode({
-        to: lane.to,
-        type: 0,
-        text: "hello",
-        clientMsgId: `m${lane.sent++}`
-      })))
+      const frame = lane.ready.pop() ?? requestOf(lane, lane.sent, requestId++)
+      lane.sent++
+      lane.sender.received(frame)
+    }
+    /** Makes the next `count` requests of every lane ahead, so that sending them allocates nothing of the harness's. */
+    const prepare = (count) => {
+      for (const lane of lanes) {
+        const made = []
+        for (let i = 0; i < count; i++) made.push(requestOf(lane, lane.sent + i, requestId++))
+        lane.ready = made.reverse()
+      }
     }
     for (let i = 0; i < pairs; i++) {
-      const lane = { sent: 0, to: `gp${i}r`, busy: false }
+      const lane = { sent: 0, ready: [], to: `gp${i}r`, busy: false }
       for (const userId of [`gp${i}s`, lane.to]) {
         // One address per pair: registrations are rate-limited per address.
         await runtime.runPromise(commands.register({ userId, password: "password-1", displayName: "" }, `10.9.${i}.1`))
       }
       lane.receiver = connect(() => {})
-      lane.sender = connect((frame) => {
-        if (frame.command !== Command.SEND_MESSAGE) return
+      lane.sender = connect((command) => {
+        if (command !== Command.SEND_MESSAGE) return
         acked++
         if (acked < target) return sendNext(lane)
         lane.busy = false
@@ -88,7 +113,7 @@ export const run = async (options = {}) => {
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     /** CPU µs per acknowledged message over one batch (every lane sends until `batch` more are acked). */
-    const measure = async () => {
+    const measure = async (batch = 5000) => {
       const from = acked
       target = acked + batch
       const cpu = process.cpuUsage()
@@ -102,6 +127,18 @@ export const run = async (options = {}) => {
       const used = process.cpuUsage(cpu)
       return (used.user + used.system) / (acked - from)
     }
+    const { setRecording } = Instruments
+    return { measure, prepare, setRecording, acked: () => acked, dispose: () => runtime.dispose() }
+  } catch (error) {
+    await runtime.dispose()
+    throw error
+  }
+}
+
+export const run = async (options = {}) => {
+  const { pairs = 16, batch = 5000, rounds = 12, root = here } = options
+  const { measure, setRecording, acked, dispose } = await harness({ pairs, root })
+  try {
     await measure()
     await measure()
     const on = []
@@ -111,18 +148,18 @@ export const run = async (options = {}) => {
       const order = r % 2 === 0 ? [true, false] : [false, true]
       const got = new Map()
       for (const recording of order) {
-        Instruments.setRecording(recording)
-        got.set(recording, await measure())
+        setRecording(recording)
+        got.set(recording, await measure(batch))
       }
       on.push(got.get(true))
       off.push(got.get(false))
       ratios.push(got.get(false) / got.get(true))
       progress(`gateway-path: round ${r + 1}: ${round(got.get(true))} µs with metrics, ${round(got.get(false))} without`)
     }
-    Instruments.setRecording(true)
+    setRecording(true)
     return [{
       pairs,
-      messages: acked,
+      messages: acked(),
       withMetrics: round(quantile(on, 0.5)),
       withoutMetrics: round(quantile(off, 0.5)),
       metricsShareQ1: round(100 * (1 - quantile(ratios, 0.75)), 1),
@@ -130,7 +167,7 @@ export const run = async (options = {}) => {
       metricsShareQ3: round(100 * (1 - quantile(ratios, 0.25)), 1)
     }]
   } finally {
-    await runtime.dispose()
+    await dispose()
   }
 }
 

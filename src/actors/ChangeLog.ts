@@ -4,6 +4,7 @@
  * Every other actor that changes a user's data does it by appending here.
  */
 import { Cause, Effect, Exit, Schema } from "effect"
+import type { Mutable } from "effect/Types"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { encodeMessageChange, varintLength, writeVarint } from "../protocol/prebuilt.ts"
@@ -123,14 +124,14 @@ export const pageEnd = (
 
 /**
  * Retention of one log (a user's, or a read-diffusion group's): `due` after an append when the
- * log holds a step (an eighth) more than it keeps; `trim` drops the oldest, and answers the head
+ * log holds a step (an eighth) more than it keeps (with `appending` more entries: before them); `trim` drops the oldest, and answers the head
  * with its new `first` — or the same head if storage failed (the append stands; the next one
  * tries again).
  */
 export const retention = (storage: Storage["Service"], logId: string, maxEntries: number) => {
   const step = Math.max(1, Math.floor(maxEntries / 8))
   return {
-    due: (head: LogHead): boolean => maxEntries > 0 && head.seq - head.first + 1 > maxEntries + step,
+    due: (head: LogHead, appending = 0): boolean => maxEntries > 0 && head.seq + appending - head.first + 1 > maxEntries + step,
     trim: (head: LogHead): Effect.Effect<LogHead> =>
       storage.logTrim(logId, head.seq - maxEntries + 1, TRIM_STEP_MAX).pipe(
         Effect.map((first): LogHead => ({ seq: head.seq, epoch: head.epoch, first })),
@@ -147,11 +148,17 @@ export const layer = (options: ChangeLogOptions) =>
       const storage = yield* Storage
       const pusher = yield* Pusher
       const userId = (yield* Entity.CurrentAddress).entityId
-      let head: LogHead = yield* storage.logHead(userId).pipe(Effect.orDie)
+      // The actor's own copy, moved on in place by every append (no head object per message).
+      const head: Mutable<LogHead> = { ...(yield* storage.logHead(userId).pipe(Effect.orDie)) }
+      const setHead = (next: LogHead) => {
+        head.seq = next.seq
+        head.epoch = next.epoch
+        head.first = next.first
+      }
       const news = yield* GroupNews.make(userId).pipe(Effect.orDie)
 
       const kept = retention(storage, userId, options.maxEntries)
-      const trim = () => Effect.map(kept.trim(head), (trimmed) => void (head = trimmed))
+      const trim = () => Effect.map(kept.trim({ ...head }), setHead)
 
       /**
        * What the store's answer to the append of `seq` means: a new head and the change pushed
@@ -159,7 +166,7 @@ export const layer = (options: ChangeLogOptions) =>
        */
       const took = (result: AppendResult, seq: number, origin: string | undefined) => {
         if (result._tag === "Appended") {
-          head = { seq, epoch: head.epoch, first: head.first }
+          head.seq = seq
           pusher.push(userId, result.entry, head.epoch, origin)
         }
         return { seq: result.entry.seq, data: result.entry.data, duplicate: result._tag === "Duplicate" }
@@ -186,7 +193,7 @@ export const layer = (options: ChangeLogOptions) =>
               Effect.matchEffect({
                 onFailure: (error) => Effect.fail(storageFailed(error)),
                 onSuccess: (fresh) => {
-                  head = fresh
+                  setHead(fresh)
                   return append(body, dedupeKey, origin, conflicts + 1)
                 }
               })
@@ -205,7 +212,7 @@ export const layer = (options: ChangeLogOptions) =>
       const appendedNow = (body: Uint8Array, dedupeKey: string | undefined, origin: string | undefined) => {
         if (appendNow === undefined) return undefined
         const seq = head.seq + 1
-        if (kept.due({ seq, epoch: head.epoch, first: head.first })) return undefined
+        if (kept.due(head, 1)) return undefined
         const exit = appendNow(userId, { seq, data: withSequence(seq, Date.now(), body), dedupeKey, dedupeTtlMs: options.dedupeTtlMs })
         if (Exit.isSuccess(exit)) return Exit.succeed(took(exit.value, seq, origin))
         if (Cause.hasDies(exit.cause)) return exit

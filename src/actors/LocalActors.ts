@@ -316,7 +316,7 @@ export const callLocal = <R = never>(
     return undefined
   }
   const local = cell.local[tag]!
-  const call = new LocalCall<R>(cells, cell, entityId, tag, { payload, headers }, local, done, fallback, fiber, calledAt)
+  const envelope: LocalEnvelope = { payload, headers }
   /** The rest of the work a plain form left as an effect (it holds the lock already). */
   let continued: Effect.Effect<unknown, unknown> | undefined
   if (!cell.busy && local.now !== undefined) {
@@ -327,15 +327,26 @@ export const callLocal = <R = never>(
     cell.busy = true
     let answered: Effect.Effect<unknown, unknown> | undefined
     try {
-      answered = local.now(call.envelope)
+      answered = local.now(envelope)
     } catch (defect) {
       answered = Exit.die(defect)
     }
-    if (answered !== undefined && Exit.isExit(answered)) return call.ended(answered)
+    if (answered !== undefined && Exit.isExit(answered)) {
+      // The commonest end, with no call object: it ran at once, holding the lock it just took.
+      if (Exit.isSuccess(answered) || !Cause.hasDies(answered.cause)) {
+        const seconds = isRecording() ? (performance.now() - calledAt) / 1000 : 0
+        done(Exit.isSuccess(answered), seconds)
+        const logged = local.finish(answered, 0, seconds, envelope)
+        release(cell)
+        return logged === undefined ? answered : Effect.andThen(logged, answered)
+      }
+      return new LocalCall<R>(cells, cell, entityId, tag, envelope, local, done, fallback, fiber, calledAt).ended(answered)
+    }
     if (answered === undefined) release(cell)
     continued = answered
   }
   if (continued === undefined && plainOnly) return undefined
+  const call = new LocalCall<R>(cells, cell, entityId, tag, envelope, local, done, fallback, fiber, calledAt)
   if (continued !== undefined) return call.holding(continued)
   const result = local.handle(call.envelope) as any
   const wrapped = !Effect.isEffect(result)

@@ -14,6 +14,7 @@
  * once the queue holds it, and the other IDC appends it under the same dedupe key.
  */
 import { Effect, Exit, Option, Schema } from "effect"
+import type { Mutable } from "effect/Types"
 import { Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { isGroupId } from "../protocol/groups.ts"
@@ -278,19 +279,23 @@ export const layer = Messenger.toLayer(
     })
 
     /** The message as stored, from the request as it is to be stored. */
-    const messageOf = (request: SendRequest): MessageRecord => ({
-      messageId: `${from}/${request.clientMsgId}`,
-      from,
-      to: request.to,
-      groupId: request.groupId,
-      type: request.type,
-      text: request.text,
-      clientMsgId: request.clientMsgId,
-      sentAtMs: Date.now(),
-      media: request.media,
-      ...(request.mentions !== undefined && request.mentions.length > 0 ? { mentions: request.mentions } : {}),
-      ...(request.replyTo ? { replyTo: request.replyTo } : {})
-    })
+    const messageOf = (request: SendRequest): MessageRecord => {
+      const message: Mutable<MessageRecord> = {
+        messageId: `${from}/${request.clientMsgId}`,
+        from,
+        to: request.to,
+        groupId: request.groupId,
+        type: request.type,
+        text: request.text,
+        clientMsgId: request.clientMsgId,
+        sentAtMs: Date.now(),
+        media: request.media
+      }
+      // Set only when there are some (no object spread per message for the fields most lack).
+      if (request.mentions !== undefined && request.mentions.length > 0) message.mentions = request.mentions
+      if (request.replyTo) message.replyTo = request.replyTo
+      return message
+    }
 
     // Every message but the commonest: a group's, one with media, or one the application's hooks see.
     const sendInFull = Effect.fnUntraced(function*(original: SendRequest) {

@@ -65,25 +65,26 @@ export class ConnectionRegistry extends Context.Service<ConnectionRegistry, {
 }>()("weft/gateway/ConnectionRegistry") {}
 
 export const make = Effect.sync(() => {
-  const byUser = new Map<string, Set<PushTarget>>()
+  // A user's connections as an array, not a Set: most users have one to three, a push walks them
+  // by index (no iterator per push) and an idle user's entry is a few words. Logins and logouts
+  // replace the array rather than change it, so a push walking it (whose offer may cut a slow
+  // consumer) sees the connections it started with.
+  const byUser = new Map<string, ReadonlyArray<PushTarget>>()
   let count = 0
 
   const add = (userId: string, target: PushTarget) => {
-    let targets = byUser.get(userId)
-    if (targets === undefined) {
-      targets = new Set()
-      byUser.set(userId, targets)
-    }
-    targets.add(target)
+    const targets = byUser.get(userId)
+    if (targets?.includes(target)) return
+    byUser.set(userId, targets === undefined ? [target] : [...targets, target])
     count++
   }
 
   const drop = (userId: string, target: PushTarget) => {
     const targets = byUser.get(userId)
-    if (targets?.delete(target)) {
-      count--
-      if (targets.size === 0) byUser.delete(userId)
-    }
+    if (targets === undefined || !targets.includes(target)) return
+    count--
+    if (targets.length === 1) byUser.delete(userId)
+    else byUser.set(userId, targets.filter((each) => each !== target))
   }
 
   const pushNow = (userId: string, change: Uint8Array, origin?: string): number => {
@@ -91,7 +92,8 @@ export const make = Effect.sync(() => {
     if (targets === undefined) return 0
     let frame: Uint8Array | undefined
     let pushed = 0
-    for (const target of targets) {
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i]!
       if (target.origin === origin) continue
       target.offer(frame ??= encodePushFrame(change))
       pushed++
@@ -107,7 +109,8 @@ export const make = Effect.sync(() => {
       const targets = byUser.get(userId)
       if (targets === undefined) continue
       frame ??= encodeGroupPushFrame(groupId, change)
-      for (const target of targets) {
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[i]!
         if (origin !== undefined && target.origin === origin) continue
         target.offer(frame)
         count++

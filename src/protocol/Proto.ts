@@ -14,6 +14,7 @@ import type protojsonModule from "protobufjs/ext/protojson.js"
 import generatedRoot from "../../generated/weft.js"
 import type { GroupEvent } from "./groups.ts"
 import type { ReadReceipt } from "./messages.ts"
+import { readPlainSendMessage } from "./sendMessageReader.ts"
 import type { Carrying, Decoded, Init, Leaving, weft } from "./Shapes.ts"
 
 export type { Carrying, Decoded, Init, Leaving } from "./Shapes.ts"
@@ -133,6 +134,12 @@ export type SendMessageResponse = Decoded<weft.v1.SendMessageResponse.$Propertie
 /** Body of COMMAND_KICKED frames. */
 export type Kicked = Decoded<weft.v1.Kicked.$Properties>
 
+/** `codec` decoding with `read` first: its answer when it gives one, else the codec's own. */
+const readingFirst = <T, I>(codec: Codec<T, I>, read: (bytes: Uint8Array) => T | undefined): Codec<T, I> => ({
+  ...codec,
+  decode: (bytes) => read(bytes) ?? codec.decode(bytes)
+})
+
 export const Codecs = {
   Kicked: typed<weft.v1.Kicked.$Properties>("Kicked"),
   BaseResponse: typed<weft.v1.BaseResponse.$Properties>("BaseResponse"),
@@ -149,6 +156,7 @@ export const Codecs = {
   SyncRequest: typed<weft.v1.SyncRequest.$Properties>("SyncRequest"),
   SyncResponse: typed<weft.v1.SyncResponse.$Properties>("SyncResponse"),
   Push: typed<weft.v1.Push.$Properties, Push>("Push"),
-  SendMessageRequest: typed<weft.v1.SendMessageRequest.$Properties>("SendMessageRequest"),
+  // Once per message: the plain request read by hand (sendMessageReader.ts).
+  SendMessageRequest: readingFirst(typed<weft.v1.SendMessageRequest.$Properties>("SendMessageRequest"), readPlainSendMessage),
   SendMessageResponse: typed<weft.v1.SendMessageResponse.$Properties>("SendMessageResponse")
 } as const
