@@ -141,6 +141,7 @@ export class Connections {
     const now = Date.now()
     for (const connection of this.live) {
       if (connection.answering) continue
+      connection.dropInbox()
       if (connection.caller === undefined) {
         if (connection.pastLoginDeadline(now)) connection.close("login timeout")
       } else if (now - connection.lastHeardAt > this.idleMs) {
@@ -242,6 +243,14 @@ export class LongConnection implements PushTarget {
     if (inbox.length > queued) this.drain()
   }
 
+  /**
+   * An idle connection keeps no inbox (an array that has held frames keeps their room): the
+   * sweep drops an empty one, while a busy connection reuses its array, frame after frame.
+   */
+  dropInbox() {
+    if (this.inbox !== undefined && this.inbox.length === 0) this.inbox = undefined
+  }
+
   get answering(): boolean {
     return this.running !== undefined
   }
@@ -272,8 +281,6 @@ export class LongConnection implements PushTarget {
       fiber.addObserver(() => this.answered())
     }
     if (this.running !== undefined && this.caller !== undefined && inbox !== undefined) this.answerBeside(inbox)
-    // An idle connection keeps no inbox (an array that has held frames keeps their room).
-    if (this.running === undefined && inbox !== undefined && inbox.length === 0) this.inbox = undefined
     if (inbox !== undefined && inbox.length > MAX_INBOX && !this.paused) {
       this.paused = true
       this.wire.pause()
