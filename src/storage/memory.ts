@@ -97,8 +97,8 @@ class Entries {
   private skip = 0
   count = 0
 
-  push(data: Uint8Array, expiresAt: number, key: string | undefined, hash: number): void {
-    const form = key === undefined ? NO_KEY : keyForm(key)
+  /** `form`: the key's keyForm (NO_KEY without one). */
+  push(data: Uint8Array, expiresAt: number, key: string | undefined, hash: number, form: number): void {
     const size = data.length + (key === undefined ? 0 : keyBytes(form))
     if (this.chunks.length === 0 || this.used + size > this.chunkSize) {
       this.chunkSize = Math.min(CHUNK_MAX, Math.max(CHUNK_FIRST, this.chunkSize * 2))
@@ -416,10 +416,21 @@ export const makeMemory = Effect.gen(function*() {
     return at < 0 || log.entries.expiresAt(at) <= now() ? undefined : { seq: seq!, data: log.entries.at(at) }
   }
 
+  // The last dedupe key appended, its hash and form: a 1:1 message appends one key to two logs
+  // in a row (the sender's and the recipient's), which then read its units once, not twice.
+  let lastKey: string | undefined
+  let lastHash = 0
+  let lastForm = NO_KEY
+
   const append = (userId: string, request: AppendRequest): Exit.Exit<AppendResult, SequenceConflict> => {
     const log = logOf(userId)
     const key = request.dedupeKey
-    const hash = key === undefined ? 0 : hashKey(key)
+    if (key !== undefined && key !== lastKey) {
+      lastKey = key
+      lastHash = hashKey(key)
+      lastForm = keyForm(key)
+    }
+    const hash = key === undefined ? 0 : lastHash
     // The entry the key names; if it expired, the key names the new one (KeyIndex.add).
     const previous = key === undefined ? undefined : log.dedupe.find(key, hash, log.dropped)
     const seen = deduped(log, previous)
@@ -429,7 +440,7 @@ export const makeMemory = Effect.gen(function*() {
       return Exit.fail(new SequenceConflict({ userId, seq: request.seq, head }))
     }
     const expiresAt = key === undefined || request.dedupeTtlMs === undefined ? Infinity : now() + request.dedupeTtlMs
-    log.entries.push(request.data, expiresAt, key, hash)
+    log.entries.push(request.data, expiresAt, key, hash, key === undefined ? NO_KEY : lastForm)
     if (key !== undefined) log.dedupe.add(request.seq, hash, log.dropped, previous)
     return Exit.succeed({ _tag: "Appended" as const, entry: { seq: request.seq, data: request.data } })
   }
