@@ -30,12 +30,17 @@ const shortVarintAt = (bytes: Uint8Array, at: number, end: number): number => {
   return -1
 }
 
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice
+// Node's native Latin-1 slice; where there is no Buffer, every string goes to protobufjs.
+const NodeBuffer = (globalThis as { Buffer?: { prototype: object } }).Buffer
+const latin1Slice = (NodeBuffer?.prototype as { latin1Slice?(this: Uint8Array, start: number, end: number): string } | undefined)
+  ?.latin1Slice
 
 /** The bytes' string if they are all ASCII (then Latin-1 reads them as UTF-8 would), else undefined. */
 const asciiAt = (bytes: Uint8Array, start: number, end: number): string | undefined => {
+  if (start === end) return ""
+  if (latin1Slice === undefined) return undefined
   for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return undefined
-  return start === end ? "" : latin1Slice.call(bytes, start, end)
+  return latin1Slice.call(bytes, start, end)
 }
 
 /**
