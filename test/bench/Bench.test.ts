@@ -83,6 +83,27 @@ describe("the benchmarks", () => {
     }
   }, 90_000)
 
+  it("bench:allocation names where the server's path allocates, per message and per function, none of it the harness's", async () => {
+    const json = join(scratch, "allocation.json")
+    const { code, stdout, stderr } = await node(["bench/allocation.js", "--options", JSON.stringify({ messages: 3000, pairs: 4 }), "--json", json], 90_000)
+    expect(code, stderr).toBe(0)
+    expect(stdout).toContain("what a 1:1 message allocates on the server's path")
+    expect(stdout).toContain("where the server's path allocates")
+    const rows: ReadonlyArray<Record<string, unknown>> = JSON.parse(readFileSync(json, "utf8")).rows
+    const summary = rows.find((row) => row.summary === true)!
+    const sites = rows.filter((row) => row.summary !== true)
+    // Something was allocated per message, and the sites account for it (the top ones, at most all).
+    expect(summary.bytes as number).toBeGreaterThan(0)
+    expect(summary.messages).toBe(3000)
+    const listed = sites.reduce((sum, row) => sum + (row.bytes as number), 0)
+    expect(listed).toBeGreaterThan(0)
+    expect(listed).toBeLessThanOrEqual((summary.bytes as number) + sites.length)
+    // The requests were made before the profile started: no site of the harness's own (bench/).
+    for (const row of sites) expect(row.site as string).not.toMatch(/ bench\//)
+    // The server's own code is among the sites (its dist/).
+    expect(sites.some((row) => /dist\//.test(row.site as string))).toBe(true)
+  }, 120_000)
+
   it("npm run bench prints each scenario's tables and the targets, and writes the run as JSON and an SVG chart", async () => {
     const { code, stdout, stderr } = await node(["bench/run.js", "--quick", "--only", "wire-cost"], 90_000)
     expect(code, stderr).toBe(0)
