@@ -124,9 +124,9 @@ export const pageEnd = (
 
 /**
  * Retention of one log (a user's, or a read-diffusion group's): `due` after an append when the
- * log holds a step (an eighth) more than it keeps (with `appending` more entries: before them); `trim` drops the oldest, and answers the head
- * with its new `first` — or the same head if storage failed (the append stands; the next one
- * tries again).
+ * log holds a step (an eighth) more than it keeps (`appending`: asked before that many more
+ * entries are appended); `trim` drops the oldest, and answers the head with its new `first` — or
+ * the same head if storage failed (the append stands; the next one tries again).
  */
 export const retention = (storage: Storage["Service"], logId: string, maxEntries: number) => {
   const step = Math.max(1, Math.floor(maxEntries / 8))
