@@ -334,9 +334,7 @@ export const callLocal = <R = never>(
     if (answered !== undefined && Exit.isExit(answered)) {
       // The commonest end, with no call object: it ran at once, holding the lock it just took.
       if (Exit.isSuccess(answered) || !Cause.hasDies(answered.cause)) {
-        const seconds = isRecording() ? (performance.now() - calledAt) / 1000 : 0
-        done(Exit.isSuccess(answered), seconds)
-        const logged = local.finish(answered, 0, seconds, envelope)
+        const logged = measured(local, done, envelope, answered, false, calledAt, calledAt, isRecording())
         release(cell)
         return logged === undefined ? answered : Effect.andThen(logged, answered)
       }
@@ -373,6 +371,26 @@ export const callLocal = <R = never>(
 }
 
 /**
+ * A fast-path call's end, recorded as the actor's message (`lockedAt`: when it took the lock)
+ * and, unless it crashed the actor (then the engine answers it), as the call's edge; returns the
+ * effect logging its failure, if any. Untimed (metrics off), both durations are 0.
+ */
+const measured = (
+  local: LocalHandler,
+  done: (success: boolean, seconds: number) => void,
+  envelope: LocalEnvelope,
+  exit: Exit.Exit<unknown, unknown>,
+  crashed: boolean,
+  calledAt: number,
+  lockedAt: number,
+  timed: boolean
+) => {
+  const endedAt = timed ? performance.now() : calledAt
+  if (!crashed) done(Exit.isSuccess(exit), (endedAt - calledAt) / 1000)
+  return local.finish(exit, (lockedAt - calledAt) / 1000, (endedAt - lockedAt) / 1000, envelope)
+}
+
+/**
  * One fast-path call under way: its clock readings (when it came, when it took the lock — the
  * same moment unless it waited — and when it ended; the actor's metrics and the call's edge share
  * them), the caller's context while its fiber is the actor's, and its end. One object with
@@ -404,14 +422,9 @@ class LocalCall<R> {
     this.lockedAt = performance.now()
   }
 
-  /**
-   * Records the call as the actor's message and, unless it crashed the actor (then the engine
-   * answers it), as the call's edge; returns the effect logging its failure, if any.
-   */
+  /** `measured`, for this call. */
   measure(exit: Exit.Exit<unknown, unknown>, crashed: boolean) {
-    const endedAt = this.timed ? performance.now() : this.calledAt
-    if (!crashed) this.done(Exit.isSuccess(exit), (endedAt - this.calledAt) / 1000)
-    return this.local.finish(exit, (this.lockedAt - this.calledAt) / 1000, (endedAt - this.lockedAt) / 1000, this.envelope)
+    return measured(this.local, this.done, this.envelope, exit, crashed, this.calledAt, this.lockedAt, this.timed)
   }
 
   /** The handler's end, whatever it was (an interruption too): measured, the lock released. */

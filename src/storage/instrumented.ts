@@ -92,15 +92,7 @@ const measurer = (operation: string, writes = false) => {
     if (isRecording()) counted(exit, value, stored)
     return exit
   }
-  /** An operation the store completes in the calling step: run and counted in one step. */
-  const now = <A, E, P, Q>(
-    run: (first: P, second: Q) => Exit.Exit<A, E>,
-    first: P,
-    second: Q,
-    value?: Uint8Array,
-    stored: (result: A) => boolean = always
-  ): Effect.Effect<A, E> => Effect.suspend(() => plain(run, first, second, value, stored))
-  return Object.assign(measure, { now, plain })
+  return Object.assign(measure, { plain })
 }
 
 const wroteIt = (stored: boolean) => stored
@@ -135,7 +127,8 @@ export const instrumented = <E, R>(inner: Layer.Layer<Storage, E, R>): Layer.Lay
         logAppend: appendNow === undefined
           ? (userId, request) => measure.logAppend(storage.logAppend(userId, request), request.data, appended)
           : completesNow(
-            (userId, request) => measure.logAppend.now(appendNow, userId, request, request.data, appended),
+            // Run and counted in one step.
+            (userId, request) => Effect.suspend(() => measure.logAppend.plain(appendNow, userId, request, request.data, appended)),
             (userId, request) => measure.logAppend.plain(appendNow, userId, request, request.data, appended)
           ),
         logRead: (userId, afterSeq, limit) => measure.logRead(storage.logRead(userId, afterSeq, limit)),
