@@ -28,7 +28,7 @@ export const harness = async ({ pairs = 16, root = here } = {}) => {
   const Presence = await import(`${root}/dist/cluster/Presence.js`)
   const { GatewayConfig, defaultGatewaySettings } = await import(`${root}/dist/gateway/GatewayConfig.js`)
   const { makeConnections } = await import(`${root}/dist/gateway/Connection.js`)
-  const { encodeFrame } = await import(`${root}/dist/protocol/Frame.js`)
+  const { encodeFrame, HEADER_SIZE } = await import(`${root}/dist/protocol/Frame.js`)
   const { Command } = await import(`${root}/dist/protocol/Command.js`)
   const { Codecs } = await import(`${root}/dist/protocol/Proto.js`)
 
@@ -49,10 +49,11 @@ export const harness = async ({ pairs = 16, root = here } = {}) => {
       const wire = {
         write: (frames) => {
           for (const bytes of frames) {
-            for (let at = 0; at + 11 <= bytes.length;) {
+            // The header (Frame.ts): body length u32, version u8, command u16, request id u32.
+            for (let at = 0; at + HEADER_SIZE <= bytes.length;) {
               const length = ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0
               onCommand((bytes[at + 5] << 8) | bytes[at + 6])
-              at += 11 + length
+              at += HEADER_SIZE + length
             }
           }
         },
@@ -74,9 +75,10 @@ export const harness = async ({ pairs = 16, root = here } = {}) => {
       text: "hello",
       clientMsgId: `m${sequence}`
     }))
-    // A request made ahead (`prepare`), else made now.
+    // A request made ahead (`prepare`), else made now (counted: `madeOnTheWay`).
+    let madeOnTheWay = 0
     const sendNext = (lane) => {
-      const frame = lane.ready.pop() ?? requestOf(lane, lane.sent, requestId++)
+      const frame = lane.ready.pop() ?? (madeOnTheWay++, requestOf(lane, lane.sent, requestId++))
       lane.sent++
       lane.sender.received(frame)
     }
@@ -128,7 +130,7 @@ export const harness = async ({ pairs = 16, root = here } = {}) => {
       return (used.user + used.system) / (acked - from)
     }
     const { setRecording } = Instruments
-    return { measure, prepare, setRecording, acked: () => acked, dispose: () => runtime.dispose() }
+    return { measure, prepare, setRecording, acked: () => acked, madeOnTheWay: () => madeOnTheWay, dispose: () => runtime.dispose() }
   } catch (error) {
     await runtime.dispose()
     throw error
