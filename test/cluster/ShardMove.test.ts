@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url"
 import { Redis } from "ioredis"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type LocalCluster, startLocalCluster } from "../../src/cli/localCluster.ts"
+import { defaultClusterSettings } from "../../src/cluster/ClusterSettings.ts"
 import { register, WeftClient } from "../../src/client/WeftClient.ts"
 import { loadProtos } from "../../src/protocol/AppProtos.ts"
 import type { Message } from "../../src/protocol/Proto.ts"
@@ -80,6 +81,21 @@ const shardOwners = async (): Promise<Map<string, string>> => {
   }
 }
 
+/**
+ * The shard owners once every shard is held (a lock being handed over is missing or reads "")
+ * and `holders(count of distinct owners)` holds; what there is after 30 s otherwise.
+ */
+const ownersOnceSettled = async (wanted: (holders: number) => boolean): Promise<Map<string, string>> => {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const owners = await shardOwners()
+    const values = [...owners.values()]
+    const everyHeld = owners.size === defaultClusterSettings.shardsPerGroup && !values.includes("")
+    if ((everyHeld && wanted(new Set(values).size)) || Date.now() > deadline) return owners
+    await sleep(250)
+  }
+}
+
 /** A counter's total over its series on one member's /metrics. */
 const counter = async (adminPort: number, name: string, label: string): Promise<number> => {
   const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text()
@@ -94,7 +110,9 @@ describe("a shard moving between live runners", () => {
   it("local calls follow it: the new owner answers on the fast path, nothing acknowledged is lost or doubled", async () => {
     const users = Array.from({ length: 12 }, () => uniqueUser("mv"))
     await Promise.all(users.map((user) => register(gateway(), user, "password")))
-    const before = await shardOwners()
+    // The runners start side by side: the second takes its share of shards from the first
+    // within a few lock refreshes after start-up.
+    const before = await ownersOnceSettled((holders) => holders === 2)
     expect(new Set(before.values()).size, "both runners hold shards").toBe(2)
 
     let sending = true
@@ -130,8 +148,7 @@ describe("a shard moving between live runners", () => {
       leaving.process.once("exit", () => resolve())
       leaving.process.kill("SIGTERM")
     })
-    await sleep(2_000)
-    const alone = await shardOwners()
+    const alone = await ownersOnceSettled((holders) => holders === 1)
     expect(new Set(alone.values()).size, "runner 1 holds every shard").toBe(1)
     const stayingLocalBefore = await counter(cluster.runners[0]!.adminPort, "weft_actor_local_calls_total", `to="ChangeLog"`)
 
