@@ -1,15 +1,16 @@
 /**
  * The WebSocket transport: `GET /ws` on the gateway's HTTP port(s) upgrades to a WebSocket that
  * carries the same frames as the TCP long connection, one frame per binary message, served by
- * the same connection code (gateway/Connection.ts). As on TCP, a connection is event handlers on
- * its socket (the `ws` library's), with no fiber of its own while it is idle, and the bytes its
- * peer has not taken yet are known: a consumer too slow to take its pushes is disconnected.
+ * the same connection code (gateway/Connection.ts). As on TCP, a connection is its socket (the
+ * `ws` library's, of a class of ours that takes its events), with no fiber of its own while it is
+ * idle, and the bytes its peer has not taken yet are known: a consumer too slow to take its
+ * pushes is disconnected.
  * Any page may open one (no Origin check): nothing ambient authorizes it, the frames carry the
  * credentials.
  */
 import type * as Http from "node:http"
 import type { Duplex } from "node:stream"
-import { type WebSocket, WebSocketServer } from "ws"
+import { WebSocket, WebSocketServer } from "ws"
 import type { Connections, LongConnection, Wire } from "./Connection.ts"
 
 export const WEBSOCKET_PATH = "/ws"
@@ -20,44 +21,9 @@ const isWebSocketUpgrade = (request: Http.IncomingMessage): boolean =>
 /** How long a closing WebSocket may take for its close handshake before its socket is cut. */
 const CLOSE_GRACE_MS = 1_000
 
-/**
- * A WebSocket as a connection's wire; its methods live on the prototype, not in closures per
- * socket (an idle connection costs its objects, no more).
- */
-class WebSocketWire implements Wire {
-  connection: LongConnection | undefined = undefined
-  /** Cuts a peer that does not answer our close frame within CLOSE_GRACE_MS. */
-  cut: ReturnType<typeof setTimeout> | undefined = undefined
-  constructor(private readonly ws: WebSocket) {}
-  write(frames: ReadonlyArray<Uint8Array>) {
-    for (const frame of frames) this.ws.send(frame)
-  }
-  buffered() {
-    return this.ws.bufferedAmount
-  }
-  pause() {
-    this.ws.pause()
-  }
-  resume() {
-    this.ws.resume()
-  }
-  // What was written leaves before the close frame; a peer that does not answer it is cut.
-  end() {
-    const ws = this.ws
-    if (ws.readyState === ws.CLOSED) return
-    ws.close(1000)
-    this.cut ??= setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
-  }
-}
-
-// Each socket finds its wire (and so its connection) in a property.
-const WIRE = Symbol("weft/wire")
-type Served = WebSocket & { [WIRE]: WebSocketWire }
-function onMessage(this: WebSocket, data: Buffer | ArrayBuffer | Array<Buffer>) {
-  ;(this as Served)[WIRE].connection!.received(Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data)
-}
-// A reset, a refused frame (longer than maxPayload), a peer's close: "close" follows each.
-const onError = () => {}
+type Received = Buffer | ArrayBuffer | Array<Buffer>
+const bytesOf = (data: Received): Uint8Array =>
+  Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data
 
 /**
  * The WebSocket upgrades of one HTTP listener: `intercept` takes them off its server (other
@@ -65,29 +31,77 @@ const onError = () => {}
  * once the listener is bound, `close` closes every open one (the listener is going away).
  */
 export const webSocketListener = (maxPayload: number) => {
-  const server = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload })
-  const open = new Set<WebSocket>()
+  const open = new Set<Served>()
   let connections: Connections | undefined
   let closed = false
+  /** Resolves `close()` once the last open WebSocket has closed. */
+  let allClosed: (() => void) | undefined
 
-  // Shared by every WebSocket of this listener (`ws` calls them with the socket as `this`).
-  function onClose(this: WebSocket) {
-    open.delete(this)
-    const wire = (this as Served)[WIRE]
-    if (wire.cut !== undefined) clearTimeout(wire.cut)
-    wire.connection!.close("peer closed")
+  /**
+   * A WebSocket of this listener is its connection's wire itself (`ws` makes its sockets of this
+   * class). An idle one costs `ws`'s objects and two fields, no more: no wire object beside it,
+   * no listeners (its events come to `emit`, which `ws` calls), and no automatic-pong closure
+   * (`ws` makes one per socket; pings are answered here).
+   */
+  class Served extends WebSocket implements Wire {
+    connection: LongConnection | undefined = undefined
+    /** Cuts a peer that does not answer our close frame within CLOSE_GRACE_MS. */
+    cut: ReturnType<typeof setTimeout> | undefined = undefined
+
+    write(frames: ReadonlyArray<Uint8Array>) {
+      for (const frame of frames) this.send(frame)
+    }
+    buffered() {
+      return this.bufferedAmount
+    }
+    // pause() and resume() are the WebSocket's own.
+    // What was written leaves before the close frame; a peer that does not answer it is cut.
+    end() {
+      if (this.readyState === this.CLOSED) return
+      this.close(1000)
+      this.cut ??= setTimeout(() => this.terminate(), CLOSE_GRACE_MS).unref()
+    }
+
+    // `ws` reports what happens to a socket through emit: its events are handled here directly.
+    // (Listeners added with `on` are not called, except for the events not handled here.)
+    override emit(event: string | symbol, a?: any, b?: any): boolean {
+      switch (event) {
+        case "message":
+          this.connection!.received(bytesOf(a as Received))
+          return true
+        case "close":
+          this.closed()
+          return true
+        case "ping": {
+          // RFC 6455 5.5.2: answered with a pong carrying the ping's data. A peer that pings
+          // without reading what it is sent is cut like any slow consumer.
+          if (this.readyState !== this.OPEN) return true
+          this.pong(a as Buffer, false)
+          if (this.bufferedAmount > (connections?.maxBufferedBytes ?? 0)) this.connection?.close("slow consumer")
+          return true
+        }
+        // A reset, a refused frame (longer than maxPayload), a peer's close: "close" follows each.
+        case "error":
+          return true
+        default:
+          return super.emit(event, a, b)
+      }
+    }
+
+    private closed() {
+      open.delete(this)
+      if (this.cut !== undefined) clearTimeout(this.cut)
+      this.connection?.close("peer closed")
+      if (open.size === 0) allClosed?.()
+    }
   }
 
-  const accept = (ws: WebSocket, remoteAddress: string | undefined) => {
+  const server = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload, autoPong: false, WebSocket: Served })
+
+  const accept = (ws: Served, remoteAddress: string | undefined) => {
     if (connections === undefined || closed) return ws.terminate()
     open.add(ws)
-    const wire = new WebSocketWire(ws)
-    ;(ws as Served)[WIRE] = wire
-    wire.connection = connections.accept(wire, remoteAddress)
-    ws.on("message", onMessage)
-    ws.on("error", onError)
-    // "close" comes once; `on` spares the wrapper `once` would make per socket.
-    ws.on("close", onClose)
+    ws.connection = connections.accept(ws, remoteAddress)
   }
 
   return {
@@ -122,14 +136,11 @@ export const webSocketListener = (maxPayload: number) => {
           for (const ws of open) ws.terminate()
           resolve()
         }, CLOSE_GRACE_MS)
-        for (const ws of [...open]) {
-          ws.once("close", () => {
-            if (open.size > 0) return
-            clearTimeout(cut)
-            resolve()
-          })
-          ws.close(1001)
+        allClosed = () => {
+          clearTimeout(cut)
+          resolve()
         }
+        for (const ws of [...open]) ws.close(1001)
       })
     }
   }

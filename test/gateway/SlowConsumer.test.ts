@@ -96,4 +96,29 @@ describe("a device that stops reading", () => {
       again.close()
     }, 60_000)
   }
+
+  it("over ws: a peer that pings and never reads the pongs is disconnected as a slow consumer", async () => {
+    const before = slowClosed("ws")
+    const ws = new WebSocket(`ws://127.0.0.1:${server.httpPort}/ws`)
+    ws.on("error", () => {})
+    await new Promise((resolve) => ws.once("open", resolve))
+    // A ping is answered with a pong carrying its data (RFC 6455 5.5.2).
+    const payload = Buffer.from("are you there?")
+    const pong = new Promise<Buffer>((resolve) => ws.once("pong", resolve))
+    ws.ping(payload)
+    expect((await pong).equals(payload)).toBe(true)
+    // The peer stops reading and floods pings of the largest size a control frame allows: the
+    // pongs back up past the gateway's limit (64 KiB here) once the kernel's buffers are full.
+    ws.pause()
+    const closed = new Promise<void>((resolve) => ws.once("close", () => resolve()))
+    const big = Buffer.alloc(125, 1)
+    let pinged = 0
+    while (slowClosed("ws") === before) {
+      if (pinged >= 400_000) throw new Error(`${pinged} pings sent and the peer is still connected`)
+      for (let i = 0; i < 2000; i++, pinged++) ws.ping(big)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    ws.resume()
+    await closed
+  }, 60_000)
 })
