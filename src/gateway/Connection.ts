@@ -336,6 +336,11 @@ export class LongConnection implements PushTarget {
     for (const frame of out) bytes += frame.length
     record(this.connections.bytesOut, bytes)
     this.wire.write(out)
+    this.cutIfSlow()
+  }
+
+  /** Disconnects a consumer too slow to take what it is sent: more than the limit still buffered. */
+  cutIfSlow() {
     if (this.closedBecause === undefined && this.wire.buffered() > this.connections.maxBufferedBytes) {
       this.close("slow consumer")
     }

@@ -70,14 +70,14 @@ export const webSocketListener = (maxPayload: number) => {
           this.connection!.received(bytesOf(a as Received))
           return true
         case "close":
-          this.closed()
+          this.afterClose()
           return true
         case "ping": {
           // RFC 6455 5.5.2: answered with a pong carrying the ping's data. A peer that pings
           // without reading what it is sent is cut like any slow consumer.
           if (this.readyState !== this.OPEN) return true
           this.pong(a as Buffer, false)
-          if (this.bufferedAmount > (connections?.maxBufferedBytes ?? 0)) this.connection?.close("slow consumer")
+          this.connection?.cutIfSlow()
           return true
         }
         // A reset, a refused frame (longer than maxPayload), a peer's close: "close" follows each.
@@ -88,7 +88,7 @@ export const webSocketListener = (maxPayload: number) => {
       }
     }
 
-    private closed() {
+    private afterClose() {
       open.delete(this)
       if (this.cut !== undefined) clearTimeout(this.cut)
       this.connection?.close("peer closed")
